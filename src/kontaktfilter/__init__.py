@@ -1,0 +1,1 @@
+"""kontaktfilter: screens contact requests in business networks."""

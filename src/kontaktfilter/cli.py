@@ -1,0 +1,293 @@
+"""The `kontaktfilter` command: check one note, score files, lint your own request, evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import click
+
+from kontaktfilter.config import SettingsError, load_settings
+from kontaktfilter.engine import ConfigurationError, Engine
+from kontaktfilter.evaluation import Evaluation, format_report
+from kontaktfilter.lint import lint_request
+from kontaktfilter.model import PLATFORMS, Action, Profile, Request
+from kontaktfilter.records import (
+    Record,
+    RecordError,
+    detect_format,
+    read_profile_file,
+    read_records,
+)
+from kontaktfilter.report import render_verdict, verdict_to_dict
+from kontaktfilter.signals import REGISTRY
+
+TRIAGE_ORDER = (
+    Action.ACCEPT_AND_REPLY,
+    Action.ASK_DETAILS,
+    Action.ACCEPT,
+    Action.HOLD_MEET_FIRST,
+    Action.HOLD_WAIT,
+    Action.DECLINE_WITH_LINK,
+    Action.DECLINE_SILENTLY,
+    Action.REPORT_SPAM,
+)
+
+
+class CountingReader:
+    """Wraps a binary stream and counts the bytes consumed, to drive a progress bar."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.consumed = stream, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.stream:
+            self.consumed += len(line)
+            yield line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.consumed += len(data)
+        return data
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False), help="YAML settings file.")
+@click.option("--policy-url", help="Link used in decline_with_link drafts.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, policy_url: str | None) -> None:
+    """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
+    try:
+        settings = load_settings(config, overrides={"policy_url": policy_url})
+        ctx.obj = Engine(weights=settings["weights"], policy_url=settings["policy_url"])
+    except (SettingsError, ConfigurationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _profile(path: str | None) -> Profile:
+    if path is None:
+        return Profile()
+    try:
+        return read_profile_file(path)
+    except RecordError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _read_text(text: str) -> str:
+    if text != "-":
+        return text
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"stdin: invalid UTF-8 at byte {exc.start}") from exc
+
+
+@main.command()
+@click.argument("text")
+@click.option(
+    "--recipient", type=click.Path(exists=True, dir_okay=False), help="Your profile (JSON)."
+)
+@click.option(
+    "--sender", type=click.Path(exists=True, dir_okay=False), help="Sender profile (JSON)."
+)
+@click.option("--platform", type=click.Choice(PLATFORMS), default="other", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), help="Language (detected when absent).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.pass_obj
+def check(
+    engine: Engine,
+    text: str,
+    recipient: str | None,
+    sender: str | None,
+    platform: str,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Score one note (TEXT, or - to read it from stdin) and explain the verdict."""
+    note = _read_text(text)
+    request = Request(
+        text=note,
+        lang=lang,
+        platform=platform,
+        sender=_profile(sender),
+        recipient=_profile(recipient),
+    )
+    verdict = engine.score(request)
+    if as_json:
+        click.echo(json.dumps(verdict_to_dict(verdict), ensure_ascii=False))
+    else:
+        click.echo(render_verdict(note, verdict, colour=sys.stdout.isatty()))
+
+
+def _records(path: str, recipient: Profile | None) -> Iterator[Record | RecordError]:
+    """Records of a file with a progress bar on stderr; '-' reads JSONL from stdin."""
+    if path == "-":
+        yield from read_records(sys.stdin.buffer, "stdin", "jsonl", recipient)
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror}") from exc
+    with stream:
+        size = Path(path).stat().st_size
+        counter = CountingReader(stream)
+        with click.progressbar(length=size, label=Path(path).name, file=sys.stderr) as bar:
+            seen = 0
+            for item in read_records(counter, path, detect_format(path), recipient):  # type: ignore[arg-type]
+                bar.update(counter.consumed - seen)
+                seen = counter.consumed
+                yield item
+
+
+def _report_bad(errors: list[RecordError], scored: int) -> None:
+    click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--recipient", type=click.Path(exists=True, dir_okay=False), help="Default recipient profile."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON verdict per line.")
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here."
+)
+@click.pass_obj
+def score(engine: Engine, file: str, recipient: str | None, as_json: bool, output: IO[str]) -> None:
+    """Score every request of a CSV, JSON or JSONL FILE, streaming."""
+    errors: list[RecordError] = []
+    scored = 0
+    for item in _records(file, _profile(recipient) if recipient else None):
+        if isinstance(item, RecordError):
+            click.echo(f"error: {item}", err=True)
+            errors.append(item)
+            continue
+        verdict = engine.score(item.request)
+        scored += 1
+        if as_json:
+            output.write(json.dumps(verdict_to_dict(verdict), ensure_ascii=False) + "\n")
+        else:
+            names = ",".join(verdict.signal_names[:3])
+            output.write(
+                f"{verdict.request_id}\t{verdict.category.value}\t{verdict.action.value}\t"
+                f"{verdict.score:+.1f}\t{names}\n"
+            )
+    output.flush()
+    _report_bad(errors, scored)
+
+
+@main.command()
+@click.argument("text")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Profile (JSON) of the person you write to.",
+)
+@click.option("--platform", type=click.Choice(PLATFORMS), default="other", show_default=True)
+@click.pass_obj
+def lint(engine: Engine, text: str, to: str, platform: str) -> None:
+    """Check your own outgoing request TEXT before you send it."""
+    note = _read_text(text)
+    verdict, findings = lint_request(engine, note, _profile(to), platform)
+    click.echo(
+        f"the recipient's filter would say: {verdict.category.value} ({verdict.action.value})"
+    )
+    for finding in findings:
+        click.echo(f"  {finding.severity:<4} {finding.message}")
+    if not findings:
+        click.echo("  ok: personal, concrete and free of stock phrases")
+    if any(f.severity == "fix" for f in findings):
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--errors", "show_errors", is_flag=True, help="List every misclassified request.")
+@click.pass_obj
+def evaluate_file(engine: Engine, file: str, show_errors: bool) -> None:
+    """Evaluate against a labelled FILE: precision/recall, macro-F1, confusion, genuine harmed."""
+    evaluation = Evaluation()
+    errors: list[RecordError] = []
+    mistakes: list[str] = []
+    for item in _records(file, None):
+        if isinstance(item, RecordError) or item.label is None:
+            error = (
+                item
+                if isinstance(item, RecordError)
+                else RecordError(item.where, "field 'label' is missing")
+            )
+            click.echo(f"error: {error}", err=True)
+            errors.append(error)
+            continue
+        verdict = engine.score(item.request)
+        evaluation.add(str(item.request.id), item.label, verdict.category, verdict.action)
+        if show_errors and verdict.category != item.label:
+            top = ", ".join(f"{h.name}({h.score:+.1f})" for h in verdict.hits[:4])
+            mistakes.append(
+                f"{item.request.id}: {item.label.value} -> {verdict.category.value}/"
+                f"{verdict.action.value} [{top}] {item.request.text[:110]!r}"
+            )
+    click.echo(format_report(evaluation))
+    if mistakes:
+        click.echo("\nmisclassified:\n" + "\n".join(mistakes))
+    _report_bad(errors, evaluation.total)
+
+
+def _sample_paths() -> tuple[Any, Any]:
+    data = resources.files("kontaktfilter") / "data"
+    return data / "sample_inbox.jsonl", data / "sample_recipient.json"
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--recipient", type=click.Path(exists=True, dir_okay=False), help="Your profile (JSON)."
+)
+@click.pass_obj
+def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
+    """Print an inbox triaged by action; without FILE, the shipped sample inbox."""
+    inbox, sample_recipient = _sample_paths()
+    path = file or str(inbox)
+    profile = _profile(recipient or (None if file else str(sample_recipient)))
+    verdicts: dict[Action, list[tuple[Request, Any]]] = {action: [] for action in TRIAGE_ORDER}
+    errors: list[RecordError] = []
+    for item in _records(path, profile):
+        if isinstance(item, RecordError):
+            click.echo(f"error: {item}", err=True)
+            errors.append(item)
+            continue
+        verdict = engine.score(item.request)
+        verdicts[verdict.action].append((item.request, verdict))
+    colour = sys.stdout.isatty()
+    for action in TRIAGE_ORDER:
+        if not verdicts[action]:
+            continue
+        click.echo(
+            click.style(f"\n{action.value} ({len(verdicts[action])})", bold=True)
+            if colour
+            else f"\n{action.value} ({len(verdicts[action])})"
+        )
+        for request, verdict in verdicts[action]:
+            who = request.sender.name or "?"
+            evidence = next((f"“{s.text}”" for h in verdict.hits for s in h.spans), "")
+            reason = verdict.hits[0].name if verdict.hits else "no signal"
+            line = f"  {request.id:<8} {verdict.category.value:<12} {who[:22]:<22} {reason:<28}"
+            click.echo(f"{line} {evidence[:60]}")
+    _report_bad(errors, sum(len(v) for v in verdicts.values()))
+
+
+@main.command("signals")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True)
+def list_signals(lang: str) -> None:
+    """List every signal with its weight and group."""
+    for name, signal in sorted(REGISTRY.items()):
+        click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")

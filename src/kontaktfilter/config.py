@@ -1,0 +1,99 @@
+"""Settings in one table (name, default, help), read with the precedence
+defaults < config file < KONTAKTFILTER_* environment < command line. Errors name file and key."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL
+
+CONFIG_ENV = "KONTAKTFILTER_CONFIG"
+
+
+class SettingsError(ValueError):
+    """A configuration file or variable is wrong; the message names where and which key."""
+
+
+def _url(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"{where}: must be a non-empty string")
+    return value.strip()
+
+
+def _weights(value: Any, where: str) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise SettingsError(f"{where}: must be a mapping of signal name to number")
+    weights = {}
+    for name, weight in value.items():
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)
+        ):
+            raise SettingsError(f"{where}.{name}: must be a finite number, not {weight!r}")
+        weights[str(name)] = float(weight)
+    return weights
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any, str], Any]
+    env: bool = True
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "policy_url",
+        DEFAULT_POLICY_URL,
+        "Link to your 'Liebe Kontaktsuchende' page, put into decline_with_link drafts.",
+        _url,
+    ),
+    Setting(
+        "weights",
+        {},
+        "Signal weight overrides, e.g. {PHRASE_SYNERGIES: 3.0}; 0 switches a signal off.",
+        _weights,
+        env=False,
+    ),
+)
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Resolved settings; the config file comes from the argument or KONTAKTFILTER_CONFIG."""
+    environ = os.environ if environ is None else environ
+    values = {setting.name: setting.default for setting in SETTINGS}
+    known = {setting.name: setting for setting in SETTINGS}
+    path = config_file or environ.get(CONFIG_ENV)
+    if path:
+        try:
+            data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise SettingsError(f"{path}: cannot read configuration: {exc}") from exc
+        if not isinstance(data, Mapping):
+            raise SettingsError(f"{path}: expected a mapping of setting names")
+        for key, value in data.items():
+            if key not in known:
+                raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(known)})")
+            values[key] = known[key].parse(value, f"{path}: {key}")
+    for setting in SETTINGS:
+        variable = f"KONTAKTFILTER_{setting.name.upper()}"
+        if setting.env and variable in environ:
+            values[setting.name] = setting.parse(environ[variable], variable)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = known[key].parse(value, f"--{key.replace('_', '-')}")
+    return values

@@ -1,0 +1,112 @@
+"""The scoring engine: request in, verdict out. The same object serves the CLI, API and batch jobs.
+
+Pipeline (DESIGN.md): analyse the note once, match every phrase family in one pass, run the
+registered signals against that shared context, add the weights per group, pick the category,
+let the strategy choose the action, and draft the reply.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
+from kontaktfilter.matcher import PhraseMatcher
+from kontaktfilter.model import Request, SignalHit, Verdict
+from kontaktfilter.note import analyse, guess_language
+from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
+from kontaktfilter.scoring.categories import categorise, genuine_evidence
+from kontaktfilter.signals import REGISTRY, Signal
+from kontaktfilter.signals.context import Context
+from kontaktfilter.strategy import choose_action
+
+
+class ConfigurationError(ValueError):
+    """A weight override or setting names something that does not exist."""
+
+
+class Engine:
+    """Scores requests. Construct once (compiling lexicons is the costly part), call often."""
+
+    def __init__(
+        self,
+        weights: Mapping[str, float] | None = None,
+        patterns: Sequence[Pattern] | None = None,
+        policy_url: str = DEFAULT_POLICY_URL,
+        signals: Mapping[str, Signal] | None = None,
+    ) -> None:
+        registry = dict(signals if signals is not None else REGISTRY)
+        overrides = dict(weights or {})
+        unknown = sorted(set(overrides) - set(registry))
+        if unknown:
+            raise ConfigurationError(f"weights: unknown signal(s) {', '.join(unknown)}")
+        self.signals: tuple[tuple[Signal, float], ...] = tuple(
+            (signal, float(overrides.get(name, signal.weight))) for name, signal in registry.items()
+        )
+        self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
+        self.policy_url = policy_url
+
+    def context(self, request: Request, now: datetime | None = None) -> Context:
+        """The shared, read-only view of a request that every signal receives."""
+        note = analyse(request.text)
+        fallback = "de" if request.platform == "xing" else "en"
+        lang = request.lang or guess_language(note, fallback)
+        moment = now or request.sent_at or datetime.now(UTC)
+        ctx = Context(note=note, lang=lang, now=moment, phrases=defaultdict(list))
+        for match in self.matcher.find(note):
+            ctx.phrases[match.family].append(match)
+        return ctx
+
+    def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
+        """Every signal that fired, strongest contribution first."""
+        found: list[SignalHit] = []
+        for signal, weight in self.signals:
+            if weight == 0.0:
+                continue
+            for hit in signal.function(request, ctx):
+                found.append(
+                    SignalHit(
+                        name=signal.name,
+                        group=signal.group,
+                        weight=weight,
+                        strength=hit.strength,
+                        spans=hit.spans,
+                        detail=hit.detail,
+                        description=signal.explain(ctx.lang),
+                    )
+                )
+        found.sort(key=lambda h: -abs(h.score))
+        return found
+
+    def score(self, request: Request, now: datetime | None = None) -> Verdict:
+        """The verdict for one request; `now` defaults to its sending time, else the clock."""
+        ctx = self.context(request, now)
+        hits = self.hits(request, ctx)
+        groups: dict[str, float] = defaultdict(float)
+        for hit in hits:
+            groups[hit.group] += hit.score
+        category = categorise(groups)
+        genuine = genuine_evidence(groups)
+        action, rule = choose_action(category, hits, genuine)
+        reply, note = draft_reply(
+            action,
+            hits,
+            ctx.lang,
+            request.sender,
+            request.recipient,
+            self.policy_url,
+            guarded=rule.startswith("guard:"),
+        )
+        return Verdict(
+            request_id=request.id,
+            lang=ctx.lang,
+            score=round(sum(hit.score for hit in hits), 3),
+            category=category,
+            action=action,
+            hits=tuple(hits),
+            rule=rule,
+            reply=reply,
+            reply_note=note,
+            truncated=ctx.note.truncated,
+        )

@@ -1,0 +1,146 @@
+"""The vocabulary of DESIGN.md as frozen dataclasses: the data every other module passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    KNOWN = "known"
+    PERSONAL = "personal"
+    HONEST_PITCH = "honest_pitch"
+    VAGUE = "vague"
+    GENERIC = "generic"
+    COLLECTOR = "collector"
+    SPAM = "spam"
+
+
+GENUINE_CATEGORIES = frozenset({Category.KNOWN, Category.PERSONAL, Category.HONEST_PITCH})
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    ACCEPT_AND_REPLY = "accept_and_reply"
+    ASK_DETAILS = "ask_details"
+    HOLD_MEET_FIRST = "hold_meet_first"
+    HOLD_WAIT = "hold_wait"
+    DECLINE_SILENTLY = "decline_silently"
+    DECLINE_WITH_LINK = "decline_with_link"
+    REPORT_SPAM = "report_spam"
+
+
+HARMFUL_ACTIONS = frozenset({Action.DECLINE_SILENTLY, Action.DECLINE_WITH_LINK, Action.REPORT_SPAM})
+
+PLATFORMS = ("xing", "linkedin", "other")
+KINDS = ("contact_request", "message", "group_invitation")
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What is known about one person; every field is optional because sources differ."""
+
+    id: str | None = None
+    name: str = ""
+    gender: str | None = None  # "m", "f", "x"
+    headline: str = ""
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    publications: tuple[str, ...] = ()
+    contacts: int | None = None
+    created: date | None = None
+    membership: str | None = None  # "basic", "premium"
+
+    @property
+    def surname(self) -> str:
+        parts = self.name.split()
+        return parts[-1] if parts else ""
+
+    @property
+    def first_name(self) -> str:
+        parts = self.name.split()
+        return parts[0] if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SenderHistory:
+    """Earlier behaviour of the sender, as far as the caller knows it (seed 001, seed 002)."""
+
+    requests: int = 0
+    withdrawn_within_7_days: int = 0
+    unanswered_questions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One incoming contact request, group invitation or first message."""
+
+    text: str
+    id: str | None = None
+    lang: str | None = None
+    platform: str = "other"
+    kind: str = "contact_request"
+    sent_at: datetime | None = None
+    sender: Profile = field(default_factory=Profile)
+    recipient: Profile = field(default_factory=Profile)
+    known_contacts: frozenset[str] = frozenset()
+    sender_history: SenderHistory = field(default_factory=SenderHistory)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the note that made a signal fire; offsets index the original note."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One firing of a signal, as the signal function yields it."""
+
+    strength: float = 1.0
+    spans: tuple[Span, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignalHit:
+    """A hit resolved against its signal: what a verdict reports for explanation."""
+
+    name: str
+    group: str
+    weight: float
+    strength: float
+    spans: tuple[Span, ...]
+    detail: str
+    description: str
+
+    @property
+    def score(self) -> float:
+        return self.weight * self.strength
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What kontaktfilter concludes about one request, with everything needed to explain it."""
+
+    request_id: str | None
+    lang: str
+    score: float
+    category: Category
+    action: Action
+    hits: tuple[SignalHit, ...]
+    rule: str
+    reply: str | None
+    reply_note: str | None
+    truncated: bool = False
+
+    @property
+    def signal_names(self) -> tuple[str, ...]:
+        return tuple(hit.name for hit in self.hits)

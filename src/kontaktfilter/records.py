@@ -1,0 +1,303 @@
+"""Reads request files (JSONL, JSON, CSV) into Request objects, streaming, with exact error places.
+
+Every problem becomes a RecordError naming the file, the line and the field, so a bad line in a
+large file is reported and skipped instead of ending the run. Format: docs/data-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kontaktfilter.model import (
+    KINDS,
+    LANGUAGES,
+    PLATFORMS,
+    Category,
+    Profile,
+    Request,
+    SenderHistory,
+)
+
+LIST_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
+GENDERS = ("m", "f", "x")
+MEMBERSHIPS = ("basic", "premium")
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+class RecordError(ValueError):
+    """One record could not be read; `where` is "file:line" and the message names the field."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A parsed request with its place in the file and the optional evaluation label."""
+
+    where: str
+    request: Request
+    label: Category | None
+
+
+def _text_list(value: Any, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(item for item in value if item.strip())
+    raise ValueError(f"field '{field}' must be a list of strings")
+
+
+def _contacts(value: Any, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"field '{field}' must be a number, not {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().rstrip("+").isdigit():
+        number = int(value.strip().rstrip("+"))
+    else:
+        raise ValueError(f"field '{field}' must be a number like 250 or '999+', not {value!r}")
+    if number < 0:
+        raise ValueError(f"field '{field}' must not be negative")
+    return number
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValueError(
+            f"field '{field}' must be an ISO date (YYYY-MM-DD), not {value!r}"
+        ) from None
+
+
+def _datetime(value: Any, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"field '{field}' must be an ISO date-time, not {value!r}") from None
+
+
+def _choice(value: Any, field: str, allowed: Iterable[str], default: str | None) -> str | None:
+    if value in (None, ""):
+        return default
+    if value not in allowed:
+        raise ValueError(f"field '{field}' must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def parse_profile(data: Any, field: str) -> Profile:
+    """A Profile from a JSON object; errors name the field path, e.g. 'sender.contacts'."""
+    if data is None:
+        return Profile()
+    if not isinstance(data, Mapping):
+        raise ValueError(f"field '{field}' must be an object")
+
+    def string(key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise ValueError(f"field '{field}.{key}' must be a string")
+        return value
+
+    identifier = data.get("id")
+    return Profile(
+        id=None if identifier in (None, "") else str(identifier),
+        name=string("name"),
+        gender=_choice(data.get("gender"), f"{field}.gender", GENDERS, None),
+        headline=string("headline"),
+        contacts=_contacts(data.get("contacts"), f"{field}.contacts"),
+        created=_date(data.get("created"), f"{field}.created"),
+        membership=_choice(data.get("membership"), f"{field}.membership", MEMBERSHIPS, None),
+        **{key: _text_list(data.get(key), f"{field}.{key}") for key in LIST_FIELDS},
+    )
+
+
+def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[Request, Any]:
+    """A Request (and the raw label) from one decoded JSON object or CSV row."""
+    if not isinstance(data, Mapping):
+        raise ValueError("a request must be a JSON object")
+    text = data.get("text")
+    if text is None:
+        raise ValueError("field 'text' is missing")
+    if not isinstance(text, str):
+        raise ValueError("field 'text' must be a string")
+    context = data.get("context") or {}
+    if not isinstance(context, Mapping):
+        raise ValueError("field 'context' must be an object")
+    history = context.get("sender_history") or {}
+    if not isinstance(history, Mapping):
+        raise ValueError("field 'context.sender_history' must be an object")
+    recipient = data.get("recipient")
+    request = Request(
+        text=text,
+        id=None if data.get("id") in (None, "") else str(data["id"]),
+        lang=_choice(data.get("lang"), "lang", LANGUAGES, None),
+        platform=_choice(data.get("platform"), "platform", PLATFORMS, "other"),
+        kind=_choice(data.get("kind"), "kind", KINDS, "contact_request"),
+        sent_at=_datetime(data.get("sent_at"), "sent_at"),
+        sender=parse_profile(data.get("sender"), "sender"),
+        recipient=(
+            parse_profile(recipient, "recipient")
+            if recipient is not None
+            else default_recipient or Profile()
+        ),
+        known_contacts=frozenset(
+            _text_list(context.get("known_contacts"), "context.known_contacts")
+        ),
+        sender_history=SenderHistory(
+            requests=_contacts(history.get("requests"), "context.sender_history.requests") or 0,
+            withdrawn_within_7_days=_contacts(
+                history.get("withdrawn_within_7_days"),
+                "context.sender_history.withdrawn_within_7_days",
+            )
+            or 0,
+            unanswered_questions=_contacts(
+                history.get("unanswered_questions"), "context.sender_history.unanswered_questions"
+            )
+            or 0,
+        ),
+    )
+    return request, data.get("label")
+
+
+def _label(value: Any) -> Category | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Category(value)
+    except ValueError:
+        allowed = ", ".join(c.value for c in Category)
+        raise ValueError(f"field 'label' must be one of {allowed}, not {value!r}") from None
+
+
+def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
+    for number, raw in enumerate(stream, 1):
+        if len(raw) > MAX_LINE_BYTES:
+            yield (
+                number,
+                RecordError(f"{name}:{number}", f"line longer than {MAX_LINE_BYTES} bytes"),
+            )
+            continue
+        try:
+            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, RecordError(f"{name}:{number}", f"invalid UTF-8 at byte {exc.start}")
+
+
+def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
+    for number, line in _decoded_lines(stream, name):
+        where = f"{name}:{number}"
+        if isinstance(line, RecordError):
+            yield where, line
+        elif line.strip():
+            try:
+                yield where, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield where, RecordError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+
+
+def _csv_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
+    decoded = ((n, line) for n, line in _decoded_lines(stream, name))
+    bad: dict[int, RecordError] = {}
+
+    def text_lines() -> Iterator[str]:
+        for number, line in decoded:
+            if isinstance(line, RecordError):
+                bad[number] = line
+                yield "\n"
+            else:
+                yield line
+
+    reader = csv.DictReader(text_lines())
+    if reader.fieldnames is None or "text" not in reader.fieldnames:
+        yield f"{name}:1", RecordError(f"{name}:1", "CSV header has no 'text' column")
+        return
+    for row in reader:
+        where = f"{name}:{reader.line_num}"
+        if reader.line_num in bad:
+            yield where, bad.pop(reader.line_num)
+            continue
+        if None in row:
+            yield where, RecordError(where, "more cells than header columns")
+            continue
+        try:
+            for key in ("sender", "recipient", "context"):
+                if row.get(key):
+                    row[key] = json.loads(row[key])
+        except json.JSONDecodeError as exc:
+            yield where, RecordError(where, f"field '{key}' is not valid JSON ({exc.msg})")
+            continue
+        yield where, {k: v for k, v in row.items() if v != ""}
+    for number, error in bad.items():
+        yield f"{name}:{number}", error
+
+
+def _json_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
+    try:
+        data = json.loads(stream.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield name, RecordError(name, f"invalid UTF-8 at byte {exc.start}")
+        return
+    except json.JSONDecodeError as exc:
+        yield name, RecordError(f"{name}:{exc.lineno}", f"invalid JSON ({exc.msg})")
+        return
+    if not isinstance(data, list):
+        data = [data]
+    for index, item in enumerate(data, 1):
+        yield f"{name}[{index}]", item
+
+
+def detect_format(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith(".json"):
+        return "json"
+    return "jsonl"
+
+
+def read_records(
+    stream: BinaryIO, name: str, fmt: str, default_recipient: Profile | None = None
+) -> Iterator[Record | RecordError]:
+    """Records of a file in order; a bad record is yielded as its RecordError, never raised."""
+    readers = {"jsonl": _jsonl_objects, "csv": _csv_objects, "json": _json_objects}
+    for where, data in readers[fmt](stream, name):
+        if isinstance(data, RecordError):
+            yield data
+            continue
+        try:
+            request, raw_label = parse_request(data, default_recipient)
+            label = _label(raw_label)
+        except ValueError as exc:
+            yield RecordError(where, str(exc))
+            continue
+        if request.id is None:
+            request = replace(request, id=where.rsplit(":", 1)[-1])
+        yield Record(where, request, label)
+
+
+def read_profile_file(path: str | Path) -> Profile:
+    """A profile from a JSON file; errors name the file and the field."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+        return parse_profile(data, "profile")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        raise RecordError(str(path), str(exc)) from exc

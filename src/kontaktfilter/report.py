@@ -1,0 +1,96 @@
+"""Presents verdicts: as JSON-ready dictionaries and as terminal text with the evidence marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kontaktfilter.model import Span, Verdict
+
+CATEGORY_COLOURS = {
+    "known": "green",
+    "personal": "green",
+    "honest_pitch": "cyan",
+    "vague": "yellow",
+    "generic": "white",
+    "collector": "magenta",
+    "spam": "red",
+}
+
+
+def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
+    """The verdict as plain data: id, category, action, score and every signal with its spans."""
+    return {
+        "id": verdict.request_id,
+        "category": verdict.category.value,
+        "action": verdict.action.value,
+        "score": verdict.score,
+        "lang": verdict.lang,
+        "rule": verdict.rule,
+        "signals": [
+            {
+                "name": hit.name,
+                "group": hit.group,
+                "weight": hit.weight,
+                "strength": round(hit.strength, 3),
+                "score": round(hit.score, 3),
+                "description": hit.description,
+                "detail": hit.detail,
+                "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in hit.spans],
+            }
+            for hit in verdict.hits
+        ],
+        "reply": verdict.reply,
+        "reply_note": verdict.reply_note,
+        "truncated": verdict.truncated,
+    }
+
+
+def highlight(text: str, spans: list[Span], colour: bool) -> str:
+    """The note with evidence spans marked: coloured in a terminal, [[brackets]] otherwise."""
+    merged: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span.end))
+        else:
+            merged.append((span.start, span.end))
+    out, position = [], 0
+    for start, end in merged:
+        out.append(text[position:start])
+        piece = text[start:end]
+        out.append(
+            click.style(piece, fg="yellow", bold=True, underline=True) if colour else f"[[{piece}]]"
+        )
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
+    """A human-readable explanation: category, action, marked note, signals, reply draft."""
+    category = verdict.category.value
+    head = (
+        click.style(category.upper(), fg=CATEGORY_COLOURS[category], bold=True)
+        if colour
+        else category.upper()
+    )
+    lines = [
+        f"{head}  action: {verdict.action.value}  score: {verdict.score:+.1f}  ({verdict.rule})"
+    ]
+    if verdict.truncated:
+        lines.append("note: the text was longer than the analysed bound and was truncated")
+    spans = [span for hit in verdict.hits for span in hit.spans]
+    lines += ["", highlight(text, spans, colour) if text.strip() else "(empty note)", ""]
+    for hit in verdict.hits:
+        evidence = "; ".join(f"“{s.text}”" for s in hit.spans) or hit.detail
+        lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}")
+        if evidence:
+            lines.append(f"         {'':<34} {evidence}")
+    if not verdict.hits:
+        lines.append("  no signal fired")
+    if verdict.reply:
+        lines += ["", "reply draft:", verdict.reply]
+    if verdict.reply_note:
+        lines += ["", f"note: {verdict.reply_note}"]
+    return "\n".join(lines)

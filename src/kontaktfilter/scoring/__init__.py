@@ -1,0 +1,1 @@
+"""Turns signal hits into a score, a category and an action."""

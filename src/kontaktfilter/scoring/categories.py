@@ -1,0 +1,55 @@
+"""Decides the category from the weight each signal group gathered.
+
+Suspicious groups (spam, collector, vague, generic) compete with the genuine ones (known, personal,
+honest). Genuine evidence wins ties: declining a real person is the worst error (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kontaktfilter.model import Category
+
+KNOWN_MIN = 3.0
+PERSONAL_MIN = 1.5
+HONEST_MIN = 2.0
+SPAM_MIN = 2.5
+COLLECTOR_MIN = 1.0
+VAGUE_MIN = 1.5
+GENERIC_MIN = 1.0
+STRONG_SPAM = 6.0
+"""Even a known sender's note is spam when it is all bait (a hijacked or MLM-converted contact)."""
+
+
+def genuine_evidence(groups: Mapping[str, float]) -> float:
+    """How much the note shows a real, individual request (a positive number)."""
+    return -(groups.get("known", 0.0) + groups.get("personal", 0.0) + groups.get("honest", 0.0))
+
+
+def categorise(groups: Mapping[str, float]) -> Category:
+    """Category from group totals (suspicious groups positive, genuine groups negative)."""
+    known = -groups.get("known", 0.0)
+    personal = -groups.get("personal", 0.0)
+    honest = -groups.get("honest", 0.0)
+    spam = groups.get("spam", 0.0)
+    collector = groups.get("collector", 0.0)
+    genuine = known + personal + honest
+    if known >= KNOWN_MIN and spam < STRONG_SPAM:
+        return Category.KNOWN
+    if spam >= SPAM_MIN and spam >= genuine:
+        return Category.SPAM
+    if collector >= COLLECTOR_MIN and collector > genuine:
+        return Category.COLLECTOR
+    if personal >= PERSONAL_MIN and personal >= honest:
+        return Category.PERSONAL
+    if honest >= HONEST_MIN:
+        return Category.HONEST_PITCH
+    if personal >= PERSONAL_MIN:
+        return Category.PERSONAL
+    if groups.get("vague", 0.0) >= VAGUE_MIN:
+        return Category.VAGUE
+    if groups.get("generic", 0.0) >= GENERIC_MIN:
+        return Category.GENERIC
+    if groups.get("vague", 0.0) > 0 or genuine > 0:
+        return Category.VAGUE
+    return Category.GENERIC

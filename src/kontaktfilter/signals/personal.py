@@ -1,0 +1,291 @@
+"""Personalisation signals: does the note really address this recipient, or only pretend to?
+
+Seed 000 asks for references to the recipient's own profile (publications, "Ich biete/Ich suche",
+interests) and warns of pretexts: claimed interests the profile does not have, the wrong name or
+the wrong Herr/Frau, thanks for a contact that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kontaktfilter.model import Hit, Request
+from kontaktfilter.note import AnalysedNote, fold
+from kontaktfilter.signals.context import Context, content_terms, profile_terms, term_matches
+from kontaktfilter.signals.registry import register
+
+GREETING_WORDS = frozenset(
+    "hallo hello hi hey dear liebe lieber geehrte geehrter geehrt moin servus gruess "
+    "guten good morning tag greetings".split()
+)
+TITLES = {"herr": "m", "herrn": "m", "mr": "m", "frau": "f", "mrs": "f", "ms": "f", "miss": "f"}
+ACADEMIC_TITLES = frozenset({"dr", "prof", "professor", "mag", "dipl", "ing"})
+NOT_NAMES = frozenset(
+    "team zusammen leute all everyone there community netzwerker kollegen kolleginnen allerseits "
+    "xing linkedin sir madam friends freunde".split()
+)
+UNTITLED_NAME_STRENGTH = 0.6
+"""A first-name greeting may use a nickname ("Hi Hannes"), so a mismatch there counts less."""
+MIN_NOTE_TOKENS_FOR_FORM = 3
+NETWORKING_STEMS = ("vernetz", "connect", "kontakt", "netzwerk", "network", "verknuepf")
+PUBLICATION_FIELDS = ("publications",)
+PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
+
+
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    first: int
+    last: int
+    gender: str | None
+    names: tuple[str, ...]
+
+
+def find_greeting(note: AnalysedNote) -> Greeting | None:
+    """The opening salutation ("Sehr geehrter Herr Kilian", "Hi Anna"), if the note has one."""
+    tokens, text = note.tokens, note.text
+    start = next((i for i in range(min(2, len(tokens))) if tokens[i] in GREETING_WORDS), None)
+    if start is None:
+        return None
+    position = start + 1
+    while position < len(tokens) and tokens[position] in GREETING_WORDS:
+        position += 1
+    gender = None
+    if position < len(tokens) and tokens[position] in TITLES:
+        gender = TITLES[tokens[position]]
+        position += 1
+    while position < len(tokens) and tokens[position] in ACADEMIC_TITLES:
+        position += 1
+    names: list[str] = []
+    while (
+        position < len(tokens)
+        and len(names) < 2
+        and note.sentences[position] == note.sentences[start]
+        and text[note.starts[position]].isupper()
+        and tokens[position] not in GREETING_WORDS
+        and tokens[position] not in NOT_NAMES
+    ):
+        names.append(tokens[position])
+        position += 1
+        if text[note.ends[position - 1] : note.ends[position - 1] + 1] == ",":
+            break
+    return Greeting(start, max(position - 1, start), gender, tuple(names))
+
+
+def _same_name(written: str, actual: str) -> bool:
+    """Names match allowing one typo in names of five letters or more."""
+    if not actual:
+        return False
+    if written == actual:
+        return True
+    if len(actual) < 5 or abs(len(written) - len(actual)) > 1:
+        return False
+    shorter, longer = sorted((written, actual), key=len)
+    if len(shorter) == len(longer):
+        return sum(a != b for a, b in zip(shorter, longer, strict=True)) <= 1
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+@register(
+    "PERS_SALUTATION_MISMATCH",
+    2.5,
+    "collector",
+    "Greets the recipient with the wrong name or the wrong Herr/Frau",
+    "Spricht den Empfänger mit falschem Namen oder falscher Anrede (Herr/Frau) an",
+)
+def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
+    greeting = find_greeting(ctx.note)
+    recipient = request.recipient
+    if greeting is None or not recipient.name:
+        return
+    problems, strength = [], 0.0
+    if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
+        problems.append("wrong form of address")
+        strength = 1.0
+    actual = {fold(part) for part in recipient.name.split()}
+    if greeting.names and not any(_same_name(n, a) for n in greeting.names for a in actual):
+        problems.append("wrong name")
+        strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
+    if problems:
+        yield Hit(strength, (ctx.span(greeting.first, greeting.last),), ", ".join(problems))
+
+
+@register(
+    "PERS_NO_SALUTATION",
+    0.5,
+    "form",
+    "Has no salutation at all",
+    "Enthält keine Anrede",
+)
+def no_salutation(request: Request, ctx: Context) -> Iterator[Hit]:
+    if len(ctx.note.tokens) >= MIN_NOTE_TOKENS_FOR_FORM and find_greeting(ctx.note) is None:
+        yield Hit(1.0, (), "no salutation")
+
+
+@register(
+    "PERS_EMPTY_NOTE",
+    2.0,
+    "generic",
+    "Carries no note at all (weak evidence where the platform lets no note be added)",
+    "Enthält keine Nachricht (schwaches Indiz, wo die Plattform keine Nachricht erlaubt)",
+)
+def empty_note(request: Request, ctx: Context) -> Iterator[Hit]:
+    if ctx.note.tokens:
+        return
+    if request.platform == "xing" and request.sender.membership == "basic":
+        yield Hit(0.3, (), "empty note from a XING basic member, who cannot add one")
+    elif request.platform == "linkedin":
+        yield Hit(0.6, (), "empty note; LinkedIn limits notes for free members")
+    else:
+        yield Hit(1.0, (), "empty note")
+
+
+def _sender_is_known(request: Request) -> bool:
+    keys = {key for key in (request.sender.id, request.sender.name) if key}
+    known = {fold(entry) for entry in request.known_contacts}
+    return any(fold(key) in known for key in keys)
+
+
+@register(
+    "GOOD_KNOWN_CONTACT",
+    -6.0,
+    "known",
+    "The sender is among the recipient's known contacts",
+    "Der Absender ist ein bekannter Kontakt des Empfängers",
+)
+def known_contact(request: Request, ctx: Context) -> Iterator[Hit]:
+    if _sender_is_known(request):
+        yield Hit(1.0, (), f"known contact: {request.sender.name or request.sender.id}")
+
+
+@register(
+    "PERS_PHANTOM_THANKS",
+    3.0,
+    "collector",
+    "Thanks for a connection that does not exist (automated follow-up text)",
+    "Bedankt sich für einen Kontakt, der gar nicht besteht (automatisierter Text)",
+)
+def phantom_thanks(request: Request, ctx: Context) -> Iterator[Hit]:
+    if request.kind == "message" and _sender_is_known(request):
+        return
+    for match in ctx.family("phantom_thanks")[:1]:
+        yield Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")
+
+
+def _claimed_interests(ctx: Context) -> Iterator[tuple[int, int, frozenset[str]]]:
+    for match in ctx.family("interest_pretext"):
+        if match.capture:
+            first, last = match.capture
+            claimed = content_terms(" ".join(ctx.note.tokens[first : last + 1]))
+            if claimed:
+                yield first, last, claimed
+
+
+def _profile_has(request: Request, terms: frozenset[str]) -> bool:
+    entries = profile_terms(request.recipient).entries
+    headline = content_terms(request.recipient.headline)
+    known = [t for _, _, entry_terms in entries for t in entry_terms] + list(headline)
+    return any(term_matches(claimed, term) for claimed in terms for term in known)
+
+
+def _has_profile(request: Request) -> bool:
+    return bool(profile_terms(request.recipient).entries)
+
+
+@register(
+    "PERS_INTEREST_MISMATCH",
+    2.0,
+    "collector",
+    "Claims a shared interest that the recipient's profile does not show",
+    "Behauptet ein gemeinsames Interesse, das im Profil des Empfängers nicht vorkommt",
+)
+def interest_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
+    if not _has_profile(request):
+        return
+    for first, last, claimed in _claimed_interests(ctx):
+        if not _profile_has(request, claimed):
+            yield Hit(1.0, (ctx.span(first, last),), "not on the recipient's profile")
+
+
+@register(
+    "GOOD_SHARED_INTEREST",
+    -2.0,
+    "personal",
+    "Names an interest that really is on the recipient's profile",
+    "Nennt ein Interesse, das tatsächlich im Profil des Empfängers steht",
+)
+def shared_interest(request: Request, ctx: Context) -> Iterator[Hit]:
+    if not _has_profile(request):
+        return
+    for first, last, claimed in _claimed_interests(ctx):
+        if _profile_has(request, claimed):
+            yield Hit(1.0, (ctx.span(first, last),), "on the recipient's profile")
+
+
+def _entry_references(
+    request: Request, ctx: Context, fields: tuple[str, ...], skip: set[int]
+) -> Iterator[tuple[str, str, list[int]]]:
+    """Profile entries (field, text) whose identifying terms the note uses, with token indices."""
+    tokens = ctx.note.tokens
+    for field_name, text, terms in profile_terms(request.recipient).fields(*fields):
+        positions = [
+            i
+            for i, token in enumerate(tokens)
+            if i not in skip and len(token) >= 4 and any(term_matches(token, t) for t in terms)
+        ]
+        if positions:
+            yield field_name, text, positions
+
+
+@register(
+    "GOOD_PUBLICATION_MATCH",
+    -3.0,
+    "personal",
+    "Refers to one of the recipient's own publications by its subject",
+    "Bezieht sich inhaltlich auf eine Veröffentlichung des Empfängers",
+)
+def publication_match(request: Request, ctx: Context) -> Iterator[Hit]:
+    referenced = bool(ctx.family("profile_reference"))
+    for _, title, positions in _entry_references(request, ctx, PUBLICATION_FIELDS, set()):
+        distinct = {ctx.note.tokens[i] for i in positions}
+        if len(distinct) >= 2 or (referenced and any(len(t) >= 7 for t in distinct)):
+            spans = tuple(ctx.span(i, i) for i in positions[:4])
+            yield Hit(1.0, spans, f"publication: {title}")
+
+
+@register(
+    "GOOD_OFFER_MATCH",
+    -1.5,
+    "personal",
+    "Takes up what the recipient offers or seeks on the profile ('Ich biete'/'Ich suche')",
+    "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
+)
+def offer_match(request: Request, ctx: Context) -> Iterator[Hit]:
+    pretexts = ctx.covered_by(("same_field", "seeking_contacts", "acquisition_talk"))
+    for field_name, text, positions in _entry_references(
+        request, ctx, ("offers", "seeks"), pretexts
+    ):
+        if any(len(ctx.note.tokens[i]) >= 6 for i in positions):
+            label = "offers" if field_name == "offers" else "seeks"
+            yield Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")
+            return
+
+
+@register(
+    "GOOD_CONCRETE_QUESTION",
+    -1.5,
+    "personal",
+    "Asks the recipient a concrete question",
+    "Stellt dem Empfänger eine konkrete Frage",
+)
+def concrete_question(request: Request, ctx: Context) -> Iterator[Hit]:
+    note = ctx.note
+    for sentence in sorted(note.questions):
+        indices = [i for i, s in enumerate(note.sentences) if s == sentence]
+        words = [note.tokens[i] for i in indices]
+        if len(words) < 4 or not {"sie", "ihnen", "ihr", "you", "your"} & set(words):
+            continue
+        if any(w.startswith(NETWORKING_STEMS) for w in words):
+            continue
+        yield Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")
+        return

@@ -1,0 +1,154 @@
+"""Phrase signals: each fires on one lexicon family (lexicons/de.yaml, lexicons/en.yaml).
+
+The seeds' "10 worst reasons" (seed 000), the default texts, the pitch families of seed 001 and the
+genuine-request markers each get one signal. A signal may name families that cancel it where they
+overlap, e.g. "ich suche Kontakte aus dem Bereich X" is a collector phrase, not a concrete need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kontaktfilter.model import Hit, Request, Span
+from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.registry import SignalFunction, register
+
+
+def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
+    """A signal function that reports each match of `family` outside matches of `unless`."""
+
+    def find(request: Request, ctx: Context) -> Iterator[Hit]:
+        blocked = ctx.covered_by(unless) if unless else set()
+        seen: set[int] = set()
+        for match in ctx.family(family):
+            if match.first in seen or blocked.intersection(range(match.first, match.last + 1)):
+                continue
+            seen.update(range(match.first, match.last + 1))
+            yield Hit(strength=1.0, spans=(ctx.span(match.first, match.last),), detail=family)
+
+    find.__doc__ = f"Fires on the lexicon family {family!r}."
+    return find
+
+
+# (name, family, weight, group, English description, German description, cancelling families)
+# fmt: off
+PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ...] = (
+    ("PHRASE_DEFAULT_TEXT", "default_text", 2.0, "generic",
+     "Uses the platform's default text instead of a personal note",
+     "Verwendet den vorformulierten Standardtext der Plattform statt einer eigenen Nachricht", ()),
+    ("PHRASE_SENT_VIA_APP", "sent_via_app", 1.5, "generic",
+     "Gives 'sent via app' as the reason for the request",
+     "Nennt 'per iPhone-App' o. ä. als Begründung der Anfrage", ()),
+    ("PHRASE_PROFILE_INTERESTING", "profile_interesting", 1.2, "generic",
+     "Calls the profile 'interesting' without saying what about it (worst reason 4)",
+     "Nennt das Profil 'interessant', ohne zu sagen, was daran (schlechtester Grund 4)", ()),
+    ("PHRASE_MUTUAL_CONNECTIONS", "mutual_connections", 0.8, "generic",
+     "Cites shared connections as the only link",
+     "Begründet die Anfrage nur mit gemeinsamen Kontakten", ()),
+    ("PHRASE_INTEREST_PRETEXT", "interest_pretext", 1.5, "collector",
+     "Claims a shared interest as a pretext (worst reason 1)",
+     "Behauptet ein gemeinsames Interesse als Vorwand (schlechtester Grund 1)", ()),
+    ("PHRASE_INTERNET_RESEARCH", "internet_research", 2.0, "collector",
+     "Found the recipient 'through internet research' (worst reason 2)",
+     "Ist 'durch eine Internet-Recherche' aufmerksam geworden (schlechtester Grund 2)", ()),
+    ("PHRASE_SHARED_GROUP", "shared_group", 2.5, "collector",
+     "Uses membership of the same group as the reason (worst reason 3)",
+     "Begründet die Anfrage mit derselben Gruppe (schlechtester Grund 3)", ()),
+    ("PHRASE_SAME_FIELD", "same_field", 2.0, "collector",
+     "Uses working in the same field as the reason (worst reason 5)",
+     "Begründet die Anfrage mit derselben Branche (schlechtester Grund 5)", ()),
+    ("PHRASE_ACQUISITION_TALK", "acquisition_talk", 2.0, "collector",
+     "Wants to talk about customer acquisition in general (worst reason 6)",
+     "Will allgemein über Kundengewinnung sprechen (schlechtester Grund 6)", ()),
+    ("PHRASE_SEEKING_CONTACTS", "seeking_contacts", 2.5, "collector",
+     "Is 'looking for contacts in field X' (worst reason 7)",
+     "Sucht 'Kontakte aus dem Bereich X' (schlechtester Grund 7)", ()),
+    ("PHRASE_SYNERGIES", "synergies", 2.0, "vague",
+     "Promises synergies without saying which (worst reason 8)",
+     "Verspricht Synergien, ohne zu sagen, welche (schlechtester Grund 8)", ()),
+    ("PHRASE_WIN_WIN", "win_win", 2.0, "vague",
+     "Promises a win-win or mutual benefit without saying what it is (seed 002)",
+     "Verspricht eine Win-Win-Situation oder Vorteile für beide Seiten ohne Inhalt (Seed 002)", ()),
+    ("PHRASE_VAGUE_EXCHANGE", "vague_exchange", 0.8, "vague",
+     "Proposes an 'exchange' or 'cooperation' without a subject",
+     "Schlägt einen 'Austausch' oder eine 'Zusammenarbeit' ohne Thema vor", ()),
+    ("PHRASE_CALENDAR_WISDOM", "calendar_wisdom", 3.0, "collector",
+     "Quotes calendar wisdom instead of a reason (worst reason 9)",
+     "Zitiert eine Kalenderweisheit statt eines Grundes (schlechtester Grund 9)", ()),
+    ("PHRASE_CONTACTS_HURT", "contacts_hurt", 3.5, "collector",
+     "Uses a networking slogan like 'contacts only hurt those who have none' (worst reason 10)",
+     "Verwendet eine Netzwerk-Floskel wie 'Kontakte schaden nur dem, der keine hat' (Grund 10)",
+     ()),
+    ("PHRASE_ARTIFICIAL_GREETING", "artificial_greeting", 1.5, "collector",
+     "Closes with an artificial greeting formula ('sunny greetings from ...')",
+     "Schließt mit einer künstlich-aufgesetzten Grußformel ('Sonnige Grüße aus ...')", ()),
+    ("PHRASE_EXPAND_NETWORK", "expand_network", 1.5, "collector",
+     "Wants to grow their network for its own sake",
+     "Will das eigene Netzwerk um seiner selbst willen vergrößern", ()),
+    ("PHRASE_OPEN_NETWORKER", "open_networker", 3.0, "collector",
+     "Declares to accept everyone (open networker, LION)",
+     "Erklärt, jede Anfrage anzunehmen (Open Networker, LION)", ()),
+    ("PHRASE_CONTACT_PARTY", "contact_party", 3.0, "collector",
+     "Comes from a contact party or contact session (seed 001)",
+     "Stammt aus einer Kontaktparty oder Kontaktsession (Seed 001)", ()),
+    ("PHRASE_PROFILE_VISIT", "profile_visit", 1.0, "collector",
+     "Uses a profile visit as the reason for the request (seed 004)",
+     "Begründet die Anfrage mit einem Profilbesuch (Seed 004)", ()),
+    ("PHRASE_FREE_DOWNLOAD", "free_download", 3.0, "spam",
+     "Offers a free download or giveaway on first contact (seed 001)",
+     "Bietet beim Erstkontakt einen kostenlosen Download o. ä. an (Seed 001)", ()),
+    ("PHRASE_WEBINAR_INVITE", "webinar_invite", 3.0, "spam",
+     "Invites to a webinar, seminar or masterclass (seed 001)",
+     "Lädt zu einem Webinar, Seminar oder einer Masterclass ein (Seed 001)", ()),
+    ("PHRASE_EBOOK_NEWSLETTER", "ebook_newsletter", 3.0, "spam",
+     "Pushes an e-book, whitepaper or newsletter sign-up (seed 001)",
+     "Bewirbt ein E-Book, Whitepaper oder Newsletter-Abo (Seed 001)", ()),
+    ("PHRASE_GET_RICH", "get_rich", 4.0, "spam",
+     "Pitches financial freedom, passive income or an MLM business (seed 000, 001)",
+     "Wirbt mit finanzieller Freiheit, passivem Einkommen oder MLM (Seed 000, 001)", ()),
+    ("PHRASE_COACHING_PITCH", "coaching_pitch", 2.5, "spam",
+     "Pitches a coaching programme or a free strategy call",
+     "Bewirbt ein Coaching-Programm oder ein kostenloses Strategiegespräch", ()),
+    ("PHRASE_LEAD_GEN_PITCH", "lead_gen_pitch", 2.5, "spam",
+     "Sells lead generation, appointments or 'more customers'",
+     "Verkauft Leadgenerierung, Terminierung oder 'mehr Kunden'", ()),
+    ("GOOD_MET_IN_PERSON", "met_in_person", -4.0, "known",
+     "Refers to a real meeting (event, fair, call) with the recipient",
+     "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)", ()),
+    ("GOOD_KNOW_EACH_OTHER", "know_each_other", -4.0, "known",
+     "Says sender and recipient already know each other (colleagues, studies, projects)",
+     "Sagt, dass man sich bereits kennt (Kollegen, Studium, Projekte)", ()),
+    ("GOOD_HONEST_INTENT", "honest_intent", -2.5, "honest",
+     "States openly and directly what the sender wants",
+     "Sagt offen und direkt, was der Absender möchte", ()),
+    ("GOOD_PROFILE_REFERENCE", "profile_reference", -2.0, "personal",
+     "Refers to the recipient's own work (article, post, podcast, talk, book)",
+     "Bezieht sich auf eigene Arbeit des Empfängers (Artikel, Beitrag, Podcast, Vortrag, Buch)",
+     ()),
+    ("GOOD_CONCRETE_NEED", "concrete_need", -2.5, "personal",
+     "States a concrete need the recipient can help with",
+     "Nennt einen konkreten Bedarf, bei dem der Empfänger helfen kann",
+     ("seeking_contacts", "expand_network", "acquisition_talk")),
+)
+# fmt: on
+
+for _name, _family, _weight, _group, _en, _de, _unless in PHRASE_SIGNALS:
+    register(_name, _weight, _group, _en, _de)(phrase_signal(_family, _unless))
+
+PHRASE_FAMILIES = frozenset(row[1] for row in PHRASE_SIGNALS)
+
+_LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+
+@register(
+    "PHRASE_LINK",
+    1.0,
+    "spam",
+    "Contains a link, typical of sales pages and status-update bait (seed 001)",
+    "Enthält einen Link, typisch für Verkaufsseiten und Status-Update-Köder (Seed 001)",
+)
+def link(request: Request, ctx: Context) -> Iterator[Hit]:
+    for match in _LINK.finditer(ctx.note.text[: ctx.note.ends[-1] if ctx.note.ends else 0]):
+        yield Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")
+        return

@@ -1,0 +1,49 @@
+"""Profile signals of seed 001: collectors show 999+ contacts, often on a young profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kontaktfilter.model import Hit, Request
+from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.registry import register
+
+MANY_CONTACTS = 999
+"""XING shows "999+" from here on; seed 001's first collector mark."""
+SOME_CONTACTS = 500
+CONTACTS_PER_MONTH_SUSPICIOUS = 40
+MIN_CONTACTS_FOR_RATE = 200
+DAYS_PER_MONTH = 30.44
+
+
+@register(
+    "PROF_MANY_CONTACTS",
+    1.5,
+    "collector",
+    "The sender has a very large number of contacts (999+)",
+    "Der Absender hat sehr viele Kontakte (999+)",
+)
+def many_contacts(request: Request, ctx: Context) -> Iterator[Hit]:
+    contacts = request.sender.contacts
+    if contacts is None or contacts < SOME_CONTACTS:
+        return
+    strength = 1.0 if contacts >= MANY_CONTACTS else 0.4
+    yield Hit(strength, (), f"{contacts} contacts")
+
+
+@register(
+    "PROF_YOUNG_PROFILE_MANY_CONTACTS",
+    2.5,
+    "collector",
+    "The sender gathered contacts unusually fast for the age of the profile",
+    "Der Absender hat für das Alter seines Profils ungewöhnlich schnell Kontakte gesammelt",
+)
+def young_profile_many_contacts(request: Request, ctx: Context) -> Iterator[Hit]:
+    contacts, created = request.sender.contacts, request.sender.created
+    if contacts is None or created is None or contacts < MIN_CONTACTS_FOR_RATE:
+        return
+    months = max((ctx.now.date() - created).days / DAYS_PER_MONTH, 1.0)
+    rate = contacts / months
+    if rate >= CONTACTS_PER_MONTH_SUSPICIOUS:
+        strength = min(1.0, rate / (2 * CONTACTS_PER_MONTH_SUSPICIOUS))
+        yield Hit(strength, (), f"{contacts} contacts in {months:.0f} months ({rate:.0f}/month)")

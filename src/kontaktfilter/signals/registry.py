@@ -1,0 +1,68 @@
+"""The signal registry: every check registers here once, with its name, weight and explanations.
+
+Like an Rspamd symbol, a signal is a pure function of the request and a read-only context that
+yields hits; the weight lives beside it (overridable by configuration), never inside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kontaktfilter.model import Hit, Request
+
+if TYPE_CHECKING:
+    from kontaktfilter.signals.context import Context
+
+SignalFunction = Callable[[Request, "Context"], Iterator[Hit]]
+
+NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD)_[A-Z0-9_]+$")
+GROUPS = frozenset({"generic", "collector", "vague", "spam", "form", "known", "personal", "honest"})
+"""Groups drive the category: suspicious groups add up against the genuine ones."""
+
+
+class SignalDefinitionError(ValueError):
+    """A signal was declared wrongly; raised at import so the mistake never ships."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    name: str
+    weight: float
+    group: str
+    description: str
+    description_de: str
+    function: SignalFunction
+
+    def explain(self, lang: str) -> str:
+        return self.description_de if lang == "de" else self.description
+
+
+REGISTRY: dict[str, Signal] = {}
+
+
+def register(
+    name: str, weight: float, group: str, description: str, description_de: str
+) -> Callable[[SignalFunction], SignalFunction]:
+    """Decorator that adds a signal to REGISTRY after checking its declaration."""
+
+    def decorate(function: SignalFunction) -> SignalFunction:
+        if not NAME_FORMAT.match(name):
+            raise SignalDefinitionError(
+                f"signal name {name!r} does not match {NAME_FORMAT.pattern}"
+            )
+        if name in REGISTRY:
+            raise SignalDefinitionError(f"signal {name!r} is registered twice")
+        if not math.isfinite(weight):
+            raise SignalDefinitionError(f"signal {name!r} has a non-finite weight {weight!r}")
+        if group not in GROUPS:
+            raise SignalDefinitionError(f"signal {name!r} has unknown group {group!r}")
+        if not description.strip() or not description_de.strip():
+            raise SignalDefinitionError(f"signal {name!r} needs an English and German description")
+        REGISTRY[name] = Signal(name, float(weight), group, description, description_de, function)
+        return function
+
+    return decorate

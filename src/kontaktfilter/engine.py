@@ -44,6 +44,11 @@ class Engine:
         self.signals: tuple[tuple[Signal, float], ...] = tuple(
             (signal, float(overrides.get(name, signal.weight))) for name, signal in registry.items()
         )
+        self._always = tuple(entry for entry in self.signals if not entry[0].families)
+        self._by_family: dict[str, list[int]] = defaultdict(list)
+        for index, (signal, _) in enumerate(self.signals):
+            for family in signal.families:
+                self._by_family[family].append(index)
         self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
         self.policy_url = policy_url
 
@@ -61,7 +66,8 @@ class Engine:
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
         """Every signal that fired, strongest contribution first."""
         found: list[SignalHit] = []
-        for signal, weight in self.signals:
+        triggered = sorted({i for family in ctx.phrases for i in self._by_family.get(family, ())})
+        for signal, weight in self._always + tuple(self.signals[i] for i in triggered):
             if weight == 0.0:
                 continue
             for hit in signal.function(request, ctx):

@@ -7,7 +7,8 @@ A pattern is a sequence of items separated by spaces, matched against folded tok
     *word       a token ending with word ("*gewinnung" finds "Kundengewinnung")
     *word*      a token containing word
     =word       the token exactly, no typo tolerance
-    a|b*|c      any of the alternatives
+    a|b*|c      any of the alternatives (each one word: write a second pattern for
+                "ganz offen" versus "ehrlich gesagt")
     [a|b]       optional: the item may be absent
     ..  ..N     up to 3 (or N) arbitrary tokens of the same sentence
     {..N}       like ..N, and the skipped tokens are reported as the capture

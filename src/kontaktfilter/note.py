@@ -7,6 +7,7 @@ the note the user sees. Markup is blanked (same length), never interpreted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 MAX_ANALYSED_CHARS = 20_000
@@ -28,22 +29,34 @@ _FOLD = str.maketrans(
         "’": "'",
     }
 )
-_TOKEN_OR_STOP = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)|([.!?;:\n]+)")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STOP = re.compile(r"[.!?;:\n]+")
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
 
 _GERMAN_MARKERS = frozenset(
     "ich sie und der die das nicht mit fuer ihr ihre ihnen ein eine einen ist wir auf bei "
-    "mich mein meine gerne gern uns zu auch sehr wuerde haben habe dem den des von im".split()
+    "mich mein meine gerne gern uns zu auch sehr wuerde haben habe dem den des von im sich "
+    "es dass wenn aber noch schon nur wie hat sind bin hallo herr frau liebe lieber geehrte "
+    "geehrter gruesse gruss viele vielen dank danke".split()
 )
 _ENGLISH_MARKERS = frozenset(
     "i you and the to your my with for is we of in on at would like be have this that it "
-    "are our me an as love hi dear".split()
+    "are our me an as love hi dear hello thanks thank regards best i'd i'm".split()
 )
+
+
+_FOLD_MEMO_LIMIT = 200_000
+_folded: dict[str, str] = {}
 
 
 def fold(word: str) -> str:
     """Lowercase and spell umlauts out, the key every lexicon and comparison uses."""
-    return word.lower().translate(_FOLD)
+    folded = _folded.get(word)
+    if folded is None:
+        if len(_folded) >= _FOLD_MEMO_LIMIT:
+            _folded.clear()
+        folded = _folded[word] = word.lower().translate(_FOLD)
+    return folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,42 +83,31 @@ def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     visible = text[:max_chars] if truncated else text
     if "<" in visible:
         visible = _MARKUP.sub(lambda m: " " * len(m.group()), visible)
-    tokens: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    sentences: list[int] = []
-    questions: set[int] = set()
-    sentence = 0
-    for match in _TOKEN_OR_STOP.finditer(visible):
-        word = match.group(1)
-        if word is None:
-            if "?" in match.group(2):
-                questions.add(sentence)
-            sentence += 1
-            continue
-        tokens.append(fold(word))
-        starts.append(match.start())
-        ends.append(match.end())
-        sentences.append(sentence)
+    words = list(_WORD.finditer(visible))
+    stops = list(_STOP.finditer(visible))
+    stop_starts = [stop.start() for stop in stops]
+    starts = [word.start() for word in words]
     return AnalysedNote(
         text=text,
-        tokens=tuple(tokens),
+        tokens=tuple([_folded.get(w) or fold(w) for w in (word.group() for word in words)]),
         starts=tuple(starts),
-        ends=tuple(ends),
-        sentences=tuple(sentences),
-        questions=frozenset(questions),
+        ends=tuple([word.end() for word in words]),
+        sentences=tuple([bisect_right(stop_starts, start) for start in starts]),
+        questions=frozenset(i for i, stop in enumerate(stops) if "?" in stop.group()),
         truncated=truncated,
     )
 
 
 def guess_language(note: AnalysedNote, fallback: str) -> str:
-    """Pick "de" or "en" by counting function words; mixed notes go to the majority."""
-    german = english = 0
+    """Pick "de" or "en" by counting function words; mixed notes go to the majority, a tie to the
+    language the note opens in (that is how the sender addressed the recipient)."""
+    german = sum(map(_GERMAN_MARKERS.__contains__, note.tokens))
+    english = sum(map(_ENGLISH_MARKERS.__contains__, note.tokens))
+    if german != english:
+        return "de" if german > english else "en"
     for token in note.tokens:
         if token in _GERMAN_MARKERS:
-            german += 1
-        elif token in _ENGLISH_MARKERS:
-            english += 1
-    if german == english:
-        return fallback
-    return "de" if german > english else "en"
+            return "de"
+        if token in _ENGLISH_MARKERS:
+            return "en"
+    return fallback

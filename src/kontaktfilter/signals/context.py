@@ -6,9 +6,11 @@ Built once per request by the engine, so signals never repeat work and never do 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from kontaktfilter.matcher import PhraseMatch
 from kontaktfilter.model import Profile, Span
@@ -33,14 +35,29 @@ def content_terms(text: str) -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class ProfileTerms:
-    """Each profile entry (offer, interest, publication ...) with its identifying terms."""
+    """Each profile entry (offer, interest, publication ...) with its identifying terms, and a
+    memo from note token to the entries it refers to, so a recurring recipient costs one look-up
+    per token."""
 
-    entries: tuple[tuple[str, str, frozenset[str]], ...]  # (field, entry text, terms)
+    MEMO_LIMIT = 50_000
 
-    def fields(self, *names: str) -> list[tuple[str, str, frozenset[str]]]:
-        return [entry for entry in self.entries if entry[0] in names]
+    def __init__(self, entries: tuple[tuple[str, str, frozenset[str]], ...]) -> None:
+        self.entries = entries  # (field, entry text, terms)
+        self._memo: dict[str, tuple[int, ...]] = {}
+
+    def referred(self, token: str) -> tuple[int, ...]:
+        """Indices of the entries that this note token refers to."""
+        found = self._memo.get(token)
+        if found is None:
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            found = self._memo[token] = tuple(
+                index
+                for index, (_, _, terms) in enumerate(self.entries)
+                if len(token) >= MIN_TERM_LENGTH and any(term_matches(token, t) for t in terms)
+            )
+        return found
 
 
 @lru_cache(maxsize=4096)
@@ -54,12 +71,23 @@ def profile_terms(profile: Profile) -> ProfileTerms:
     return ProfileTerms(tuple(entries))
 
 
+MIN_STEM = 5
+
+
 def term_matches(token: str, term: str) -> bool:
-    """A note token refers to a profile term when one is the other's stem (5+ shared letters)."""
+    """A note token refers to a profile term when they share a stem: 5+ letters and all of the
+    shorter word but its ending letter ("Segeln" ~ "Segelsport", "Vertrieb" ~ "Vertriebstraining")."""
     if token == term:
         return True
-    shorter, longer = (token, term) if len(token) <= len(term) else (term, token)
-    return len(shorter) >= 5 and longer.startswith(shorter)
+    shorter = min(len(token), len(term))
+    if shorter < MIN_STEM:
+        return False
+    common = 0
+    for a, b in zip(token, term, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= MIN_STEM and common >= shorter - 1
 
 
 @dataclass(slots=True)
@@ -68,6 +96,14 @@ class Context:
     lang: str
     now: datetime
     phrases: dict[str, list[PhraseMatch]] = field(default_factory=lambda: defaultdict(list))
+    derived: dict[str, Any] = field(default_factory=dict)
+    """Values several signals derive from the same request (the greeting, profile references),
+    computed by the first signal that needs them."""
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
     def span(self, first: int, last: int) -> Span:
         start, end, text = self.note.span_text(first, last)

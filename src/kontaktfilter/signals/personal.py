@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.note import AnalysedNote, fold
@@ -44,8 +45,11 @@ class Greeting:
 def find_greeting(note: AnalysedNote) -> Greeting | None:
     """The opening salutation ("Sehr geehrter Herr Kilian", "Hi Anna"), if the note has one."""
     tokens, text = note.tokens, note.text
-    start = next((i for i in range(min(2, len(tokens))) if tokens[i] in GREETING_WORDS), None)
-    if start is None:
+    if tokens and tokens[0] in GREETING_WORDS:
+        start = 0
+    elif len(tokens) > 1 and tokens[0] == "sehr" and tokens[1] in GREETING_WORDS:
+        start = 1
+    else:
         return None
     position = start + 1
     while position < len(tokens) and tokens[position] in GREETING_WORDS:
@@ -72,6 +76,15 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
     return Greeting(start, max(position - 1, start), gender, tuple(names))
 
 
+def greeting_of(ctx: Context) -> Greeting | None:
+    return ctx.shared("greeting", lambda: find_greeting(ctx.note))
+
+
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> frozenset[str]:
+    return frozenset(fold(part) for part in name.split())
+
+
 def _same_name(written: str, actual: str) -> bool:
     """Names match allowing one typo in names of five letters or more."""
     if not actual:
@@ -94,7 +107,7 @@ def _same_name(written: str, actual: str) -> bool:
     "Spricht den Empfänger mit falschem Namen oder falscher Anrede (Herr/Frau) an",
 )
 def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
-    greeting = find_greeting(ctx.note)
+    greeting = greeting_of(ctx)
     recipient = request.recipient
     if greeting is None or not recipient.name:
         return
@@ -102,7 +115,7 @@ def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
         problems.append("wrong form of address")
         strength = 1.0
-    actual = {fold(part) for part in recipient.name.split()}
+    actual = _name_parts(recipient.name)
     if greeting.names and not any(_same_name(n, a) for n in greeting.names for a in actual):
         problems.append("wrong name")
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
@@ -118,7 +131,7 @@ def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     "Enthält keine Anrede",
 )
 def no_salutation(request: Request, ctx: Context) -> Iterator[Hit]:
-    if len(ctx.note.tokens) >= MIN_NOTE_TOKENS_FOR_FORM and find_greeting(ctx.note) is None:
+    if len(ctx.note.tokens) >= MIN_NOTE_TOKENS_FOR_FORM and greeting_of(ctx) is None:
         yield Hit(1.0, (), "no salutation")
 
 
@@ -141,6 +154,8 @@ def empty_note(request: Request, ctx: Context) -> Iterator[Hit]:
 
 
 def _sender_is_known(request: Request) -> bool:
+    if not request.known_contacts:
+        return False
     keys = {key for key in (request.sender.id, request.sender.name) if key}
     known = {fold(entry) for entry in request.known_contacts}
     return any(fold(key) in known for key in keys)
@@ -164,6 +179,7 @@ def known_contact(request: Request, ctx: Context) -> Iterator[Hit]:
     "collector",
     "Thanks for a connection that does not exist (automated follow-up text)",
     "Bedankt sich für einen Kontakt, der gar nicht besteht (automatisierter Text)",
+    families=("phantom_thanks",),
 )
 def phantom_thanks(request: Request, ctx: Context) -> Iterator[Hit]:
     if request.kind == "message" and _sender_is_known(request):
@@ -198,6 +214,7 @@ def _has_profile(request: Request) -> bool:
     "collector",
     "Claims a shared interest that the recipient's profile does not show",
     "Behauptet ein gemeinsames Interesse, das im Profil des Empfängers nicht vorkommt",
+    families=("interest_pretext",),
 )
 def interest_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     if not _has_profile(request):
@@ -213,6 +230,7 @@ def interest_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     "personal",
     "Names an interest that really is on the recipient's profile",
     "Nennt ein Interesse, das tatsächlich im Profil des Empfängers steht",
+    families=("interest_pretext",),
 )
 def shared_interest(request: Request, ctx: Context) -> Iterator[Hit]:
     if not _has_profile(request):
@@ -222,18 +240,27 @@ def shared_interest(request: Request, ctx: Context) -> Iterator[Hit]:
             yield Hit(1.0, (ctx.span(first, last),), "on the recipient's profile")
 
 
+def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
+    """Profile entry index -> note token positions referring to it, computed once per request."""
+    terms = profile_terms(request.recipient)
+    positions: dict[int, list[int]] = {}
+    if terms.entries:
+        for position, entries in enumerate(map(terms.referred, ctx.note.tokens)):
+            for index in entries:
+                positions.setdefault(index, []).append(position)
+    return positions
+
+
 def _entry_references(
     request: Request, ctx: Context, fields: tuple[str, ...], skip: set[int]
 ) -> Iterator[tuple[str, str, list[int]]]:
     """Profile entries (field, text) whose identifying terms the note uses, with token indices."""
-    tokens = ctx.note.tokens
-    for field_name, text, terms in profile_terms(request.recipient).fields(*fields):
-        positions = [
-            i
-            for i, token in enumerate(tokens)
-            if i not in skip and len(token) >= 4 and any(term_matches(token, t) for t in terms)
-        ]
-        if positions:
+    references = ctx.shared("references", lambda: _references(request, ctx))
+    entries = profile_terms(request.recipient).entries
+    for index in sorted(references):
+        field_name, text, _ = entries[index]
+        positions = [p for p in references[index] if p not in skip]
+        if field_name in fields and positions:
             yield field_name, text, positions
 
 

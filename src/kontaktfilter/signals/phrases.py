@@ -134,7 +134,7 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
 # fmt: on
 
 for _name, _family, _weight, _group, _en, _de, _unless in PHRASE_SIGNALS:
-    register(_name, _weight, _group, _en, _de)(phrase_signal(_family, _unless))
+    register(_name, _weight, _group, _en, _de, families=(_family,))(phrase_signal(_family, _unless))
 
 PHRASE_FAMILIES = frozenset(row[1] for row in PHRASE_SIGNALS)
 
@@ -149,6 +149,9 @@ _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
     "Enthält einen Link, typisch für Verkaufsseiten und Status-Update-Köder (Seed 001)",
 )
 def link(request: Request, ctx: Context) -> Iterator[Hit]:
+    text = ctx.note.text
+    if "://" not in text and "www." not in text.lower():
+        return
     for match in _LINK.finditer(ctx.note.text[: ctx.note.ends[-1] if ctx.note.ends else 0]):
         yield Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")
         return

@@ -36,6 +36,8 @@ class Signal:
     description: str
     description_de: str
     function: SignalFunction
+    families: tuple[str, ...] = ()
+    """Lexicon families the signal reads; when none of them matched, it cannot fire and is skipped."""
 
     def explain(self, lang: str) -> str:
         return self.description_de if lang == "de" else self.description
@@ -45,7 +47,12 @@ REGISTRY: dict[str, Signal] = {}
 
 
 def register(
-    name: str, weight: float, group: str, description: str, description_de: str
+    name: str,
+    weight: float,
+    group: str,
+    description: str,
+    description_de: str,
+    families: tuple[str, ...] = (),
 ) -> Callable[[SignalFunction], SignalFunction]:
     """Decorator that adds a signal to REGISTRY after checking its declaration."""
 
@@ -62,7 +69,9 @@ def register(
             raise SignalDefinitionError(f"signal {name!r} has unknown group {group!r}")
         if not description.strip() or not description_de.strip():
             raise SignalDefinitionError(f"signal {name!r} needs an English and German description")
-        REGISTRY[name] = Signal(name, float(weight), group, description, description_de, function)
+        REGISTRY[name] = Signal(
+            name, float(weight), group, description, description_de, function, tuple(families)
+        )
         return function
 
     return decorate

@@ -1,0 +1,38 @@
+# The README's two commands: `make run` (main job on embedded defaults) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-quick lint bench eval
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Main job: triage the shipped sample inbox with the default strategy.
+run: setup
+	$(BIN)/kontaktfilter triage
+
+## Everything CI runs: lint, format check, the whole test suite (slow tests included).
+test: setup lint
+	$(BIN)/pytest -q
+
+## A quick local run without the slow suites.
+test-quick: setup
+	$(BIN)/pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+eval: setup
+	$(BIN)/kontaktfilter eval eval/requests.jsonl
+
+bench: setup
+	$(BIN)/python bench/bench_scoring.py

@@ -1,0 +1,167 @@
+"""The command line, driven through Click's runner with real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kontaktfilter.cli import main
+
+KILIAN = {
+    "name": "Thomas Kilian",
+    "gender": "m",
+    "interests": ["Segeln"],
+    "offers": ["Vertriebstraining"],
+    "publications": ["Klasse statt Masse"],
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    path = tmp_path / "kilian.json"
+    path.write_text(json.dumps(KILIAN), "utf-8")
+    return path
+
+
+def test_check_explains_with_spans(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "Vielleicht ergeben sich wertvolle Synergien."])
+    assert result.exit_code == 0
+    assert "VAGUE" in result.output and "ask_details" in result.output
+    assert "[[Synergien]]" in result.output
+    assert "PHRASE_SYNERGIES" in result.output
+
+
+def test_check_json(runner: CliRunner, profile: Path) -> None:
+    text = "Hallo Frau Kilian, Kontakte schaden nur dem, der keine hat."
+    result = runner.invoke(main, ["check", text, "--recipient", str(profile), "--json"])
+    data = json.loads(result.output)
+    assert data["category"] == "collector" and data["action"] == "decline_silently"
+    names = {s["name"] for s in data["signals"]}
+    assert {"PHRASE_CONTACTS_HURT", "PERS_SALUTATION_MISMATCH"} <= names
+    span = next(s for s in data["signals"] if s["name"] == "PHRASE_CONTACTS_HURT")["spans"][0]
+    assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_check_reads_stdin_and_rejects_bad_utf8(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["check", "-"], input="Synergien!").exit_code == 0
+    result = runner.invoke(main, ["check", "-"], input=b"bad \xff")
+    assert result.exit_code == 1 and "stdin: invalid UTF-8 at byte 4" in result.output
+
+
+def test_score_streams_jsonl_and_names_bad_lines(runner: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_bytes(
+        b'{"id": "a", "text": "Vielleicht ergeben sich Synergien."}\n'
+        b'{"id": "b", "text": "kaputt\n'
+        b'{"id": "c", "text": "Ich lade Sie zu meinem kostenlosen Webinar ein."}\n'
+    )
+    result = runner.invoke(main, ["score", str(inbox), "--json"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(v["id"], v["category"]) for v in lines] == [("a", "vague"), ("c", "spam")]
+    assert set(lines[0]) >= {"id", "category", "action", "score", "signals"}
+    assert f"{inbox}:2: invalid JSON" in result.stderr
+    assert "scored 2 request(s); skipped 1 bad record(s)" in result.stderr
+
+
+def test_score_csv_table(runner: CliRunner, tmp_path: Path, profile: Path) -> None:
+    inbox = tmp_path / "inbox.csv"
+    inbox.write_text(
+        'id,text\n1,"Ihr Beitrag Klasse statt Masse: Bieten Sie Vertriebstraining an?"\n'
+    )
+    result = runner.invoke(main, ["score", str(inbox), "--recipient", str(profile)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("1\tpersonal\taccept_and_reply")
+
+
+def test_score_missing_file(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["score", "nope.jsonl"])
+    assert result.exit_code == 1 and "nope.jsonl" in result.output
+
+
+def test_lint_tells_how_to_make_it_personal(runner: CliRunner, profile: Path) -> None:
+    result = runner.invoke(
+        main, ["lint", "Ich würde Sie gerne zu meinen Kontakten hinzufügen.", "--to", str(profile)]
+    )
+    assert result.exit_code == 1
+    assert "Klasse statt Masse" in result.output  # suggests the recipient's publication
+    assert "Sehr geehrter Herr Kilian" in result.output  # and a salutation
+
+
+def test_lint_passes_a_good_request(runner: CliRunner, profile: Path) -> None:
+    text = (
+        "Sehr geehrter Herr Kilian, Ihr Beitrag „Klasse statt Masse“ hat mich überzeugt. "
+        "Bieten Sie das Vertriebstraining auch für Teams von fünf Personen an?"
+    )
+    result = runner.invoke(main, ["lint", text, "--to", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "personal" in result.output
+
+
+def test_eval_prints_metrics_and_genuine_harm(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "labelled.jsonl"
+    rows = [
+        {"text": "Vielleicht ergeben sich Synergien.", "label": "vague"},
+        {"text": "Kontakte schaden nur dem, der keine hat.", "label": "collector"},
+        {"text": "Kontakte schaden nur dem, der keine hat.", "label": "personal", "id": "g1"},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    result = runner.invoke(main, ["eval", str(data)])
+    assert result.exit_code == 0
+    assert "macro-F1" in result.output
+    assert "genuine requests declined or reported: 1" in result.output
+    assert "g1" in result.output
+
+
+def test_eval_requires_labels(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "x.jsonl"
+    data.write_text('{"text": "a"}\n', "utf-8")
+    result = runner.invoke(main, ["eval", str(data)])
+    assert result.exit_code == 1 and "field 'label' is missing" in result.stderr
+
+
+def test_triage_sample_inbox(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["triage"])
+    assert result.exit_code == 0, result.output
+    assert "accept_and_reply" in result.output and "report_spam" in result.output
+
+
+def test_bad_config_names_file_and_key(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "k.yaml"
+    config.write_text("weights:\n  PHRASE_NOPE: 2\n", "utf-8")
+    result = runner.invoke(main, ["--config", str(config), "check", "x"])
+    assert result.exit_code == 1 and "unknown signal(s) PHRASE_NOPE" in result.output
+    config.write_text("weight: {}\n", "utf-8")
+    result = runner.invoke(main, ["--config", str(config), "check", "x"])
+    assert f"{config}: unknown setting 'weight'" in result.output
+
+
+def test_weight_override_and_policy_url(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "k.yaml"
+    config.write_text("weights:\n  PERS_EMPTY_NOTE: 0\n", "utf-8")
+    result = runner.invoke(main, ["--config", str(config), "check", "", "--json"])
+    assert json.loads(result.output)["signals"] == []
+    result = runner.invoke(
+        main,
+        [
+            "--policy-url",
+            "https://k.example/policy",
+            "check",
+            "Ihr Profil ist interessant.",
+            "--json",
+        ],
+    )
+    assert "https://k.example/policy" in json.loads(result.output)["reply"]
+
+
+def test_signals_lists_the_registry(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["signals", "--lang", "de"])
+    assert "PHRASE_SYNERGIES" in result.output and "Synergien" in result.output

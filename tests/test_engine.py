@@ -1,0 +1,128 @@
+"""The engine end to end on the seeds' own examples, and the guard for genuine requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from kontaktfilter.engine import ConfigurationError, Engine
+from kontaktfilter.model import HARMFUL_ACTIONS, Category, Profile, Request
+
+KILIAN = Profile(
+    name="Thomas Kilian",
+    gender="m",
+    interests=("Segeln", "Golden Retriever"),
+    publications=(
+        "Die 10 schlechtesten Gründe für eine Kontaktanfrage bei XING",
+        "Podcast Akquise",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "category"),
+    [
+        (
+            "seed000-blog",
+            "Hallo Herr Kilian, ich verfolge sehr interessiert ihren Blog und den "
+            "Podcast, da wir als sehr junges Unternehmen natürlich noch hart um Neukunden kämpfen "
+            "müssen. Ich würde mich freuen, mich mit Ihnen über diese Themen persönlich auszutauschen.",
+            Category.PERSONAL,
+        ),
+        (
+            "seed000-honest",
+            "Sehr geehrter Herr Kilian, ich wünsche Ihnen einen guten Start in "
+            "2012! Wir kennen uns beide noch nicht und ich möchte Sie direkt auf eine eher "
+            "unkonventionelle Art und Weise etwas fragen, weil ich Sie gerne als neuen Kunden "
+            "gewinnen möchte.",
+            Category.HONEST_PITCH,
+        ),
+        (
+            "seed000-event",
+            "Sehr geehrter Herr Kilian, und wie hat Ihnen gestern die Veranstaltung "
+            "gefallen? Ich möchte Sie gerne zu meinen Kontakten hinzufügen und freue mich auf Ihre "
+            "Bestätigung.",
+            Category.KNOWN,
+        ),
+        (
+            "seed000-default",
+            "Sehr geehrter Herr Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
+            Category.GENERIC,
+        ),
+        ("seed000-app", "per iPhone-App", Category.GENERIC),
+        ("seed000-reason8", "Vielleicht ergeben sich wertvolle Synergien.", Category.VAGUE),
+        (
+            "seed002-winwin",
+            "Eine Win-Win-Situation nach Kontaktbestätigung, Vorteile für beide Seiten!",
+            Category.VAGUE,
+        ),
+        (
+            "seed000-reason3",
+            "Wie ich lese, sind Sie ja auch in der Gruppe „Aufträge und "
+            "Kundengewinnung“, wie schön!",
+            Category.COLLECTOR,
+        ),
+        ("seed000-reason10", "„Kontakte schaden nur dem, der keine hat.“", Category.COLLECTOR),
+        (
+            "seed000-reason7",
+            "Ich suche derzeit gute Kontake aus dem Bereich Gebäudetechnik.",
+            Category.COLLECTOR,
+        ),
+        (
+            "seed000-finance",
+            "Vielen Dank für die Kontaktbestätigung! Ich lade Sie zu meinem "
+            "7-Jahres-Kurs zur finanziellen Freiheit ein.",
+            Category.SPAM,
+        ),
+        (
+            "seed001-download",
+            "Wir sind in der gleichen Gruppe, vielleicht ergeben sich Synergien. "
+            "Hier mein kostenloser Download für Sie!",
+            Category.SPAM,
+        ),
+    ],
+)
+def test_seed_examples(engine: Engine, case: str, text: str, category: Category) -> None:
+    verdict = engine.score(Request(text=text, recipient=KILIAN))
+    assert verdict.category is category, [(h.name, h.score) for h in verdict.hits]
+
+
+def test_guard_keeps_genuine_evidence_from_being_declined(engine: Engine) -> None:
+    text = (
+        "Hallo Herr Kilian, wir haben uns gestern auf der Messe kennengelernt. "
+        "Übrigens: Kontakte schaden nur dem, der keine hat!"
+    )
+    verdict = engine.score(Request(text=text, recipient=KILIAN))
+    assert verdict.action not in HARMFUL_ACTIONS
+
+
+def test_known_contact_is_accepted_despite_stock_phrases(engine: Engine) -> None:
+    request = Request(
+        text="Vielleicht ergeben sich Synergien.",
+        sender=Profile(id="s1"),
+        known_contacts=frozenset({"s1"}),
+    )
+    assert engine.score(request).category is Category.KNOWN
+
+
+def test_unknown_weight_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="PHRASE_NOPE"):
+        Engine(weights={"PHRASE_NOPE": 1.0})
+
+
+def test_weights_change_the_score() -> None:
+    request = Request(text="Vielleicht ergeben sich Synergien.")
+    assert (
+        Engine(weights={"PHRASE_SYNERGIES": 5.0}).score(request).score
+        > Engine().score(request).score
+    )
+
+
+def test_hits_sorted_by_contribution(engine: Engine) -> None:
+    verdict = engine.score(Request(text="Synergien! Kontakte schaden nur dem, der keine hat."))
+    contributions = [abs(h.score) for h in verdict.hits]
+    assert contributions == sorted(contributions, reverse=True)

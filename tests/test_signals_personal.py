@@ -1,0 +1,149 @@
+"""Personalisation, profile and behaviour signals, judged against the recipient's profile."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.model import Profile, Request, SenderHistory
+
+KILIAN = Profile(
+    name="Thomas Kilian",
+    gender="m",
+    interests=("Segeln", "Golden Retriever", "Resthöfe"),
+    offers=("Vertriebstraining", "Akquise-Coaching"),
+    seeks=("Kooperationspartner für Podcast",),
+    groups=("Aufträge und Kundengewinnung",),
+    publications=(
+        "Die 10 schlechtesten Gründe für eine Kontaktanfrage bei XING",
+        "Klasse statt Masse",
+    ),
+)
+NOW = datetime(2026, 11, 20, 12, 0)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+def fired(engine: Engine, text: str, **kwargs) -> tuple[str, ...]:
+    return engine.score(Request(text=text, **kwargs), now=NOW).signal_names
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"),
+    [
+        ("wrong-title", "Hallo Frau Kilian, schön von Ihnen zu lesen.", True),
+        ("wrong-surname", "Sehr geehrter Herr Müller, ich habe eine Frage.", True),
+        ("right", "Sehr geehrter Herr Kilian, ich habe eine Frage.", False),
+        ("right-typo", "Sehr geehrter Herr Kilan, ich habe eine Frage.", False),
+        ("first-name", "Hallo Thomas, lange nicht gesehen!", False),
+        ("ae-spelling", "Hallo Herr Kilian, Gruesse aus Koeln.", False),
+        ("team", "Hallo Team, wir haben eine Frage.", False),
+        ("en-wrong", "Dear Ms Kilian, I have a question.", True),
+        ("ich-liebe", "Ich liebe Segeln und habe Ihr Buch gelesen.", False),
+    ],
+)
+def test_salutation_mismatch(engine, case, text, expected) -> None:
+    assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=KILIAN)) is expected
+
+
+def test_salutation_unknown_recipient_never_fires(engine) -> None:
+    assert "PERS_SALUTATION_MISMATCH" not in fired(engine, "Hallo Frau Kilian, guten Tag.")
+
+
+def test_no_salutation(engine) -> None:
+    assert "PERS_NO_SALUTATION" in fired(engine, "Vielleicht ergeben sich wertvolle Synergien.")
+    assert "PERS_NO_SALUTATION" not in fired(engine, "Guten Tag Herr Kilian, eine Frage.")
+
+
+@pytest.mark.parametrize(
+    ("platform", "membership", "strength"),
+    [
+        ("xing", "basic", 0.3),
+        ("linkedin", None, 0.6),
+        ("other", None, 1.0),
+        ("xing", "premium", 1.0),
+    ],
+)
+def test_empty_note_strength_follows_platform(engine, platform, membership, strength) -> None:
+    request = Request(text="  ", platform=platform, sender=Profile(membership=membership))
+    hit = next(h for h in engine.score(request).hits if h.name == "PERS_EMPTY_NOTE")
+    assert hit.strength == strength
+
+
+def test_phantom_thanks_not_for_known_contact_messages(engine) -> None:
+    text = "Danke für die Vernetzung, wie besprochen anbei die Unterlagen."
+    sender = Profile(id="u1", name="Eva Roth")
+    assert "PERS_PHANTOM_THANKS" in fired(engine, text, sender=sender)
+    known = fired(engine, text, sender=sender, kind="message", known_contacts=frozenset({"u1"}))
+    assert "PERS_PHANTOM_THANKS" not in known
+    assert "GOOD_KNOWN_CONTACT" in known
+
+
+@pytest.mark.parametrize(
+    ("text", "mismatch"),
+    [
+        ("Ich habe gesehen, dass Sie sich auch für Golf interessieren.", True),
+        ("Ich habe gesehen, dass Sie sich auch für Segeln interessieren.", False),
+        ("Ich habe gesehen, dass Sie sich auch für Segelsport interessieren.", False),
+        ("I noticed you are also interested in golden retrievers.", False),
+        ("I noticed you are also interested in crypto trading.", True),
+    ],
+)
+def test_claimed_interest_checked_against_profile(engine, text, mismatch) -> None:
+    names = fired(engine, text, recipient=KILIAN)
+    assert ("PERS_INTEREST_MISMATCH" in names) is mismatch
+    assert ("GOOD_SHARED_INTEREST" in names) is not mismatch
+
+
+def test_interest_check_needs_a_profile(engine) -> None:
+    names = fired(engine, "Ich habe gesehen, dass Sie sich auch für Golf interessieren.")
+    assert "PERS_INTEREST_MISMATCH" not in names and "GOOD_SHARED_INTEREST" not in names
+
+
+def test_publication_and_offer_references(engine) -> None:
+    text = "Ihr Beitrag „Klasse statt Masse“ hat mich überzeugt. Bieten Sie auch Vertriebstrainings an?"
+    names = fired(engine, text, recipient=KILIAN)
+    assert "GOOD_PUBLICATION_MATCH" in names
+    assert "GOOD_OFFER_MATCH" in names
+    assert "GOOD_CONCRETE_QUESTION" in names
+
+
+def test_offer_words_inside_a_pretext_do_not_count(engine) -> None:
+    text = "Ich suche Kontakte aus dem Bereich Vertriebstraining."
+    assert "GOOD_OFFER_MATCH" not in fired(engine, text, recipient=KILIAN)
+
+
+def test_networking_question_is_not_concrete(engine) -> None:
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
+
+
+@pytest.mark.parametrize(
+    ("contacts", "created", "many", "young"),
+    [
+        (999, date(2026, 5, 1), True, True),
+        (999, date(2009, 1, 1), True, False),
+        (300, date(2026, 9, 1), False, True),
+        (120, date(2026, 10, 1), False, False),
+        (None, None, False, False),
+    ],
+)
+def test_profile_signals(engine, contacts, created, many, young) -> None:
+    names = fired(engine, "Hallo", sender=Profile(contacts=contacts, created=created))
+    assert ("PROF_MANY_CONTACTS" in names) is many
+    assert ("PROF_YOUNG_PROFILE_MANY_CONTACTS" in names) is young
+
+
+@pytest.mark.parametrize(("withdrawn", "expected"), [(0, False), (1, False), (2, True), (9, True)])
+def test_fast_withdrawals(engine, withdrawn, expected) -> None:
+    history = SenderHistory(requests=10, withdrawn_within_7_days=withdrawn)
+    assert ("BEH_WITHDRAWS_FAST" in fired(engine, "Hallo", sender_history=history)) is expected
+
+
+def test_unanswered_question(engine) -> None:
+    history = SenderHistory(unanswered_questions=1)
+    assert "BEH_UNANSWERED_QUESTIONS" in fired(engine, "Hallo", sender_history=history)

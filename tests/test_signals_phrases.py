@@ -1,0 +1,272 @@
+"""Phrase signals: for each, notes that must make it fire and near-misses that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.model import Request
+
+# signal -> list of (case id, note) that must fire it
+FIRES: dict[str, list[tuple[str, str]]] = {
+    "PHRASE_DEFAULT_TEXT": [
+        (
+            "de-seed",
+            "Sehr geehrter Herr Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
+        ),
+        ("de-ae", "ich wuerde Sie gern zu meinen Kontakten hinzufuegen"),
+        ("de-dich", "Hi, ich möchte dich gerne in mein Netzwerk aufnehmen."),
+        ("de-bestaetigung", "Ich freue mich auf Ihre Bestätigung."),
+        ("en-linkedin", "I'd like to add you to my professional network on LinkedIn."),
+        ("en-connect", "Hi Anna, I would like to connect with you."),
+    ],
+    "PHRASE_SENT_VIA_APP": [
+        ("de-seed", "per iPhone-App"),
+        ("de-android", "Gesendet von meinem Android Smartphone"),
+        ("en-iphone", "Sent from my iPhone"),
+    ],
+    "PHRASE_PROFILE_INTERESTING": [
+        ("de-seed", "Auch sonst ist Ihr Profil sehr interessant für mich."),
+        ("de-spannend", "Ihr Profil finde ich wirklich spannend!"),
+        ("en-impressive", "Your profile is really impressive."),
+        ("en-came-across", "I came across your profile and wanted to reach out."),
+    ],
+    "PHRASE_INTEREST_PRETEXT": [
+        ("de-seed", "Ich habe gesehen, dass Sie sich auch für Golf interessieren."),
+        ("de-ebenfalls", "wie ich sah, dass Sie sich ebenfalls für Oldtimer interessieren"),
+        ("en-also", "I noticed you are also interested in blockchain."),
+        ("en-share", "We share a passion for sailing!"),
+    ],
+    "PHRASE_INTERNET_RESEARCH": [
+        ("de-seed", "Ich bin durch eine Internet Recherche auf Ihre Seite aufmerksam geworden."),
+        ("de-compound", "Bei meiner Internetrecherche bin ich auf Sie gestoßen."),
+        ("de-google", "Ich habe Sie bei Google gefunden."),
+        ("en-online", "While researching online I found your page."),
+    ],
+    "PHRASE_SHARED_GROUP": [
+        ("de-seed", "Wie ich lese, sind Sie ja auch in der Gruppe Aufträge und Kundengewinnung!"),
+        ("de-gemeinsam", "Wir sind in der gleichen XING-Gruppe."),
+        ("de-mitglied", "Da wir beide Mitglied der Gruppe Mittelstand sind"),
+        ("en-both", "We are both members of the Digital Marketing group."),
+    ],
+    "PHRASE_SAME_FIELD": [
+        ("de-seed", "da Sie ebenso im Bereich Marketing und Werbung in Deutschland arbeiten"),
+        ("de-branche", "Wir sind ja in der gleichen Branche tätig."),
+        ("en-industry", "Since we both work in the same industry, let's connect."),
+    ],
+    "PHRASE_ACQUISITION_TALK": [
+        ("de-seed", "bei Gelegenheit über verschiedene Möglichkeiten der Kundengewinnung sprechen"),
+        ("de-akquise", "Gern würde ich mich mit Ihnen über Akquise austauschen."),
+        ("en-growth", "Would love to discuss ways to bring in new clients."),
+    ],
+    "PHRASE_SEEKING_CONTACTS": [
+        ("de-seed-typo", "Ich suche derzeit gute Kontake aus dem Bereich Gebäudetechnik."),
+        ("de-branche", "Ich suche Kontakte in der Baubranche."),
+        ("en-connect", "I'm looking to connect with professionals in logistics."),
+    ],
+    "PHRASE_SYNERGIES": [
+        ("de-seed", "Vielleicht ergeben sich wertvolle Synergien."),
+        ("de-typo", "Es gibt sicher Synergieen."),
+        ("de-compound", "Ich sehe große Synergiepotenziale."),
+        ("en-synergies", "I'd love to explore potential synergies."),
+        ("en-mutual", "This could be mutually beneficial."),
+    ],
+    "PHRASE_WIN_WIN": [
+        ("de-seed", "Eine Win-Win-Situation nach Kontaktbestätigung!"),
+        ("de-beide", "Das bringt Vorteile für beide Seiten."),
+        ("de-beiderseitig", "zum beiderseitigen Nutzen"),
+        ("en-win", "It's a win-win for both of us."),
+        ("en-both", "There is value for both sides."),
+    ],
+    "PHRASE_VAGUE_EXCHANGE": [
+        ("de-austausch", "Ich würde mich über einen Austausch freuen."),
+        ("de-kooperation", "Eine mögliche Zusammenarbeit wäre denkbar."),
+        ("en-ideas", "Happy to exchange ideas."),
+    ],
+    "PHRASE_CALENDAR_WISDOM": [
+        ("de-seed", "„Kein engeres Band gibt es unter den Menschen als gemeinsam gewollte Ziele.“"),
+        ("de-ford", "Wie schon Henry Ford sagte: Zusammenkommen ist ein Beginn."),
+        ("de-motto", "Ganz nach dem Motto: Gemeinsam sind wir stärker."),
+        ("en-quote", "As Henry Ford once said, coming together is a beginning."),
+        ("en-fast", "If you want to go fast, go alone; if you want to go far, go together."),
+    ],
+    "PHRASE_CONTACTS_HURT": [
+        ("de-seed", "„Kontakte schaden nur dem, der keine hat.“"),
+        ("de-plural", "Kontakte schaden nur denen, die keine haben."),
+        ("de-geben", "Netzwerke leben vom Geben und Nehmen."),
+        ("de-zweimal", "Man sieht sich immer zweimal im Leben."),
+        ("en-networth", "Your network is your net worth!"),
+        ("en-who", "It's not what you know, it's who you know."),
+    ],
+    "PHRASE_ARTIFICIAL_GREETING": [
+        ("de-seed", "Heitere Grüße aus dem sonnenverwöhnten Oberfranken"),
+        ("de-sonnig", "Sonnige Grüsse aus dem schönen Allgäu"),
+        ("en-sunny", "Sunny greetings from California!"),
+    ],
+    "PHRASE_EXPAND_NETWORK": [
+        ("de-erweitern", "Ich möchte mein Netzwerk erweitern."),
+        ("en-expand", "I'm looking to expand my network."),
+        ("en-like-minded", "Always great to meet like-minded professionals."),
+    ],
+    "PHRASE_OPEN_NETWORKER": [
+        ("de-jede", "Ich nehme jede Kontaktanfrage an."),
+        ("en-lion", "I am a LION - LinkedIn open networker."),
+        ("en-accept", "I accept all invitations."),
+    ],
+    "PHRASE_CONTACT_PARTY": [
+        ("de-party", "Wir haben uns auf der XING-Kontaktparty gefunden."),
+        ("de-session", "Danke für die Teilnahme an der Kontaktsession!"),
+        ("en-party", "Join our connection party for new connections!"),
+    ],
+    "PHRASE_PROFILE_VISIT": [
+        ("de-besuch", "Danke für Ihren Profilbesuch!"),
+        ("de-angesehen", "Sie haben sich mein Profil angesehen."),
+        ("en-viewed", "I noticed you viewed my profile."),
+    ],
+    "PHRASE_MUTUAL_CONNECTIONS": [
+        ("de-gemeinsam", "Wir haben viele gemeinsame Kontakte."),
+        ("en-mutual", "We have 12 mutual connections."),
+    ],
+    "PHRASE_FREE_DOWNLOAD": [
+        ("de-download", "Hier geht's zum kostenlosen Download meiner Checkliste."),
+        ("de-gratis", "Gratis Leitfaden für Sie!"),
+        ("en-free", "Grab your free guide here."),
+    ],
+    "PHRASE_WEBINAR_INVITE": [
+        ("de-webinar", "Ich lade Sie zu meinem kostenlosen Webinar ein."),
+        ("de-anmelden", "Sichern Sie sich einen Platz im Webinar am Donnerstag."),
+        ("de-online-seminar", "Mein nächstes Online-Seminar startet bald."),
+        ("en-webinar", "Join my free webinar next week!"),
+        ("en-seat", "Save your seat for our masterclass."),
+    ],
+    "PHRASE_EBOOK_NEWSLETTER": [
+        ("de-ebook", "Mein neues E-Book „Reich in 2 Tagen“ ist da."),
+        ("de-newsletter", "Tragen Sie sich in meinen Newsletter ein."),
+        ("en-ebook", "Download my eBook on sales."),
+        ("en-newsletter", "Subscribe to our newsletter for tips."),
+    ],
+    "PHRASE_GET_RICH": [
+        ("de-seed", "Interesse an einem 7-Jahres-Kurs zur finanziellen Freiheit?"),
+        ("de-passiv", "Bauen Sie sich ein passives Einkommen auf."),
+        ("de-mlm", "Wir suchen Vertriebspartner im Network Marketing."),
+        ("en-freedom", "Achieve financial freedom in 12 months."),
+        ("en-home", "Work from home and be your own boss!"),
+    ],
+    "PHRASE_COACHING_PITCH": [
+        ("de-erstgespraech", "Buchen Sie ein kostenloses Erstgespräch mit mir."),
+        ("de-programm", "Mein Coaching-Programm hilft Ihnen, mehr zu verdienen."),
+        ("en-call", "Book a free strategy call with me."),
+    ],
+    "PHRASE_LEAD_GEN_PITCH": [
+        ("de-leads", "Wir generieren mehr Leads pro Monat für Ihr Unternehmen."),
+        ("de-umsatz", "Ich zeige Ihnen, wie Sie Ihren Umsatz verdoppeln."),
+        ("en-leads", "We generate qualified leads for agencies like yours."),
+        ("en-revenue", "We help you double your revenue."),
+    ],
+    "PHRASE_LINK": [
+        ("de-link", "Schauen Sie mal hier: https://example.com/angebot"),
+        ("en-www", "More at www.example.com/offer"),
+    ],
+    "GOOD_MET_IN_PERSON": [
+        (
+            "de-seed",
+            "Sehr geehrter Herr Kilian, und wie hat Ihnen gestern die Veranstaltung gefallen?",
+        ),
+        ("de-messe", "Wir haben uns auf der Messe in Köln kennengelernt."),
+        ("de-gespraech", "Danke für das nette Gespräch beim Stammtisch."),
+        ("en-met", "Great meeting you at the conference yesterday!"),
+        ("en-discussed", "As discussed on the phone, here is my request."),
+    ],
+    "GOOD_KNOW_EACH_OTHER": [
+        ("de-kollege", "Hallo Jan, wir kennen uns noch aus der Zeit bei Siemens."),
+        ("de-ehemalig", "Als ehemalige Kollegin wollte ich mich mal melden."),
+        ("en-worked", "We worked together at Acme back in 2015."),
+    ],
+    "GOOD_HONEST_INTENT": [
+        (
+            "de-seed",
+            "Wir kennen uns beide noch nicht und ich möchte Sie als neuen Kunden gewinnen.",
+        ),
+        ("de-offen", "Ganz offen: Ich verkaufe Software und glaube, sie passt zu Ihnen."),
+        ("en-upfront", "I'll be upfront: I sell accounting software."),
+    ],
+    "GOOD_PROFILE_REFERENCE": [
+        ("de-seed", "ich verfolge sehr interessiert ihren Blog und den Podcast"),
+        ("de-artikel", "Ihr Artikel über Preisverhandlungen hat mir sehr geholfen."),
+        ("en-post", "Your post about remote hiring made me think."),
+    ],
+    "GOOD_CONCRETE_NEED": [
+        ("de-berater", "Wir suchen einen Berater für unsere Vertriebsstrategie 2027."),
+        ("de-brauchen", "Wir brauchen Unterstützung bei der Einführung von SAP."),
+        ("de-koennen", "Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"),
+        ("en-need", "We need a UX designer for a three-month project."),
+        ("en-help", "Could you help us review our onboarding flow?"),
+    ],
+}
+
+# signal -> list of (case id, note) that must NOT fire it: the near-misses
+QUIET: dict[str, list[tuple[str, str]]] = {
+    "PHRASE_DEFAULT_TEXT": [
+        ("de-own-words", "Ich habe Ihren Vortrag gehört und hätte eine Frage zur Preisgestaltung."),
+    ],
+    "PHRASE_SYNERGIES": [
+        ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
+    ],
+    "PHRASE_WEBINAR_INVITE": [
+        ("de-your-webinar", "Danke für Ihr Webinar zur Preisgestaltung, es war sehr hilfreich."),
+        ("en-your-webinar", "I enjoyed your webinar on pricing very much."),
+    ],
+    "PHRASE_SEEKING_CONTACTS": [
+        ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
+    ],
+    "GOOD_CONCRETE_NEED": [
+        ("de-contacts", "Ich suche derzeit gute Kontakte aus dem Bereich Gebäudetechnik."),
+        ("en-contacts", "I'm looking to connect with professionals in logistics."),
+    ],
+    "PHRASE_CONTACTS_HURT": [
+        ("de-kontakt", "Der Kontakt zu Ihnen würde mir bei meinem Projekt helfen."),
+    ],
+    "PHRASE_CALENDAR_WISDOM": [
+        ("de-said", "Wie Sie in Ihrem Vortrag sagten, zählt der erste Eindruck."),
+    ],
+    "PHRASE_SHARED_GROUP": [
+        ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
+    ],
+    "GOOD_HONEST_INTENT": [
+        ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
+    ],
+}
+
+CASES = [(name, case_id, text) for name, rows in FIRES.items() for case_id, text in rows]
+QUIET_CASES = [(name, case_id, text) for name, rows in QUIET.items() for case_id, text in rows]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.mark.parametrize(
+    ("signal", "case_id", "text"), CASES, ids=[f"{s}-{c}" for s, c, _ in CASES]
+)
+def test_signal_fires(engine: Engine, signal: str, case_id: str, text: str) -> None:
+    verdict = engine.score(Request(text=text))
+    hit = next((h for h in verdict.hits if h.name == signal), None)
+    assert hit is not None, f"{signal} did not fire; fired: {verdict.signal_names}"
+    for span in hit.spans:
+        assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("signal", "case_id", "text"), QUIET_CASES, ids=[f"{s}-{c}" for s, c, _ in QUIET_CASES]
+)
+def test_signal_stays_quiet(engine: Engine, signal: str, case_id: str, text: str) -> None:
+    verdict = engine.score(Request(text=text))
+    assert signal not in verdict.signal_names
+
+
+def test_every_phrase_signal_has_fire_cases() -> None:
+    from kontaktfilter.signals.phrases import PHRASE_SIGNALS
+
+    missing = [row[0] for row in PHRASE_SIGNALS if row[0] not in FIRES]
+    assert not missing, f"phrase signals without test cases: {missing}"

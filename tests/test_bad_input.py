@@ -38,7 +38,10 @@ def test_one_megabyte_is_truncated_not_fatal(engine: Engine) -> None:
 
 
 def test_html_is_blanked_not_interpreted(engine: Engine) -> None:
-    text = '<img src=x onerror="alert(1)"><b>Vielleicht</b> ergeben sich <i>Synergien</i><script>x</script>'
+    text = (
+        '<img src=x onerror="alert(1)"><b>Vielleicht</b> ergeben sich '
+        "<i>Synergien</i><script>x</script>"
+    )
     verdict = engine.score(Request(text=text))
     assert "PHRASE_SYNERGIES" in verdict.signal_names
     for hit in verdict.hits:
@@ -103,11 +106,11 @@ def test_contacts_accept_999_plus() -> None:
 
 def test_csv_with_nested_json_and_bad_rows() -> None:
     content = (
-        "id,text,sender,label\n"
-        'a,"Synergien, bitte","{""contacts"": 999}",collector\n'
-        'b,"kaputt","{not json}",spam\n'
-        "c,zu,viele,zellen,hier\n"
-    ).encode()
+        b"id,text,sender,label\n"
+        b'a,"Synergien, bitte","{""contacts"": 999}",collector\n'
+        b'b,"kaputt","{not json}",spam\n'
+        b"c,zu,viele,zellen,hier\n"
+    )
     result = records(content, "csv")
     assert isinstance(result[0], Record) and result[0].request.sender.contacts == 999
     assert "inbox.csv:3: field 'sender' is not valid JSON" in str(result[1])

@@ -30,7 +30,8 @@ def engine() -> Engine:
             "seed000-blog",
             "Hallo Herr Kilian, ich verfolge sehr interessiert ihren Blog und den "
             "Podcast, da wir als sehr junges Unternehmen natürlich noch hart um Neukunden kämpfen "
-            "müssen. Ich würde mich freuen, mich mit Ihnen über diese Themen persönlich auszutauschen.",
+            "müssen. Ich würde mich freuen, mich mit Ihnen über diese Themen persönlich "
+            "auszutauschen.",
             Category.PERSONAL,
         ),
         (

@@ -1,4 +1,4 @@
-"""The pattern language and the matcher: what matches, what does not, and errors that name places."""
+"""The pattern language and the matcher: what matches, what does not, errors that name places."""
 
 from __future__ import annotations
 

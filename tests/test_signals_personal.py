@@ -106,7 +106,7 @@ def test_interest_check_needs_a_profile(engine) -> None:
 
 
 def test_publication_and_offer_references(engine) -> None:
-    text = "Ihr Beitrag „Klasse statt Masse“ hat mich überzeugt. Bieten Sie auch Vertriebstrainings an?"
+    text = "Ihr Beitrag „Klasse statt Masse“ hat mich überzeugt. Bieten Sie Vertriebstrainings an?"
     names = fired(engine, text, recipient=KILIAN)
     assert "GOOD_PUBLICATION_MATCH" in names
     assert "GOOD_OFFER_MATCH" in names

@@ -76,7 +76,7 @@ MIN_STEM = 5
 
 def term_matches(token: str, term: str) -> bool:
     """A note token refers to a profile term when they share a stem: 5+ letters and all of the
-    shorter word but its ending letter ("Segeln" ~ "Segelsport", "Vertrieb" ~ "Vertriebstraining")."""
+    shorter word but its last letter ("Segeln" ~ "Segelsport", "Vertrieb" ~ "Vertriebsteam")."""
     if token == term:
         return True
     shorter = min(len(token), len(term))

@@ -37,7 +37,7 @@ class Signal:
     description_de: str
     function: SignalFunction
     families: tuple[str, ...] = ()
-    """Lexicon families the signal reads; when none of them matched, it cannot fire and is skipped."""
+    """Lexicon families the signal reads; when none matched, it cannot fire and is skipped."""
 
     def explain(self, lang: str) -> str:
         return self.description_de if lang == "de" else self.description

@@ -8,6 +8,7 @@ what keeps scoring far below a millisecond even with hundreds of patterns.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from kontaktfilter.lexicon import Atom, Item, Pattern
 from kontaktfilter.note import AnalysedNote
 
 _MEMO_LIMIT = 500_000
+_SENTENCE_MEMO_LIMIT = 200_000
+HEAD = 2
+"""Typos are tolerated after the first two letters of a prefix ("Kontake", not "Ontakte"): that
+keeps classifying a never-seen word cheap."""
 _NOTHING: tuple[frozenset[int], tuple[int, ...], frozenset[int]] = (frozenset(), (), frozenset())
 COMMON_WORDS = frozenset(
     "ich sie wir du dich ihr ihre ihnen ihren mein meine meinen mich uns und der die das den dem "
@@ -89,6 +94,7 @@ class PhraseMatcher:
         self._affix: list[tuple[Atom, int]] = []
         self._fuzzy_exact: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_prefix: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._fuzzy_heads: dict[str, set[int]] = defaultdict(set)
         for atom, atom_id in atom_ids.items():
             if atom.kind == "exact":
                 self._exact[atom.word].append(atom_id)
@@ -98,11 +104,13 @@ class PhraseMatcher:
             elif atom.kind == "prefix":
                 self._prefix[len(atom.word)][atom.word].append(atom_id)
                 if atom.fuzzy:
+                    self._fuzzy_heads[atom.word[:HEAD]].add(len(atom.word))
                     for key in _within_one_edit_keys(atom.word):
                         self._fuzzy_prefix[len(atom.word)][key].append(atom_id)
             else:
                 self._affix.append((atom, atom_id))
         self._memo: dict[str, tuple[frozenset[int], tuple[int, ...], frozenset[int]]] = {}
+        self._sentence_memo: dict[tuple[str, ...], tuple] = {}
 
     def _classify(self, token: str) -> tuple[frozenset[int], tuple[int, ...], frozenset[int]]:
         """Atoms a token satisfies, patterns keyed on it and patterns it may start; computed once
@@ -119,7 +127,8 @@ class PhraseMatcher:
         if len(token) >= 5:
             for key in _within_one_edit_keys(token):
                 found.update(self._fuzzy_exact.get(key, ()))
-            for length, table in self._fuzzy_prefix.items():
+            for length in self._fuzzy_heads.get(token[:HEAD], ()):
+                table = self._fuzzy_prefix[length]
                 for cut in (length - 1, length, length + 1):
                     if len(token) >= cut:
                         for key in _within_one_edit_keys(token[:cut]):
@@ -139,33 +148,63 @@ class PhraseMatcher:
         return entry
 
     def find(self, note: AnalysedNote) -> list[PhraseMatch]:
-        """Every pattern occurrence in the note, at most one per pattern and start token."""
+        """Every pattern occurrence in the note, at most one per pattern and start token.
+
+        No pattern reaches across a sentence end, so each sentence is matched on its own and the
+        result remembered: the stock sentences that collectors and automation tools send again
+        and again are matched once, whatever greeting and name surround them."""
+        tokens, sentences = note.tokens, note.sentences
+        matches: list[PhraseMatch] = []
+        start, count = 0, len(tokens)
+        while start < count:
+            end = bisect_right(sentences, sentences[start], start)
+            key = tokens[start:end]
+            found = self._sentence_memo.get(key)
+            if found is None:
+                if len(self._sentence_memo) >= _SENTENCE_MEMO_LIMIT:
+                    self._sentence_memo.clear()
+                found = self._sentence_memo[key] = self._find_in_sentence(key)
+            for pattern_index, first, last, capture in found:
+                pattern = self.patterns[pattern_index]
+                if capture is not None:
+                    capture = (capture[0] + start, capture[1] + start)
+                matches.append(
+                    PhraseMatch(
+                        pattern.family,
+                        pattern.lang,
+                        first + start,
+                        last + start,
+                        capture,
+                        pattern.source,
+                    )
+                )
+            start = end
+        return matches
+
+    def _find_in_sentence(
+        self, tokens: tuple[str, ...]
+    ) -> tuple[tuple[int, int, int, tuple[int, int] | None], ...]:
+        """(pattern, first, last, capture) of every match in one sentence, in token order."""
         memo = self._memo
-        entries = [memo.get(token) or self._lookup(token) for token in note.tokens]
+        entries = [memo.get(token) or self._lookup(token) for token in tokens]
         keyed = {p for _, keys, _ in entries for p in keys}
         if not keyed:
-            return []
+            return ()
         present = frozenset().union(*(atoms for atoms, _, _ in entries))
         candidates = {
             p for p in keyed if all(not req.isdisjoint(present) for req in self._required[p])
         }
-        matches: list[PhraseMatch] = []
+        same_sentence = [0] * len(entries)
+        found = []
         for start, (_, _, anchored) in enumerate(entries):
             if candidates.isdisjoint(anchored):
                 continue
-            for pattern_index in candidates.intersection(anchored):
+            for pattern_index in sorted(candidates.intersection(anchored)):
                 items = self._items[pattern_index]
-                result = self._extend(items, 1, start + 1, entries, note.sentences, start)
+                result = self._extend(items, 1, start + 1, entries, same_sentence, start)
                 if result is not None:
-                    last, capture = result
-                    pattern = self.patterns[pattern_index]
-                    matches.append(
-                        PhraseMatch(
-                            pattern.family, pattern.lang, start, last, capture, pattern.source
-                        )
-                    )
-        matches.sort(key=lambda m: (m.first, m.last, m.pattern))
-        return matches
+                    found.append((pattern_index, start, result[0], result[1]))
+        return tuple(found)
 
     def _extend(self, items, k, pos, entries, sentences, start):
         """Match items[k:] from token pos; returns (last token, capture) or None."""

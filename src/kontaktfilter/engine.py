@@ -44,9 +44,12 @@ class Engine:
         self.signals: tuple[tuple[Signal, float], ...] = tuple(
             (signal, float(overrides.get(name, signal.weight))) for name, signal in registry.items()
         )
-        self._always = tuple(entry for entry in self.signals if not entry[0].families)
+        active = [entry for entry in self.signals if entry[1] != 0.0]  # weight 0 switches off
+        self._always = tuple(entry for entry in active if not entry[0].families)
         self._by_family: dict[str, list[int]] = defaultdict(list)
-        for index, (signal, _) in enumerate(self.signals):
+        for index, (signal, weight) in enumerate(self.signals):
+            if weight == 0.0:
+                continue
             for family in signal.families:
                 self._by_family[family].append(index)
         self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
@@ -67,21 +70,18 @@ class Engine:
         """Every signal that fired, strongest contribution first."""
         found: list[SignalHit] = []
         triggered = sorted({i for family in ctx.phrases for i in self._by_family.get(family, ())})
+        german = ctx.lang == "de"
         for signal, weight in self._always + tuple(self.signals[i] for i in triggered):
-            if weight == 0.0:
-                continue
-            for hit in signal.function(request, ctx):
-                found.append(
-                    SignalHit(
-                        name=signal.name,
-                        group=signal.group,
-                        weight=weight,
-                        strength=hit.strength,
-                        spans=hit.spans,
-                        detail=hit.detail,
-                        description=signal.explain(ctx.lang),
+            hits = signal.function(request, ctx)
+            if hits:
+                description = signal.description_de if german else signal.description
+                name, group = signal.name, signal.group
+                for hit in hits:
+                    found.append(
+                        SignalHit(
+                            name, group, weight, hit.strength, hit.spans, hit.detail, description
+                        )
                     )
-                )
         found.sort(key=lambda h: -abs(h.score))
         return found
 

@@ -77,6 +77,15 @@ class AnalysedNote:
         return start, end, self.text[start:end]
 
 
+def _fold_all(words: list[str]) -> list[str]:
+    folded = list(map(_folded.get, words))
+    if None in folded:
+        folded = [
+            known if known is not None else fold(w) for known, w in zip(folded, words, strict=True)
+        ]
+    return folded
+
+
 def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     """Tokenise a note; markup is blanked so offsets stay those of the original text."""
     truncated = len(text) > max_chars
@@ -89,7 +98,7 @@ def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     starts = [word.start() for word in words]
     return AnalysedNote(
         text=text,
-        tokens=tuple([_folded.get(w) or fold(w) for w in (word.group() for word in words)]),
+        tokens=tuple(_fold_all([word.group() for word in words])),
         starts=tuple(starts),
         ends=tuple([word.end() for word in words]),
         sentences=tuple([bisect_right(stop_starts, start) for start in starts]),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
@@ -20,11 +18,12 @@ FAST_WITHDRAWALS_FOR_FULL_STRENGTH = 5
     "The sender withdrew earlier requests within days (collectors juggle the pending quota)",
     "Der Absender hat frühere Anfragen binnen Tagen zurückgezogen (Kontingent-Jonglage)",
 )
-def withdraws_fast(request: Request, ctx: Context) -> Iterator[Hit]:
+def withdraws_fast(request: Request, ctx: Context) -> list[Hit]:
     count = request.sender_history.withdrawn_within_7_days
     if count >= MIN_FAST_WITHDRAWALS:
         strength = min(1.0, count / FAST_WITHDRAWALS_FOR_FULL_STRENGTH)
-        yield Hit(strength, (), f"{count} requests withdrawn within 7 days")
+        return [Hit(strength, (), f"{count} requests withdrawn within 7 days")]
+    return []
 
 
 @register(
@@ -34,7 +33,8 @@ def withdraws_fast(request: Request, ctx: Context) -> Iterator[Hit]:
     "The sender never answered when asked what exactly they want (seed 002)",
     "Der Absender hat auf die Nachfrage, was genau er möchte, nie geantwortet (Seed 002)",
 )
-def unanswered_questions(request: Request, ctx: Context) -> Iterator[Hit]:
+def unanswered_questions(request: Request, ctx: Context) -> list[Hit]:
     count = request.sender_history.unanswered_questions
     if count:
-        yield Hit(1.0, (), f"{count} follow-up question(s) left unanswered")
+        return [Hit(1.0, (), f"{count} follow-up question(s) left unanswered")]
+    return []

@@ -44,15 +44,15 @@ class ProfileTerms:
 
     def __init__(self, entries: tuple[tuple[str, str, frozenset[str]], ...]) -> None:
         self.entries = entries  # (field, entry text, terms)
-        self._memo: dict[str, tuple[int, ...]] = {}
+        self.memo: dict[str, tuple[int, ...]] = {}
 
     def referred(self, token: str) -> tuple[int, ...]:
         """Indices of the entries that this note token refers to."""
-        found = self._memo.get(token)
+        found = self.memo.get(token)
         if found is None:
-            if len(self._memo) >= self.MEMO_LIMIT:
-                self._memo.clear()
-            found = self._memo[token] = tuple(
+            if len(self.memo) >= self.MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[token] = tuple(
                 index
                 for index, (_, _, terms) in enumerate(self.entries)
                 if len(token) >= MIN_TERM_LENGTH and any(term_matches(token, t) for t in terms)

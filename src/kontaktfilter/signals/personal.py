@@ -13,7 +13,13 @@ from functools import lru_cache
 
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.note import AnalysedNote, fold
-from kontaktfilter.signals.context import Context, content_terms, profile_terms, term_matches
+from kontaktfilter.signals.context import (
+    Context,
+    ProfileTerms,
+    content_terms,
+    profile_terms,
+    term_matches,
+)
 from kontaktfilter.signals.registry import register
 
 GREETING_WORDS = frozenset(
@@ -106,11 +112,11 @@ def _same_name(written: str, actual: str) -> bool:
     "Greets the recipient with the wrong name or the wrong Herr/Frau",
     "Spricht den Empfänger mit falschem Namen oder falscher Anrede (Herr/Frau) an",
 )
-def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
+def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
     greeting = greeting_of(ctx)
     recipient = request.recipient
     if greeting is None or not recipient.name:
-        return
+        return []
     problems, strength = [], 0.0
     if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
         problems.append("wrong form of address")
@@ -120,7 +126,8 @@ def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
         problems.append("wrong name")
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
     if problems:
-        yield Hit(strength, (ctx.span(greeting.first, greeting.last),), ", ".join(problems))
+        return [Hit(strength, (ctx.span(greeting.first, greeting.last),), ", ".join(problems))]
+    return []
 
 
 @register(
@@ -130,9 +137,10 @@ def salutation_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     "Has no salutation at all",
     "Enthält keine Anrede",
 )
-def no_salutation(request: Request, ctx: Context) -> Iterator[Hit]:
+def no_salutation(request: Request, ctx: Context) -> list[Hit]:
     if len(ctx.note.tokens) >= MIN_NOTE_TOKENS_FOR_FORM and greeting_of(ctx) is None:
-        yield Hit(1.0, (), "no salutation")
+        return [Hit(1.0, (), "no salutation")]
+    return []
 
 
 @register(
@@ -142,15 +150,14 @@ def no_salutation(request: Request, ctx: Context) -> Iterator[Hit]:
     "Carries no note at all (weak evidence where the platform lets no note be added)",
     "Enthält keine Nachricht (schwaches Indiz, wo die Plattform keine Nachricht erlaubt)",
 )
-def empty_note(request: Request, ctx: Context) -> Iterator[Hit]:
+def empty_note(request: Request, ctx: Context) -> list[Hit]:
     if ctx.note.tokens:
-        return
+        return []
     if request.platform == "xing" and request.sender.membership == "basic":
-        yield Hit(0.3, (), "empty note from a XING basic member, who cannot add one")
-    elif request.platform == "linkedin":
-        yield Hit(0.6, (), "empty note; LinkedIn limits notes for free members")
-    else:
-        yield Hit(1.0, (), "empty note")
+        return [Hit(0.3, (), "empty note from a XING basic member, who cannot add one")]
+    if request.platform == "linkedin":
+        return [Hit(0.6, (), "empty note; LinkedIn limits notes for free members")]
+    return [Hit(1.0, (), "empty note")]
 
 
 def _sender_is_known(request: Request) -> bool:
@@ -168,9 +175,10 @@ def _sender_is_known(request: Request) -> bool:
     "The sender is among the recipient's known contacts",
     "Der Absender ist ein bekannter Kontakt des Empfängers",
 )
-def known_contact(request: Request, ctx: Context) -> Iterator[Hit]:
+def known_contact(request: Request, ctx: Context) -> list[Hit]:
     if _sender_is_known(request):
-        yield Hit(1.0, (), f"known contact: {request.sender.name or request.sender.id}")
+        return [Hit(1.0, (), f"known contact: {request.sender.name or request.sender.id}")]
+    return []
 
 
 @register(
@@ -181,11 +189,16 @@ def known_contact(request: Request, ctx: Context) -> Iterator[Hit]:
     "Bedankt sich für einen Kontakt, der gar nicht besteht (automatisierter Text)",
     families=("phantom_thanks",),
 )
-def phantom_thanks(request: Request, ctx: Context) -> Iterator[Hit]:
+def phantom_thanks(request: Request, ctx: Context) -> list[Hit]:
     if request.kind == "message" and _sender_is_known(request):
-        return
-    for match in ctx.family("phantom_thanks")[:1]:
-        yield Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")
+        return []
+    match = ctx.family("phantom_thanks")[0]
+    return [Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")]
+
+
+def _recipient_terms(request: Request, ctx: Context) -> ProfileTerms:
+    """The recipient's profile terms, looked up once per request (hashing a profile is not free)."""
+    return ctx.shared("recipient_terms", lambda: profile_terms(request.recipient))
 
 
 def _claimed_interests(ctx: Context) -> Iterator[tuple[int, int, frozenset[str]]]:
@@ -197,15 +210,15 @@ def _claimed_interests(ctx: Context) -> Iterator[tuple[int, int, frozenset[str]]
                 yield first, last, claimed
 
 
-def _profile_has(request: Request, terms: frozenset[str]) -> bool:
-    entries = profile_terms(request.recipient).entries
+def _profile_has(request: Request, ctx: Context, terms: frozenset[str]) -> bool:
+    entries = _recipient_terms(request, ctx).entries
     headline = content_terms(request.recipient.headline)
     known = [t for _, _, entry_terms in entries for t in entry_terms] + list(headline)
     return any(term_matches(claimed, term) for claimed in terms for term in known)
 
 
-def _has_profile(request: Request) -> bool:
-    return bool(profile_terms(request.recipient).entries)
+def _has_profile(request: Request, ctx: Context) -> bool:
+    return bool(_recipient_terms(request, ctx).entries)
 
 
 @register(
@@ -216,12 +229,14 @@ def _has_profile(request: Request) -> bool:
     "Behauptet ein gemeinsames Interesse, das im Profil des Empfängers nicht vorkommt",
     families=("interest_pretext",),
 )
-def interest_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
-    if not _has_profile(request):
-        return
+def interest_mismatch(request: Request, ctx: Context) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has_profile(request, ctx):
+        return hits
     for first, last, claimed in _claimed_interests(ctx):
-        if not _profile_has(request, claimed):
-            yield Hit(1.0, (ctx.span(first, last),), "not on the recipient's profile")
+        if not _profile_has(request, ctx, claimed):
+            hits.append(Hit(1.0, (ctx.span(first, last),), "not on the recipient's profile"))
+    return hits
 
 
 @register(
@@ -232,20 +247,25 @@ def interest_mismatch(request: Request, ctx: Context) -> Iterator[Hit]:
     "Nennt ein Interesse, das tatsächlich im Profil des Empfängers steht",
     families=("interest_pretext",),
 )
-def shared_interest(request: Request, ctx: Context) -> Iterator[Hit]:
-    if not _has_profile(request):
-        return
+def shared_interest(request: Request, ctx: Context) -> list[Hit]:
+    hits: list[Hit] = []
+    if not _has_profile(request, ctx):
+        return hits
     for first, last, claimed in _claimed_interests(ctx):
-        if _profile_has(request, claimed):
-            yield Hit(1.0, (ctx.span(first, last),), "on the recipient's profile")
+        if _profile_has(request, ctx, claimed):
+            hits.append(Hit(1.0, (ctx.span(first, last),), "on the recipient's profile"))
+    return hits
 
 
 def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
     """Profile entry index -> note token positions referring to it, computed once per request."""
-    terms = profile_terms(request.recipient)
+    terms = _recipient_terms(request, ctx)
     positions: dict[int, list[int]] = {}
     if terms.entries:
-        for position, entries in enumerate(map(terms.referred, ctx.note.tokens)):
+        tokens = ctx.note.tokens
+        for position, entries in enumerate(map(terms.memo.get, tokens)):
+            if entries is None:
+                entries = terms.referred(tokens[position])
             for index in entries:
                 positions.setdefault(index, []).append(position)
     return positions
@@ -256,7 +276,7 @@ def _entry_references(
 ) -> Iterator[tuple[str, str, list[int]]]:
     """Profile entries (field, text) whose identifying terms the note uses, with token indices."""
     references = ctx.shared("references", lambda: _references(request, ctx))
-    entries = profile_terms(request.recipient).entries
+    entries = _recipient_terms(request, ctx).entries
     for index in sorted(references):
         field_name, text, _ = entries[index]
         positions = [p for p in references[index] if p not in skip]
@@ -271,13 +291,15 @@ def _entry_references(
     "Refers to one of the recipient's own publications by its subject",
     "Bezieht sich inhaltlich auf eine Veröffentlichung des Empfängers",
 )
-def publication_match(request: Request, ctx: Context) -> Iterator[Hit]:
+def publication_match(request: Request, ctx: Context) -> list[Hit]:
+    hits: list[Hit] = []
     referenced = bool(ctx.family("profile_reference"))
     for _, title, positions in _entry_references(request, ctx, PUBLICATION_FIELDS, set()):
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or (referenced and any(len(t) >= 7 for t in distinct)):
             spans = tuple(ctx.span(i, i) for i in positions[:4])
-            yield Hit(1.0, spans, f"publication: {title}")
+            hits.append(Hit(1.0, spans, f"publication: {title}"))
+    return hits
 
 
 @register(
@@ -287,15 +309,15 @@ def publication_match(request: Request, ctx: Context) -> Iterator[Hit]:
     "Takes up what the recipient offers or seeks on the profile ('Ich biete'/'Ich suche')",
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
-def offer_match(request: Request, ctx: Context) -> Iterator[Hit]:
+def offer_match(request: Request, ctx: Context) -> list[Hit]:
     pretexts = ctx.covered_by(("same_field", "seeking_contacts", "acquisition_talk"))
     for field_name, text, positions in _entry_references(
         request, ctx, ("offers", "seeks"), pretexts
     ):
         if any(len(ctx.note.tokens[i]) >= 6 for i in positions):
             label = "offers" if field_name == "offers" else "seeks"
-            yield Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")
-            return
+            return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")]
+    return []
 
 
 @register(
@@ -305,7 +327,7 @@ def offer_match(request: Request, ctx: Context) -> Iterator[Hit]:
     "Asks the recipient a concrete question",
     "Stellt dem Empfänger eine konkrete Frage",
 )
-def concrete_question(request: Request, ctx: Context) -> Iterator[Hit]:
+def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
     for sentence in sorted(note.questions):
         indices = [i for i, s in enumerate(note.sentences) if s == sentence]
@@ -314,5 +336,5 @@ def concrete_question(request: Request, ctx: Context) -> Iterator[Hit]:
             continue
         if any(w.startswith(NETWORKING_STEMS) for w in words):
             continue
-        yield Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")
-        return
+        return [Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")]
+    return []

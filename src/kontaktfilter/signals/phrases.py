@@ -8,7 +8,6 @@ overlap, e.g. "ich suche Kontakte aus dem Bereich X" is a collector phrase, not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from kontaktfilter.model import Hit, Request, Span
 from kontaktfilter.signals.context import Context
@@ -18,14 +17,18 @@ from kontaktfilter.signals.registry import SignalFunction, register
 def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
     """A signal function that reports each match of `family` outside matches of `unless`."""
 
-    def find(request: Request, ctx: Context) -> Iterator[Hit]:
+    def find(request: Request, ctx: Context) -> list[Hit]:
+        hits: list[Hit] = []
         blocked = ctx.covered_by(unless) if unless else set()
         seen: set[int] = set()
         for match in ctx.family(family):
             if match.first in seen or blocked.intersection(range(match.first, match.last + 1)):
                 continue
             seen.update(range(match.first, match.last + 1))
-            yield Hit(strength=1.0, spans=(ctx.span(match.first, match.last),), detail=family)
+            hits.append(
+                Hit(strength=1.0, spans=(ctx.span(match.first, match.last),), detail=family)
+            )
+        return hits
 
     find.__doc__ = f"Fires on the lexicon family {family!r}."
     return find
@@ -148,10 +151,11 @@ _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
     "Contains a link, typical of sales pages and status-update bait (seed 001)",
     "Enthält einen Link, typisch für Verkaufsseiten und Status-Update-Köder (Seed 001)",
 )
-def link(request: Request, ctx: Context) -> Iterator[Hit]:
+def link(request: Request, ctx: Context) -> list[Hit]:
     text = ctx.note.text
     if "://" not in text and "www." not in text.lower():
-        return
-    for match in _LINK.finditer(ctx.note.text[: ctx.note.ends[-1] if ctx.note.ends else 0]):
-        yield Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")
-        return
+        return []
+    match = _LINK.search(text[: ctx.note.ends[-1] if ctx.note.ends else 0])
+    if match is None:
+        return []
+    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
@@ -23,12 +21,12 @@ DAYS_PER_MONTH = 30.44
     "The sender has a very large number of contacts (999+)",
     "Der Absender hat sehr viele Kontakte (999+)",
 )
-def many_contacts(request: Request, ctx: Context) -> Iterator[Hit]:
+def many_contacts(request: Request, ctx: Context) -> list[Hit]:
     contacts = request.sender.contacts
     if contacts is None or contacts < SOME_CONTACTS:
-        return
+        return []
     strength = 1.0 if contacts >= MANY_CONTACTS else 0.4
-    yield Hit(strength, (), f"{contacts} contacts")
+    return [Hit(strength, (), f"{contacts} contacts")]
 
 
 @register(
@@ -38,12 +36,13 @@ def many_contacts(request: Request, ctx: Context) -> Iterator[Hit]:
     "The sender gathered contacts unusually fast for the age of the profile",
     "Der Absender hat für das Alter seines Profils ungewöhnlich schnell Kontakte gesammelt",
 )
-def young_profile_many_contacts(request: Request, ctx: Context) -> Iterator[Hit]:
+def young_profile_many_contacts(request: Request, ctx: Context) -> list[Hit]:
     contacts, created = request.sender.contacts, request.sender.created
     if contacts is None or created is None or contacts < MIN_CONTACTS_FOR_RATE:
-        return
+        return []
     months = max((ctx.now.date() - created).days / DAYS_PER_MONTH, 1.0)
     rate = contacts / months
     if rate >= CONTACTS_PER_MONTH_SUSPICIOUS:
         strength = min(1.0, rate / (2 * CONTACTS_PER_MONTH_SUSPICIOUS))
-        yield Hit(strength, (), f"{contacts} contacts in {months:.0f} months ({rate:.0f}/month)")
+        return [Hit(strength, (), f"{contacts} contacts in {months:.0f} months ({rate:.0f}/month)")]
+    return []

@@ -1,14 +1,15 @@
 """The signal registry: every check registers here once, with its name, weight and explanations.
 
 Like an Rspamd symbol, a signal is a pure function of the request and a read-only context that
-yields hits; the weight lives beside it (overridable by configuration), never inside it.
+returns its hits, usually none (a list: an empty generator costs more than the check itself).
+The weight lives beside it (overridable by configuration), never inside it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from kontaktfilter.model import Hit, Request
 if TYPE_CHECKING:
     from kontaktfilter.signals.context import Context
 
-SignalFunction = Callable[[Request, "Context"], Iterator[Hit]]
+SignalFunction = Callable[[Request, "Context"], list[Hit]]
 
 NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD)_[A-Z0-9_]+$")
 GROUPS = frozenset({"generic", "collector", "vague", "spam", "form", "known", "personal", "honest"})

@@ -190,6 +190,12 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-offen", "Ganz offen: Ich verkaufe Software und glaube, sie passt zu Ihnen."),
         ("en-upfront", "I'll be upfront: I sell accounting software."),
     ],
+    "GOOD_DIRECT_OFFER": [
+        ("de-bieten", "Wir bieten Lohnbuchhaltung für Handwerksbetriebe an."),
+        ("de-stelle", "Für eine Stelle als Teamleitung Controlling suche ich Kandidaten."),
+        ("en-offer", "We offer managed backups for small law firms."),
+        ("en-hiring", "We're hiring a senior data engineer in Berlin."),
+    ],
     "GOOD_PROFILE_REFERENCE": [
         ("de-seed", "ich verfolge sehr interessiert ihren Blog und den Podcast"),
         ("de-artikel", "Ihr Artikel über Preisverhandlungen hat mir sehr geholfen."),
@@ -231,6 +237,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_SHARED_GROUP": [
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
+    ],
+    "GOOD_DIRECT_OFFER": [
+        ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),
     ],
     "GOOD_HONEST_INTENT": [
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),

@@ -21,6 +21,9 @@ from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context
 from kontaktfilter.strategy import choose_action
 
+SUBSTANTIAL_NOTE_TOKENS = 15
+"""A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
+
 
 class ConfigurationError(ValueError):
     """A weight override or setting names something that does not exist."""
@@ -92,7 +95,7 @@ class Engine:
         groups: dict[str, float] = defaultdict(float)
         for hit in hits:
             groups[hit.group] += hit.score
-        category = categorise(groups)
+        category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS)
         genuine = genuine_evidence(groups)
         action, rule = choose_action(category, hits, genuine)
         reply, note = draft_reply(

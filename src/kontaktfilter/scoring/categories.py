@@ -26,13 +26,17 @@ def genuine_evidence(groups: Mapping[str, float]) -> float:
     return -(groups.get("known", 0.0) + groups.get("personal", 0.0) + groups.get("honest", 0.0))
 
 
-def categorise(groups: Mapping[str, float]) -> Category:
-    """Category from group totals (suspicious groups positive, genuine groups negative)."""
+def categorise(groups: Mapping[str, float], substantial: bool = False) -> Category:
+    """Category from group totals (suspicious groups positive, genuine groups negative).
+
+    `substantial` says the note is long enough to be individual writing: when nothing at all
+    fired, such a note is asked about (vague), never declined as generic."""
     known = -groups.get("known", 0.0)
     personal = -groups.get("personal", 0.0)
     honest = -groups.get("honest", 0.0)
     spam = groups.get("spam", 0.0)
     collector = groups.get("collector", 0.0)
+    vague = groups.get("vague", 0.0)
     genuine = known + personal + honest
     if known >= KNOWN_MIN and spam < STRONG_SPAM:
         return Category.KNOWN
@@ -40,16 +44,16 @@ def categorise(groups: Mapping[str, float]) -> Category:
         return Category.SPAM
     if collector >= COLLECTOR_MIN and collector > genuine:
         return Category.COLLECTOR
-    if personal >= PERSONAL_MIN and personal >= honest:
-        return Category.PERSONAL
-    if honest >= HONEST_MIN:
+    if honest >= HONEST_MIN and honest > personal and honest > vague + collector:
         return Category.HONEST_PITCH
     if personal >= PERSONAL_MIN:
         return Category.PERSONAL
-    if groups.get("vague", 0.0) >= VAGUE_MIN:
+    if honest >= HONEST_MIN and honest > vague + collector:
+        return Category.HONEST_PITCH
+    if vague >= VAGUE_MIN:
         return Category.VAGUE
     if groups.get("generic", 0.0) >= GENERIC_MIN:
         return Category.GENERIC
-    if groups.get("vague", 0.0) > 0 or genuine > 0:
+    if vague > 0 or genuine > 0 or collector > 0 or substantial:
         return Category.VAGUE
     return Category.GENERIC

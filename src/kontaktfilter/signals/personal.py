@@ -36,6 +36,8 @@ UNTITLED_NAME_STRENGTH = 0.6
 """A first-name greeting may use a nickname ("Hi Hannes"), so a mismatch there counts less."""
 MIN_NOTE_TOKENS_FOR_FORM = 3
 NETWORKING_STEMS = ("vernetz", "connect", "kontakt", "netzwerk", "network", "verknuepf")
+PITCH_QUESTION_STEMS = ("interess", "gespraech", "termin", "call", "chat", "demo", "telefonat")
+"""'Hätten Sie Interesse an einem Gespräch?' asks for the sender's benefit, not a concrete need."""
 PUBLICATION_FIELDS = ("publications",)
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
@@ -334,7 +336,7 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
         words = [note.tokens[i] for i in indices]
         if len(words) < 4 or not {"sie", "ihnen", "ihr", "you", "your"} & set(words):
             continue
-        if any(w.startswith(NETWORKING_STEMS) for w in words):
+        if any(w.startswith(NETWORKING_STEMS + PITCH_QUESTION_STEMS) for w in words):
             continue
         return [Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")]
     return []

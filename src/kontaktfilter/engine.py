@@ -16,7 +16,7 @@ from kontaktfilter.matcher import PhraseMatcher
 from kontaktfilter.model import Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
-from kontaktfilter.scoring.categories import categorise, genuine_evidence
+from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context
 from kontaktfilter.strategy import choose_action
@@ -96,8 +96,7 @@ class Engine:
         for hit in hits:
             groups[hit.group] += hit.score
         category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS)
-        genuine = genuine_evidence(groups)
-        action, rule = choose_action(category, hits, genuine)
+        action, rule = choose_action(category, hits)
         reply, note = draft_reply(
             action,
             hits,

@@ -30,7 +30,8 @@ _FOLD = str.maketrans(
     }
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_STOP = re.compile(r"[.!?;:\n]+")
+_STOP = re.compile(r"(?:[!?;\n]|[.:](?!\w))+")
+"""Sentence ends; "3.000", "example.com" and "z.B." followed by a word do not end a sentence."""
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
 
 _GERMAN_MARKERS = frozenset(

@@ -15,15 +15,10 @@ PERSONAL_MIN = 1.5
 HONEST_MIN = 2.0
 SPAM_MIN = 2.5
 COLLECTOR_MIN = 1.0
-VAGUE_MIN = 1.5
+VAGUE_MIN = 0.8
 GENERIC_MIN = 1.0
 STRONG_SPAM = 6.0
 """Even a known sender's note is spam when it is all bait (a hijacked or MLM-converted contact)."""
-
-
-def genuine_evidence(groups: Mapping[str, float]) -> float:
-    """How much the note shows a real, individual request (a positive number)."""
-    return -(groups.get("known", 0.0) + groups.get("personal", 0.0) + groups.get("honest", 0.0))
 
 
 def categorise(groups: Mapping[str, float], substantial: bool = False) -> Category:
@@ -40,8 +35,8 @@ def categorise(groups: Mapping[str, float], substantial: bool = False) -> Catego
     genuine = known + personal + honest
     if known >= KNOWN_MIN and spam < STRONG_SPAM:
         return Category.KNOWN
-    if spam >= SPAM_MIN and spam >= genuine:
-        return Category.SPAM
+    if spam >= SPAM_MIN:
+        return Category.SPAM  # bait outranks compliments and pretexts (docs/data-format.md)
     if collector >= COLLECTOR_MIN and collector > genuine:
         return Category.COLLECTOR
     if honest >= HONEST_MIN and honest > personal and honest > vague + collector:

@@ -17,11 +17,16 @@ from kontaktfilter.model import Profile, Span
 from kontaktfilter.note import AnalysedNote, analyse
 
 _FUNCTION_WORDS = frozenset(
-    "und oder der die das den dem des ein eine einer eines einem einen fuer mit von bei auf aus "
-    "im in am an zu zum zur ich sie wir ihr ihre ihren ihnen mein meine unser unsere sehr auch "
-    "the and for with from of to in on at a an my your our their you we they this that about "
-    "ueber nach wie was wer als mehr gern gerne thema themen bereich area field topic topics "
-    "gmbh ltd inc".split()
+    "und oder aber der die das den dem des ein eine einer eines einem einen kein keine keinen "
+    "fuer mit von bei auf aus im in am an zu zum zur ueber unter nach vor durch gegen ohne um "
+    "ich du er sie es wir ihr mich dich uns euch mir dir ihm ihn ihnen "
+    "mein meine meinen meinem meiner meines dein deine deinen deinem deiner deines "
+    "sein seine seinen seinem seiner ihre ihren ihrem ihrer ihres unser unsere unseren unserem "
+    "unserer euer eure sehr auch noch schon nur wie was wer wo als mehr gern gerne diese dieser "
+    "dieses diesen diesem jede jeder jedes alle allen "
+    "the and for with from of to in on at a an my your our their his her its you we they this "
+    "that these those about into over under me him them us mine yours ours "
+    "thema themen bereich area field topic topics gmbh ltd inc".split()
 )
 MIN_TERM_LENGTH = 4
 

@@ -36,9 +36,33 @@ UNTITLED_NAME_STRENGTH = 0.6
 """A first-name greeting may use a nickname ("Hi Hannes"), so a mismatch there counts less."""
 MIN_NOTE_TOKENS_FOR_FORM = 3
 NETWORKING_STEMS = ("vernetz", "connect", "kontakt", "netzwerk", "network", "verknuepf")
-PITCH_QUESTION_STEMS = ("interess", "gespraech", "termin", "call", "chat", "demo", "telefonat")
+PITCH_QUESTION_STEMS = (
+    "interess",
+    "gespraech",
+    "termin",
+    "call",
+    "chat",
+    "demo",
+    "telefonat",
+    "detail",
+    "open",
+)
 """'Hätten Sie Interesse an einem Gespräch?' asks for the sender's benefit, not a concrete need."""
 PUBLICATION_FIELDS = ("publications",)
+SPECIFIC_TERM_LENGTH = 9
+"""One shared word counts as a reference to an offer only when it is long and specific
+("Vertriebstraining"), not a field name ("Design", "Marketing") that collectors echo."""
+GENUINE_FAMILIES = frozenset(
+    {
+        "met_in_person",
+        "know_each_other",
+        "honest_intent",
+        "direct_offer",
+        "profile_reference",
+        "concrete_need",
+    }
+)
+"""Words inside any other phrase (a default text, a pretext) never count as a reference."""
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
@@ -312,11 +336,12 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
-    pretexts = ctx.covered_by(("same_field", "seeking_contacts", "acquisition_talk"))
+    pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
     for field_name, text, positions in _entry_references(
         request, ctx, ("offers", "seeks"), pretexts
     ):
-        if any(len(ctx.note.tokens[i]) >= 6 for i in positions):
+        distinct = {ctx.note.tokens[i] for i in positions}
+        if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
             return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")]
     return []

@@ -83,7 +83,7 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
      "Uses a networking slogan like 'contacts only hurt those who have none' (worst reason 10)",
      "Verwendet eine Netzwerk-Floskel wie 'Kontakte schaden nur dem, der keine hat' (Grund 10)",
      ()),
-    ("PHRASE_ARTIFICIAL_GREETING", "artificial_greeting", 1.5, "collector",
+    ("PHRASE_ARTIFICIAL_GREETING", "artificial_greeting", 1.5, "generic",
      "Closes with an artificial greeting formula ('sunny greetings from ...')",
      "Schließt mit einer künstlich-aufgesetzten Grußformel ('Sonnige Grüße aus ...')", ()),
     ("PHRASE_EXPAND_NETWORK", "expand_network", 1.5, "collector",
@@ -118,7 +118,7 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
      "Verkauft Leadgenerierung, Terminierung oder 'mehr Kunden'", ()),
     ("GOOD_MET_IN_PERSON", "met_in_person", -4.0, "known",
      "Refers to a real meeting (event, fair, call) with the recipient",
-     "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)", ()),
+     "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)", ("honest_intent",)),
     ("GOOD_KNOW_EACH_OTHER", "know_each_other", -4.0, "known",
      "Says sender and recipient already know each other (colleagues, studies, projects)",
      "Sagt, dass man sich bereits kennt (Kollegen, Studium, Projekte)", ()),
@@ -135,7 +135,7 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
     ("GOOD_CONCRETE_NEED", "concrete_need", -2.5, "personal",
      "States a concrete need the recipient can help with",
      "Nennt einen konkreten Bedarf, bei dem der Empfänger helfen kann",
-     ("seeking_contacts", "expand_network", "acquisition_talk")),
+     ("seeking_contacts", "expand_network", "acquisition_talk", "get_rich")),
 )
 # fmt: on
 

@@ -7,7 +7,8 @@ from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
 
 MANY_CONTACTS = 999
-"""XING shows "999+" from here on; seed 001's first collector mark."""
+"""XING shows "999+" from here on; seed 001's first collector mark. Its weight stays below the
+collector threshold: "not everyone with very many contacts is a collector" (seed 001)."""
 SOME_CONTACTS = 500
 CONTACTS_PER_MONTH_SUSPICIOUS = 40
 MIN_CONTACTS_FOR_RATE = 200
@@ -16,7 +17,7 @@ DAYS_PER_MONTH = 30.44
 
 @register(
     "PROF_MANY_CONTACTS",
-    1.5,
+    0.8,
     "collector",
     "The sender has a very large number of contacts (999+)",
     "Der Absender hat sehr viele Kontakte (999+)",

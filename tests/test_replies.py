@@ -63,6 +63,12 @@ def test_decline_with_link_carries_the_policy_url_and_flags_the_channel(engine: 
     assert "schreiben" in verdict.reply_note  # a comment may let the sender message again
 
 
+def test_quoted_question_leaves_out_the_greeting(engine: Engine) -> None:
+    text = "Sehr geehrter Herr Kilian, könnten Sie uns bei der Einführung von SAP helfen?"
+    verdict = engine.score(Request(text=text, sender=BERG, recipient=KILIAN))
+    assert "„könnten Sie uns bei der Einführung von SAP helfen?“" in verdict.reply
+
+
 def test_known_contact_reply_refers_to_the_meeting(engine: Engine) -> None:
     verdict = engine.score(
         Request(text="Schön, Sie gestern auf der Messe in Köln getroffen zu haben!")

@@ -356,8 +356,10 @@ def offer_match(request: Request, ctx: Context) -> list[Hit]:
 )
 def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
+    greeting = greeting_of(ctx)
+    after_greeting = greeting.last + 1 if greeting else 0
     for sentence in sorted(note.questions):
-        indices = [i for i, s in enumerate(note.sentences) if s == sentence]
+        indices = [i for i, s in enumerate(note.sentences) if s == sentence and i >= after_greeting]
         words = [note.tokens[i] for i in indices]
         if len(words) < 4 or not {"sie", "ihnen", "ihr", "you", "your"} & set(words):
             continue

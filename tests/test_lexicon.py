@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kontaktfilter.lexicon import LexiconError, load_lexicon_file, parse_pattern
+from kontaktfilter.lexicon import LexiconError, load_lexicon_file, parse_pattern, parse_patterns
 from kontaktfilter.matcher import PhraseMatcher
 from kontaktfilter.note import analyse
 
@@ -52,6 +52,24 @@ def test_matches(pattern: str, text: str, matched: str) -> None:
 )
 def test_does_not_match(pattern: str, text: str) -> None:
     assert find(pattern, text) == []
+
+
+def test_groups_of_word_sequences() -> None:
+    patterns = parse_patterns("(ganz offen|ehrlich gesagt) ich", "fam", "de", "test")
+    assert [len(p.items) for p in patterns] == [3, 3]
+    matcher = PhraseMatcher(patterns)
+    for text in ("Ganz offen, ich verkaufe", "ehrlich gesagt ich"):
+        assert matcher.find(analyse(text)), text
+    assert not matcher.find(analyse("ganz gesagt ich"))
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [("(a b|c", "unclosed"), ("a b) c", "unopened"), ("(a|) b", "empty alternative")],
+)
+def test_bad_groups(source: str, message: str) -> None:
+    with pytest.raises(LexiconError, match=message):
+        parse_patterns(source, "fam", "de", "test")
 
 
 def test_capture_reports_skipped_tokens() -> None:

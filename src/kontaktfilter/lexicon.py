@@ -7,8 +7,9 @@ A pattern is a sequence of items separated by spaces, matched against folded tok
     *word       a token ending with word ("*gewinnung" finds "Kundengewinnung")
     *word*      a token containing word
     =word       the token exactly, no typo tolerance
-    a|b*|c      any of the alternatives (each one word: write a second pattern for
-                "ganz offen" versus "ehrlich gesagt")
+    a|b*|c      any of the alternatives, each one word
+    (a b|c d)   any of the word sequences ("(ganz offen|ehrlich gesagt)"); such a pattern is
+                expanded into one pattern per choice when it is loaded
     [a|b]       optional: the item may be absent
     ..  ..N     up to 3 (or N) arbitrary tokens of the same sentence
     {..N}       like ..N, and the skipped tokens are reported as the capture
@@ -19,8 +20,9 @@ Words are written naturally ("für", "Grüße") and folded on load like the note
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
+from itertools import product
 from pathlib import Path
 
 import yaml
@@ -31,6 +33,8 @@ DEFAULT_GAP = 3
 _WORD = re.compile(r"^[a-z0-9']+$")
 _GAP = re.compile(r"^\.\.(\d*)$")
 _CAPTURE = re.compile(r"^\{\.\.(\d+)\}$")
+_GROUP_OR_WORD = re.compile(r"\([^()]*\)?|[^\s()]+\)?")
+MAX_EXPANSIONS = 64
 
 
 class LexiconError(ValueError):
@@ -78,8 +82,37 @@ def _parse_atom(alternative: str, where: str) -> Atom:
     return Atom(kind=kind, word=word, fuzzy=fuzzy and len(word) >= 6)
 
 
+def expand_groups(source: str, where: str) -> list[str]:
+    """The plain patterns a source with (a b|c d) groups stands for."""
+    choices: list[list[str]] = []
+    for part in _GROUP_OR_WORD.findall(source):
+        if part.startswith("("):
+            if not part.endswith(")"):
+                raise LexiconError(f"{where}: unclosed '(' in {source!r}")
+            options = [" ".join(option.split()) for option in part[1:-1].split("|")]
+            if not all(options):
+                raise LexiconError(f"{where}: empty alternative in {part!r}")
+            choices.append(options)
+        elif ")" in part:
+            raise LexiconError(f"{where}: unopened ')' in {source!r}")
+        else:
+            choices.append([part])
+    expanded = [" ".join(combination) for combination in product(*choices)]
+    if len(expanded) > MAX_EXPANSIONS:
+        raise LexiconError(f"{where}: {source!r} expands to more than {MAX_EXPANSIONS} patterns")
+    return expanded
+
+
+def parse_patterns(source: str, family: str, lang: str, where: str) -> list[Pattern]:
+    """Parse one pattern string, groups expanded; `where` prefixes every error."""
+    return [
+        replace(parse_pattern(plain, family, lang, where), source=source)
+        for plain in expand_groups(source, where)
+    ]
+
+
 def parse_pattern(source: str, family: str, lang: str, where: str) -> Pattern:
-    """Parse one pattern string; `where` prefixes every error (file, family, index)."""
+    """Parse one plain pattern (no groups); `where` prefixes every error (file, family, index)."""
     items: list[Item] = []
     for raw in source.split():
         if gap := _GAP.match(raw):
@@ -126,7 +159,7 @@ def load_lexicon_file(path: Path | str, text: str | None = None) -> list[Pattern
             where = f"{name}: family {family!r}, pattern {index + 1}"
             if not isinstance(source, str):
                 raise LexiconError(f"{where}: must be a string, not {type(source).__name__}")
-            patterns.append(parse_pattern(source, family, lang, where))
+            patterns.extend(parse_patterns(source, family, lang, where))
     return patterns
 
 

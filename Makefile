@@ -36,3 +36,4 @@ eval: setup
 
 bench: setup
 	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_templates.py

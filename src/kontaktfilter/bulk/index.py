@@ -1,0 +1,326 @@
+"""A near-duplicate index of notes: finds one template sent by many senders.
+
+MinHash signatures (minhash.py) are cut into bands; two notes are candidates when a band matches
+and are kept when their estimated Jaccard similarity reaches the threshold. Band look-ups use
+sorted NumPy columns (plus a small unsorted tail for notes added since the last sort) instead of
+Python dictionaries, which keeps a million notes within a few hundred bytes each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
+from kontaktfilter.bulk.normalise import template_tokens
+
+FORMAT_VERSION = 1
+DEFAULT_THRESHOLD = 0.45
+"""Copies of a spintax template share about half their bigrams; 0.45 links them, unrelated notes
+stay far below."""
+DEFAULT_BANDS = 16
+DEFAULT_NUM_PERM = 64
+WINDOW = 4
+TAIL_LIMIT = 4096
+"""Notes added since the last sort are compared linearly until there are this many."""
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+def _seconds(moment: datetime) -> int:
+    """Epoch seconds; a naive time is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _moment(seconds: int) -> datetime:
+    return datetime.fromtimestamp(int(seconds), UTC).replace(tzinfo=None)
+
+
+class IndexFileError(ValueError):
+    """A saved index cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    msg_id: str
+    sender: str
+    similarity: float
+    seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    cluster_id: int
+    members: tuple[str, ...]
+    senders: int
+    first_seen: datetime
+    last_seen: datetime
+    example: str
+
+
+def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """One uint64 key per band and note, mixing the band's rows."""
+    rows = signatures.shape[1] // bands
+    parts = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(np.uint64)
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(rows):
+            keys = (keys ^ parts[:, :, column]) * _MIX[column % 2]
+    return keys
+
+
+class TemplateIndex:
+    """Add notes, ask for near-duplicates from other senders, list clusters, save and load."""
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        num_perm: int = DEFAULT_NUM_PERM,
+        bands: int = DEFAULT_BANDS,
+        seed: int = 1,
+    ) -> None:
+        if num_perm % bands:
+            raise ValueError("num_perm must be a multiple of bands")
+        self.threshold, self.bands, self.seed = threshold, bands, seed
+        self.hasher = MinHasher(num_perm, seed)
+        self._signatures = np.empty((0, num_perm), dtype=np.uint32)
+        self._seen = np.empty(0, dtype=np.int64)
+        self._sender_codes = np.empty(0, dtype=np.int32)
+        self._senders: list[str] = []
+        self._sender_index: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._texts: list[str] = []
+        self._sorted_keys: np.ndarray | None = None
+        self._sorted_rows: np.ndarray | None = None
+        self._sorted_count = 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def signature(self, text: str, names: Iterable[str] = ()) -> np.ndarray:
+        return self.hasher.signatures([template_tokens(text, names)])[0]
+
+    def add(self, msg_id: str, sender: str, text: str, seen_at: datetime, names=()) -> None:
+        self.add_many([(msg_id, sender, text, seen_at, tuple(names))])
+
+    def add_many(self, items: Sequence[tuple[str, str, str, datetime, Sequence[str]]]) -> None:
+        """Index a batch; signatures are computed for the whole batch at once."""
+        if not items:
+            return
+        documents = [template_tokens(text, names) for _, _, text, _, names in items]
+        signatures = self.hasher.signatures(documents)
+        codes = np.fromiter(
+            (self._code(sender) for _, sender, _, _, _ in items), dtype=np.int32, count=len(items)
+        )
+        seen = np.fromiter(
+            (_seconds(at) for _, _, _, at, _ in items), dtype=np.int64, count=len(items)
+        )
+        self._signatures = np.concatenate((self._signatures, signatures))
+        self._sender_codes = np.concatenate((self._sender_codes, codes))
+        self._seen = np.concatenate((self._seen, seen))
+        self._ids.extend(str(item[0]) for item in items)
+        self._texts.extend(item[2] for item in items)
+        if len(self) - self._sorted_count > TAIL_LIMIT:
+            self._sorted_keys = None
+
+    def _code(self, sender: str) -> int:
+        code = self._sender_index.get(sender)
+        if code is None:
+            code = self._sender_index[sender] = len(self._senders)
+            self._senders.append(sender)
+        return code
+
+    def _ensure_sorted(self) -> None:
+        if self._sorted_keys is not None:
+            return
+        keys = _band_keys(self._signatures, self.bands)
+        self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
+        self._sorted_keys = np.take_along_axis(keys, self._sorted_rows, axis=0)
+        self._sorted_count = len(self)
+
+    def _candidates(self, keys: np.ndarray) -> np.ndarray:
+        self._ensure_sorted()
+        assert self._sorted_keys is not None and self._sorted_rows is not None
+        found = []
+        for band in range(self.bands):
+            column = self._sorted_keys[:, band]
+            low = np.searchsorted(column, keys[band], side="left")
+            high = np.searchsorted(column, keys[band], side="right")
+            found.append(self._sorted_rows[low:high, band])
+        if self._sorted_count < len(self):
+            tail = _band_keys(self._signatures[self._sorted_count :], self.bands)
+            hits = np.flatnonzero((tail == keys[None, :]).any(axis=1))
+            found.append(hits + self._sorted_count)
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+    def query(
+        self,
+        text: str,
+        names: Iterable[str] = (),
+        exclude_sender: str | None = None,
+        now: datetime | None = None,
+        window_days: float | None = None,
+    ) -> list[Match]:
+        """Indexed notes similar to `text`, most similar first, within the time window."""
+        if not len(self):
+            return []
+        signature = self.signature(text, names)
+        if signature[0] == EMPTY_SLOT:
+            return []  # nothing left after normalisation: no template evidence either way
+        rows = self._candidates(_band_keys(signature[None, :], self.bands)[0])
+        if rows.size == 0:
+            return []
+        similarity = (self._signatures[rows] == signature[None, :]).mean(axis=1)
+        keep = similarity >= self.threshold
+        if exclude_sender is not None and exclude_sender in self._sender_index:
+            keep &= self._sender_codes[rows] != self._sender_index[exclude_sender]
+        if now is not None and window_days is not None:
+            keep &= self._seen[rows] >= _seconds(now) - window_days * 86_400
+        order = np.argsort(-similarity[keep], kind="stable")
+        return [
+            Match(
+                self._ids[row],
+                self._senders[self._sender_codes[row]],
+                float(sim),
+                _moment(self._seen[row]),
+            )
+            for row, sim in zip(rows[keep][order], similarity[keep][order], strict=True)
+        ]
+
+    def prune(self, now: datetime, window_days: float) -> int:
+        """Forget notes older than the window; returns how many were dropped."""
+        keep = self._seen >= _seconds(now) - window_days * 86_400
+        dropped = int((~keep).sum())
+        if dropped:
+            self._signatures = self._signatures[keep]
+            self._seen = self._seen[keep]
+            self._sender_codes = self._sender_codes[keep]
+            self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k]
+            self._texts = [t for t, k in zip(self._texts, keep, strict=True) if k]
+            self._sorted_keys, self._sorted_count = None, 0
+        return dropped
+
+    def labels(self) -> np.ndarray:
+        """Cluster label per indexed note; notes without a near-duplicate get -1."""
+        count = len(self)
+        if count < 2:
+            return np.full(count, -1, dtype=np.int64)
+        keys = _band_keys(self._signatures, self.bands)
+        order = np.argsort(keys, axis=0, kind="stable")
+        ranked = np.take_along_axis(keys, order, axis=0)
+        # each note is checked against the WINDOW notes before it in every bucket: more than a
+        # chain (one failed check cannot cut a bucket in two), linear unlike all pairs
+        lefts, rights = [], []
+        for offset in range(1, WINDOW + 1):
+            same = ranked[offset:] == ranked[:-offset]
+            lefts.append(order[:-offset][same])
+            rights.append(order[offset:][same])
+        left, right = np.concatenate(lefts), np.concatenate(rights)
+        if left.size:
+            pairs = np.unique(np.stack((np.minimum(left, right), np.maximum(left, right))), axis=1)
+            left, right = pairs
+            similar = np.empty(left.size, dtype=bool)
+            for start in range(0, left.size, 1 << 18):  # bounded memory per chunk
+                stop = start + (1 << 18)
+                a, b = self._signatures[left[start:stop]], self._signatures[right[start:stop]]
+                similar[start:stop] = (a == b).mean(axis=1) >= self.threshold
+            left, right = left[similar], right[similar]
+        empty = self._signatures[:, 0] == EMPTY_SLOT  # notes with no words never cluster
+        real = ~(empty[left] | empty[right])
+        left, right = left[real], right[real]
+        graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(count, count))
+        _, labels = connected_components(graph, directed=False)
+        sizes = np.bincount(labels)
+        return np.where(sizes[labels] > 1, labels, -1)
+
+    def clusters(self, min_senders: int = 2) -> list[Cluster]:
+        """Clusters with at least `min_senders` distinct senders, biggest first."""
+        labels = self.labels()
+        members = np.flatnonzero(labels >= 0)
+        if members.size == 0:
+            return []
+        order = members[np.argsort(labels[members], kind="stable")]
+        bounds = np.flatnonzero(np.diff(labels[order])) + 1
+        found = []
+        for group in np.split(order, bounds):
+            senders = np.unique(self._sender_codes[group]).size
+            if senders < min_senders:
+                continue
+            seen = self._seen[group]
+            found.append(
+                Cluster(
+                    cluster_id=int(labels[group[0]]),
+                    members=tuple(self._ids[row] for row in group),
+                    senders=int(senders),
+                    first_seen=_moment(seen.min()),
+                    last_seen=_moment(seen.max()),
+                    example=self._texts[group[0]],
+                )
+            )
+        found.sort(key=lambda c: (-c.senders, -len(c.members), c.cluster_id))
+        return found
+
+    def save(self, path: str | Path) -> None:
+        """Write atomically: a crash leaves the previous file intact."""
+        path = Path(path)
+        meta = {
+            "version": FORMAT_VERSION,
+            "threshold": self.threshold,
+            "bands": self.bands,
+            "num_perm": self.hasher.num_perm,
+            "seed": self.seed,
+        }
+        strings = {"senders": self._senders, "ids": self._ids, "texts": self._texts}
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                np.savez(
+                    stream,
+                    meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                    strings=np.frombuffer(json.dumps(strings).encode(), dtype=np.uint8),
+                    signatures=self._signatures,
+                    seen=self._seen,
+                    sender_codes=self._sender_codes,
+                )
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Path) -> TemplateIndex:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                if meta.get("version") != FORMAT_VERSION:
+                    raise IndexFileError(
+                        f"{path}: index format {meta.get('version')!r}, expected {FORMAT_VERSION}"
+                    )
+                strings = json.loads(bytes(data["strings"]).decode())
+                index = cls(meta["threshold"], meta["num_perm"], meta["bands"], meta["seed"])
+                index._signatures = data["signatures"]
+                index._seen = data["seen"]
+                index._sender_codes = data["sender_codes"]
+        except IndexFileError:
+            raise
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise IndexFileError(f"{path}: not a kontaktfilter template index ({exc})") from exc
+        index._senders, index._ids, index._texts = (
+            strings["senders"],
+            strings["ids"],
+            strings["texts"],
+        )
+        index._sender_index = {sender: code for code, sender in enumerate(index._senders)}
+        if not len(index._ids) == len(index._signatures) == len(index._seen):
+            raise IndexFileError(f"{path}: index arrays have different lengths")
+        return index

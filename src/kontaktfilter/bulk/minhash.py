@@ -1,0 +1,88 @@
+"""MinHash signatures over word bigrams, computed for many notes at once with NumPy.
+
+Word bigrams keep word order (a template is a sequence, not a bag) while one swapped or spun word
+only changes two shingles. Each distinct word is hashed once with CRC-32 (stable across
+processes, so stored signatures stay comparable after a restart); bigram hashes are combined in
+NumPy for a whole batch. The permutations are multiply-add-shift hashes, h(x) = (a*x + b mod 2**64)
+>> 32, a universal family that needs no division: it is what makes a million notes take seconds.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+
+EMPTY_SLOT = np.uint32(0xFFFFFFFF)
+"""The signature value of a note without words: it never equals a real minimum."""
+_PAIR = np.uint64(0x9E3779B1)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
+CHUNK_SHINGLES = 150_000
+"""Shingles hashed per NumPy step: bounds the temporary matrix to about 75 MB."""
+WORD_MEMO_LIMIT = 1_000_000
+_WORD_HASHES: dict[str, int] = {}
+"""CRC-32 of each word seen, shared by all hashers: it never depends on the permutations."""
+
+
+class MinHasher:
+    """Holds the permutation parameters; `signatures` turns token lists into a matrix."""
+
+    def __init__(self, num_perm: int = 64, seed: int = 1) -> None:
+        rng = np.random.default_rng(seed)
+        self.num_perm = num_perm
+        self.a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+        self.b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+
+    @staticmethod
+    def _word_hashes(words: list[str]) -> np.ndarray:
+        hashes = list(map(_WORD_HASHES.get, words))
+        if None in hashes:
+            if len(_WORD_HASHES) >= WORD_MEMO_LIMIT:
+                _WORD_HASHES.clear()
+            for word in {w for w, h in zip(words, hashes, strict=True) if h is None}:
+                _WORD_HASHES[word] = zlib.crc32(word.encode())
+            hashes = list(map(_WORD_HASHES.__getitem__, words))
+        return np.array(hashes, dtype=np.uint64)
+
+    def shingles(self, documents: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Bigram hashes of all documents, flat, and the number of shingles per document."""
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        words = self._word_hashes(list(chain.from_iterable(documents)))
+        if words.size == 0:
+            return words, np.zeros(len(documents), dtype=np.int64)
+        with np.errstate(over="ignore"):
+            pairs = ((words[:-1] * _PAIR) ^ words[1:]) & _LOW32
+        ends = np.cumsum(lengths)
+        inside = np.ones(max(words.size - 1, 0), dtype=bool)
+        inside[ends[(ends > 0) & (ends < words.size)] - 1] = False  # no pair across documents
+        single = np.flatnonzero(lengths == 1)
+        counts = np.where(lengths > 1, lengths - 1, lengths)
+        pieces = pairs[inside]
+        if single.size:  # a one-word note is its own shingle; keep document order
+            positions = np.cumsum(counts)[single] - 1
+            pieces = np.insert(pieces, positions - np.arange(single.size), words[ends[single] - 1])
+        return pieces, counts
+
+    def signatures(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
+        """One uint32 row of `num_perm` minima per document (token list)."""
+        shingles, counts = self.shingles(documents)
+        rows = np.full((len(documents), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
+        present = np.flatnonzero(counts)
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        begin = 0
+        while begin < present.size:
+            end = begin
+            while end < present.size and (
+                end == begin or starts[present[end] + 1] - starts[present[begin]] <= CHUNK_SHINGLES
+            ):
+                end += 1
+            docs = present[begin:end]
+            low, high = starts[docs[0]], starts[docs[-1] + 1]
+            with np.errstate(over="ignore"):
+                hashed = ((shingles[low:high, None] * self.a + self.b) >> _SHIFT).astype(np.uint32)
+            rows[docs] = np.minimum.reduceat(hashed, starts[docs] - low, axis=0)
+            begin = end
+        return rows

@@ -1,0 +1,52 @@
+"""Reduces a note to what stays the same across copies of one template.
+
+Automation tools send one stock text with the names swapped (seeds 000, 001). Salutation and
+sign-off lines, the names of sender and recipient, numbers, links, case, punctuation and umlaut
+spellings all vary between copies, so they are removed before comparing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kontaktfilter.note import fold, fold_all
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+GREETING_WORDS = frozenset(
+    "hallo hello hi hey dear liebe lieber sehr geehrte geehrter moin servus guten tag "
+    "good morning herr frau mr mrs ms dr prof".split()
+)
+CLOSING_WORDS = frozenset(
+    "gruesse gruss gruessen regards best cheers beste viele herzliche freundliche lg vg mfg "
+    "kind warm thanks sincerely".split()
+)
+MAX_GREETING_TOKENS = 6
+MAX_CLOSING_TOKENS = 6
+
+
+def template_tokens(text: str, names: Iterable[str] = ()) -> list[str]:
+    """Folded words of the note without greeting, sign-off, names, numbers and links."""
+    banned = {fold(part) for name in names for part in _WORD.findall(name)}
+    if "://" in text or "www." in text or "@" in text:
+        text = _LINK.sub(" ", text)
+    words = fold_all(_WORD.findall(text))
+    start = 0
+    while start < min(len(words), MAX_GREETING_TOKENS) and (
+        words[start] in GREETING_WORDS or words[start] in banned
+    ):
+        start += 1
+    end = len(words)
+    for index in range(len(words) - 1, max(start, len(words) - MAX_CLOSING_TOKENS) - 1, -1):
+        if words[index] in CLOSING_WORDS:
+            end = index
+            while end > start and words[end - 1] in CLOSING_WORDS:  # "Viele Grüße", "Best regards"
+                end -= 1
+            break
+    return [word for word in words[start:end] if word not in banned]
+
+
+def normalise_for_template(text: str, names: Iterable[str] = ()) -> str:
+    """The comparable form of a note, as one string (for display and fingerprints)."""
+    return " ".join(template_tokens(text, names))

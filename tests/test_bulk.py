@@ -1,0 +1,154 @@
+"""Bulk detection: normalisation, the near-duplicate index, persistence and clusters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from kontaktfilter.bulk import IndexFileError, TemplateIndex, normalise_for_template
+
+NOW = datetime(2026, 11, 20, 12)
+TEMPLATE = (
+    "Hallo {to}, wie ich lese, sind Sie ja auch in der Gruppe Vertrieb Nord. Vielleicht ergeben "
+    "sich wertvolle Synergien, ich freue mich auf Ihre Bestätigung. Sonnige Grüße, {sender}"
+)
+PAIRS = [
+    ("Klaus Bauer", "Frau Albers"),
+    ("Sandra Vogel", "Herr Pfeiffer"),
+    ("Frank Neumann", "Frau Berg"),
+    ("Heike Schulz", "Herr Kilian"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        (
+            "Hallo Frau Albers, wir bieten X an. Viele Grüße, Klaus Bauer",
+            ["Katrin Albers", "Klaus Bauer"],
+            "wir bieten x an",
+        ),
+        (
+            "Sehr geehrter Herr Dr. Kilian, Ihr Angebot. Grüße aus Köln",
+            ["Thomas Kilian"],
+            "ihr angebot",
+        ),
+        (
+            "Hi John, see https://x.example/a?b=1 or mail me@x.example, 3 times!",
+            ["John Smith"],
+            "see or mail times",
+        ),
+        ("ÄRGER über Übergrößen", [], "aerger ueber uebergroessen"),
+        ("Dear Ms Smith, Our offer. Best regards, Jane", ["Ann Smith", "Jane Doe"], "our offer"),
+    ],
+)
+def test_normalisation(text: str, names: list[str], expected: str) -> None:
+    assert normalise_for_template(text, names) == expected
+
+
+def test_name_swapped_copies_normalise_alike() -> None:
+    forms = {
+        normalise_for_template(TEMPLATE.format(to=to, sender=s), [s, to.split()[1]])
+        for s, to in PAIRS
+    }
+    assert len(forms) == 1
+
+
+def test_notes_empty_after_normalisation_never_match() -> None:
+    index = TemplateIndex()
+    for number in range(3):
+        index.add(f"e{number}", f"sender {number}", "Viele Grüße", NOW)
+    assert index.query("Beste Grüße") == []
+    assert index.clusters(min_senders=1) == []
+
+
+def filled(count: int = 4, start: datetime = NOW) -> TemplateIndex:
+    index = TemplateIndex()
+    for number, (sender, to) in enumerate(PAIRS[:count]):
+        text = TEMPLATE.format(to=to, sender=sender)
+        index.add(f"t{number}", sender, text, start + timedelta(days=number), [sender])
+    index.add(
+        "own",
+        "Eva Roth",
+        "Ich habe Ihren Artikel über Preisverhandlungen im Mittelstand "
+        "gelesen und frage mich, wie Sie Rabattforderungen im Erstgespräch begegnen.",
+        NOW,
+    )
+    return index
+
+
+def test_query_finds_copies_from_other_senders() -> None:
+    index = filled()
+    copy = TEMPLATE.format(to="Frau Roth", sender="Max Muster").replace("wertvolle", "tolle")
+    matches = index.query(copy, ["Max Muster"], exclude_sender="Klaus Bauer")
+    assert {m.msg_id for m in matches} == {"t1", "t2", "t3"}
+    assert all(m.similarity >= index.threshold for m in matches)
+
+
+def test_unrelated_note_has_no_match() -> None:
+    text = "Können Sie uns ein Angebot für einen Workshop zur Einwandbehandlung im März machen?"
+    assert filled().query(text) == []
+
+
+def test_time_window() -> None:
+    index = filled(start=NOW - timedelta(days=40))
+    text = TEMPLATE.format(to="Frau Roth", sender="Max Muster")
+    recent = index.query(text, now=NOW, window_days=38)
+    assert {m.msg_id for m in recent} == {"t2", "t3"}
+    assert index.prune(NOW, 38) == 2 and len(index) == 3
+
+
+def test_incremental_adds_after_a_sort_are_found() -> None:
+    index = filled(2)
+    assert len(index.query(TEMPLATE.format(to="X", sender="Y"))) == 2  # sorts the index
+    index.add("late", "Late Sender", TEMPLATE.format(to="Frau Z", sender="Late Sender"), NOW)
+    assert "late" in {m.msg_id for m in index.query(TEMPLATE.format(to="X", sender="Y"))}
+
+
+def test_clusters_count_distinct_senders() -> None:
+    index = filled()
+    index.add("t0-again", "Klaus Bauer", TEMPLATE.format(to="Frau Ott", sender="Klaus Bauer"), NOW)
+    [cluster] = index.clusters(min_senders=3)
+    assert cluster.senders == 4 and len(cluster.members) == 5
+    assert cluster.first_seen == NOW and cluster.last_seen == NOW + timedelta(days=3)
+    assert "Gruppe Vertrieb Nord" in cluster.example
+    assert index.clusters(min_senders=5) == []
+    labels = index.labels()
+    assert labels[4] == -1 and len(set(labels[:4])) == 1
+
+
+def test_persistence_round_trip(tmp_path) -> None:
+    index = filled()
+    path = tmp_path / "templates.npz"
+    index.save(path)
+    loaded = TemplateIndex.load(path)
+    text = TEMPLATE.format(to="Frau Roth", sender="Max Muster")
+    assert loaded.query(text) == index.query(text)
+    assert loaded.clusters() == index.clusters()
+    assert np.array_equal(loaded.labels(), index.labels())
+
+
+def test_corrupt_and_wrong_files_name_the_file(tmp_path) -> None:
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip at all")
+    with pytest.raises(IndexFileError, match="broken.npz"):
+        TemplateIndex.load(broken)
+    with pytest.raises(IndexFileError, match="missing.npz"):
+        TemplateIndex.load(tmp_path / "missing.npz")
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "templates.npz"
+    filled(2).save(path)
+    before = path.read_bytes()
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", explode)
+    with pytest.raises(OSError, match="disk full"):
+        filled(4).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["templates.npz"]

@@ -165,3 +165,48 @@ def test_weight_override_and_policy_url(runner: CliRunner, tmp_path: Path) -> No
 def test_signals_lists_the_registry(runner: CliRunner) -> None:
     result = runner.invoke(main, ["signals", "--lang", "de"])
     assert "PHRASE_SYNERGIES" in result.output and "Synergien" in result.output
+
+
+def _template_file(tmp_path: Path) -> Path:
+    stock = (
+        "Guten Tag {to}, wie ich lese, sind Sie auch in der Gruppe Mittelstand Nord. "
+        "Vielleicht ergeben sich wertvolle Synergien. Beste Grüße, {sender}"
+    )
+    rows = [
+        {"id": f"t{n}", "sender": f"sender-{n}", "text": stock.format(to=to, sender=f"S {n}")}
+        for n, to in enumerate(["Herr A", "Frau B", "Herr C", "Frau D"])
+    ]
+    rows.append(
+        {"id": "u1", "sender": "eva", "text": "Können Sie uns bei der SAP-Einführung helfen?"}
+    )
+    path = tmp_path / "messages.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    return path
+
+
+def test_templates_lists_clusters_and_saves_the_index(runner: CliRunner, tmp_path: Path) -> None:
+    messages, saved = _template_file(tmp_path), tmp_path / "tpl.npz"
+    result = runner.invoke(main, ["templates", str(messages), "--save", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert "1 template(s)" in result.stdout and "4 senders" in result.stdout
+    text = (
+        "Hallo Frau X, wie ich lese, sind Sie auch in der Gruppe Mittelstand Nord. Vielleicht "
+        "ergeben sich wertvolle Synergien. Beste Grüße, Neu"
+    )
+    scored = runner.invoke(main, ["--templates", str(saved), "check", text, "--json"])
+    assert "TPL_BULK_TEMPLATE" in {s["name"] for s in json.loads(scored.stdout)["signals"]}
+
+
+def test_templates_json_gives_each_message_its_cluster(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["templates", str(_template_file(tmp_path)), "--json"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    clusters = {line["id"]: line["cluster"] for line in lines}
+    assert clusters["u1"] is None
+    assert len({clusters[f"t{n}"] for n in range(4)}) == 1 and clusters["t0"] is not None
+
+
+def test_bad_template_index_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_text("nope")
+    result = runner.invoke(main, ["--templates", str(bad), "check", "x"])
+    assert result.exit_code == 1 and "bad.npz: not a kontaktfilter template index" in result.output

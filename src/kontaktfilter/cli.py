@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 import click
 
+from kontaktfilter.bulk import IndexFileError, TemplateIndex
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
@@ -25,7 +27,9 @@ from kontaktfilter.records import (
 )
 from kontaktfilter.report import render_verdict, verdict_to_dict
 from kontaktfilter.signals import REGISTRY
+from kontaktfilter.signals.context import History
 
+TEMPLATE_BATCH = 20_000
 TRIAGE_ORDER = (
     Action.ACCEPT_AND_REPLY,
     Action.ASK_DETAILS,
@@ -58,13 +62,31 @@ class CountingReader:
 @click.group()
 @click.option("--config", type=click.Path(dir_okay=False), help="YAML settings file.")
 @click.option("--policy-url", help="Link used in decline_with_link drafts.")
+@click.option(
+    "--templates",
+    "templates_path",
+    type=click.Path(dir_okay=False),
+    help="Template index (from `templates --save`) used by TPL_BULK_TEMPLATE.",
+)
 @click.pass_context
-def main(ctx: click.Context, config: str | None, policy_url: str | None) -> None:
+def main(
+    ctx: click.Context, config: str | None, policy_url: str | None, templates_path: str | None
+) -> None:
     """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
     try:
         settings = load_settings(config, overrides={"policy_url": policy_url})
-        ctx.obj = Engine(weights=settings["weights"], policy_url=settings["policy_url"])
-    except (SettingsError, ConfigurationError) as exc:
+        history = None
+        if templates_path:
+            history = History(
+                TemplateIndex.load(templates_path),
+                settings["template_min_senders"],
+                settings["template_window_days"],
+            )
+        ctx.meta["settings"] = settings
+        ctx.obj = Engine(
+            weights=settings["weights"], policy_url=settings["policy_url"], history=history
+        )
+    except (SettingsError, ConfigurationError, IndexFileError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -283,6 +305,54 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
             line = f"  {request.id:<8} {verdict.category.value:<12} {who[:22]:<22} {reason:<28}"
             click.echo(f"{line} {evidence[:60]}")
     _report_bad(errors, sum(len(v) for v in verdicts.values()))
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="One line per message: id and cluster.")
+@click.option("--min-senders", type=int, help="Clusters need this many distinct senders.")
+@click.option("--top", type=int, default=10, show_default=True, help="Clusters to print.")
+@click.option("--save", type=click.Path(dir_okay=False), help="Save the index for --templates.")
+def templates(
+    file: str, as_json: bool, min_senders: int | None, top: int, save: str | None
+) -> None:
+    """Find the same note from many senders in FILE (JSONL/CSV/JSON with id, sender, text)."""
+    settings = click.get_current_context().meta["settings"]
+    needed = min_senders or settings["template_min_senders"]
+    index = TemplateIndex()
+    errors: list[RecordError] = []
+    batch: list[tuple] = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for item in _records(file, None):
+        if isinstance(item, RecordError):
+            click.echo(f"error: {item}", err=True)
+            errors.append(item)
+            continue
+        request = item.request
+        sender = request.sender.id or request.sender.name or f"unknown:{request.id}"
+        names = [n for n in (request.sender.name, request.recipient.name) if n]
+        batch.append((str(request.id), sender, request.text, request.sent_at or now, names))
+        if len(batch) >= TEMPLATE_BATCH:
+            index.add_many(batch)
+            batch = []
+    index.add_many(batch)
+    clusters = [c for c in index.clusters(min_senders=1) if c.senders >= needed]
+    if as_json:
+        cluster_of = {m: c.cluster_id for c in clusters for m in c.members}
+        for msg_id in index.ids:
+            click.echo(json.dumps({"id": msg_id, "cluster": cluster_of.get(msg_id)}))
+    else:
+        click.echo(f"{len(index)} messages, {len(clusters)} template(s) from >= {needed} senders")
+        for cluster in clusters[:top]:
+            click.echo(
+                f"\n#{cluster.cluster_id}: {cluster.senders} senders, {len(cluster.members)} "
+                f"messages, {cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
+            )
+            click.echo(f"  {' '.join(cluster.example.split())[:160]}")
+    if save:
+        index.save(save)
+        click.echo(f"saved the index to {save}", err=True)
+    _report_bad(errors, len(index))
 
 
 @main.command("signals")

@@ -27,6 +27,26 @@ def _url(value: Any, where: str) -> str:
     return value.strip()
 
 
+def _positive_int(value: Any, where: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where}: must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise SettingsError(f"{where}: must be at least 1")
+    return number
+
+
+def _positive_days(value: Any, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where}: must be a number of days, not {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise SettingsError(f"{where}: must be a positive number of days")
+    return number
+
+
 def _weights(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, Mapping):
         raise SettingsError(f"{where}: must be a mapping of signal name to number")
@@ -57,6 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
         DEFAULT_POLICY_URL,
         "Link to your 'Liebe Kontaktsuchende' page, put into decline_with_link drafts.",
         _url,
+    ),
+    Setting(
+        "template_min_senders",
+        3,
+        "A note is a template when at least this many other senders sent it.",
+        _positive_int,
+    ),
+    Setting(
+        "template_window_days",
+        90.0,
+        "Only notes seen within this many days count as copies of a template.",
+        _positive_days,
     ),
     Setting(
         "weights",

@@ -18,7 +18,7 @@ from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
-from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.context import Context, History
 from kontaktfilter.strategy import choose_action
 
 SUBSTANTIAL_NOTE_TOKENS = 15
@@ -38,7 +38,9 @@ class Engine:
         patterns: Sequence[Pattern] | None = None,
         policy_url: str = DEFAULT_POLICY_URL,
         signals: Mapping[str, Signal] | None = None,
+        history: History | None = None,
     ) -> None:
+        self.history = history
         registry = dict(signals if signals is not None else REGISTRY)
         overrides = dict(weights or {})
         unknown = sorted(set(overrides) - set(registry))
@@ -64,7 +66,9 @@ class Engine:
         fallback = "de" if request.platform == "xing" else "en"
         lang = request.lang or guess_language(note, fallback)
         moment = now or request.sent_at or datetime.now(UTC)
-        ctx = Context(note=note, lang=lang, now=moment, phrases=defaultdict(list))
+        ctx = Context(
+            note=note, lang=lang, now=moment, phrases=defaultdict(list), history=self.history
+        )
         for match in self.matcher.find(note):
             ctx.phrases[match.family].append(match)
         return ctx

@@ -106,6 +106,8 @@ def parse_profile(data: Any, field: str) -> Profile:
     """A Profile from a JSON object; errors name the field path, e.g. 'sender.contacts'."""
     if data is None:
         return Profile()
+    if isinstance(data, str):
+        return Profile(id=data, name=data) if data.strip() else Profile()
     if not isinstance(data, Mapping):
         raise ValueError(f"field '{field}' must be an object")
 
@@ -240,7 +242,7 @@ def _csv_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
             continue
         try:
             for key in ("sender", "recipient", "context"):
-                if row.get(key):
+                if row.get(key, "").startswith("{"):
                     row[key] = json.loads(row[key])
         except json.JSONDecodeError as exc:
             yield where, RecordError(where, f"field '{key}' is not valid JSON ({exc.msg})")

@@ -107,6 +107,11 @@ class TemplateIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Message ids in the order they were added."""
+        return tuple(self._ids)
+
     def signature(self, text: str, names: Iterable[str] = ()) -> np.ndarray:
         return self.hasher.signatures([template_tokens(text, names)])[0]
 

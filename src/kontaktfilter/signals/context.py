@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.matcher import PhraseMatch
 from kontaktfilter.model import Profile, Span
 from kontaktfilter.note import AnalysedNote, analyse
@@ -95,6 +96,15 @@ def term_matches(token: str, term: str) -> bool:
     return common >= MIN_STEM and common >= shorter - 1
 
 
+@dataclass(frozen=True, slots=True)
+class History:
+    """Read-only history handed to signals: the notes other senders sent (bulk detection)."""
+
+    templates: TemplateIndex
+    min_senders: int = 3
+    window_days: float | None = None
+
+
 @dataclass(slots=True)
 class Context:
     note: AnalysedNote
@@ -104,6 +114,8 @@ class Context:
     derived: dict[str, Any] = field(default_factory=dict)
     """Values several signals derive from the same request (the greeting, profile references),
     computed by the first signal that needs them."""
+    history: History | None = None
+    """What other requests showed (the template index); None when the caller has no history."""
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.derived:

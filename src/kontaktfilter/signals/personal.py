@@ -186,7 +186,7 @@ def empty_note(request: Request, ctx: Context) -> list[Hit]:
     return [Hit(1.0, (), "empty note")]
 
 
-def _sender_is_known(request: Request) -> bool:
+def sender_is_known(request: Request) -> bool:
     if not request.known_contacts:
         return False
     keys = {key for key in (request.sender.id, request.sender.name) if key}
@@ -202,7 +202,7 @@ def _sender_is_known(request: Request) -> bool:
     "Der Absender ist ein bekannter Kontakt des Empfängers",
 )
 def known_contact(request: Request, ctx: Context) -> list[Hit]:
-    if _sender_is_known(request):
+    if sender_is_known(request):
         return [Hit(1.0, (), f"known contact: {request.sender.name or request.sender.id}")]
     return []
 
@@ -216,7 +216,7 @@ def known_contact(request: Request, ctx: Context) -> list[Hit]:
     families=("phantom_thanks",),
 )
 def phantom_thanks(request: Request, ctx: Context) -> list[Hit]:
-    if request.kind == "message" and _sender_is_known(request):
+    if request.kind == "message" and sender_is_known(request):
         return []
     match = ctx.family("phantom_thanks")[0]
     return [Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")]

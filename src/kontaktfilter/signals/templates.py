@@ -1,0 +1,39 @@
+"""Template signal: the same note arrived from several other senders (seeds 000 and 001).
+
+Collectors' automation tools send one stock text to hundreds of people with the names swapped;
+the template index (bulk/) recognises the copies. A known contact's note is never a template:
+people one knows write to one once, however plain the words.
+"""
+
+from __future__ import annotations
+
+from kontaktfilter.model import Hit, Request
+from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.personal import sender_is_known
+from kontaktfilter.signals.registry import register
+
+MAX_LISTED = 5
+
+
+@register(
+    "TPL_BULK_TEMPLATE",
+    3.0,
+    "collector",
+    "The same text came from several other senders (a mass-produced template)",
+    "Derselbe Text kam von mehreren anderen Absendern (eine Massen-Vorlage)",
+)
+def bulk_template(request: Request, ctx: Context) -> list[Hit]:
+    history = ctx.history
+    if history is None or not ctx.note.tokens or sender_is_known(request):
+        return []
+    sender = request.sender.id or request.sender.name or None
+    names = [n for n in (request.sender.name, request.recipient.name) if n]
+    matches = history.templates.query(
+        request.text, names, exclude_sender=sender, now=ctx.now, window_days=history.window_days
+    )
+    senders = sorted({match.sender for match in matches})
+    if len(senders) < history.min_senders:
+        return []
+    listed = ", ".join(match.msg_id for match in matches[:MAX_LISTED])
+    detail = f"same text from {len(senders)} other senders (e.g. {listed})"
+    return [Hit(1.0, (), detail)]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-quick lint bench eval
+.PHONY: setup run test test-quick lint bench eval fingerprints
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -37,3 +37,8 @@ eval: setup
 bench: setup
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_templates.py
+
+## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
+fingerprints: setup
+	$(BIN)/kontaktfilter fingerprints export corpus/templates.jsonl --each \
+		-o src/kontaktfilter/data/fingerprints.json

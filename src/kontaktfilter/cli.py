@@ -13,6 +13,17 @@ from typing import IO, Any, BinaryIO
 import click
 
 from kontaktfilter.bulk import IndexFileError, TemplateIndex
+from kontaktfilter.bulk.fingerprints import (
+    LABELS,
+    Fingerprint,
+    FingerprintError,
+    FingerprintSet,
+    fingerprint_of,
+    merge,
+    read_fingerprints,
+    shipped_fingerprints,
+    write_fingerprints,
+)
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
@@ -75,19 +86,24 @@ def main(
     """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
     try:
         settings = load_settings(config, overrides={"policy_url": policy_url})
-        history = None
-        if templates_path:
-            history = History(
-                TemplateIndex.load(templates_path),
-                settings["template_min_senders"],
-                settings["template_window_days"],
-            )
+        history = History(
+            TemplateIndex.load(templates_path) if templates_path else None,
+            settings["template_min_senders"],
+            settings["template_window_days"],
+            FingerprintSet(_known_fingerprints(settings["fingerprint_store"])),
+        )
         ctx.meta["settings"] = settings
         ctx.obj = Engine(
             weights=settings["weights"], policy_url=settings["policy_url"], history=history
         )
-    except (SettingsError, ConfigurationError, IndexFileError) as exc:
+    except (SettingsError, ConfigurationError, IndexFileError, FingerprintError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _known_fingerprints(store: str) -> list[Fingerprint]:
+    """The shipped fingerprints and those the user imported."""
+    imported = read_fingerprints(store) if Path(store).exists() else []
+    return merge(shipped_fingerprints(), imported)
 
 
 def _profile(path: str | None) -> Profile:
@@ -353,6 +369,79 @@ def templates(
         index.save(save)
         click.echo(f"saved the index to {save}", err=True)
     _report_bad(errors, len(index))
+
+
+@main.group()
+def fingerprints() -> None:
+    """Exchange fingerprints of known templates (hashes only, never message text)."""
+
+
+@fingerprints.command("export")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@click.option("--min-senders", type=int, default=3, show_default=True)
+@click.option(
+    "--label",
+    type=click.Choice(LABELS),
+    default="unknown",
+    show_default=True,
+    help="Label for clusters (a message's own 'label' field wins with --each).",
+)
+@click.option("--each", is_flag=True, help="One fingerprint per message instead of per cluster.")
+def export_fingerprints(file: str, output: str, min_senders: int, label: str, each: bool) -> None:
+    """Write the fingerprints of the templates found in FILE."""
+    found: dict[tuple[int, ...], Fingerprint] = {}
+    if each:
+        for item in _records(file, None):
+            if isinstance(item, RecordError):
+                raise click.ClickException(str(item))
+            own = item.label.value if item.label and item.label.value in LABELS else label
+            day = (item.request.sent_at or datetime(1970, 1, 1)).date().isoformat()
+            fingerprint = fingerprint_of(item.request.text, own, 1, day, day)
+            if fingerprint.signature[0] != 0xFFFFFFFF:
+                found.setdefault(fingerprint.signature, fingerprint)
+    else:
+        index = TemplateIndex()
+        index.add_many(
+            [
+                (
+                    str(r.request.id),
+                    r.request.sender.id or r.request.sender.name or str(r.request.id),
+                    r.request.text,
+                    r.request.sent_at or datetime(1970, 1, 1),
+                    (),
+                )
+                for r in _records(file, None)
+                if not isinstance(r, RecordError)
+            ]
+        )
+        for cluster in index.clusters(min_senders=min_senders):
+            fingerprint = fingerprint_of(
+                cluster.example,
+                label,
+                cluster.senders,
+                cluster.first_seen.date().isoformat(),
+                cluster.last_seen.date().isoformat(),
+            )
+            found.setdefault(fingerprint.signature, fingerprint)
+    write_fingerprints(output, found.values())
+    click.echo(f"wrote {len(found)} fingerprint(s) to {output}")
+
+
+@fingerprints.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_fingerprints(file: str) -> None:
+    """Add the fingerprints of FILE to your store; a bad file changes nothing."""
+    store = click.get_current_context().meta["settings"]["fingerprint_store"]
+    try:
+        incoming = read_fingerprints(file)
+        stored = read_fingerprints(store) if Path(store).exists() else []
+    except FingerprintError as exc:
+        raise click.ClickException(str(exc)) from exc
+    Path(store).parent.mkdir(parents=True, exist_ok=True)
+    merged = merge(stored, incoming)
+    write_fingerprints(store, merged)
+    click.echo(f"imported {len(incoming)} fingerprint(s); {len(merged)} in {store}")
 
 
 @main.command("signals")

@@ -91,6 +91,16 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_days,
     ),
     Setting(
+        "fingerprint_store",
+        str(
+            Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+            / "kontaktfilter"
+            / "fingerprints.json"
+        ),
+        "Where `fingerprints import` keeps imported fingerprints; read on every run.",
+        _url,
+    ),
+    Setting(
         "weights",
         {},
         "Signal weight overrides, e.g. {PHRASE_SYNERGIES: 3.0}; 0 switches a signal off.",

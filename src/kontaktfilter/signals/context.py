@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from kontaktfilter.bulk import TemplateIndex
+from kontaktfilter.bulk.fingerprints import FingerprintSet
 from kontaktfilter.matcher import PhraseMatch
 from kontaktfilter.model import Profile, Span
 from kontaktfilter.note import AnalysedNote, analyse
@@ -100,9 +101,10 @@ def term_matches(token: str, term: str) -> bool:
 class History:
     """Read-only history handed to signals: the notes other senders sent (bulk detection)."""
 
-    templates: TemplateIndex
+    templates: TemplateIndex | None = None
     min_senders: int = 3
     window_days: float | None = None
+    fingerprints: FingerprintSet | None = None
 
 
 @dataclass(slots=True)

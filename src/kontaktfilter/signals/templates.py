@@ -24,7 +24,9 @@ MAX_LISTED = 5
 )
 def bulk_template(request: Request, ctx: Context) -> list[Hit]:
     history = ctx.history
-    if history is None or not ctx.note.tokens or sender_is_known(request):
+    if history is None or history.templates is None:
+        return []
+    if not ctx.note.tokens or sender_is_known(request):
         return []
     sender = request.sender.id or request.sender.name or None
     names = [n for n in (request.sender.name, request.recipient.name) if n]
@@ -36,4 +38,29 @@ def bulk_template(request: Request, ctx: Context) -> list[Hit]:
         return []
     listed = ", ".join(match.msg_id for match in matches[:MAX_LISTED])
     detail = f"same text from {len(senders)} other senders (e.g. {listed})"
+    return [Hit(1.0, (), detail)]
+
+
+@register(
+    "TPL_KNOWN_FINGERPRINT",
+    2.5,
+    "collector",
+    "Matches the fingerprint of a known collector or outreach template",
+    "Entspricht dem Fingerabdruck einer bekannten Sammler- oder Werbevorlage",
+)
+def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
+    history = ctx.history
+    if history is None or history.fingerprints is None or not ctx.note.tokens:
+        return []
+    if sender_is_known(request):
+        return []
+    names = [n for n in (request.sender.name, request.recipient.name) if n]
+    found = history.fingerprints.match(request.text, names)
+    if found is None:
+        return []
+    fingerprint, similarity = found
+    detail = (
+        f"known {fingerprint.label} template ({similarity:.0%} alike, "
+        f"seen from {fingerprint.senders} senders)"
+    )
     return [Hit(1.0, (), detail)]

@@ -135,6 +135,11 @@ def pairwise(truth: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return precision, recall
 
 
+def repeats(size: int) -> int:
+    """Small runs are noisy: both sides get the best of three there, one run otherwise."""
+    return 3 if size <= 20_000 else 1
+
+
 def build(messages: list[tuple]) -> tuple[TemplateIndex, np.ndarray]:
     index = TemplateIndex()
     for start in range(0, len(messages), BATCH):
@@ -144,10 +149,12 @@ def build(messages: list[tuple]) -> tuple[TemplateIndex, np.ndarray]:
 
 def run_ours(messages: list[tuple]) -> tuple[float, np.ndarray, float]:
     """Time one run; measure memory in a second, traced run (tracing slows allocation)."""
-    gc.collect()
-    begin = time.perf_counter()
-    _, labels = build(messages)
-    elapsed = time.perf_counter() - begin
+    elapsed = float("inf")
+    for _ in range(repeats(len(messages))):
+        gc.collect()
+        begin = time.perf_counter()
+        _, labels = build(messages)
+        elapsed = min(elapsed, time.perf_counter() - begin)
     gc.collect()
     tracemalloc.start()
     index, _ = build(messages)
@@ -159,6 +166,16 @@ def run_ours(messages: list[tuple]) -> tuple[float, np.ndarray, float]:
 
 
 def run_peer(messages: list[tuple]) -> tuple[float, np.ndarray]:
+    """Best time of `repeats` peer runs and its labels."""
+    best, labels = float("inf"), np.empty(0)
+    for _ in range(repeats(len(messages))):
+        gc.collect()
+        seconds, labels = run_peer_once(messages)
+        best = min(best, seconds)
+    return best, labels
+
+
+def run_peer_once(messages: list[tuple]) -> tuple[float, np.ndarray]:
     """datasketch: one MinHash per message, MinHashLSH insert, then verified union-find."""
     begin = time.perf_counter()
     lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=DEFAULT_NUM_PERM)
@@ -200,7 +217,7 @@ def main() -> None:
     print("one core; 40 planted templates (spintax, name swaps, edits), 30% of messages")
     warm_up, _ = generate(2000, args.seed + 1)  # both sides warm, as a running service is
     build(warm_up)
-    run_peer(warm_up)
+    run_peer_once(warm_up)
     for size in (int(s) for s in args.sizes.split(",")):
         messages, truth = generate(size, args.seed)
         seconds, labels, per_message = run_ours(messages)

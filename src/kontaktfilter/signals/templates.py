@@ -8,11 +8,22 @@ people one knows write to one once, however plain the words.
 from __future__ import annotations
 
 from kontaktfilter.model import Hit, Request
-from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import register
 
 MAX_LISTED = 5
+
+
+def _history(request: Request, ctx: Context) -> History | None:
+    """The history to compare with, unless the note is empty or comes from a known contact."""
+    if ctx.history is None or not ctx.note.tokens or sender_is_known(request):
+        return None
+    return ctx.history
+
+
+def _names(request: Request) -> list[str]:
+    return [n for n in (request.sender.name, request.recipient.name) if n]
 
 
 @register(
@@ -23,15 +34,16 @@ MAX_LISTED = 5
     "Derselbe Text kam von mehreren anderen Absendern (eine Massen-Vorlage)",
 )
 def bulk_template(request: Request, ctx: Context) -> list[Hit]:
-    history = ctx.history
+    history = _history(request, ctx)
     if history is None or history.templates is None:
         return []
-    if not ctx.note.tokens or sender_is_known(request):
-        return []
     sender = request.sender.id or request.sender.name or None
-    names = [n for n in (request.sender.name, request.recipient.name) if n]
     matches = history.templates.query(
-        request.text, names, exclude_sender=sender, now=ctx.now, window_days=history.window_days
+        request.text,
+        _names(request),
+        exclude_sender=sender,
+        now=ctx.now,
+        window_days=history.window_days,
     )
     senders = sorted({match.sender for match in matches})
     if len(senders) < history.min_senders:
@@ -49,13 +61,10 @@ def bulk_template(request: Request, ctx: Context) -> list[Hit]:
     "Entspricht dem Fingerabdruck einer bekannten Sammler- oder Werbevorlage",
 )
 def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
-    history = ctx.history
-    if history is None or history.fingerprints is None or not ctx.note.tokens:
+    history = _history(request, ctx)
+    if history is None or history.fingerprints is None:
         return []
-    if sender_is_known(request):
-        return []
-    names = [n for n in (request.sender.name, request.recipient.name) if n]
-    found = history.fingerprints.match(request.text, names)
+    found = history.fingerprints.match(request.text, _names(request))
     if found is None:
         return []
     fingerprint, similarity = found

@@ -210,3 +210,16 @@ def test_bad_template_index_is_a_clear_error(runner: CliRunner, tmp_path: Path) 
     bad.write_text("nope")
     result = runner.invoke(main, ["--templates", str(bad), "check", "x"])
     assert result.exit_code == 1 and "bad.npz: not a kontaktfilter template index" in result.output
+
+
+def test_templates_reads_csv_with_plain_sender_names(runner: CliRunner, tmp_path: Path) -> None:
+    body = "ich lade Sie zu meinem kostenlosen Webinar über passives Einkommen ein, Plätze begrenzt"
+    rows = ["id,sender,text"] + [f'c{n},sender{n},"Hallo Person{n}, {body}"' for n in range(3)]
+    rows.append('c9,sender9,"Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"')
+    path = tmp_path / "messages.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    result = runner.invoke(main, ["templates", str(path), "--json"])
+    clusters = {
+        json.loads(line)["id"]: json.loads(line)["cluster"] for line in result.stdout.splitlines()
+    }
+    assert clusters["c9"] is None and len({clusters[f"c{n}"] for n in range(3)}) == 1

@@ -352,9 +352,10 @@ def templates(
             index.add_many(batch)
             batch = []
     index.add_many(batch)
-    clusters = [c for c in index.clusters(min_senders=1) if c.senders >= needed]
-    if as_json:
-        cluster_of = {m: c.cluster_id for c in clusters for m in c.members}
+    every = index.clusters(min_senders=1)
+    clusters = [c for c in every if c.senders >= needed]
+    if as_json:  # every message with its cluster; null only when it has no near-duplicate
+        cluster_of = {m: c.cluster_id for c in every for m in c.members}
         for msg_id in index.ids:
             click.echo(json.dumps({"id": msg_id, "cluster": cluster_of.get(msg_id)}))
     else:

@@ -17,10 +17,12 @@ import statistics
 import time
 from datetime import date, datetime
 
+from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
 from kontaktfilter.lexicon import Item, Pattern, load_builtin_lexicons
 from kontaktfilter.model import Profile, Request
 from kontaktfilter.note import fold
+from kontaktfilter.signals.context import History
 
 GREETINGS = [
     "Sehr geehrter Herr {name},",
@@ -180,9 +182,9 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     mean = statistics.mean(len(r.text) for r in requests)
     print(f"\n== {title}: {len(requests):,} requests, mean note {mean:.0f} chars")
 
-    def fresh_engine() -> Engine:
+    def fresh_engine(history: History | None = None) -> Engine:
         """A new engine warmed on other requests, as a long-running service is warm."""
-        engine = Engine()
+        engine = Engine(history=history)
         for request in warm_up:
             engine.score(request, now)
         return engine
@@ -191,6 +193,8 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     ours, _, p99 = measure(
         "kontaktfilter Engine.score (full verdict)", lambda r: full.score(r, now), requests
     )
+    shipped = fresh_engine(History(fingerprints=FingerprintSet(shipped_fingerprints())))
+    measure("  ... with shipped fingerprints (CLI)", lambda r: shipped.score(r, now), requests)
     texts = fresh_engine()
     text = measure(
         "kontaktfilter text signals only",

@@ -135,17 +135,24 @@ class FingerprintSet:
     def __init__(self, fingerprints: Iterable[Fingerprint], threshold: float = DEFAULT_THRESHOLD):
         self.fingerprints = list(fingerprints)
         self.threshold = threshold
-        self._hasher = MinHasher(DEFAULT_NUM_PERM, HASHER_SEED)
+        self.hasher = MinHasher(DEFAULT_NUM_PERM, HASHER_SEED)
         self._matrix = np.array([f.signature for f in self.fingerprints], dtype=np.uint32)
 
     def __len__(self) -> int:
         return len(self.fingerprints)
 
-    def match(self, text: str, names: Iterable[str] = ()) -> tuple[Fingerprint, float] | None:
-        """The most similar known fingerprint at or above the threshold, if any."""
+    def signature(self, text: str, names: Iterable[str] = ()) -> np.ndarray:
+        return self.hasher.signatures([template_tokens(text, names)])[0]
+
+    def match(
+        self, text: str, names: Iterable[str] = (), signature: np.ndarray | None = None
+    ) -> tuple[Fingerprint, float] | None:
+        """The most similar known fingerprint at or above the threshold, if any; `signature`
+        spares hashing a note the template index has hashed already."""
         if not self.fingerprints:
             return None
-        signature = self._hasher.signatures([template_tokens(text, names)])[0]
+        if signature is None:
+            signature = self.signature(text, names)
         if signature[0] == EMPTY_SLOT:
             return None
         similarity = (self._matrix == signature[None, :]).mean(axis=1)

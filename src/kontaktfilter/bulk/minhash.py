@@ -32,9 +32,13 @@ class MinHasher:
 
     def __init__(self, num_perm: int = 64, seed: int = 1) -> None:
         rng = np.random.default_rng(seed)
-        self.num_perm = num_perm
+        self.num_perm, self.seed = num_perm, seed
         self.a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
         self.b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+
+    def same_as(self, other: MinHasher) -> bool:
+        """Whether both give equal signatures for equal notes (so one can stand in for both)."""
+        return (self.num_perm, self.seed) == (other.num_perm, other.seed)
 
     @staticmethod
     def _word_hashes(words: list[str]) -> np.ndarray:

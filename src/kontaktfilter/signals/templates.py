@@ -7,6 +7,8 @@ people one knows write to one once, however plain the words.
 
 from __future__ import annotations
 
+import numpy as np
+
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
@@ -26,6 +28,25 @@ def _names(request: Request) -> list[str]:
     return [n for n in (request.sender.name, request.recipient.name) if n]
 
 
+def _signature(request: Request, ctx: Context, history: History) -> np.ndarray | None:
+    """The note's MinHash signature, hashed once for both template signals: taken from the
+    template index when an importer indexed this very request, else computed. None when the
+    index and the fingerprints hash differently (then each hashes for itself)."""
+    index, fingerprints = history.templates, history.fingerprints
+
+    def compute() -> np.ndarray | None:
+        if index is not None:
+            stored = index.signature_of(request.id) if request.id else None
+            if stored is not None:
+                return stored
+            if fingerprints is None or index.hasher.same_as(fingerprints.hasher):
+                return index.signature(request.text, _names(request))
+            return None
+        return fingerprints.signature(request.text, _names(request)) if fingerprints else None
+
+    return ctx.shared("template_signature", compute)
+
+
 @register(
     "TPL_BULK_TEMPLATE",
     3.0,
@@ -38,18 +59,20 @@ def bulk_template(request: Request, ctx: Context) -> list[Hit]:
     if history is None or history.templates is None:
         return []
     sender = request.sender.id or request.sender.name or None
-    matches = history.templates.query(
+    senders, examples, exact = history.templates.evidence(
         request.text,
         _names(request),
         exclude_sender=sender,
         now=ctx.now,
         window_days=history.window_days,
+        examples=MAX_LISTED,
+        signature=_signature(request, ctx, history),
     )
-    senders = sorted({match.sender for match in matches})
-    if len(senders) < history.min_senders:
+    if senders < history.min_senders:
         return []
-    listed = ", ".join(match.msg_id for match in matches[:MAX_LISTED])
-    detail = f"same text from {len(senders)} other senders (e.g. {listed})"
+    listed = ", ".join(examples)
+    count = senders if exact else f"at least {senders}"
+    detail = f"same text from {count} other senders (e.g. {listed})"
     return [Hit(1.0, (), detail)]
 
 
@@ -64,7 +87,9 @@ def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
     history = _history(request, ctx)
     if history is None or history.fingerprints is None:
         return []
-    found = history.fingerprints.match(request.text, _names(request))
+    found = history.fingerprints.match(
+        request.text, _names(request), _signature(request, ctx, history)
+    )
     if found is None:
         return []
     fingerprint, similarity = found

@@ -19,11 +19,12 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/kontaktfilter triage
 
-## Everything CI runs: lint, format check, the whole test suite (slow tests included).
+## Everything CI runs: lint, format check, the whole test suite (slow tests included), the store
+## tests against SQLite and a throwaway PostgreSQL cluster (scripts/with-postgres).
 test: setup lint
-	$(BIN)/pytest -q
+	KONTAKTFILTER_REQUIRE_PG=1 scripts/with-postgres $(BIN)/pytest -q
 
-## A quick local run without the slow suites.
+## A quick local run without the slow suites (and without PostgreSQL unless KONTAKTFILTER_TEST_PG).
 test-quick: setup
 	$(BIN)/pytest -q -m "not slow"
 

@@ -24,6 +24,7 @@ from kontaktfilter.bulk.fingerprints import (
     shipped_fingerprints,
     write_fingerprints,
 )
+from kontaktfilter.cli_store import COMMANDS
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
@@ -79,13 +80,23 @@ class CountingReader:
     type=click.Path(dir_okay=False),
     help="Template index (from `templates --save`) used by TPL_BULK_TEMPLATE.",
 )
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Store: sqlite:///file.db or postgresql://user@host/db (default: KONTAKTFILTER_DB, "
+    "else SQLite in ~/.local/share/kontaktfilter).",
+)
 @click.pass_context
 def main(
-    ctx: click.Context, config: str | None, policy_url: str | None, templates_path: str | None
+    ctx: click.Context,
+    config: str | None,
+    policy_url: str | None,
+    templates_path: str | None,
+    db: str | None,
 ) -> None:
     """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
     try:
-        settings = load_settings(config, overrides={"policy_url": policy_url})
+        settings = load_settings(config, overrides={"policy_url": policy_url, "db": db})
         history = History(
             TemplateIndex.load(templates_path) if templates_path else None,
             settings["template_min_senders"],
@@ -451,3 +462,11 @@ def list_signals(lang: str) -> None:
     """List every signal with its weight and group."""
     for name, signal in sorted(REGISTRY.items()):
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

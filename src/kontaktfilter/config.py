@@ -17,6 +17,12 @@ from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL
 CONFIG_ENV = "KONTAKTFILTER_CONFIG"
 
 
+def data_dir() -> Path:
+    """Where the user's data lives by default (XDG base directory layout)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "kontaktfilter"
+
+
 class SettingsError(ValueError):
     """A configuration file or variable is wrong; the message names where and which key."""
 
@@ -92,12 +98,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "fingerprint_store",
-        str(
-            Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-            / "kontaktfilter"
-            / "fingerprints.json"
-        ),
+        str(data_dir() / "fingerprints.json"),
         "Where `fingerprints import` keeps imported fingerprints; read on every run.",
+        _url,
+    ),
+    Setting(
+        "db",
+        "",
+        "Store URL: sqlite:///path/file.db or postgresql://user@host/db (empty: SQLite in the "
+        "data folder, ~/.local/share/kontaktfilter/kontaktfilter.db).",
         _url,
     ),
     Setting(

@@ -7,6 +7,7 @@ let the strategy choose the action, and draft the reply.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -59,6 +60,13 @@ class Engine:
                 self._by_family[family].append(index)
         self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
         self.policy_url = policy_url
+
+    def with_history(self, history: History | None) -> Engine:
+        """The same engine reading another history (an importer's own template index);
+        the compiled lexicons are shared, not rebuilt."""
+        twin = copy.copy(self)
+        twin.history = history
+        return twin
 
     def context(self, request: Request, now: datetime | None = None) -> Context:
         """The shared, read-only view of a request that every signal receives."""

@@ -216,7 +216,9 @@ def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
                 yield where, RecordError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
 
 
-def _csv_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
+def _csv_objects(
+    stream: BinaryIO, name: str, columns: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, Any]]:
     decoded = ((n, line) for n, line in _decoded_lines(stream, name))
     bad: dict[int, RecordError] = {}
 
@@ -229,8 +231,15 @@ def _csv_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
                 yield line
 
     reader = csv.DictReader(text_lines())
+    if reader.fieldnames is not None and columns:
+        renamed = {column: field for field, column in columns.items()}
+        reader.fieldnames = [renamed.get(column, column) for column in reader.fieldnames]
     if reader.fieldnames is None or "text" not in reader.fieldnames:
-        yield f"{name}:1", RecordError(f"{name}:1", "CSV header has no 'text' column")
+        found = ", ".join(map(repr, reader.fieldnames or []))
+        yield (
+            f"{name}:1",
+            RecordError(f"{name}:1", f"CSV header has no 'text' column (it has {found})"),
+        )
         return
     for row in reader:
         where = f"{name}:{reader.line_num}"
@@ -247,7 +256,7 @@ def _csv_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
         except json.JSONDecodeError as exc:
             yield where, RecordError(where, f"field '{key}' is not valid JSON ({exc.msg})")
             continue
-        yield where, {k: v for k, v in row.items() if v != ""}
+        yield where, {k: v for k, v in row.items() if v != "" or k == "text"}
     for number, error in bad.items():
         yield f"{name}:{number}", error
 
@@ -276,12 +285,27 @@ def detect_format(path: str) -> str:
     return "jsonl"
 
 
+def read_objects(
+    stream: BinaryIO, name: str, fmt: str, columns: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """(place, decoded object or RecordError) per record. `columns` maps a field name to the
+    file's name for it (`{"text": "Nachricht"}`), for files that name their columns otherwise."""
+    if fmt == "csv":
+        yield from _csv_objects(stream, name, columns)
+        return
+    reader = _jsonl_objects if fmt == "jsonl" else _json_objects
+    renamed = {column: field for field, column in (columns or {}).items()}
+    for where, data in reader(stream, name):
+        if renamed and isinstance(data, Mapping):
+            data = {renamed.get(key, key): value for key, value in data.items()}
+        yield where, data
+
+
 def read_records(
     stream: BinaryIO, name: str, fmt: str, default_recipient: Profile | None = None
 ) -> Iterator[Record | RecordError]:
     """Records of a file in order; a bad record is yielded as its RecordError, never raised."""
-    readers = {"jsonl": _jsonl_objects, "csv": _csv_objects, "json": _json_objects}
-    for where, data in readers[fmt](stream, name):
+    for where, data in read_objects(stream, name, fmt):
         if isinstance(data, RecordError):
             yield data
             continue

@@ -1,0 +1,174 @@
+"""Commands that work on the store: `import`, `stats`, `rescore`.
+
+The store is chosen by `--db URL`, `KONTAKTFILTER_DB` or the `db` setting; by default it is a
+SQLite file in the data folder. It is opened only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.imports.runner import (
+    Importer,
+    ImportFailure,
+    ImportOptions,
+    engine_with_index,
+    template_index,
+    template_rows,
+)
+from kontaktfilter.records import RecordError, read_profile_file
+from kontaktfilter.store import Store, StoreError, open_store
+from kontaktfilter.store.repository import utcnow, verdict_row
+
+
+def store_from(ctx: click.Context) -> Store:
+    """The store the command line or settings name, opened and migrated."""
+    settings = ctx.find_root().meta["settings"]
+    try:
+        return open_store(settings["db"] or None)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+class ProgressBars:
+    """One progress bar per imported file, on stderr so that stdout stays clean."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, Any] = {}
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        bar = self.bars.get(name)
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=name, file=sys.stderr)
+            bar.__enter__()
+            self.bars[name], self.shown[name] = bar, 0
+        bar.update(done - self.shown[name])
+        self.shown[name] = done
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    def close(self) -> None:
+        for name, bar in self.bars.items():
+            if self.shown[name] < bar.length:
+                bar.__exit__(None, None, None)
+
+
+def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for value in values:
+        field, sep, column = value.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"expected FIELD=COLUMN, not {value!r}", param_hint="--map")
+        columns[field.strip()] = column.strip()
+    return columns
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of CSV files.")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="For a generic CSV: which column holds a field, e.g. --map text=Nachricht.",
+)
+@click.option(
+    "--recipient",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own profile (JSON); kept in the store and used for scoring.",
+)
+@click.option("--batch", default=1000, show_default=True, help="Rows per committed batch.")
+@click.pass_context
+def import_path(
+    ctx: click.Context,
+    path: str,
+    encoding: str,
+    mappings: tuple[str, ...],
+    recipient: str | None,
+    batch: int,
+) -> None:
+    """Import a LinkedIn export (ZIP or folder), CSV/JSON/JSONL requests or .eml/mbox mails.
+
+    Every file is checked completely before anything is written; a bad file changes nothing
+    and the error names its line and field. Importing again adds nothing new; an import that
+    was interrupted continues where it stopped."""
+    engine: Engine = ctx.obj
+    store = store_from(ctx)
+    if recipient:
+        try:
+            read_profile_file(recipient)
+            store.set_user_profile(json.loads(Path(recipient).read_text("utf-8")))
+        except (RecordError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    bars = ProgressBars()
+    importer = Importer(store, engine, ImportOptions(encoding, _mapping(mappings), batch), bars)
+    started = time.perf_counter()
+    try:
+        reports = importer.run(path)
+    except ImportFailure as exc:
+        raise click.ClickException(f"{exc}\nNothing from this file was stored.") from exc
+    finally:
+        bars.close()
+    for report in reports:
+        if report.already_imported:
+            click.echo(f"{report.source}: already imported ({report.rows:,} rows)")
+            continue
+        rate = report.rows / report.seconds if report.seconds else 0.0
+        line = f"{report.source}: {report.rows:,} rows, {report.added:,} new"
+        if report.resumed_from:
+            line += f", resumed after row {report.resumed_from:,}"
+        if report.skipped_mails:
+            line += f", {report.skipped_mails:,} mails were not contact requests"
+        click.echo(f"{line} ({report.seconds:.1f} s, {rate:,.0f} rows/s)")
+    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts per table, per category and per request status."""
+    counts = store_from(ctx).stats()
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    for section in ("tables", "categories", "statuses"):
+        click.echo(f"{section}:")
+        for name, value in counts[section].items():
+            click.echo(f"  {name:<14} {value:>8,}")
+    click.echo(f"known contacts: {counts['known_contacts']:,}")
+
+
+@click.command()
+@click.option("--batch", default=2000, show_default=True, help="Requests per transaction.")
+@click.pass_context
+def rescore(ctx: click.Context, batch: int) -> None:
+    """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""
+    store = store_from(ctx)
+    engine = engine_with_index(ctx.obj, template_index(store))
+    total = store.stats()["tables"]["requests"]
+    changed = done = 0
+    before = store.categories_by_request()
+    now = utcnow()
+    with click.progressbar(length=max(total, 1), label="rescoring", file=sys.stderr) as bar:
+        for chunk in store.stored_requests(batch):
+            rows = [verdict_row(request_id, engine.score(req), now) for request_id, req in chunk]
+            changed += sum(1 for row in rows if before.get(row["request_id"]) != row["category"])
+            with store.engine.begin() as conn:
+                store.write_verdicts(conn, rows)
+            done += len(rows)
+            bar.update(len(rows))
+    store.replace_templates(template_rows(engine.history.templates, engine.history.min_senders))
+    click.echo(f"rescored {done:,} request(s); {changed:,} changed category")
+
+
+COMMANDS = (import_path, stats, rescore)

@@ -1,0 +1,87 @@
+"""Requests from files in kontaktfilter's own format (docs/data-format.md): JSON Lines, a JSON
+array, or CSV, with an optional column mapping for CSVs that name their columns otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from kontaktfilter.imports.dates import GENERIC_FORMATS, parse_date
+from kontaktfilter.imports.items import RequestItem, digest_key, person_key
+from kontaktfilter.imports.sources import ImportFailure, Source
+from kontaktfilter.records import RecordError, parse_request, read_objects
+from kontaktfilter.signals.personal import sender_is_known
+from kontaktfilter.store.repository import as_utc_naive
+
+SENDER_DATA_FIELDS = (
+    "gender",
+    "headline",
+    "offers",
+    "seeks",
+    "interests",
+    "groups",
+    "publications",
+    "contacts",
+    "created",
+    "membership",
+)
+
+
+def _normalise_date(data: dict[str, Any], where: str) -> None:
+    """Accept the common date spellings of hand-made CSVs ("22.11.2026 09:30") besides ISO."""
+    value = data.get("sent_at")
+    if isinstance(value, str) and value.strip():
+        moment = parse_date(value, GENERIC_FORMATS, where, "sent_at")
+        data["sent_at"] = moment.isoformat() if moment else None
+
+
+def read_generic(
+    source: Source, fmt: str, columns: Mapping[str, str] | None = None
+) -> Iterator[RequestItem]:
+    """Incoming requests; the first bad record stops the file with its place and field."""
+    with source.open() as stream:
+        for where, data in read_objects(stream, source.name, fmt, columns):
+            if isinstance(data, RecordError):
+                raise ImportFailure(data.where, data.message)
+            if isinstance(data, Mapping):
+                data = dict(data)
+                _normalise_date(data, where)
+            try:
+                request, _label = parse_request(data)
+            except ValueError as exc:
+                raise ImportFailure(where, str(exc)) from None
+            sender = request.sender
+            sender_raw = data.get("sender") if isinstance(data.get("sender"), Mapping) else {}
+            sender_key = (
+                f"{request.platform}:{sender.id}"
+                if sender.id
+                else person_key(None, sender.name, request.platform)
+            )
+            sent_at = as_utc_naive(request.sent_at)
+            key = (
+                f"rec:{request.id}"
+                if request.id
+                else digest_key("rec", sender_key, sent_at, request.text)
+            )
+            extra: dict[str, Any] = {}
+            context = data.get("context") or {}
+            if context.get("sender_history"):
+                extra["sender_history"] = asdict(request.sender_history)
+            if sender_is_known(request):
+                extra["known_contact"] = True
+            yield RequestItem(
+                key=key,
+                direction="incoming",
+                platform=request.platform,
+                kind=request.kind,
+                sender_key=sender_key,
+                sender_name=sender.name,
+                recipient_key="",
+                recipient_name=request.recipient.name,
+                text=request.text,
+                lang=request.lang,
+                sent_at=sent_at,
+                sender_data={k: sender_raw[k] for k in SENDER_DATA_FIELDS if k in sender_raw},
+                extra=extra,
+            )

@@ -1,0 +1,78 @@
+"""What the importers produce, whatever the source: requests, people, messages, the user's own
+profile. Every item carries a natural key, so a second import of the same data adds nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kontaktfilter.note import fold
+
+
+def digest_key(prefix: str, *parts: object) -> str:
+    """A stable natural key from the fields that identify a row in its source."""
+    joined = "\x1f".join("" if part is None else str(part) for part in parts)
+    return f"{prefix}:{hashlib.sha1(joined.encode('utf-8')).hexdigest()[:24]}"
+
+
+def person_key(url: str | None, name: str, platform: str) -> str:
+    """A profile URL's slug identifies a person across files; the name only when there is none."""
+    if url:
+        slug = url.strip().rstrip("/").split("?")[0].rsplit("/", 1)[-1].lower()
+        if slug:
+            return f"{platform}:{slug}"
+    return f"{platform}-name:{' '.join(fold(name).split())}"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestItem:
+    key: str
+    direction: str  # incoming, outgoing
+    platform: str
+    sender_key: str
+    sender_name: str
+    recipient_key: str
+    recipient_name: str
+    text: str
+    sent_at: datetime | None
+    kind: str = "contact_request"
+    lang: str | None = None
+    sender_url: str | None = None
+    sender_data: dict[str, Any] = field(default_factory=dict)
+    """Profile fields of the sender beyond the name (docs/data-format.md)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonItem:
+    key: str
+    name: str
+    headline: str = ""
+    url: str | None = None
+    connected_on: datetime | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageItem:
+    key: str
+    conversation: str
+    sender_key: str
+    sender_name: str
+    sent_at: datetime | None
+    text: str
+    subject: str = ""
+    folder: str = ""
+    outgoing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OwnProfileItem:
+    """The user's own name and headline (LinkedIn Profile.csv)."""
+
+    profile: dict[str, Any]
+
+
+Item = RequestItem | PersonItem | MessageItem | OwnProfileItem

@@ -1,0 +1,363 @@
+"""`kontaktfilter import PATH`: detect the format, check every file, then write and score.
+
+Two passes per file keep the store consistent:
+1. Check: read the whole file (every source of an export) and stop at the first bad row with its
+   file, line and field. Nothing has been written yet, so a bad file changes nothing. This pass
+   also feeds the notes to the template index, so copies of one template inside a single export
+   recognise each other.
+2. Write: read again and commit batches, each in one transaction with the run's checkpoint. A
+   run killed half-way resumes after its last committed batch; natural keys make any overlap a
+   no-op. An error in this pass (a lost database connection) removes the run's rows again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kontaktfilter.bulk import TemplateIndex
+from kontaktfilter.engine import Engine
+from kontaktfilter.imports.detect import PlannedSource, plan_sources
+from kontaktfilter.imports.generic import read_generic
+from kontaktfilter.imports.items import (
+    Item,
+    MessageItem,
+    OwnProfileItem,
+    PersonItem,
+    RequestItem,
+)
+from kontaktfilter.imports.linkedin import (
+    own_key,
+    read_connections,
+    read_invitations,
+    read_messages,
+    read_profile,
+)
+from kontaktfilter.imports.mail import MailCounts, read_mails
+from kontaktfilter.imports.sources import ImportFailure
+from kontaktfilter.signals.context import History
+from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_row
+
+DEFAULT_BATCH = 1000
+ITEM_CACHE_LIMIT = 250_000
+"""Pass 1 keeps up to this many parsed rows in memory so that pass 2 need not parse again."""
+Progress = Callable[[str, int, int], None]
+"""Called as (source name, rows done, rows in all) after each committed batch."""
+
+
+@dataclass
+class SourceReport:
+    """What importing one file did."""
+
+    source: str
+    kind: str
+    rows: int = 0
+    added: int = 0
+    resumed_from: int = 0
+    already_imported: bool = False
+    skipped_mails: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Checked:
+    """A source after pass 1: its row count and, unless there were too many, its items."""
+
+    source: PlannedSource
+    rows: int = 0
+    items: list[Item] | None = None
+    skipped_mails: int = 0
+
+
+@dataclass
+class ImportOptions:
+    encoding: str = "utf-8"
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """Field name -> column name, for generic CSV files."""
+    batch: int = DEFAULT_BATCH
+
+
+class Importer:
+    """Imports files into one user's store and scores every new request on the way."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store, self.engine = store, engine
+        self.options = options or ImportOptions()
+        self.progress = progress
+        self.own_keys: set[str] = set()
+
+    # reading ----------------------------------------------------------------------------------
+
+    def items(self, planned: PlannedSource, mail_counts: list[MailCounts] | None = None):
+        """The items of one source, in file order (the same order in both passes)."""
+        source, kind, encoding = planned.source, planned.kind, self.options.encoding
+        readers: dict[str, Callable[[], Iterator[Item]]] = {
+            "linkedin-profile": lambda: read_profile(source, encoding),
+            "linkedin-connections": lambda: read_connections(source, encoding),
+            "linkedin-invitations": lambda: read_invitations(source, encoding),
+            "linkedin-messages": lambda: read_messages(source, encoding, frozenset(self.own_keys)),
+            "mail": lambda: read_mails(source, mail_counts),
+        }
+        if kind in readers:
+            return readers[kind]()
+        return read_generic(source, kind, self.options.columns)
+
+    def _check(self, planned: PlannedSource, notes: list[tuple]) -> Checked:
+        """Pass 1: read everything and collect notes for the template index. The items are
+        kept for pass 2 unless there are too many to hold."""
+        checked = Checked(planned, items=[])
+        mail_counts: list[MailCounts] = []
+        for item in self.items(planned, mail_counts):
+            checked.rows += 1
+            if checked.items is not None:
+                checked.items.append(item)
+                if checked.rows > ITEM_CACHE_LIMIT:
+                    checked.items = None  # pass 2 reads the file again
+            if isinstance(item, RequestItem):
+                if planned.kind == "linkedin-invitations":
+                    self.own_keys.add(own_key(item))
+                if item.direction == "incoming" and item.text:
+                    names = (item.sender_name, item.recipient_name)
+                    notes.append((item.key, item.sender_key, item.text, item.sent_at, names))
+        checked.skipped_mails = sum(count.skipped for count in mail_counts)
+        return checked
+
+    # writing ----------------------------------------------------------------------------------
+
+    def _write_batch(
+        self, run_id: int, done: int, batch: list[Item], connected: set[str], engine: Engine
+    ) -> int:
+        """Commit one batch with its checkpoint; returns how many rows were new."""
+        requests = [item for item in batch if isinstance(item, RequestItem)]
+        people = [item for item in batch if isinstance(item, PersonItem)]
+        messages = [item for item in batch if isinstance(item, MessageItem)]
+        now = utcnow()
+        added = 0
+        with self.store.engine.begin() as conn:
+            if people:
+                known = self.store.connected_among(conn, [p.key for p in people])
+                self.store.upsert_people(conn, [_person_row(p, run_id) for p in people], True)
+                added += len({p.key for p in people} - known)
+            if messages:
+                added += self.store.insert_messages(
+                    conn, [_message_row(m, run_id) for m in messages]
+                )
+            if requests:
+                senders = {r.sender_key: r for r in requests if r.direction == "incoming"}
+                self.store.upsert_people(
+                    conn, [_sender_row(r, run_id) for r in senders.values()], False
+                )
+                rows = [_request_row(r, run_id, connected, now) for r in requests]
+                inserted = self.store.insert_requests(conn, rows)
+                added += len(inserted)
+                user = self._user
+                verdicts = []
+                for row, item in zip(rows, requests, strict=True):
+                    request_id = inserted.get(row["key"])
+                    if request_id is None:
+                        continue
+                    request = build_request(row, item.sender_data, user, connected)
+                    verdicts.append(verdict_row(request_id, engine.score(request), now))
+                self.store.write_verdicts(conn, verdicts)
+            self.store.checkpoint(conn, run_id, done)
+        return added
+
+    def _write(self, checked: Checked, engine: Engine) -> SourceReport:
+        planned, rows = checked.source, checked.rows
+        report = SourceReport(planned.source.name, planned.kind, rows)
+        report.skipped_mails = checked.skipped_mails
+        run_id, resume = self.store.start_run(
+            planned.source.name, planned.digest, planned.kind, rows
+        )
+        report.resumed_from = resume
+        connected = self.store.connected_keys()
+        started = time.perf_counter()
+        try:
+            batch: list[Item] = []
+            done = 0
+            items = checked.items if checked.items is not None else self.items(planned)
+            for item in items:
+                done += 1
+                if done <= resume:
+                    continue
+                if isinstance(item, OwnProfileItem):
+                    self._adopt_profile(item.profile)
+                    continue
+                batch.append(item)
+                if len(batch) >= self.options.batch:
+                    report.added += self._write_batch(run_id, done, batch, connected, engine)
+                    batch = []
+                    if self.progress:
+                        self.progress(planned.source.name, done, rows)
+            report.added += self._write_batch(run_id, done, batch, connected, engine)
+            if self.progress:
+                self.progress(planned.source.name, done, rows)
+        except Exception as exc:
+            self.store.fail_run(run_id, str(exc))
+            raise
+        self.store.finish_run(run_id)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _adopt_profile(self, profile: Mapping[str, Any]) -> None:
+        """Fill the user's own profile from the export where the user has not set it."""
+        current = self.store.user_profile_data()
+        merged = {**profile, **{k: v for k, v in current.items() if v}}
+        if merged != current:
+            self.store.set_user_profile(merged)
+            self._user = self.store.user_profile()
+
+    # the whole run ----------------------------------------------------------------------------
+
+    def run(self, path: str | Path) -> list[SourceReport]:
+        """Import a file, folder or archive; raises ImportFailure (nothing written) on bad input."""
+        planned = plan_sources(Path(path))
+        self.own_keys = self.store.own_keys()
+        reports: list[SourceReport] = []
+        pending: list[Checked] = []
+        notes: list[tuple] = []
+        for source in planned:
+            previous = self.store.find_run(source.source.name, source.digest)
+            if previous is not None and previous.state == "done":
+                reports.append(
+                    SourceReport(
+                        source.source.name,
+                        source.kind,
+                        previous.rows_total,
+                        already_imported=True,
+                    )
+                )
+                continue
+            pending.append(self._check(source, notes))
+        if not pending:
+            return reports
+        index = template_index(self.store, notes)
+        engine = engine_with_index(self.engine, index)
+        self._user = self.store.user_profile()
+        for checked in pending:
+            reports.append(self._write(checked, engine))
+        self.store.replace_templates(template_rows(index, engine.history.min_senders))
+        return reports
+
+
+def template_index(store: Store, new_notes: Sequence[tuple] = ()) -> TemplateIndex:
+    """The template index over the user's stored incoming notes plus `new_notes`
+    (key, sender key, text, sent at, names) not yet stored."""
+    index = TemplateIndex()
+    stored = list(store.incoming_notes())
+    stored_keys = {key for key, *_ in stored}
+    now = utcnow()
+    entries = [
+        (key, sender, text, sent_at or now, (name,)) for key, sender, text, sent_at, name in stored
+    ]
+    entries += [
+        (key, sender, text, sent_at or now, names)
+        for key, sender, text, sent_at, names in new_notes
+        if key not in stored_keys
+    ]
+    for start in range(0, len(entries), 20_000):
+        index.add_many(entries[start : start + 20_000])
+    return index
+
+
+def engine_with_index(engine: Engine, index: TemplateIndex) -> Engine:
+    """The engine reading `index` as its template history, keeping its other history settings."""
+    history = engine.history or History()
+    return engine.with_history(
+        History(index, history.min_senders, history.window_days, history.fingerprints)
+    )
+
+
+def _person_row(person: PersonItem, run_id: int) -> dict[str, Any]:
+    return {
+        "key": person.key,
+        "name": person.name,
+        "headline": person.headline,
+        "url": person.url,
+        "data": person.data,
+        "connected_on": person.connected_on,
+        "import_run_id": run_id,
+    }
+
+
+def _sender_row(request: RequestItem, run_id: int) -> dict[str, Any]:
+    return {
+        "key": request.sender_key,
+        "name": request.sender_name,
+        "headline": str(request.sender_data.get("headline", "")),
+        "url": request.sender_url,
+        "data": request.sender_data,
+        "connected_on": None,
+        "import_run_id": run_id,
+    }
+
+
+def _message_row(message: MessageItem, run_id: int) -> dict[str, Any]:
+    return {
+        "key": message.key,
+        "conversation": message.conversation,
+        "sender_key": message.sender_key,
+        "sender_name": message.sender_name,
+        "outgoing": message.outgoing,
+        "sent_at": message.sent_at,
+        "subject": message.subject,
+        "text": message.text,
+        "folder": message.folder,
+        "import_run_id": run_id,
+    }
+
+
+def _request_row(
+    request: RequestItem, run_id: int, connected: set[str], now: datetime
+) -> dict[str, Any]:
+    other = request.sender_key if request.direction == "incoming" else request.recipient_key
+    return {
+        "key": request.key,
+        "direction": request.direction,
+        "platform": request.platform,
+        "kind": request.kind,
+        "sender_key": request.sender_key,
+        "sender_name": request.sender_name,
+        "recipient_key": request.recipient_key,
+        "recipient_name": request.recipient_name,
+        "text": request.text,
+        "lang": request.lang,
+        "sent_at": request.sent_at,
+        "status": "connected" if other in connected else "pending",
+        "extra": request.extra,
+        "import_run_id": run_id,
+        "created_at": now,
+    }
+
+
+def template_rows(index: TemplateIndex, min_senders: int) -> Iterator[dict[str, Any]]:
+    for cluster in index.clusters(min_senders):
+        yield {
+            "key": cluster.members[0],
+            "senders": cluster.senders,
+            "requests": len(cluster.members),
+            "first_seen": cluster.first_seen,
+            "last_seen": cluster.last_seen,
+            "example": cluster.example,
+        }
+
+
+__all__ = [
+    "ImportFailure",
+    "ImportOptions",
+    "Importer",
+    "SourceReport",
+    "engine_with_index",
+    "template_index",
+    "template_rows",
+]

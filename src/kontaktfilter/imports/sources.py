@@ -1,0 +1,123 @@
+"""Where import data comes from: a file, a folder, or a member of a ZIP archive.
+
+A LinkedIn export arrives as a ZIP. Archives are hostile input like everything else: a member
+name may try to escape the folder ("../../.bashrc") and a small archive may inflate to gigabytes.
+Members are never extracted to disk; they are read as streams whose inflated size is counted,
+so a member that lies about its size in the directory is still stopped at the bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+"""The most a single ZIP member may inflate to; LinkedIn's messages.csv is tens of MB at most."""
+MAX_RATIO = 200
+"""Inflated/compressed ratio above which a member counts as a decompression bomb (CSV
+compresses about 5-20x)."""
+
+
+class ImportFailure(ValueError):
+    """Input that cannot be imported; the message names the file, line and field."""
+
+    def __init__(self, where: str, message: str, field: str | None = None) -> None:
+        place = f"{where}, field '{field}'" if field else where
+        super().__init__(f"{place}: {message}")
+        self.where, self.field, self.reason = where, field, message
+
+
+class BoundedReader:
+    """A binary stream that fails once more than `limit` bytes come out of it."""
+
+    def __init__(self, stream: BinaryIO, limit: int, name: str) -> None:
+        self.stream, self.limit, self.name, self.count = stream, limit, name, 0
+
+    def _account(self, data: bytes) -> bytes:
+        self.count += len(data)
+        if self.count > self.limit:
+            raise ImportFailure(self.name, f"inflates beyond {self.limit:,} bytes; refused")
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        return self._account(self.stream.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._account(self.stream.readline(size))
+
+    def __iter__(self) -> Iterator[bytes]:
+        while line := self.readline():
+            yield line
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def __enter__(self) -> BoundedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One importable stream: a plain file or `archive.zip!member`."""
+
+    path: Path
+    member: str | None = None
+    limit: int = MAX_MEMBER_BYTES
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name}!{self.member}" if self.member else self.path.name
+
+    @property
+    def basename(self) -> str:
+        return PurePosixPath(self.member).name if self.member else self.path.name
+
+    def open(self) -> BinaryIO:
+        if self.member is None:
+            return self.path.open("rb")
+        archive = zipfile.ZipFile(self.path)
+        return BoundedReader(archive.open(self.member), self.limit, self.name)  # type: ignore[return-value]
+
+    def digest(self) -> str:
+        """SHA-256 of the content: the identity of an import run."""
+        sha = hashlib.sha256()
+        with self.open() as stream:
+            while chunk := stream.read(1 << 20):
+                sha.update(chunk)
+        return sha.hexdigest()
+
+
+def zip_members(path: Path, limit: int = MAX_MEMBER_BYTES) -> list[Source]:
+    """The file members of an archive, after refusing unsafe names and bombs."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFailure(path.name, f"not a readable ZIP archive ({exc})") from exc
+    members = []
+    with archive:
+        for info in archive.infolist():
+            name = info.filename
+            pure = PurePosixPath(name.replace("\\", "/"))
+            if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+                raise ImportFailure(f"{path.name}!{name}", "member escapes the archive folder")
+            if info.is_dir():
+                continue
+            if info.file_size > limit:
+                raise ImportFailure(
+                    f"{path.name}!{name}", f"inflates to {info.file_size:,} bytes (limit {limit:,})"
+                )
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                raise ImportFailure(
+                    f"{path.name}!{name}",
+                    f"compression ratio {info.file_size // info.compress_size}:1 looks like a "
+                    "decompression bomb",
+                )
+            members.append(Source(path, name, limit))
+    return members

@@ -1,0 +1,84 @@
+"""Opening a store: the URL, the SQLite settings that make it safe, and migrations to the newest
+schema. Every command that touches the store goes through `open_store`."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from kontaktfilter.config import data_dir
+from kontaktfilter.store.repository import Store
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened: a bad URL, an unreachable server, an unwritable folder."""
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'kontaktfilter.db'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets the web screener read while an import writes; foreign keys make cascades real;
+    a busy timeout waits for a concurrent writer instead of failing at once."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """An SQLAlchemy engine for a store URL; `postgresql://` is driven by psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"--db: not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise StoreError(f"--db: unsupported database {backend!r} (use sqlite or postgresql)")
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"--db: cannot create folder {folder}: {exc.strerror}") from exc
+    engine = create_engine(parsed)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is current)."""
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("kontaktfilter.store") / "migrations")
+    )
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url: str | None = None, user: str = "local") -> Store:
+    """The store at `url` (default: SQLite in the data folder), migrated, for one user."""
+    engine = create_db_engine(url or default_url())
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"cannot open the store at {engine.url!r}: {reason}") from exc
+    return Store(engine, user)

@@ -1,0 +1,428 @@
+"""Reading and writing the store for one user. Writers take a connection so that the caller
+decides the transaction: an importer commits a batch of rows together with its checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kontaktfilter.model import Profile, Request, SenderHistory, Verdict
+from kontaktfilter.records import parse_profile
+from kontaktfilter.store.schema import (
+    ContactRequest,
+    Decision,
+    FollowUp,
+    ImportRun,
+    Message,
+    Person,
+    StoredVerdict,
+    Template,
+    User,
+)
+
+OWNED_TABLES = {
+    "requests": ContactRequest,
+    "profiles": Person,
+    "messages": Message,
+    "templates": Template,
+    "import_runs": ImportRun,
+}
+REQUEST_TABLES = {"verdicts": StoredVerdict, "decisions": Decision, "followups": FollowUp}
+
+
+def utcnow() -> datetime:
+    """Naive UTC: both backends store it the same way (SQLite has no time zones)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def as_utc_naive(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[str, Any]:
+    """The verdict as a row. Signals keep what cannot be derived (name, weight, strength, spans,
+    detail); group and description come from the registry when shown, in the reader's language."""
+    return {
+        "request_id": request_id,
+        "category": verdict.category.value,
+        "action": verdict.action.value,
+        "score": verdict.score,
+        "lang": verdict.lang,
+        "rule": verdict.rule,
+        "signals": [
+            {
+                "name": hit.name,
+                "weight": hit.weight,
+                "strength": round(hit.strength, 3),
+                "spans": [[span.start, span.end] for span in hit.spans],
+                "detail": hit.detail,
+            }
+            for hit in verdict.hits
+        ],
+        "reply": verdict.reply,
+        "reply_note": verdict.reply_note,
+        "scored_at": scored_at,
+    }
+
+
+class Store:
+    """One user's view of the store. Every query is filtered by `user_id`."""
+
+    def __init__(self, engine: Engine, user: str = "local") -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        with engine.begin() as conn:
+            conn.execute(
+                self._insert(User)
+                .values(name=user, profile={}, created_at=utcnow())
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            self.user_id: int = conn.execute(select(User.id).where(User.name == user)).scalar_one()
+        self.user = user
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _insert(self, table: Any) -> Any:
+        """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # the user's own profile -----------------------------------------------------------------
+
+    def user_profile_data(self) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            data = conn.execute(select(User.profile).where(User.id == self.user_id)).scalar_one()
+        return dict(data or {})
+
+    def user_profile(self) -> Profile:
+        return parse_profile(self.user_profile_data(), "profile")
+
+    def set_user_profile(self, data: Mapping[str, Any]) -> None:
+        parse_profile(dict(data), "profile")  # refuse what the engine could not read
+        with self.engine.begin() as conn:
+            conn.execute(update(User).where(User.id == self.user_id).values(profile=dict(data)))
+
+    # import runs ----------------------------------------------------------------------------
+
+    def find_run(self, source: str, digest: str) -> Row[Any] | None:
+        """The earlier run of this content under this name, if any (its state, rows_total ...)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ImportRun).where(
+                    ImportRun.user_id == self.user_id,
+                    ImportRun.source == source,
+                    ImportRun.digest == digest,
+                )
+            ).first()
+        return row
+
+    def start_run(self, source: str, digest: str, kind: str, rows_total: int) -> tuple[int, int]:
+        """The run id and the rows already done: a run killed half-way resumes at its checkpoint."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(ImportRun)
+                .values(
+                    user_id=self.user_id,
+                    source=source,
+                    digest=digest,
+                    kind=kind,
+                    rows_total=rows_total,
+                    rows_done=0,
+                    state="running",
+                    started_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=["user_id", "source", "digest"])
+            )
+            run_id, done = conn.execute(
+                select(ImportRun.id, ImportRun.rows_done).where(
+                    ImportRun.user_id == self.user_id,
+                    ImportRun.source == source,
+                    ImportRun.digest == digest,
+                )
+            ).one()
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="running", error=None, rows_total=rows_total)
+            )
+        return run_id, done
+
+    @staticmethod
+    def checkpoint(conn: Connection, run_id: int, rows_done: int) -> None:
+        conn.execute(update(ImportRun).where(ImportRun.id == run_id).values(rows_done=rows_done))
+
+    def finish_run(self, run_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="done", finished_at=utcnow())
+            )
+
+    def fail_run(self, run_id: int, error: str) -> None:
+        """Remove every row this run added, so the store is as it was before the file."""
+        with self.engine.begin() as conn:
+            for table in (ContactRequest, Person, Message):
+                conn.execute(delete(table).where(table.import_run_id == run_id))
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="failed", error=error[:2000], rows_done=0, finished_at=utcnow())
+            )
+
+    # writers (inside the caller's transaction) ----------------------------------------------
+
+    def insert_requests(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert requests not yet stored; returns natural key -> id of the rows inserted now."""
+        if not rows:
+            return {}
+        statement = (
+            self._insert(ContactRequest)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+            .returning(ContactRequest.key, ContactRequest.id)
+        )
+        stamped = [{**row, "user_id": self.user_id} for row in rows]
+        return {key: id_ for key, id_ in conn.execute(statement, stamped)}
+
+    def upsert_people(
+        self, conn: Connection, rows: Sequence[dict[str, Any]], connected: bool = False
+    ) -> None:
+        """Add people; for known contacts also record (or refresh) when they were connected."""
+        if not rows:
+            return
+        statement = self._insert(Person)
+        if connected:
+            statement = statement.on_conflict_do_update(
+                index_elements=["user_id", "key"],
+                set_={
+                    "connected_on": statement.excluded.connected_on,
+                    "name": statement.excluded.name,
+                    "headline": statement.excluded.headline,
+                },
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["user_id", "key"])
+        conn.execute(statement, [{**row, "user_id": self.user_id} for row in rows])
+
+    def connected_among(self, conn: Connection, keys: Sequence[str]) -> set[str]:
+        """Which of these people are known contacts already."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(
+                conn.execute(
+                    select(Person.key).where(
+                        Person.user_id == self.user_id,
+                        Person.key.in_(keys[start : start + 500]),
+                        Person.connected_on.is_not(None),
+                    )
+                ).scalars()
+            )
+        return found
+
+    def insert_messages(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        statement = (
+            self._insert(Message)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+            .returning(Message.id)
+        )
+        return len(
+            conn.execute(statement, [{**row, "user_id": self.user_id} for row in rows]).all()
+        )
+
+    def write_verdicts(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert or replace verdicts; decisions and follow-ups live elsewhere and stay."""
+        if not rows:
+            return
+        statement = self._insert(StoredVerdict)
+        statement = statement.on_conflict_do_update(
+            index_elements=["request_id"],
+            set_={
+                column: statement.excluded[column]
+                for column in (
+                    "category",
+                    "action",
+                    "score",
+                    "lang",
+                    "rule",
+                    "signals",
+                    "reply",
+                    "reply_note",
+                    "scored_at",
+                )
+            },
+        )
+        conn.execute(statement, list(rows))
+
+    def replace_templates(self, rows: Iterable[dict[str, Any]]) -> int:
+        stamped = [{**row, "user_id": self.user_id} for row in rows]
+        with self.engine.begin() as conn:
+            conn.execute(delete(Template).where(Template.user_id == self.user_id))
+            if stamped:
+                conn.execute(self._insert(Template), stamped)
+        return len(stamped)
+
+    # readers --------------------------------------------------------------------------------
+
+    def connected_keys(self) -> set[str]:
+        """Keys of the user's existing contacts (their requests are `known`)."""
+        with self.engine.connect() as conn:
+            return set(
+                conn.execute(
+                    select(Person.key).where(
+                        Person.user_id == self.user_id, Person.connected_on.is_not(None)
+                    )
+                ).scalars()
+            )
+
+    def own_keys(self) -> set[str]:
+        """The user's own person keys as imported requests show them (LinkedIn has no other
+        place that says which profile URL is the user's)."""
+        with self.engine.connect() as conn:
+            received = select(ContactRequest.recipient_key).where(
+                ContactRequest.user_id == self.user_id,
+                ContactRequest.direction == "incoming",
+                ContactRequest.recipient_key != "",
+            )
+            sent = select(ContactRequest.sender_key).where(
+                ContactRequest.user_id == self.user_id, ContactRequest.direction == "outgoing"
+            )
+            return set(conn.execute(received.union(sent)).scalars())
+
+    def incoming_notes(self) -> Iterator[tuple[str, str, str, datetime | None, str]]:
+        """(key, sender key, note, sent at, sender name) of stored incoming requests with a note:
+        what the template index is built from."""
+        query = (
+            select(
+                ContactRequest.key,
+                ContactRequest.sender_key,
+                ContactRequest.text,
+                ContactRequest.sent_at,
+                ContactRequest.sender_name,
+            )
+            .where(
+                ContactRequest.user_id == self.user_id,
+                ContactRequest.direction == "incoming",
+                ContactRequest.text != "",
+            )
+            .order_by(ContactRequest.id)
+        )
+        with self.engine.connect() as conn:
+            yield from conn.execute(query)
+
+    def stored_requests(self, batch: int = 2000) -> Iterator[list[tuple[int, Request]]]:
+        """Every request as the engine sees it, in id order, batch by batch (for `rescore`)."""
+        recipient = self.user_profile()
+        connected = self.connected_keys()
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(ContactRequest.__table__, Person.data.label("sender_data"))
+                    .outerjoin(
+                        Person,
+                        (Person.user_id == ContactRequest.user_id)
+                        & (Person.key == ContactRequest.sender_key),
+                    )
+                    .where(ContactRequest.user_id == self.user_id, ContactRequest.id > last)
+                    .order_by(ContactRequest.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            yield [
+                (row.id, build_request(row._mapping, row.sender_data or {}, recipient, connected))
+                for row in rows
+            ]
+            last = rows[-1].id
+
+    def categories_by_request(self) -> dict[int, str]:
+        with self.engine.connect() as conn:
+            return dict(
+                conn.execute(
+                    select(StoredVerdict.request_id, StoredVerdict.category)
+                    .join(ContactRequest, ContactRequest.id == StoredVerdict.request_id)
+                    .where(ContactRequest.user_id == self.user_id)
+                ).all()
+            )
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per table, per verdict category and per request status, for this user."""
+        tables: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for name, table in OWNED_TABLES.items():
+                tables[name] = conn.execute(
+                    select(func.count()).select_from(table).where(table.user_id == self.user_id)
+                ).scalar_one()
+            for name, table in REQUEST_TABLES.items():
+                tables[name] = conn.execute(
+                    select(func.count())
+                    .select_from(table)
+                    .join(ContactRequest, ContactRequest.id == table.request_id)
+                    .where(ContactRequest.user_id == self.user_id)
+                ).scalar_one()
+            categories = dict(
+                conn.execute(
+                    select(StoredVerdict.category, func.count())
+                    .join(ContactRequest, ContactRequest.id == StoredVerdict.request_id)
+                    .where(ContactRequest.user_id == self.user_id)
+                    .group_by(StoredVerdict.category)
+                ).all()
+            )
+            statuses = dict(
+                conn.execute(
+                    select(ContactRequest.status, func.count())
+                    .where(ContactRequest.user_id == self.user_id)
+                    .group_by(ContactRequest.status)
+                ).all()
+            )
+            connected = conn.execute(
+                select(func.count())
+                .select_from(Person)
+                .where(Person.user_id == self.user_id, Person.connected_on.is_not(None))
+            ).scalar_one()
+        return {
+            "user": self.user,
+            "tables": tables,
+            "categories": dict(sorted(categories.items())),
+            "statuses": dict(sorted(statuses.items())),
+            "known_contacts": connected,
+        }
+
+
+def build_request(
+    row: Mapping[str, Any],
+    sender_data: Mapping[str, Any],
+    user: Profile,
+    connected: set[str] | frozenset[str],
+) -> Request:
+    """A request row (stored, or about to be) as the engine's input, read with the user's
+    profile and contacts of today. An incoming request is scored as the user receives it; an
+    outgoing one as its addressee would (how the user's own request reads)."""
+    extra = row.get("extra") or {}
+    if row["direction"] == "outgoing":
+        sender, recipient = user, Profile(id=row["recipient_key"], name=row["recipient_name"])
+        known = False
+    else:
+        fields = {**sender_data, "id": row["sender_key"], "name": row["sender_name"]}
+        sender, recipient = parse_profile(fields, "sender"), user
+        known = row["sender_key"] in connected or bool(extra.get("known_contact"))
+    return Request(
+        text=row["text"],
+        id=row["key"],
+        lang=row.get("lang"),
+        platform=row["platform"],
+        kind=row["kind"],
+        sent_at=row.get("sent_at"),
+        sender=sender,
+        recipient=recipient,
+        known_contacts=frozenset({sender.id or ""}) if known else frozenset(),
+        sender_history=SenderHistory(**(extra.get("sender_history") or {})),
+    )

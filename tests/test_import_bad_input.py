@@ -1,0 +1,188 @@
+"""Bad import input: each gets an error naming the file, line and field, and the store is left
+exactly as it was before the file (the check pass reads everything before anything is written)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kontaktfilter.imports.runner import ImportFailure
+from kontaktfilter.imports.sources import Source, zip_members
+from kontaktfilter.store import open_store
+from kontaktfilter.synthetic import export_files, write_export
+from store_helpers import ENGINE, counts, run_import
+
+SIZES = {"invitations": 200, "connections": 20, "messages": 10}
+
+
+@pytest.fixture
+def store(store_url, tmp_path):
+    """A store that already holds one import, so "unchanged" means more than "empty"."""
+    store = open_store(store_url)
+    run_import(store, write_export(tmp_path / "earlier", seed=1, **SIZES))
+    return store
+
+
+def _invitations(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "Invitations.csv"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def _refused(store, path: Path, *patterns: str, **options) -> str:
+    before = counts(store)
+    with pytest.raises(ImportFailure) as caught:
+        run_import(store, path, **options)
+    message = str(caught.value)
+    for pattern in patterns:
+        assert pattern in message, message
+    assert counts(store) == before
+    return message
+
+
+def _fresh_invitations() -> str:
+    return export_files(seed=2, **SIZES)["Invitations.csv"]
+
+
+def test_truncated_inside_a_quoted_note(store, tmp_path):
+    text = _fresh_invitations()
+    cut = text.index('"', len(text) // 2) + 5  # inside a quoted, comma-holding note
+    line = text[:cut].count("\n") + 1
+    _refused(store, _invitations(tmp_path, text[:cut]), f"Invitations.csv:{line}", "truncated")
+
+
+def test_truncated_at_a_field_boundary(store, tmp_path):
+    rows = list(csv.reader(io.StringIO(_fresh_invitations())))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        rows[:120] + [rows[120][:3]]
+    )  # cut after Sent At
+    line = out.getvalue().count("\n")
+    _refused(
+        store,
+        _invitations(tmp_path, out.getvalue()),
+        f"Invitations.csv:{line}",
+        "field 'Message'",
+        "3 of 7 fields",
+    )
+
+
+def test_renamed_column(store, tmp_path):
+    text = _fresh_invitations().replace("Direction", "Richtung", 1)
+    _refused(
+        store, _invitations(tmp_path, text), "Invitations.csv:1", "missing column(s) 'Direction'"
+    )
+
+
+def test_non_utf8_file_and_the_encoding_option(store, tmp_path):
+    lines = [line for line in _fresh_invitations().splitlines() if line.isascii()]
+    lines[57] = lines[57].replace(",INCOMING", "Gr\u00fc\u00dfe,INCOMING", 1)
+    raw = ("\n".join(lines) + "\n").encode("cp1252")
+    _refused(store, _invitations(tmp_path, raw), "Invitations.csv:58", "byte 0xfc", "--encoding")
+    (report,) = run_import(store, _invitations(tmp_path, raw), encoding="cp1252")
+    assert report.added == len(lines) - 1
+
+
+def test_unknown_date_format(store, tmp_path):
+    lines = _fresh_invitations().splitlines()
+    cells = lines[9].split(",")
+    quoted_date = f"{cells[2]},{cells[3]}"  # "1/5/26, 9:03 AM" spans two naive cells
+    lines[9] = lines[9].replace(quoted_date, "2026.13.45")
+    path = _invitations(tmp_path, "\n".join(lines) + "\n")
+    _refused(
+        store, path, "Invitations.csv:10", "field 'Sent At'", "unknown date format '2026.13.45'"
+    )
+
+
+def test_bad_direction_names_the_field(store, tmp_path):
+    text = _fresh_invitations().replace(",OUTGOING,", ",SIDEWAYS,", 1)
+    _refused(store, _invitations(tmp_path, text), "field 'Direction'", "SIDEWAYS")
+
+
+def test_one_bad_file_in_an_export_stops_the_whole_export(store, tmp_path):
+    files = export_files(seed=3, **SIZES)
+    files["messages.csv"] = files["messages.csv"].replace("UTC", "o'clock", 1)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_text(content, "utf-8")
+    _refused(store, folder, "messages.csv:2", "field 'DATE'")
+
+
+def test_zip_member_escaping_the_folder(store, tmp_path):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Invitations.csv", _fresh_invitations())
+        archive.writestr("../../outside/Connections.csv", "First Name,Last Name,Connected On\n")
+    _refused(store, path, "evil.zip!../../outside/Connections.csv", "escapes the archive folder")
+
+
+def test_zip_bomb_by_ratio(store, tmp_path):
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("messages.csv", "CONVERSATION ID" + " " * (40 * 1024 * 1024))
+    _refused(store, path, "bomb.zip!messages.csv", "decompression bomb")
+
+
+def test_zip_member_inflating_beyond_the_bound_while_read(tmp_path):
+    """A member whose directory entry lies about its size is still stopped while streaming."""
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Invitations.csv", _fresh_invitations())
+    (member,) = zip_members(path)
+    small = Source(member.path, member.member, limit=1000)
+    with pytest.raises(ImportFailure, match=r"big.zip!Invitations.csv: inflates beyond 1,000"):
+        small.digest()
+
+
+def test_zip_member_too_large_by_directory(tmp_path):
+    path = tmp_path / "large.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Invitations.csv", _fresh_invitations())
+    with pytest.raises(ImportFailure, match="inflates to .* bytes \\(limit 100\\)"):
+        zip_members(path, limit=100)
+
+
+def test_not_a_zip_archive(store, tmp_path):
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"PK\x03\x04 but then nothing useful")
+    _refused(store, path, "export.zip")
+
+
+def test_generic_csv_without_text_column(store, tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_text("id,Nachricht\n1,Hallo\n", "utf-8")
+    _refused(store, path, "requests.csv:1", "no 'text' column", "'Nachricht'")
+
+
+def test_bad_jsonl_line_names_line_and_field(store, tmp_path):
+    path = tmp_path / "requests.jsonl"
+    path.write_text('{"text": "ok"}\n{"text": "x", "sender": {"contacts": "many"}}\n', "utf-8")
+    _refused(store, path, "requests.jsonl:2", "sender.contacts")
+
+
+def test_failure_while_writing_removes_what_the_run_added(store, tmp_path, monkeypatch):
+    """A failure after the check pass (here: the engine breaks on the 150th request) must not
+    leave half a file behind."""
+    before = counts(store)
+    calls = {"n": 0}
+    score = ENGINE.score
+
+    def breaking(request, now=None):
+        calls["n"] += 1
+        if calls["n"] == 150:
+            raise RuntimeError("disk full")
+        return score(request, now)
+
+    monkeypatch.setattr(type(ENGINE), "score", lambda self, r, now=None: breaking(r, now))
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(
+            store,
+            _invitations(tmp_path, export_files(seed=4, **SIZES)["Invitations.csv"]),
+            batch=50,
+        )
+    assert counts(store) == before

@@ -1,0 +1,117 @@
+"""The store itself: migrations that match the models, both backends, rescoring, statistics."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import insert, select
+
+from kontaktfilter.cli import main
+from kontaktfilter.engine import Engine
+from kontaktfilter.imports.runner import engine_with_index, template_index
+from kontaktfilter.signals import REGISTRY
+from kontaktfilter.store import StoreError, open_store
+from kontaktfilter.store.repository import verdict_row
+from kontaktfilter.store.schema import Base, Decision, StoredVerdict
+from store_helpers import ENGINE, run_import
+
+SAMPLE = "src/kontaktfilter/data/sample_inbox.jsonl"
+SAMPLE_PATH = Path(SAMPLE)
+RECIPIENT = "src/kontaktfilter/data/sample_recipient.json"
+
+
+def test_migrations_create_exactly_the_models(store_url):
+    store = open_store(store_url)
+    with store.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_opening_twice_keeps_data_and_user(store_url):
+    store = open_store(store_url)
+    store.set_user_profile({"name": "Katrin Albers"})
+    again = open_store(store_url)
+    assert again.user_id == store.user_id
+    assert again.user_profile().name == "Katrin Albers"
+
+
+def test_users_see_only_their_own_requests(store_url):
+    alice = open_store(store_url, user="alice")
+    bob = open_store(store_url, user="bob")
+    run_import(alice, SAMPLE_PATH)
+    assert alice.stats()["tables"]["requests"] == 32
+    assert bob.stats()["tables"]["requests"] == 0
+    assert list(bob.stored_requests()) == []
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("not a url", "not a database URL"),
+        ("mysql://localhost/x", "unsupported database 'mysql'"),
+    ],
+)
+def test_bad_store_urls_are_named(url, message):
+    with pytest.raises(StoreError, match=message):
+        open_store(url)
+
+
+def test_unreachable_postgres_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot open the store"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_rescore_follows_new_weights_and_keeps_decisions(store_url):
+    store = open_store(store_url)
+    run_import(store, SAMPLE_PATH)
+    with store.engine.begin() as conn:
+        first = conn.execute(select(StoredVerdict.request_id)).scalars().first()
+        conn.execute(
+            insert(Decision).values(
+                request_id=first, action="accept", decided_at=datetime(2026, 11, 20), undone=False
+            )
+        )
+    before = store.categories_by_request()
+    # switch off every collector signal: the collectors' requests must change category
+    silent = {name: 0.0 for name, signal in REGISTRY.items() if signal.group == "collector"}
+    changed = Engine(weights=silent, history=ENGINE.history)
+    engine = engine_with_index(changed, template_index(store))
+    for chunk in store.stored_requests(batch=7):
+        rows = [verdict_row(rid, engine.score(req), datetime(2026, 11, 23)) for rid, req in chunk]
+        with store.engine.begin() as conn:
+            store.write_verdicts(conn, rows)
+    after = store.categories_by_request()
+    assert set(after) == set(before)
+    assert any(before[k] == "collector" and after[k] != "collector" for k in before)
+    assert store.stats()["tables"]["decisions"] == 1
+
+
+def test_cli_import_stats_rescore(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", db, "import", SAMPLE, "--recipient", RECIPIENT])
+    assert result.exit_code == 0, result.output
+    assert "32 rows, 32 new" in result.output
+    stats = json.loads(runner.invoke(main, ["--db", db, "stats", "--json"]).output)
+    assert stats["tables"]["requests"] == stats["tables"]["verdicts"] == 32
+    assert sum(stats["categories"].values()) == 32
+    assert stats["statuses"] == {"pending": 32}
+    again = runner.invoke(main, ["--db", db, "import", SAMPLE])
+    assert "already imported" in again.output
+    rescored = runner.invoke(main, ["--db", db, "rescore"])
+    assert rescored.exit_code == 0, rescored.output
+    assert "rescored 32 request(s); 0 changed category" in rescored.output
+
+
+def test_environment_picks_the_store(tmp_path, monkeypatch):
+    db = tmp_path / "from-env.db"
+    monkeypatch.setenv("KONTAKTFILTER_DB", f"sqlite:///{db}")
+    result = CliRunner().invoke(main, ["import", SAMPLE])
+    assert result.exit_code == 0, result.output
+    assert db.exists()

@@ -38,6 +38,7 @@ eval: setup
 bench: setup
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_templates.py
+	$(BIN)/python bench/bench_import.py
 
 ## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
 fingerprints: setup

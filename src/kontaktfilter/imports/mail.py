@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
+from typing import BinaryIO
 
 from kontaktfilter.imports.items import RequestItem, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
@@ -122,34 +123,38 @@ def _parse(data: bytes) -> EmailMessage:
 
 
 def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterator[RequestItem]:
-    """Requests from an .eml file or an mbox; `counts` receives the tally when done."""
+    """Requests from an .eml file or an mbox, mail by mail; `counts` receives the tally."""
+    mails = skipped = 0
     with source.open() as stream:
-        data = stream.read()
-    if source.basename.lower().endswith(".eml"):
-        raws = [data]
-    else:
-        raws = list(_mbox_entries(data, source.name))
-    skipped = 0
-    for number, raw in enumerate(raws, 1):
-        where = source.name if len(raws) == 1 else f"{source.name}: mail {number}"
-        item = _request(_parse(raw), where, raw)
-        if item is None:
-            skipped += 1
-            continue
-        yield item
+        if source.basename.lower().endswith(".eml"):
+            raws: Iterator[bytes] = iter([stream.read()])
+            single = True
+        else:
+            raws, single = _mbox_entries(stream, source.name), False
+        for number, raw in enumerate(raws, 1):
+            mails += 1
+            where = source.name if single else f"{source.name}: mail {number}"
+            item = _request(_parse(raw), where, raw)
+            if item is None:
+                skipped += 1
+                continue
+            yield item
     if counts is not None:
-        counts.append(MailCounts(len(raws), skipped))
+        counts.append(MailCounts(mails, skipped))
 
 
-def _mbox_entries(data: bytes, name: str) -> Iterator[bytes]:
-    """Messages of an mbox, split at the `From ` separator lines (`>From ` in a body is text)."""
-    if not data.startswith(b"From "):
-        raise ImportFailure(f"{name}:1", "not an mbox file (it must begin with a 'From ' line)")
+def _mbox_entries(stream: BinaryIO, name: str) -> Iterator[bytes]:
+    """Messages of an mbox, read line by line and split at the `From ` separator lines (a body
+    line starting so is written `>From ` by mail programs)."""
     current: list[bytes] = []
-    for line in data.splitlines(keepends=True):
-        if line.startswith(b"From ") and current:
-            yield b"".join(current[1:])
+    for number, line in enumerate(stream, 1):
+        if line.startswith(b"From "):
+            if current:
+                yield b"".join(current)
             current = []
-        current.append(line)
+        elif number == 1:
+            raise ImportFailure(f"{name}:1", "not an mbox file (it must begin with a 'From ' line)")
+        else:
+            current.append(line)
     if current:
-        yield b"".join(current[1:])
+        yield b"".join(current)

@@ -25,7 +25,8 @@ from kontaktfilter.bulk.fingerprints import (
     write_fingerprints,
 )
 from kontaktfilter.cli_store import COMMANDS
-from kontaktfilter.config import SettingsError, load_settings
+from kontaktfilter.cli_strategy import strategy_group
+from kontaktfilter.config import SettingsError, data_dir, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
 from kontaktfilter.lint import lint_request
@@ -40,6 +41,7 @@ from kontaktfilter.records import (
 from kontaktfilter.report import render_verdict, verdict_to_dict
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.context import History
+from kontaktfilter.strategy import StrategyError, active_strategy
 
 TEMPLATE_BATCH = 20_000
 TRIAGE_ORDER = (
@@ -103,11 +105,23 @@ def main(
             settings["template_window_days"],
             FingerprintSet(_known_fingerprints(settings["fingerprint_store"])),
         )
+        strategy, warning = active_strategy(data_dir())
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
         ctx.meta["settings"] = settings
         ctx.obj = Engine(
-            weights=settings["weights"], policy_url=settings["policy_url"], history=history
+            weights=settings["weights"],
+            policy_url=settings["policy_url"],
+            history=history,
+            strategy=strategy,
         )
-    except (SettingsError, ConfigurationError, IndexFileError, FingerprintError) as exc:
+    except (
+        SettingsError,
+        ConfigurationError,
+        IndexFileError,
+        FingerprintError,
+        StrategyError,
+    ) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -464,7 +478,7 @@ def list_signals(lang: str) -> None:
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, strategy_group):
     main.add_command(_command)
 
 

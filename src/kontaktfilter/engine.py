@@ -20,7 +20,7 @@ from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
-from kontaktfilter.strategy import choose_action
+from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strategy
 
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
@@ -40,8 +40,10 @@ class Engine:
         policy_url: str = DEFAULT_POLICY_URL,
         signals: Mapping[str, Signal] | None = None,
         history: History | None = None,
+        strategy: Strategy | None = None,
     ) -> None:
         self.history = history
+        self.strategy = strategy or default_strategy()
         registry = dict(signals if signals is not None else REGISTRY)
         overrides = dict(weights or {})
         unknown = sorted(set(overrides) - set(registry))
@@ -66,6 +68,12 @@ class Engine:
         the compiled lexicons are shared, not rebuilt."""
         twin = copy.copy(self)
         twin.history = history
+        return twin
+
+    def with_strategy(self, strategy: Strategy) -> Engine:
+        """The same engine deciding actions by another strategy."""
+        twin = copy.copy(self)
+        twin.strategy = strategy
         return twin
 
     def context(self, request: Request, now: datetime | None = None) -> Context:
@@ -108,7 +116,7 @@ class Engine:
         for hit in hits:
             groups[hit.group] += hit.score
         category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS)
-        action, rule = choose_action(category, hits)
+        action, rule = decide(self.strategy, category, hits, request, ctx.now)
         reply, note = draft_reply(
             action,
             hits,
@@ -116,7 +124,7 @@ class Engine:
             request.sender,
             request.recipient,
             self.policy_url,
-            guarded=rule.startswith("guard:"),
+            guarded=rule == GUARD_RULE,
         )
         return Verdict(
             request_id=request.id,

@@ -1,0 +1,118 @@
+"""Strategies: which action a verdict leads to (seed 002), read from YAML, with the guard on top.
+
+The built-in default (`default.yaml`) is the strategy of seed 002. A user's own strategy is
+installed with `kontaktfilter strategy set FILE`: checked first, then copied into the data folder;
+an invalid file never replaces a valid one. See docs/strategy.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from kontaktfilter.model import Action, Category, Request, SignalHit
+from kontaktfilter.strategy.guard import GUARD_RULE, PROTECTING_SIGNALS, guard, protection
+from kontaktfilter.strategy.rules import Facts, Rule, Strategy, StrategyError, parse_strategy
+
+NO_RULE = "no-rule-matched"
+"""When no rule matches, the request waits for the user: never a decline by default."""
+ACTIVE_NAME = "strategy.yaml"
+LAST_VALID_NAME = "strategy.last-valid.yaml"
+
+
+def read_strategy(text: str, source: str) -> Strategy:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise StrategyError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    return parse_strategy(data, source)
+
+
+def load_strategy(path: str | Path) -> Strategy:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StrategyError(f"{path}: cannot read the strategy ({exc})") from None
+    return read_strategy(text, str(path))
+
+
+def default_strategy_text() -> str:
+    return (resources.files("kontaktfilter.strategy") / "default.yaml").read_text("utf-8")
+
+
+def default_strategy() -> Strategy:
+    return read_strategy(default_strategy_text(), "default strategy")
+
+
+def active_strategy(folder: Path) -> tuple[Strategy, str | None]:
+    """The installed strategy (the default when none is), and a warning when the installed file
+    was edited into an invalid state: then the last valid one stays in force."""
+    path = folder / ACTIVE_NAME
+    if not path.exists():
+        return default_strategy(), None
+    try:
+        return load_strategy(path), None
+    except StrategyError as exc:
+        last = folder / LAST_VALID_NAME
+        fallback = load_strategy(last) if last.exists() else default_strategy()
+        return fallback, f"{exc}\nthe last valid strategy ({fallback.source}) stays in force"
+
+
+def _write_atomically(text: str, path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
+
+
+def install_strategy(source: str | Path, folder: Path) -> Strategy:
+    """Check `source` and make it the active strategy; an invalid file changes nothing."""
+    strategy = load_strategy(source)
+    text = Path(source).read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(text, folder / LAST_VALID_NAME)
+    _write_atomically(text, folder / ACTIVE_NAME)
+    return strategy
+
+
+def decide(
+    strategy: Strategy,
+    category: Category,
+    hits: Sequence[SignalHit],
+    request: Request,
+    now: datetime,
+) -> tuple[Action, str]:
+    """The action and the name of the rule that chose it, after the guard."""
+    rule = strategy.first_match(Facts(category, hits, request, now))
+    action, name = (rule.action, rule.name) if rule else (Action.HOLD_WAIT, NO_RULE)
+    softened = guard(action, hits)
+    if softened is not None:
+        return softened, GUARD_RULE
+    return action, name
+
+
+__all__ = [
+    "GUARD_RULE",
+    "NO_RULE",
+    "PROTECTING_SIGNALS",
+    "Facts",
+    "Rule",
+    "Strategy",
+    "StrategyError",
+    "active_strategy",
+    "decide",
+    "default_strategy",
+    "install_strategy",
+    "load_strategy",
+    "protection",
+    "read_strategy",
+]

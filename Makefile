@@ -22,6 +22,7 @@ run: setup
 ## Everything CI runs: lint, format check, the whole test suite (slow tests included), the store
 ## tests against SQLite and a throwaway PostgreSQL cluster (scripts/with-postgres).
 test: setup lint
+	scripts/ensure-system-packages
 	KONTAKTFILTER_REQUIRE_PG=1 scripts/with-postgres $(BIN)/pytest -q
 
 ## A quick local run without the slow suites (and without PostgreSQL unless KONTAKTFILTER_TEST_PG).

@@ -24,6 +24,7 @@ from kontaktfilter.bulk.fingerprints import (
     shipped_fingerprints,
     write_fingerprints,
 )
+from kontaktfilter.cli_inbox import COMMANDS as INBOX_COMMANDS
 from kontaktfilter.cli_store import COMMANDS
 from kontaktfilter.cli_strategy import strategy_group
 from kontaktfilter.config import SettingsError, data_dir, load_settings
@@ -478,7 +479,7 @@ def list_signals(lang: str) -> None:
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 
 
-for _command in (*COMMANDS, strategy_group):
+for _command in (*COMMANDS, *INBOX_COMMANDS, strategy_group):
     main.add_command(_command)
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
 from kontaktfilter.matcher import PhraseMatcher
-from kontaktfilter.model import Request, SignalHit, Verdict
+from kontaktfilter.model import Action, Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
@@ -107,6 +107,15 @@ class Engine:
                     )
         found.sort(key=lambda h: -abs(h.score))
         return found
+
+    def draft(self, request: Request, action: Action) -> tuple[str | None, str | None]:
+        """The reply draft (and its note) for an action the user chose, which may differ from
+        the recommended one: the screener drafts what the user is about to do."""
+        ctx = self.context(request)
+        hits = self.hits(request, ctx)
+        return draft_reply(
+            action, hits, ctx.lang, request.sender, request.recipient, self.policy_url
+        )
 
     def score(self, request: Request, now: datetime | None = None) -> Verdict:
         """The verdict for one request; `now` defaults to its sending time, else the clock."""

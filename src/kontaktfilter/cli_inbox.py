@@ -1,0 +1,168 @@
+"""Commands that work the inbox: `screen`, `followups`, `sweep`, `policy-page`."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from kontaktfilter.cli_store import store_from
+from kontaktfilter.engine import Engine
+from kontaktfilter.inbox import (
+    QueueItem,
+    decide,
+    process_followups,
+    queue,
+    stored_request,
+    undo_last,
+)
+from kontaktfilter.model import Action
+from kontaktfilter.policy_page import render_policy_page
+from kontaktfilter.sweep import sweep
+
+KEYS = {
+    "a": Action.ACCEPT,
+    "r": Action.ACCEPT_AND_REPLY,
+    "k": Action.ASK_DETAILS,
+    "d": None,  # decline: with the link or silently, as the verdict recommends
+    "s": Action.REPORT_SPAM,
+    "w": Action.HOLD_WAIT,
+}
+HELP = (
+    "keys: [enter] take the recommendation  a accept  r accept+reply  k ask details  "
+    "d decline  s report spam  w wait  n next  p previous  x skip  u undo  "
+    "v view draft  c copy draft  q quit"
+)
+
+
+def _now(value: str | None) -> datetime:
+    """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
+    if value is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date-time: {value!r}", param_hint="--now") from exc
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+now_option = click.option("--now", "now_text", help="Act as if it were this ISO date-time.")
+
+
+def _show(item: QueueItem, position: int, total: int) -> None:
+    click.echo("")
+    when = f"{item.sent_at:%Y-%m-%d}" if item.sent_at else "undated"
+    click.echo(f"[{position}/{total}] {item.sender_name or '(no name)'}, {when}")
+    click.echo(f"{item.category.upper()}  recommended: {item.action}  ({item.rule})")
+    click.echo(item.text if item.text.strip() else "(empty note)")
+    for signal in item.signals[:5]:
+        detail = signal.get("detail") or ""
+        click.echo(f"  {signal['weight'] * signal['strength']:+5.1f} {signal['name']} {detail}")
+
+
+def _decline_action(item: QueueItem) -> Action:
+    return (
+        Action.DECLINE_WITH_LINK if item.action == "decline_with_link" else Action.DECLINE_SILENTLY
+    )
+
+
+@click.command()
+@now_option
+@click.pass_context
+def screen(ctx: click.Context, now_text: str | None) -> None:
+    """Step through the pending requests and decide each with one key."""
+    engine: Engine = ctx.obj
+    store = store_from(ctx)
+    items = queue(store)
+    if not items:
+        click.echo("nothing pending: the inbox is clean")
+        return
+    click.echo(HELP)
+    position, decided = 0, 0
+    while 0 <= position < len(items):
+        item = items[position]
+        _show(item, position + 1, len(items))
+        key = click.prompt("action", default="", show_default=False, prompt_suffix="> ").strip()
+        if key == "q":
+            break
+        if key in ("n", "x"):
+            position += 1
+        elif key == "p":
+            position = max(position - 1, 0)
+        elif key == "u":
+            undone = undo_last(store)
+            if undone is None:
+                click.echo("nothing to undo")
+                continue
+            click.echo(f"undone: request {undone} is pending again")
+            back = next((n for n, i in enumerate(items) if i.request_id == undone), None)
+            position = back if back is not None else position
+        elif key in ("v", "c"):
+            request = stored_request(store, item.request_id)
+            reply, note = engine.draft(request, Action(item.action))
+            if reply is None:
+                click.echo(f"no draft for {item.action}" + (f" ({note})" if note else ""))
+            elif key == "v":
+                click.echo(reply + (f"\n[{note}]" if note else ""))
+            else:  # OSC 52: the terminal puts the text on the clipboard, also over ssh
+                encoded = base64.b64encode(reply.encode("utf-8")).decode("ascii")
+                click.echo(f"\x1b]52;c;{encoded}\x07", nl=False)
+                click.echo("draft copied to the clipboard")
+        elif key == "" or key in KEYS:
+            action = Action(item.action) if key == "" else KEYS[key] or _decline_action(item)
+            decide(store, item.request_id, action, _now(now_text), engine.strategy)
+            decided += 1
+            click.echo(f"decided: {action.value}")
+            position += 1
+        else:
+            click.echo(HELP)
+    click.echo(f"{decided} decision(s) recorded")
+
+
+@click.command()
+@now_option
+@click.pass_context
+def followups(ctx: click.Context, now_text: str | None) -> None:
+    """Resolve due follow-ups (answers found, deadlines passed) and list reminders."""
+    store = store_from(ctx)
+    found = process_followups(store, ctx.obj, _now(now_text))
+    if not found:
+        click.echo("no follow-ups and nothing waiting too long")
+        return
+    for due in found:
+        when = f"{due.due_at:%Y-%m-%d}" if due.due_at else "-"
+        click.echo(f"{due.kind:<10} {when}  {due.sender_name:<24} {due.detail}")
+
+
+@click.command("sweep")
+@click.pass_context
+def sweep_command(ctx: click.Context) -> None:
+    """List existing connections whose messages show collector or spam patterns."""
+    findings = sweep(store_from(ctx), ctx.obj)
+    if not findings:
+        click.echo("no connection shows collector or spam patterns")
+        return
+    for finding in findings:
+        connected = f"{finding.connected_on:%Y-%m-%d}" if finding.connected_on else "?"
+        click.echo(f"{finding.name} (connected {connected}): {finding.reason}")
+        for hit in finding.hits[:4]:
+            evidence = "; ".join(f"“{span.text}”" for span in hit.spans) or hit.detail
+            click.echo(f"    {hit.name}: {evidence}")
+
+
+@click.command("policy-page")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Where to write the HTML.")
+@click.pass_context
+def policy_page(ctx: click.Context, lang: str, output: str | None) -> None:
+    """Render your page for contact seekers from your strategy (static HTML)."""
+    engine: Engine = ctx.obj
+    owner = store_from(ctx).user_profile().name
+    target = Path(output or f"kontaktsuchende-{lang}.html")
+    target.write_text(render_policy_page(engine.strategy, lang, owner), "utf-8")
+    click.echo(f"wrote {target}; link it with --policy-url or the policy_url setting")
+
+
+COMMANDS = (screen, followups, sweep_command, policy_page)

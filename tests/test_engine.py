@@ -127,3 +127,48 @@ def test_hits_sorted_by_contribution(engine: Engine) -> None:
     verdict = engine.score(Request(text="Synergien! Kontakte schaden nur dem, der keine hat."))
     contributions = [abs(h.score) for h in verdict.hits]
     assert contributions == sorted(contributions, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "category"),
+    [
+        (
+            "seller-who-read-the-podcast",
+            "Hallo Herr Kilian, ich höre Ihren Podcast Akquise gern. Ganz offen: Ich verkaufe "
+            "Headsets für Callcenter, ab 49 Euro pro Monat. Darf ich Ihnen ein Testgerät schicken?",
+            Category.HONEST_PITCH,
+        ),
+        (
+            "recipient-owned-newsletter-is-no-bait",
+            "Hallo Herr Kilian, ich habe Ihren Newsletter abonniert und Ihr E-Book gelesen. "
+            "Könnten Sie unser Vertriebsteam im Frühjahr schulen?",
+            Category.PERSONAL,
+        ),
+        (
+            "discount-in-an-open-pitch-is-no-bait",
+            "Hallo Herr Kilian, ich bin im Vertrieb eines Fachhändlers und ja, das ist eine "
+            "Verkaufsanfrage: Wir haben Headsets als Vorführgeräte mit 20 % Rabatt.",
+            Category.HONEST_PITCH,
+        ),
+        (
+            "recruiter-without-details-is-vague",
+            "Hello Thomas, I'm a recruiter and would love to connect regarding opportunities.",
+            Category.VAGUE,
+        ),
+        (
+            "claimed-interest-me-too",
+            "Hi Thomas, I saw you're into mountain biking, me too! Let's connect.",
+            Category.COLLECTOR,
+        ),
+        (
+            "worked-together",
+            "Hi Thomas, it was a pleasure working with you on the CRM rollout last year!",
+            Category.KNOWN,
+        ),
+    ],
+)
+def test_paraphrases_beyond_the_seeds(engine: Engine, case: str, text: str, category: Category):
+    verdict = engine.score(Request(text=text, recipient=KILIAN))
+    assert verdict.category is category, (case, verdict.signal_names)
+    if category in (Category.PERSONAL, Category.HONEST_PITCH, Category.KNOWN):
+        assert verdict.action not in HARMFUL_ACTIONS

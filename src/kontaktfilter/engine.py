@@ -26,6 +26,20 @@ SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
 
+REFERENCE_SIGNALS = frozenset(
+    {"GOOD_PUBLICATION_MATCH", "GOOD_PROFILE_REFERENCE", "GOOD_SHARED_INTEREST"}
+)
+"""Personal signals that show only that the sender read the recipient's profile."""
+
+
+def _is_reference(hit: SignalHit) -> bool:
+    """A reference to the profile, including to what the recipient offers (a seller targets
+    that); answering what the recipient seeks is more than a reference."""
+    if hit.name == "GOOD_OFFER_MATCH":
+        return hit.detail.startswith("offers:")
+    return hit.name in REFERENCE_SIGNALS
+
+
 class ConfigurationError(ValueError):
     """A weight override or setting names something that does not exist."""
 
@@ -124,7 +138,8 @@ class Engine:
         groups: dict[str, float] = defaultdict(float)
         for hit in hits:
             groups[hit.group] += hit.score
-        category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS)
+        references = sum(-hit.score for hit in hits if _is_reference(hit))
+        category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS, references)
         action, rule = decide(self.strategy, category, hits, request, ctx.now)
         reply, note = draft_reply(
             action,

@@ -21,11 +21,16 @@ STRONG_SPAM = 6.0
 """Even a known sender's note is spam when it is all bait (a hijacked or MLM-converted contact)."""
 
 
-def categorise(groups: Mapping[str, float], substantial: bool = False) -> Category:
+def categorise(
+    groups: Mapping[str, float], substantial: bool = False, references: float = 0.0
+) -> Category:
     """Category from group totals (suspicious groups positive, genuine groups negative).
 
     `substantial` says the note is long enough to be individual writing: when nothing at all
-    fired, such a note is asked about (vague), never declined as generic."""
+    fired, such a note is asked about (vague), never declined as generic. `references` is the
+    part of the personal weight that only shows the sender looked at the recipient's profile
+    (a publication, an interest, an offer): a seller who read your blog is still selling, so
+    against an open pitch only the rest of the personal weight counts."""
     known = -groups.get("known", 0.0)
     personal = -groups.get("personal", 0.0)
     honest = -groups.get("honest", 0.0)
@@ -39,7 +44,7 @@ def categorise(groups: Mapping[str, float], substantial: bool = False) -> Catego
         return Category.SPAM  # bait outranks compliments and pretexts (docs/data-format.md)
     if collector >= COLLECTOR_MIN and collector > genuine:
         return Category.COLLECTOR
-    if honest >= HONEST_MIN and honest > personal and honest > vague + collector:
+    if honest >= HONEST_MIN and honest > personal - references and honest > vague + collector:
         return Category.HONEST_PITCH
     if personal >= PERSONAL_MIN:
         return Category.PERSONAL

@@ -54,14 +54,16 @@ def test_linkedin_export_zip(store_url, tmp_path):
         own = conn.execute(select(Message).where(Message.outgoing)).all()
     assert len(outgoing) == 30  # every tenth invitation is the user's own
     assert len(own) == 10  # every third message is the user's (known from Invitations.csv)
-    # an invitation from an existing connection: connected already, and known
+    # invitations from existing connections: connected already, and known
     with store.engine.connect() as conn:
         known = conn.execute(
             select(StoredVerdict.category)
             .join(ContactRequest, ContactRequest.id == StoredVerdict.request_id)
             .where(ContactRequest.status == "connected", ContactRequest.direction == "incoming")
         ).scalars()
-        assert set(known) == {"known"}
+        found = list(known)
+    # known, unless the note is all bait (a contact turned MLM seller stays spam)
+    assert found.count("known") > len(found) / 2 and set(found) <= {"known", "spam"}
     assert {"generic", "collector", "spam"} <= set(stats["categories"])
 
 

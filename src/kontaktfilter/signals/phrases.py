@@ -144,6 +144,9 @@ for _name, _family, _weight, _group, _en, _de, _unless in PHRASE_SIGNALS:
     register(_name, _weight, _group, _en, _de, families=(_family,))(phrase_signal(_family, _unless))
 
 PHRASE_FAMILIES = frozenset(row[1] for row in PHRASE_SIGNALS)
+CANCELLING_FAMILIES = frozenset(family for row in PHRASE_SIGNALS for family in row[6])
+"""Families that only cancel other signals where they overlap (e.g. the recipient's own
+newsletter is no newsletter bait)."""
 
 _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 

@@ -1,0 +1,29 @@
+"""Regression guard on the tuning sets (never on eval/, which stays held out): the quality the
+engine reached on them must not silently drop, and no genuine request may be declined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.evaluation import Evaluation
+from kontaktfilter.records import Record, read_records
+
+FIXTURES = Path("tests/fixtures")
+
+
+@pytest.mark.parametrize(
+    ("name", "min_macro_f1"), [("dev_requests.jsonl", 0.95), ("dev_more.jsonl", 0.88)]
+)
+def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:
+    engine = Engine()
+    evaluation = Evaluation()
+    with (FIXTURES / name).open("rb") as stream:
+        for record in read_records(stream, name, "jsonl"):
+            assert isinstance(record, Record), record
+            verdict = engine.score(record.request)
+            evaluation.add(record.request.id, record.label, verdict.category, verdict.action)
+    assert evaluation.macro_f1() >= min_macro_f1
+    assert evaluation.genuine_harmed == []

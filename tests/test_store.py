@@ -115,3 +115,27 @@ def test_environment_picks_the_store(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["import", SAMPLE])
     assert result.exit_code == 0, result.output
     assert db.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--encoding", "nope"], "unknown encoding 'nope'"),
+        (["--batch", "0"], "0 is not in the range x>=1"),
+        (["--map", "text"], "expected FIELD=COLUMN"),
+    ],
+)
+def test_bad_import_options_are_usage_errors(tmp_path, arguments, message):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(main, ["--db", db, "import", SAMPLE, *arguments])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_bad_recipient_profile_names_file_and_field(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    profile = tmp_path / "me.json"
+    profile.write_text('{"name": "Katrin", "contacts": "many"}', "utf-8")
+    result = CliRunner().invoke(main, ["--db", db, "import", SAMPLE, "--recipient", str(profile)])
+    assert result.exit_code == 1
+    assert f"{profile}: field 'profile.contacts'" in result.output
+    assert open_store(db).stats()["tables"]["requests"] == 0  # refused before anything else

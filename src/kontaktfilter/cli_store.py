@@ -6,6 +6,7 @@ SQLite file in the data folder. It is opened only by the commands that need it.
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 import time
@@ -23,7 +24,6 @@ from kontaktfilter.imports.runner import (
     template_index,
     template_rows,
 )
-from kontaktfilter.records import RecordError, read_profile_file
 from kontaktfilter.store import Store, StoreError, open_store
 from kontaktfilter.store.repository import utcnow, verdict_row
 
@@ -61,6 +61,14 @@ class ProgressBars:
                 bar.__exit__(None, None, None)
 
 
+def _encoding(value: str) -> str:
+    """The codec's canonical name; an unknown one is a usage error, not a crash mid-import."""
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}", param_hint="--encoding") from None
+
+
 def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     columns = {}
     for value in values:
@@ -73,7 +81,13 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True))
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of CSV files.")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    callback=lambda _ctx, _param, value: _encoding(value),
+    help="Text encoding of CSV files, e.g. cp1252.",
+)
 @click.option(
     "--map",
     "mappings",
@@ -86,7 +100,13 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     type=click.Path(exists=True, dir_okay=False),
     help="Your own profile (JSON); kept in the store and used for scoring.",
 )
-@click.option("--batch", default=1000, show_default=True, help="Rows per committed batch.")
+@click.option(
+    "--batch",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per committed batch.",
+)
 @click.pass_context
 def import_path(
     ctx: click.Context,
@@ -104,11 +124,10 @@ def import_path(
     engine: Engine = ctx.obj
     store = store_from(ctx)
     if recipient:
-        try:
-            read_profile_file(recipient)
+        try:  # bad JSON, encoding or profile field: a ValueError that names what is wrong
             store.set_user_profile(json.loads(Path(recipient).read_text("utf-8")))
-        except (RecordError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        except ValueError as exc:
+            raise click.ClickException(f"{recipient}: {exc}") from exc
     bars = ProgressBars()
     importer = Importer(store, engine, ImportOptions(encoding, _mapping(mappings), batch), bars)
     started = time.perf_counter()
@@ -149,7 +168,13 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--batch", default=2000, show_default=True, help="Requests per transaction.")
+@click.option(
+    "--batch",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests per transaction.",
+)
 @click.pass_context
 def rescore(ctx: click.Context, batch: int) -> None:
     """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""

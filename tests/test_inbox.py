@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from kontaktfilter.cli import main
 from kontaktfilter.engine import Engine
-from kontaktfilter.inbox import decide, process_followups, queue, undo_last
+from kontaktfilter.inbox import process_followups, queue, record_decision, undo_last
 from kontaktfilter.model import Action, Request
 from kontaktfilter.policy_page import render_policy_page
 from kontaktfilter.store import open_store
@@ -69,7 +69,7 @@ def _verdict(store, request_id: int) -> tuple[str, str, str]:
 def test_every_action_is_recorded_with_its_time(store):
     keys = [f"rec:req-{n:03d}" for n in range(1, 9)]
     for key, action in zip(keys, Action, strict=True):
-        decide(store, _id(store, key), action, NOW, STRATEGY)
+        record_decision(store, _id(store, key), action, NOW, STRATEGY)
     for key, action in zip(keys, Action, strict=True):
         status, followups = _state(store, _id(store, key))
         if action is Action.ASK_DETAILS:
@@ -87,7 +87,7 @@ def test_every_action_is_recorded_with_its_time(store):
 
 def test_hold_counts_from_the_request_and_ends_with_a_reminder_to_decide(store):
     request_id = _id(store, "rec:req-011")  # the empty note
-    decide(store, request_id, Action.HOLD_WAIT, NOW, STRATEGY)
+    record_decision(store, request_id, Action.HOLD_WAIT, NOW, STRATEGY)
     ((_, _, due),) = _state(store, request_id)[1]
     sent = due - timedelta(days=STRATEGY.hold_days)
     assert sent == datetime(2026, 11, 3, 16, 45) or sent < NOW
@@ -99,7 +99,7 @@ def test_hold_counts_from_the_request_and_ends_with_a_reminder_to_decide(store):
 def test_answer_to_the_question_rescores_with_the_answer(store):
     request_id = _id(store, "rec:req-007")  # "vielleicht ergeben sich wertvolle Synergien"
     assert _verdict(store, request_id)[0] == "vague"
-    decide(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
+    record_decision(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
     found = process_followups(store, ENGINE, NOW + timedelta(days=2))
     assert [d.kind for d in found if d.request_id == request_id] == ["open"]
     with store.engine.begin() as conn:
@@ -136,7 +136,7 @@ def test_answer_to_the_question_rescores_with_the_answer(store):
 
 def test_no_answer_by_the_deadline_makes_a_collector(store):
     request_id = _id(store, "rec:req-009")  # "explore potential synergies"
-    decide(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
+    record_decision(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
     found = process_followups(store, ENGINE, NOW + timedelta(days=8))
     (expired,) = [d for d in found if d.request_id == request_id]
     assert expired.kind == "no_answer"
@@ -164,7 +164,7 @@ def test_requests_pending_too_long_raise_reminders(store):
 
 def test_undo_restores_the_request_and_cancels_its_follow_up(store):
     request_id = _id(store, "rec:req-008")
-    decide(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
+    record_decision(store, request_id, Action.ASK_DETAILS, NOW, STRATEGY)
     assert undo_last(store) == request_id
     status, followups = _state(store, request_id)
     assert status == "pending" and followups[0][1] == "cancelled"

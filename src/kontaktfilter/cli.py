@@ -31,7 +31,7 @@ from kontaktfilter.config import SettingsError, data_dir, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
 from kontaktfilter.lint import lint_request
-from kontaktfilter.model import PLATFORMS, Action, Profile, Request
+from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
 from kontaktfilter.records import (
     Record,
     RecordError,
@@ -45,16 +45,6 @@ from kontaktfilter.signals.context import History
 from kontaktfilter.strategy import StrategyError, active_strategy
 
 TEMPLATE_BATCH = 20_000
-TRIAGE_ORDER = (
-    Action.ACCEPT_AND_REPLY,
-    Action.ASK_DETAILS,
-    Action.ACCEPT,
-    Action.HOLD_MEET_FIRST,
-    Action.HOLD_WAIT,
-    Action.DECLINE_WITH_LINK,
-    Action.DECLINE_SILENTLY,
-    Action.REPORT_SPAM,
-)
 
 
 class CountingReader:
@@ -322,7 +312,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
     inbox, sample_recipient = _sample_paths()
     path = file or str(inbox)
     profile = _profile(recipient or (None if file else str(sample_recipient)))
-    verdicts: dict[Action, list[tuple[Request, Any]]] = {action: [] for action in TRIAGE_ORDER}
+    verdicts: dict[Action, list[tuple[Request, Any]]] = {action: [] for action in ACTION_PRIORITY}
     errors: list[RecordError] = []
     for item in _records(path, profile):
         if isinstance(item, RecordError):
@@ -332,7 +322,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
         verdict = engine.score(item.request)
         verdicts[verdict.action].append((item.request, verdict))
     colour = sys.stdout.isatty()
-    for action in TRIAGE_ORDER:
+    for action in ACTION_PRIORITY:
         if not verdicts[action]:
             continue
         click.echo(

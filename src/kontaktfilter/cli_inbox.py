@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,14 +12,15 @@ from kontaktfilter.cli_store import store_from
 from kontaktfilter.engine import Engine
 from kontaktfilter.inbox import (
     QueueItem,
-    decide,
     process_followups,
     queue,
+    record_decision,
     stored_request,
     undo_last,
 )
 from kontaktfilter.model import Action
 from kontaktfilter.policy_page import render_policy_page
+from kontaktfilter.store.repository import as_utc_naive, utcnow
 from kontaktfilter.sweep import sweep
 
 KEYS = {
@@ -40,12 +41,12 @@ HELP = (
 def _now(value: str | None) -> datetime:
     """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
     if value is None:
-        return datetime.now(UTC).replace(tzinfo=None)
+        return utcnow()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"not an ISO date-time: {value!r}", param_hint="--now") from exc
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return as_utc_naive(moment)
 
 
 now_option = click.option("--now", "now_text", help="Act as if it were this ISO date-time.")
@@ -112,7 +113,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
                 click.echo("draft copied to the clipboard")
         elif key == "" or key in KEYS:
             action = Action(item.action) if key == "" else KEYS[key] or _decline_action(item)
-            decide(store, item.request_id, action, _now(now_text), engine.strategy)
+            record_decision(store, item.request_id, action, _now(now_text), engine.strategy)
             decided += 1
             click.echo(f"decided: {action.value}")
             position += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import click
 
@@ -55,10 +56,9 @@ def show(engine: Engine, text: str | None, path: str | None) -> None:
     if text is None:
         return
     scorer = engine.with_strategy(strategy)
-    request = Request(text=text)
-    verdict = scorer.score(request)
-    ctx = scorer.context(request)
-    facts = Facts(verdict.category, verdict.hits, request, ctx.now)
+    request, now = Request(text=text), datetime.now(UTC)
+    verdict = scorer.score(request, now)
+    facts = Facts(verdict.category, verdict.hits, request, now)
     click.echo("")
     click.echo(
         f"category {verdict.category.value}, signals: {', '.join(verdict.signal_names) or '-'}"

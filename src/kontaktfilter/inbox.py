@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, select, update
 from sqlalchemy.orm import Session
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.model import Action, Category, Request, SenderHistory, Verdict
+from kontaktfilter.model import ACTION_PRIORITY, Action, Category, Request, Verdict
 from kontaktfilter.store import Store
 from kontaktfilter.store.repository import build_request, verdict_row
 from kontaktfilter.store.schema import (
@@ -33,17 +33,6 @@ from kontaktfilter.store.schema import (
 )
 from kontaktfilter.strategy import Strategy
 
-QUEUE_ORDER = (
-    Action.ACCEPT_AND_REPLY,
-    Action.ASK_DETAILS,
-    Action.ACCEPT,
-    Action.HOLD_MEET_FIRST,
-    Action.HOLD_WAIT,
-    Action.DECLINE_WITH_LINK,
-    Action.DECLINE_SILENTLY,
-    Action.REPORT_SPAM,
-)
-"""What needs the user first: people who asked something, then the rest down to spam."""
 WAITING_ACTIONS = {Action.ASK_DETAILS: "answer", Action.HOLD_WAIT: "hold"}
 NO_ANSWER_RULE = "followup:no-answer"
 
@@ -66,7 +55,7 @@ class QueueItem:
 
 def queue(store: Store) -> list[QueueItem]:
     """Incoming requests still pending, in the order that needs the user first."""
-    rank = case({a.value: n for n, a in enumerate(QUEUE_ORDER)}, value=StoredVerdict.action)
+    rank = case({a.value: n for n, a in enumerate(ACTION_PRIORITY)}, value=StoredVerdict.action)
     query = (
         select(ContactRequest, StoredVerdict)
         .join(StoredVerdict, StoredVerdict.request_id == ContactRequest.id)
@@ -102,7 +91,11 @@ def stored_request(store: Store, request_id: int) -> Request:
     """The request as the engine sees it (for drafting and re-scoring)."""
     with store.engine.connect() as conn:
         row = conn.execute(
-            select(ContactRequest.__table__, Person.data.label("sender_data"))
+            select(
+                ContactRequest.__table__,
+                Person.data.label("sender_data"),
+                Person.connected_on.label("sender_connected_on"),
+            )
             .outerjoin(
                 Person,
                 and_(
@@ -112,13 +105,14 @@ def stored_request(store: Store, request_id: int) -> Request:
             )
             .where(ContactRequest.id == request_id, ContactRequest.user_id == store.user_id)
         ).one()
-    return build_request(
-        row._mapping, row.sender_data or {}, store.user_profile(), store.connected_keys()
-    )
+    connected = {row.sender_key} if row.sender_connected_on else set()
+    return build_request(row._mapping, row.sender_data or {}, store.user_profile(), connected)
 
 
-def decide(store: Store, request_id: int, action: Action, now: datetime, strategy: Strategy) -> int:
-    """Record the user's decision; ask_details and hold_wait open a follow-up. Returns its id."""
+def record_decision(
+    store: Store, request_id: int, action: Action, now: datetime, strategy: Strategy
+) -> int:
+    """Record the user's decision and return its id; ask_details and hold_wait open a follow-up."""
     kind = WAITING_ACTIONS.get(action)
     with store.engine.begin() as conn:
         owned = conn.execute(
@@ -231,7 +225,9 @@ def process_followups(store: Store, engine: Engine, now: datetime) -> list[Due]:
         }
     for followup, request in rows:
         if followup.kind == "answer" and answers.get(request.id):
-            verdict = _rescore(store, engine, request.id, now, answer=answers[request.id])
+            stored = stored_request(store, request.id)
+            answered = replace(stored, text=f"{stored.text}\n\n{answers[request.id]}")
+            verdict = _rescore(store, engine, request.id, answered, now)
             _close(store, followup.id, request.id, "answered", now, "pending")
             detail = f"answered; re-scored as {verdict.category.value} -> {verdict.action.value}"
             found.append(Due("answered", request.id, request.sender_name, followup.due_at, detail))
@@ -267,19 +263,9 @@ def _close(
 
 
 def _rescore(
-    store: Store,
-    engine: Engine,
-    request_id: int,
-    now: datetime,
-    answer: str | None = None,
-    history: SenderHistory | None = None,
+    store: Store, engine: Engine, request_id: int, request: Request, now: datetime
 ) -> Verdict:
-    """A new verdict, with the sender's answer appended to the note or a changed history."""
-    request = stored_request(store, request_id)
-    if answer:
-        request = replace(request, text=f"{request.text}\n\n{answer}")
-    if history is not None:
-        request = replace(request, sender_history=history)
+    """Score `request` (the stored one, changed by the caller) and store the verdict."""
     verdict = engine.score(request, now=now)
     with store.engine.begin() as conn:
         store.write_verdicts(conn, [verdict_row(request_id, verdict, now)])
@@ -300,7 +286,7 @@ def _no_answer(store: Store, engine: Engine, request_id: int, now: datetime) -> 
         conn.execute(
             update(ContactRequest).where(ContactRequest.id == request_id).values(extra=extra)
         )
-    verdict = _rescore(store, engine, request_id, now, history=history)
+    verdict = _rescore(store, engine, request_id, replace(request, sender_history=history), now)
     if verdict.category is not Category.COLLECTOR and verdict.category is not Category.KNOWN:
         row = verdict_row(request_id, verdict, now)
         row.update(
@@ -342,9 +328,9 @@ def _reminders(store: Store, engine: Engine, now: datetime) -> list[Due]:
 __all__ = [
     "Due",
     "QueueItem",
-    "decide",
     "process_followups",
     "queue",
+    "record_decision",
     "stored_request",
     "undo_last",
 ]

@@ -32,6 +32,17 @@ class Action(StrEnum):
     REPORT_SPAM = "report_spam"
 
 
+ACTION_PRIORITY = (
+    Action.ACCEPT_AND_REPLY,
+    Action.ASK_DETAILS,
+    Action.ACCEPT,
+    Action.HOLD_MEET_FIRST,
+    Action.HOLD_WAIT,
+    Action.DECLINE_WITH_LINK,
+    Action.DECLINE_SILENTLY,
+    Action.REPORT_SPAM,
+)
+"""What needs the user first: people who asked something, then the rest down to spam."""
 HARMFUL_ACTIONS = frozenset({Action.DECLINE_SILENTLY, Action.DECLINE_WITH_LINK, Action.REPORT_SPAM})
 
 PLATFORMS = ("xing", "linkedin", "other")

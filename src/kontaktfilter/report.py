@@ -19,15 +19,24 @@ CATEGORY_COLOURS = {
 }
 
 
-def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
-    """The verdict as plain data: id, category, action, score and every signal with its spans."""
+def verdict_summary(verdict: Verdict) -> dict[str, Any]:
+    """What a verdict concluded, without its signals: shared by the JSON form and the store."""
     return {
-        "id": verdict.request_id,
         "category": verdict.category.value,
         "action": verdict.action.value,
         "score": verdict.score,
         "lang": verdict.lang,
         "rule": verdict.rule,
+        "reply": verdict.reply,
+        "reply_note": verdict.reply_note,
+    }
+
+
+def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
+    """The verdict as plain data: id, category, action, score and every signal with its spans."""
+    return {
+        "id": verdict.request_id,
+        **verdict_summary(verdict),
         "signals": [
             {
                 "name": hit.name,
@@ -41,8 +50,6 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
             }
             for hit in verdict.hits
         ],
-        "reply": verdict.reply,
-        "reply_note": verdict.reply_note,
         "truncated": verdict.truncated,
     }
 

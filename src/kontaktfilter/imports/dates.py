@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kontaktfilter.imports.sources import ImportFailure
+from kontaktfilter.store.repository import as_utc_naive
 
 INVITATION_FORMATS = ("%m/%d/%y, %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 """LinkedIn Invitations.csv "Sent At": `1/29/26, 2:37 PM` (no time zone); ISO in old exports."""
@@ -64,6 +65,4 @@ def parse_date(value: str, formats: Sequence[str], where: str, field: str) -> da
         raise ImportFailure(
             where, f"unknown date format {value!r} (expected e.g. {formats[0]!r})", field
         ) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+    return as_utc_naive(moment)

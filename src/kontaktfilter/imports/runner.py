@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -146,16 +146,14 @@ class Importer:
         with self.store.engine.begin() as conn:
             if people:
                 known = self.store.connected_among(conn, [p.key for p in people])
-                self.store.upsert_people(conn, [_person_row(p, run_id) for p in people], True)
+                self.store.upsert_people(conn, [_row(p, run_id) for p in people], True)
                 added += len({p.key for p in people} - known)
             if messages:
-                added += self.store.insert_messages(
-                    conn, [_message_row(m, run_id) for m in messages]
-                )
+                added += self.store.insert_messages(conn, [_row(m, run_id) for m in messages])
             if requests:
                 senders = {r.sender_key: r for r in requests if r.direction == "incoming"}
                 self.store.upsert_people(
-                    conn, [_sender_row(r, run_id) for r in senders.values()], False
+                    conn, [_row(_sender(r), run_id) for r in senders.values()], False
                 )
                 rows = [_request_row(r, run_id, connected, now) for r in requests]
                 inserted = self.store.insert_requests(conn, rows)
@@ -278,43 +276,23 @@ def engine_with_index(engine: Engine, index: TemplateIndex) -> Engine:
     )
 
 
-def _person_row(person: PersonItem, run_id: int) -> dict[str, Any]:
-    return {
-        "key": person.key,
-        "name": person.name,
-        "headline": person.headline,
-        "url": person.url,
-        "data": person.data,
-        "connected_on": person.connected_on,
-        "import_run_id": run_id,
-    }
+def _row(item: PersonItem | MessageItem, run_id: int) -> dict[str, Any]:
+    """A people or messages row: the item's fields are the table's columns (a shallow copy;
+    `asdict` would deep-copy every profile on the import's hot path)."""
+    row = {field.name: getattr(item, field.name) for field in fields(item)}
+    row["import_run_id"] = run_id
+    return row
 
 
-def _sender_row(request: RequestItem, run_id: int) -> dict[str, Any]:
-    return {
-        "key": request.sender_key,
-        "name": request.sender_name,
-        "headline": str(request.sender_data.get("headline", "")),
-        "url": request.sender_url,
-        "data": request.sender_data,
-        "connected_on": None,
-        "import_run_id": run_id,
-    }
-
-
-def _message_row(message: MessageItem, run_id: int) -> dict[str, Any]:
-    return {
-        "key": message.key,
-        "conversation": message.conversation,
-        "sender_key": message.sender_key,
-        "sender_name": message.sender_name,
-        "outgoing": message.outgoing,
-        "sent_at": message.sent_at,
-        "subject": message.subject,
-        "text": message.text,
-        "folder": message.folder,
-        "import_run_id": run_id,
-    }
+def _sender(request: RequestItem) -> PersonItem:
+    """The sender of an incoming request as a person the store keeps (not a known contact)."""
+    return PersonItem(
+        key=request.sender_key,
+        name=request.sender_name,
+        headline=str(request.sender_data.get("headline", "")),
+        url=request.sender_url,
+        data=request.sender_data,
+    )
 
 
 def _request_row(

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kontaktfilter.model import Profile, Request, SenderHistory, Verdict
 from kontaktfilter.records import parse_profile
+from kontaktfilter.report import verdict_summary
 from kontaktfilter.store.schema import (
     ContactRequest,
     Decision,
@@ -50,11 +51,7 @@ def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[
     detail); group and description come from the registry when shown, in the reader's language."""
     return {
         "request_id": request_id,
-        "category": verdict.category.value,
-        "action": verdict.action.value,
-        "score": verdict.score,
-        "lang": verdict.lang,
-        "rule": verdict.rule,
+        **verdict_summary(verdict),
         "signals": [
             {
                 "name": hit.name,
@@ -65,8 +62,6 @@ def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[
             }
             for hit in verdict.hits
         ],
-        "reply": verdict.reply,
-        "reply_note": verdict.reply_note,
         "scored_at": scored_at,
     }
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from kontaktfilter.model import PLATFORMS, Action, Category, Request, SignalHit
@@ -22,7 +23,7 @@ class StrategyError(ValueError):
     """A strategy file is invalid; the message names the file, the rule and the key."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Facts:
     """What a rule may look at."""
 
@@ -31,9 +32,10 @@ class Facts:
     request: Request
     now: datetime
 
-    @property
-    def fired(self) -> set[str]:
-        return {hit.name for hit in self.hits}
+    @cached_property
+    def fired(self) -> frozenset[str]:
+        """Names of the signals that fired (computed once, however many rules look)."""
+        return frozenset(hit.name for hit in self.hits)
 
 
 Check = Callable[[Facts], bool]

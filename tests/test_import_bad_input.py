@@ -186,3 +186,15 @@ def test_failure_while_writing_removes_what_the_run_added(store, tmp_path, monke
             batch=50,
         )
     assert counts(store) == before
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [("", "a member has no name"), ("C:/Windows/Invitations.csv", "escapes the archive folder")],
+)
+def test_zip_members_with_odd_names(tmp_path, member, message):
+    path = tmp_path / "odd.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(member), "From,To\n")
+    with pytest.raises(ImportFailure, match=message):
+        zip_members(path)

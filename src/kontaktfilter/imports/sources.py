@@ -34,8 +34,11 @@ class ImportFailure(ValueError):
 class BoundedReader:
     """A binary stream that fails once more than `limit` bytes come out of it."""
 
-    def __init__(self, stream: BinaryIO, limit: int, name: str) -> None:
+    def __init__(
+        self, stream: BinaryIO, limit: int, name: str, archive: zipfile.ZipFile | None = None
+    ) -> None:
         self.stream, self.limit, self.name, self.count = stream, limit, name, 0
+        self.archive = archive
 
     def _account(self, data: bytes) -> bytes:
         self.count += len(data)
@@ -55,6 +58,8 @@ class BoundedReader:
 
     def close(self) -> None:
         self.stream.close()
+        if self.archive is not None:
+            self.archive.close()  # the member's archive was opened for this stream alone
 
     def __enter__(self) -> BoundedReader:
         return self
@@ -83,7 +88,8 @@ class Source:
         if self.member is None:
             return self.path.open("rb")
         archive = zipfile.ZipFile(self.path)
-        return BoundedReader(archive.open(self.member), self.limit, self.name)  # type: ignore[return-value]
+        member = archive.open(self.member)
+        return BoundedReader(member, self.limit, self.name, archive)  # type: ignore[return-value]
 
     def digest(self) -> str:
         """SHA-256 of the content: the identity of an import run."""
@@ -105,6 +111,8 @@ def zip_members(path: Path, limit: int = MAX_MEMBER_BYTES) -> list[Source]:
         for info in archive.infolist():
             name = info.filename
             pure = PurePosixPath(name.replace("\\", "/"))
+            if not name:
+                raise ImportFailure(path.name, "a member has no name; the archive is damaged")
             if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
                 raise ImportFailure(f"{path.name}!{name}", "member escapes the archive folder")
             if info.is_dir():

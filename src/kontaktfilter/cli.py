@@ -17,17 +17,16 @@ from kontaktfilter.bulk.fingerprints import (
     LABELS,
     Fingerprint,
     FingerprintError,
-    FingerprintSet,
     fingerprint_of,
     merge,
     read_fingerprints,
-    shipped_fingerprints,
     write_fingerprints,
 )
 from kontaktfilter.cli_inbox import COMMANDS as INBOX_COMMANDS
 from kontaktfilter.cli_store import COMMANDS
 from kontaktfilter.cli_strategy import strategy_group
-from kontaktfilter.config import SettingsError, data_dir, load_settings
+from kontaktfilter.cli_web import COMMANDS as WEB_COMMANDS
+from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
 from kontaktfilter.evaluation import Evaluation, format_report
 from kontaktfilter.lint import lint_request
@@ -40,9 +39,9 @@ from kontaktfilter.records import (
     read_records,
 )
 from kontaktfilter.report import render_verdict, verdict_to_dict
+from kontaktfilter.runtime import build_engine
 from kontaktfilter.signals import REGISTRY
-from kontaktfilter.signals.context import History
-from kontaktfilter.strategy import StrategyError, active_strategy
+from kontaktfilter.strategy import StrategyError
 
 TEMPLATE_BATCH = 20_000
 
@@ -90,22 +89,11 @@ def main(
     """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
     try:
         settings = load_settings(config, overrides={"policy_url": policy_url, "db": db})
-        history = History(
-            TemplateIndex.load(templates_path) if templates_path else None,
-            settings["template_min_senders"],
-            settings["template_window_days"],
-            FingerprintSet(_known_fingerprints(settings["fingerprint_store"])),
-        )
-        strategy, warning = active_strategy(data_dir())
+        engine, warning = build_engine(settings, templates_path)
         if warning:
             click.echo(f"warning: {warning}", err=True)
         ctx.meta["settings"] = settings
-        ctx.obj = Engine(
-            weights=settings["weights"],
-            policy_url=settings["policy_url"],
-            history=history,
-            strategy=strategy,
-        )
+        ctx.obj = engine
     except (
         SettingsError,
         ConfigurationError,
@@ -114,12 +102,6 @@ def main(
         StrategyError,
     ) as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def _known_fingerprints(store: str) -> list[Fingerprint]:
-    """The shipped fingerprints and those the user imported."""
-    imported = read_fingerprints(store) if Path(store).exists() else []
-    return merge(shipped_fingerprints(), imported)
 
 
 def _profile(path: str | None) -> Profile:
@@ -469,7 +451,7 @@ def list_signals(lang: str) -> None:
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 
 
-for _command in (*COMMANDS, *INBOX_COMMANDS, strategy_group):
+for _command in (*COMMANDS, *INBOX_COMMANDS, *WEB_COMMANDS, strategy_group):
     main.add_command(_command)
 
 

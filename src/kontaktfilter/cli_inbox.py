@@ -38,7 +38,7 @@ HELP = (
 )
 
 
-def _now(value: str | None) -> datetime:
+def clock(value: str | None) -> datetime:
     """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
     if value is None:
         return utcnow()
@@ -113,7 +113,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
                 click.echo("draft copied to the clipboard")
         elif key == "" or key in KEYS:
             action = Action(item.action) if key == "" else KEYS[key] or _decline_action(item)
-            record_decision(store, item.request_id, action, _now(now_text), engine.strategy)
+            record_decision(store, item.request_id, action, clock(now_text), engine.strategy)
             decided += 1
             click.echo(f"decided: {action.value}")
             position += 1
@@ -128,7 +128,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
 def followups(ctx: click.Context, now_text: str | None) -> None:
     """Resolve due follow-ups (answers found, deadlines passed) and list reminders."""
     store = store_from(ctx)
-    found = process_followups(store, ctx.obj, _now(now_text))
+    found = process_followups(store, ctx.obj, clock(now_text))
     if not found:
         click.echo("no follow-ups and nothing waiting too long")
         return

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from kontaktfilter.engine import Engine
@@ -44,6 +44,7 @@ class QueueItem:
     sender_name: str
     text: str
     sent_at: datetime | None
+    status: str
     category: str
     action: str
     score: float
@@ -53,38 +54,94 @@ class QueueItem:
     reply_note: str | None
 
 
-def queue(store: Store) -> list[QueueItem]:
-    """Incoming requests still pending, in the order that needs the user first."""
+STATUSES = ("pending", "waiting", "decided", "connected")
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """Which incoming requests to list; None means any. `text` matches note or sender name."""
+
+    status: str | None = "pending"
+    category: str | None = None
+    action: str | None = None
+    text: str | None = None
+
+
+def list_requests(
+    store: Store, where: RequestFilter, limit: int | None = None, offset: int = 0
+) -> tuple[list[QueueItem], int]:
+    """One page of the user's incoming requests in the order that needs the user first
+    (the recommended action's priority, then the oldest), and how many match in all."""
     rank = case({a.value: n for n, a in enumerate(ACTION_PRIORITY)}, value=StoredVerdict.action)
-    query = (
-        select(ContactRequest, StoredVerdict)
-        .join(StoredVerdict, StoredVerdict.request_id == ContactRequest.id)
-        .where(
-            ContactRequest.user_id == store.user_id,
-            ContactRequest.direction == "incoming",
-            ContactRequest.status == "pending",
+    conditions = [ContactRequest.user_id == store.user_id, ContactRequest.direction == "incoming"]
+    if where.status is not None:
+        conditions.append(ContactRequest.status == where.status)
+    if where.category is not None:
+        conditions.append(StoredVerdict.category == where.category)
+    if where.action is not None:
+        conditions.append(StoredVerdict.action == where.action)
+    if where.text:
+        pattern = _like_pattern(where.text)
+        conditions.append(
+            ContactRequest.text.ilike(pattern, escape="\\")
+            | ContactRequest.sender_name.ilike(pattern, escape="\\")
         )
-        .order_by(rank, ContactRequest.sent_at, ContactRequest.id)
+    joined = select(ContactRequest, StoredVerdict).join(
+        StoredVerdict, StoredVerdict.request_id == ContactRequest.id
+    )
+    query = joined.where(*conditions).order_by(rank, ContactRequest.sent_at, ContactRequest.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    counting = (
+        select(func.count())
+        .select_from(ContactRequest)
+        .join(StoredVerdict, StoredVerdict.request_id == ContactRequest.id)
+        .where(*conditions)
     )
     with Session(store.engine) as session:
         rows = session.execute(query).all()
-    return [
-        QueueItem(
-            r.id,
-            r.key,
-            r.sender_name,
-            r.text,
-            r.sent_at,
-            v.category,
-            v.action,
-            v.score,
-            v.rule,
-            v.signals,
-            v.reply,
-            v.reply_note,
-        )
-        for r, v in rows
-    ]
+        total = session.execute(counting).scalar_one()
+    return [_item(r, v) for r, v in rows], total
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (its % and _ are not wildcards)."""
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def _item(r: ContactRequest, v: StoredVerdict) -> QueueItem:
+    return QueueItem(
+        r.id,
+        r.key,
+        r.sender_name,
+        r.text,
+        r.sent_at,
+        r.status,
+        v.category,
+        v.action,
+        v.score,
+        v.rule,
+        v.signals,
+        v.reply,
+        v.reply_note,
+    )
+
+
+def queue(store: Store) -> list[QueueItem]:
+    """Incoming requests still pending, in the order that needs the user first."""
+    return list_requests(store, RequestFilter(status="pending"))[0]
+
+
+def find_request(store: Store, request_id: int) -> QueueItem | None:
+    """One of the user's incoming requests with its verdict; None for anyone else's."""
+    with Session(store.engine) as session:
+        row = session.execute(
+            select(ContactRequest, StoredVerdict)
+            .join(StoredVerdict, StoredVerdict.request_id == ContactRequest.id)
+            .where(ContactRequest.id == request_id, ContactRequest.user_id == store.user_id)
+        ).one_or_none()
+    return None if row is None else _item(*row)
 
 
 def stored_request(store: Store, request_id: int) -> Request:
@@ -176,7 +233,7 @@ def undo_last(store: Store) -> int | None:
 class Due:
     """One thing the follow-up run found: what happened and to which request."""
 
-    kind: str  # answered, no_answer, hold_over, reminder, open
+    kind: str  # answered, no_answer, hold_over, reminder, open, overdue
     request_id: int
     sender_name: str
     due_at: datetime | None
@@ -248,6 +305,30 @@ def process_followups(store: Store, engine: Engine, now: datetime) -> list[Due]:
     handled = {due.request_id for due in found}
     found += [due for due in _reminders(store, engine, now) if due.request_id not in handled]
     return found
+
+
+def waiting(store: Store, engine: Engine, now: datetime) -> list[Due]:
+    """What waits on the user or on a sender at `now`, changing nothing (the screener shows it
+    on every page load; `process_followups` is what resolves it)."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(FollowUp.kind, FollowUp.due_at, ContactRequest.id, ContactRequest.sender_name)
+            .join(ContactRequest, ContactRequest.id == FollowUp.request_id)
+            .where(ContactRequest.user_id == store.user_id, FollowUp.state == "open")
+            .order_by(FollowUp.due_at)
+        ).all()
+    found = [
+        Due(
+            "overdue" if row.due_at <= now else "open",
+            row.id,
+            row.sender_name,
+            row.due_at,
+            "answer" if row.kind == "answer" else "hold",
+        )
+        for row in rows
+    ]
+    handled = {due.request_id for due in found}
+    return found + [due for due in _reminders(store, engine, now) if due.request_id not in handled]
 
 
 def _close(
@@ -328,6 +409,10 @@ def _reminders(store: Store, engine: Engine, now: datetime) -> list[Due]:
 __all__ = [
     "Due",
     "QueueItem",
+    "RequestFilter",
+    "find_request",
+    "list_requests",
+    "waiting",
     "process_followups",
     "queue",
     "record_decision",

@@ -338,6 +338,18 @@ class Store:
             ]
             last = rows[-1].id
 
+    def templates(self) -> list[dict[str, Any]]:
+        """The user's template clusters, the one with the most senders first."""
+        columns = [Template.key, Template.senders, Template.requests]
+        columns += [Template.first_seen, Template.last_seen, Template.example]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*columns)
+                .where(Template.user_id == self.user_id)
+                .order_by(Template.senders.desc(), Template.requests.desc(), Template.key)
+            ).all()
+        return [dict(row._mapping) for row in rows]
+
     def categories_by_request(self) -> dict[int, str]:
         with self.engine.connect() as conn:
             return dict(

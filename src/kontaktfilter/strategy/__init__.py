@@ -76,8 +76,14 @@ def _write_atomically(text: str, path: Path) -> None:
 
 def install_strategy(source: str | Path, folder: Path) -> Strategy:
     """Check `source` and make it the active strategy; an invalid file changes nothing."""
-    strategy = load_strategy(source)
-    text = Path(source).read_text("utf-8")
+    load_strategy(source)
+    return install_strategy_text(Path(source).read_text("utf-8"), folder, str(source))
+
+
+def install_strategy_text(text: str, folder: Path, source: str) -> Strategy:
+    """Check `text` (named `source` in errors) and make it the active strategy; invalid text
+    raises StrategyError and changes nothing (the web editor saves through this)."""
+    strategy = read_strategy(text, source)
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomically(text, folder / LAST_VALID_NAME)
     _write_atomically(text, folder / ACTIVE_NAME)
@@ -112,6 +118,7 @@ __all__ = [
     "decide",
     "default_strategy",
     "install_strategy",
+    "install_strategy_text",
     "load_strategy",
     "protection",
     "read_strategy",

@@ -1,0 +1,116 @@
+"""Commands of the web screener: `serve`, `demo` and `user add`. The web stack is imported
+inside the commands so that every other command starts as fast as before."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+
+from kontaktfilter.cli_inbox import clock, now_option
+from kontaktfilter.cli_store import store_from
+from kontaktfilter.config import data_dir
+from kontaktfilter.engine import Engine
+
+SECRET_ENV = "KONTAKTFILTER_SECRET"
+
+
+def session_secret() -> str:
+    """KONTAKTFILTER_SECRET, else a key kept (mode 0600) in the data folder so that sessions
+    survive a restart; created on first use."""
+    if os.environ.get(SECRET_ENV):
+        return os.environ[SECRET_ENV]
+    path = data_dir() / "session-secret"
+    if path.exists():
+        return path.read_text("ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(key)
+    return key
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--max-upload-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest accepted upload.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
+    """Serve the screener and its JSON API (on localhost without login)."""
+    import uvicorn
+
+    from kontaktfilter.web.app import create_app
+    from kontaktfilter.web.auth import has_users, is_loopback
+    from kontaktfilter.web.state import MEGABYTE, Screener, WebConfig
+
+    store = store_from(ctx)
+    local = is_loopback(host)
+    if not local and not has_users(store.engine):
+        raise click.ClickException(
+            f"refusing to serve on {host} without users: anyone on the network could read "
+            "your requests. Add one with `kontaktfilter user add NAME`, or serve on 127.0.0.1."
+        )
+    config = WebConfig(host, session_secret(), max_upload_mb * MEGABYTE, local)
+    screener = Screener(config, store.engine, ctx.obj, ctx.find_root().meta["settings"])
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"kontaktfilter screener on http://{shown}:{port}/ (Ctrl-C stops)")
+    if not local:
+        click.echo("login required; put a TLS proxy in front of it for use over a network")
+    uvicorn.run(create_app(screener), host=host, port=port, access_log=False, log_level="warning")
+
+
+@click.command()
+@now_option
+@click.pass_context
+def demo(ctx: click.Context, now_text: str | None) -> None:
+    """Load the demo inbox (German and English, every category, templates and follow-ups)."""
+    from kontaktfilter.demo import load_demo
+
+    engine: Engine = ctx.obj
+    summary = load_demo(store_from(ctx), engine, clock(now_text))
+    click.echo(
+        f"demo inbox: {summary.requests} requests ({summary.added} new), "
+        f"{summary.templates} templates, {summary.followups} open follow-ups"
+    )
+
+
+@click.group("user")
+def user_group() -> None:
+    """Users of a screener served beyond localhost."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from this file instead of asking (first line).",
+)
+@click.pass_context
+def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
+    """Add a user (or set a new password); the password is stored as an argon2 hash."""
+    from kontaktfilter.web.auth import set_password
+
+    if password_file is not None:
+        password = (
+            password_file.read_text("utf-8").splitlines()[0] if password_file.stat().st_size else ""
+        )
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(store_from(ctx).engine, name, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {name} can sign in")
+
+
+COMMANDS = (serve, demo, user_group)

@@ -1,0 +1,281 @@
+"""The screener's HTML pages. Each page is a server-rendered template; the small script in
+static/app.js adds the keys and one-click actions on top, and every action also works as a
+plain form without it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from kontaktfilter.dashboard import dashboard
+from kontaktfilter.inbox import (
+    STATUSES,
+    RequestFilter,
+    list_requests,
+    process_followups,
+    record_decision,
+    undo_last,
+    waiting,
+)
+from kontaktfilter.model import ACTION_PRIORITY, Action, Category
+from kontaktfilter.policy_page import render_policy_page
+from kontaktfilter.runtime import strategy_text
+from kontaktfilter.store.repository import utcnow
+from kontaktfilter.web import charts
+from kontaktfilter.web.api import App, begin_import, save_strategy
+from kontaktfilter.web.auth import csrf_token, current_user, require_csrf, sign_in, verify_password
+from kontaktfilter.web.errors import ApiError
+from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
+from kontaktfilter.web.present import explained_signals, segments
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[str, Depends(current_user)]
+Csrf = Depends(require_csrf)
+PAGE_SIZE = 50
+_templates = Environment(
+    loader=FileSystemLoader(str(resources.files("kontaktfilter.web") / "templates")),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only a path of this site: never an open redirect to another host."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return fallback
+
+
+def render(request: Request, name: str, http_status: int = 200, **values: Any) -> HTMLResponse:
+    lang = choose_language(request)
+    config = request.app.state.config
+    user = "local" if config.local else request.session.get("user")
+    html = _templates.get_template(name).render(
+        t=Translator(lang),
+        lang=lang,
+        languages=LANGUAGES,
+        path=request.url.path,
+        query=request.url.query,
+        csrf=csrf_token(request.session),
+        user=user,
+        local=config.local,
+        **values,
+    )
+    return HTMLResponse(html, status_code=http_status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status, status_code=status, message=message)
+
+
+def back(target: str | None, fallback: str = "/") -> RedirectResponse:
+    return RedirectResponse(safe_next(target, fallback), status_code=303)
+
+
+# the queue --------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    app: App,
+    user: User,
+    status: str = "pending",
+    category: str | None = None,
+    page: int = 1,
+) -> HTMLResponse:
+    if status not in STATUSES:
+        raise ApiError(404, f"no such list: {status}")
+    if category is not None and category not in {c.value for c in Category}:
+        raise ApiError(404, f"no such category: {category}")
+    page = max(page, 1)
+    lang = choose_language(request)
+    store = app.store(user)
+    items, total = list_requests(
+        store, RequestFilter(status, category), PAGE_SIZE, (page - 1) * PAGE_SIZE
+    )
+    cards = [
+        {
+            "item": item,
+            "segments": segments(item.text, item.signals),
+            "signals": explained_signals(item.signals, item.text, lang),
+        }
+        for item in items
+    ]
+    due = waiting(store, app.engine_for(user), utcnow())
+    return render(
+        request,
+        "queue.html",
+        cards=cards,
+        total=total,
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        status=status,
+        statuses=STATUSES,
+        category=category,
+        categories=[c.value for c in Category],
+        actions=[a.value for a in ACTION_PRIORITY],
+        overdue=sum(1 for d in due if d.kind in ("overdue", "reminder")),
+    )
+
+
+@router.post("/requests/{request_id}/decide", dependencies=[Csrf])
+def decide_form(
+    request_id: int,
+    app: App,
+    user: User,
+    action: Annotated[Action, Form()],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    engine = app.engine_for(user)
+    try:
+        record_decision(app.store(user), request_id, action, utcnow(), engine.strategy)
+    except LookupError:
+        raise ApiError(404, f"no request {request_id}") from None
+    return back(next)
+
+
+@router.post("/undo", dependencies=[Csrf])
+def undo_form(app: App, user: User, next: Annotated[str | None, Form()] = None) -> Response:
+    undo_last(app.store(user))
+    return back(next)
+
+
+# follow-ups, templates, dashboard ---------------------------------------------------------
+
+
+@router.get("/followups", response_class=HTMLResponse)
+def followups_page(request: Request, app: App, user: User) -> HTMLResponse:
+    due = waiting(app.store(user), app.engine_for(user), utcnow())
+    return render(request, "followups.html", due=due, resolved=None)
+
+
+@router.post("/followups/process", response_class=HTMLResponse, dependencies=[Csrf])
+def followups_process(request: Request, app: App, user: User) -> HTMLResponse:
+    store, engine = app.store(user), app.engine_for(user)
+    resolved = [d for d in process_followups(store, engine, utcnow()) if d.kind != "open"]
+    due = waiting(store, engine, utcnow())
+    return render(request, "followups.html", due=due, resolved=resolved)
+
+
+@router.get("/templates", response_class=HTMLResponse)
+def templates_page(request: Request, app: App, user: User) -> HTMLResponse:
+    return render(request, "templates.html", clusters=app.store(user).templates())
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, app: App, user: User) -> HTMLResponse:
+    t = Translator(choose_language(request))
+    board = dashboard(app.store(user))
+    names = {c.value: t(f"category.{c.value}") for c in Category}
+    return render(
+        request,
+        "dashboard.html",
+        board=board,
+        names=names,
+        weekly=Markup(charts.weekly_stacked(board.weeks, t("dashboard.weekly"), names)),
+        share=Markup(charts.share_line(board.weeks, t("dashboard.share"))),
+        delays=Markup(charts.histogram(board.decision_buckets, t("dashboard.delays"))),
+    )
+
+
+# strategy, import, policy ------------------------------------------------------------------
+
+
+@router.get("/strategy", response_class=HTMLResponse)
+def strategy_page(request: Request, app: App, user: User, saved: bool = False) -> HTMLResponse:
+    return render(
+        request,
+        "strategy.html",
+        text=strategy_text(user),
+        strategy=app.engine_for(user).strategy,
+        error=None,
+        saved=saved,
+    )
+
+
+@router.post("/strategy", response_class=HTMLResponse, dependencies=[Csrf])
+def strategy_save(
+    request: Request, app: App, user: User, text: Annotated[str, Form(max_length=200_000)]
+) -> Response:
+    """Validate first: an invalid strategy is shown with its error and saves nothing."""
+    try:
+        save_strategy(app, user, text)
+    except ApiError as exc:
+        strategy = app.engine_for(user).strategy
+        return render(
+            request, "strategy.html", 422, text=text, strategy=strategy, error=exc.message
+        )
+    return RedirectResponse("/strategy?saved=1", status_code=303)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, user: User) -> HTMLResponse:
+    return render(request, "import.html", job=None)
+
+
+@router.post("/import", dependencies=[Csrf])
+def import_upload(app: App, user: User, file: UploadFile) -> Response:
+    job = begin_import(app, user, file)
+    return RedirectResponse(f"/import/{job.id}", status_code=303)
+
+
+@router.get("/import/{job_id}", response_class=HTMLResponse)
+def import_job_page(request: Request, job_id: str, app: App, user: User) -> HTMLResponse:
+    job = app.jobs.get(user, job_id)
+    if job is None:
+        raise ApiError(404, f"no import {job_id}")
+    return render(request, "import.html", job=job.as_dict())
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy(request: Request, app: App, user: User) -> HTMLResponse:
+    owner = app.store(user).user_profile().name
+    strategy = app.engine_for(user).strategy
+    return HTMLResponse(render_policy_page(strategy, choose_language(request), owner))
+
+
+# language, login ---------------------------------------------------------------------------
+
+
+@router.post("/lang", dependencies=[Csrf])
+def switch_language(
+    lang: Annotated[str, Form()], next: Annotated[str | None, Form()] = None
+) -> Response:
+    if lang not in LANGUAGES:
+        raise ApiError(422, f"language must be one of {', '.join(LANGUAGES)}", "lang")
+    response = back(next)
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:
+    if request.app.state.config.local:
+        return back(next)
+    return render(request, "login.html", next=safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Csrf])
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    app = request.app.state.screener
+    if not verify_password(app.database, name, password):
+        message = Translator(choose_language(request))("login.failed")
+        return render(request, "login.html", 401, next=safe_next(next), error=message)
+    sign_in(request, name)
+    return back(next)
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)

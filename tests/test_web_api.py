@@ -1,0 +1,214 @@
+"""The JSON API on a real store (SQLite and PostgreSQL): scoring, listing, deciding, undo,
+drafts, follow-ups, templates, statistics, strategy and imports, with one error shape."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from kontaktfilter.store import open_store
+from kontaktfilter.synthetic import write_export
+from web_helpers import client, csrf_headers, fill, screener
+
+SYNERGY = "Vielleicht ergeben sich wertvolle Synergien."
+
+
+@pytest.fixture
+def web(store_url):
+    state = screener(store_url)
+    fill(state.store("local"))
+    with client(state) as test_client:
+        yield test_client
+
+
+def _error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    return body["error"]
+
+
+def test_score_names_the_signals_and_their_spans(web):
+    verdict = web.post("/api/score", json={"text": SYNERGY, "lang": "de"}).json()
+    assert verdict["category"] in {"vague", "generic"}
+    spans = [span["text"] for s in verdict["signals"] for span in s["spans"]]
+    assert any("Synergien" in text for text in spans)
+    assert all(s["description"] for s in verdict["signals"])
+
+
+def test_score_refuses_a_bad_profile_field_by_name(web):
+    response = web.post("/api/score", json={"text": "Hallo", "sender": {"contacts": "many"}})
+    error = _error(response, 422, "invalid")
+    assert error["field"] == "sender.contacts"
+
+
+def test_score_validation_errors_name_the_field(web):
+    error = _error(web.post("/api/score", json={"lang": "fr", "text": "x"}), 422, "invalid")
+    assert error["field"] == "lang"
+    _error(
+        web.post("/api/score", content=b"{not json", headers={"content-type": "application/json"}),
+        422,
+        "invalid",
+    )
+
+
+def test_requests_are_listed_most_urgent_first_and_paged(web):
+    first = web.get("/api/requests", params={"status": "pending", "limit": 5}).json()
+    assert first["total"] >= 20 and len(first["items"]) == 5
+    second = web.get("/api/requests", params={"status": "pending", "limit": 5, "offset": 5}).json()
+    ids = [i["id"] for i in first["items"]] + [i["id"] for i in second["items"]]
+    assert len(set(ids)) == 10
+    everything = web.get("/api/requests", params={"status": "pending", "limit": 500}).json()
+    assert everything["items"][0]["action"] == "accept_and_reply"
+    assert everything["items"][-1]["action"] in {"report_spam", "decline_silently"}
+
+
+def test_requests_filter_by_category_and_text(web):
+    spam = web.get("/api/requests", params={"category": "spam"}).json()
+    assert spam["total"] >= 1 and {i["category"] for i in spam["items"]} == {"spam"}
+    found = web.get("/api/requests", params={"q": "Podcast"}).json()
+    assert found["total"] >= 1 and all(
+        "podcast" in (i["text"] + i["sender_name"]).lower() for i in found["items"]
+    )
+    assert web.get("/api/requests", params={"q": "100%_"}).json()["total"] == 0
+    _error(web.get("/api/requests", params={"status": "lost"}), 422, "invalid")
+    _error(web.get("/api/requests", params={"limit": 0}), 422, "invalid")
+
+
+def test_decide_undo_and_follow_up(web):
+    headers = csrf_headers(web)
+    vague = web.get("/api/requests", params={"action": "ask_details"}).json()["items"][0]
+    decided = web.post(
+        f"/api/requests/{vague['id']}/decision", json={"action": "ask_details"}, headers=headers
+    )
+    assert decided.json()["status"] == "waiting"
+    followups = web.get("/api/followups").json()
+    assert any(f["request_id"] == vague["id"] and f["kind"] == "open" for f in followups)
+    assert web.post("/api/undo", headers=headers).json() == {"request_id": vague["id"]}
+    assert web.get(f"/api/requests/{vague['id']}").json()["status"] == "pending"
+    assert not any(
+        f["request_id"] == vague["id"] and f["kind"] == "open"
+        for f in web.get("/api/followups").json()
+    )
+
+
+def test_state_changes_need_the_csrf_token(web):
+    item = web.get("/api/requests").json()["items"][0]
+    _error(
+        web.post(f"/api/requests/{item['id']}/decision", json={"action": "accept"}),
+        403,
+        "forbidden",
+    )
+    wrong = {"X-CSRF-Token": "guessed"}
+    _error(web.post("/api/undo", headers=wrong), 403, "forbidden")
+    assert web.get(f"/api/requests/{item['id']}").json()["status"] == "pending"
+
+
+def test_draft_for_a_chosen_action(web):
+    item = web.get("/api/requests", params={"action": "accept_and_reply"}).json()["items"][0]
+    draft = web.get(f"/api/requests/{item['id']}/draft").json()
+    assert draft["action"] == "accept_and_reply" and draft["reply"]
+    declined = web.get(f"/api/requests/{item['id']}/draft", params={"action": "decline_silently"})
+    assert declined.json()["reply"] is None  # a silent decline has nothing to send
+
+
+def test_stats_and_templates(web):
+    stats = web.get("/api/stats").json()
+    assert sum(stats["categories"].values()) == stats["tables"]["requests"]
+    assert stats["weeks"] and 0 <= stats["unwanted_share"] <= 1
+    assert isinstance(web.get("/api/templates").json(), list)
+
+
+def test_strategy_is_validated_before_it_is_saved(web):
+    headers = csrf_headers(web)
+    before = web.get("/api/strategy").json()
+    bad = web.put(
+        "/api/strategy", json={"text": "rules: [{name: x, action: explode}]"}, headers=headers
+    )
+    assert "explode" in _error(bad, 422, "invalid")["message"]
+    assert web.get("/api/strategy").json() == before
+    text = before["text"].replace("follow_up_days: 7", "follow_up_days: 3")
+    assert text != before["text"], "the default strategy should set follow_up_days: 7"
+    saved = web.put("/api/strategy", json={"text": text}, headers=headers).json()
+    assert saved["follow_up_days"] == 3 and saved["text"] == text
+
+
+def _wait(web, job_id: str) -> dict:
+    for _ in range(200):
+        job = web.get(f"/api/imports/{job_id}").json()
+        if job["state"] != "running":
+            return job
+        time.sleep(0.05)
+    raise AssertionError("the import did not finish")
+
+
+def test_import_upload_runs_and_reports(web, tmp_path):
+    export = write_export(
+        tmp_path / "export", zipped=True, invitations=40, connections=10, messages=10
+    )
+    with export.open("rb") as stream:
+        started = web.post(
+            "/api/imports",
+            files={"file": (export.name, stream, "application/zip")},
+            headers=csrf_headers(web),
+        )
+    assert started.status_code == 202
+    job = _wait(web, started.json()["id"])
+    assert job["state"] == "done", job
+    assert sum(r["added"] for r in job["reports"]) > 0
+    assert any(s["done"] == s["total"] for s in job["sources"])
+
+
+def test_a_bad_upload_fails_with_its_line_and_changes_nothing(web, tmp_path):
+    before = web.get("/api/stats").json()["tables"]
+    bad = b'{"text": "ok"}\n{"text": 5}\n'
+    started = web.post(
+        "/api/imports",
+        files={"file": ("inbox.jsonl", bad, "application/json")},
+        headers=csrf_headers(web),
+    )
+    job = _wait(web, started.json()["id"])
+    assert job["state"] == "failed" and "inbox.jsonl:2" in job["error"]
+    after = web.get("/api/stats").json()["tables"]
+    assert {k: v for k, v in after.items() if k != "import_runs"} == {
+        k: v for k, v in before.items() if k != "import_runs"
+    }
+
+
+def test_uploads_are_size_limited(web):
+    big = b"x" * (2 << 20)
+    response = web.post(
+        "/api/imports", files={"file": ("big.jsonl", big, "text/plain")}, headers=csrf_headers(web)
+    )
+    _error(response, 413, "too_large")
+
+
+def test_another_users_requests_are_unreachable_by_id(store_url):
+    state = screener(store_url, local=False)
+    fill(state.store("anna"))
+    from kontaktfilter.web.auth import set_password
+
+    set_password(state.database, "anna", "anna-password-1")
+    set_password(state.database, "ben", "ben-password-12")
+    annas = open_store(store_url, "anna")
+    some_id = annas.stats() and next(iter(annas.categories_by_request()))
+    with client(state) as ben:
+        token = ben.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        signed = ben.post(
+            "/login", data={"name": "ben", "password": "ben-password-12", "csrf_token": token}
+        )
+        assert signed.status_code == 303
+        headers = csrf_headers(ben)
+        for response in (
+            ben.get(f"/api/requests/{some_id}"),
+            ben.get(f"/api/requests/{some_id}/draft"),
+            ben.post(
+                f"/api/requests/{some_id}/decision", json={"action": "accept"}, headers=headers
+            ),
+        ):
+            error = _error(response, 404, "not_found")
+            assert json.dumps(error).count("Albers") == 0
+        assert ben.get("/api/requests").json()["total"] == 0
+    assert annas.stats()["statuses"].get("decided", 0) == 0

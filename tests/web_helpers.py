@@ -1,0 +1,45 @@
+"""A web screener on a real store for the API and page tests, with the shipped sample inbox
+imported the way a user would (the real importer, the real engine)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from kontaktfilter.config import load_settings
+from kontaktfilter.store import Store, open_store
+from kontaktfilter.web.app import create_app
+from kontaktfilter.web.auth import CSRF_HEADER
+from kontaktfilter.web.state import Screener, WebConfig
+from store_helpers import ENGINE, run_import
+
+SAMPLE = Path("src/kontaktfilter/data/sample_inbox.jsonl")
+RECIPIENT = Path("src/kontaktfilter/data/sample_recipient.json")
+LOCAL = "http://127.0.0.1"
+
+
+def screener(url: str, local: bool = True, max_upload_bytes: int = 1 << 20) -> Screener:
+    config = WebConfig(
+        "127.0.0.1" if local else "0.0.0.0",
+        "test secret",
+        max_upload_bytes,
+        local,
+    )
+    return Screener(config, open_store(url).engine, ENGINE, load_settings())
+
+
+def client(app_state: Screener) -> TestClient:
+    return TestClient(create_app(app_state), base_url=LOCAL, follow_redirects=False)
+
+
+def fill(store: Store, path: Path = SAMPLE) -> None:
+    """The user's profile and the sample inbox, imported."""
+    store.set_user_profile(json.loads(RECIPIENT.read_text("utf-8")))
+    run_import(store, path)
+
+
+def csrf_headers(web: TestClient) -> dict[str, str]:
+    """The header a page's script sends: the session's token."""
+    return {CSRF_HEADER: web.get("/api/session").json()["csrf_token"]}

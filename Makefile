@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Main job: triage the shipped sample inbox with the default strategy.
+## Main job: load the demo inbox into its own SQLite store (your own store stays untouched) and
+## serve the screener on http://127.0.0.1:8000 (Ctrl-C stops it).
+DEMO_DB ?= sqlite:///$(CURDIR)/.demo/kontaktfilter.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: setup
-	$(BIN)/kontaktfilter triage
+	$(BIN)/kontaktfilter --db $(DEMO_DB) demo
+	$(BIN)/kontaktfilter --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
-## Everything CI runs: lint, format check, the whole test suite (slow tests included), the store
-## tests against SQLite and a throwaway PostgreSQL cluster (scripts/with-postgres).
+## Everything CI runs: lint, format check, the whole test suite (slow tests included: Chromium
+## browser tests, schemathesis), the store and API tests against SQLite and a throwaway
+## PostgreSQL cluster (scripts/with-postgres).
 test: setup lint
 	scripts/ensure-system-packages
 	KONTAKTFILTER_REQUIRE_PG=1 scripts/with-postgres $(BIN)/pytest -q
@@ -40,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_templates.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_serve.py
 
 ## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
 fingerprints: setup

@@ -11,7 +11,7 @@ import shutil
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from kontaktfilter.config import data_dir
@@ -45,6 +45,9 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 User = Annotated[str, Depends(current_user)]
 Csrf = Depends(require_csrf)
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_ROW = 2**31 - 1
+"""Ids and offsets beyond a 32-bit integer column cannot exist: refused as invalid (422)."""
+RequestId = Annotated[int, Path(ge=1, le=MAX_ROW)]
 
 
 def screener(request: Request) -> Screener:
@@ -87,7 +90,7 @@ def requests(
     action: Action | None = None,
     q: Annotated[str | None, Query(max_length=200, description="text in note or name")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW)] = 0,
 ) -> dict:
     """The user's incoming requests, most urgent first, a page at a time."""
     if status is not None and status not in STATUSES:
@@ -113,12 +116,12 @@ def _owned(app: Screener, user: str, request_id: int):
 
 
 @router.get("/requests/{request_id}", response_model=schemas.RequestOut)
-def request_detail(request_id: int, http: Request, app: App, user: User) -> dict:
+def request_detail(request_id: RequestId, http: Request, app: App, user: User) -> dict:
     return request_out(_owned(app, user, request_id), choose_language(http))
 
 
 @router.get("/requests/{request_id}/draft", response_model=schemas.DraftOut)
-def draft(request_id: int, app: App, user: User, action: Action | None = None) -> dict:
+def draft(request_id: RequestId, app: App, user: User, action: Action | None = None) -> dict:
     """The reply draft for the action the user is about to take (default: the recommended)."""
     item = _owned(app, user, request_id)
     chosen = action or Action(item.action)
@@ -129,7 +132,7 @@ def draft(request_id: int, app: App, user: User, action: Action | None = None) -
 @router.post(
     "/requests/{request_id}/decision", response_model=schemas.DecisionOut, dependencies=[Csrf]
 )
-def decide(request_id: int, body: schemas.DecisionIn, app: App, user: User) -> dict:
+def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User) -> dict:
     """Record what the user did; ask_details and hold_wait open a follow-up."""
     _owned(app, user, request_id)
     engine = app.engine_for(user)

@@ -8,7 +8,7 @@ from html import escape
 from kontaktfilter.dashboard import Week
 from kontaktfilter.model import Category
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 36, 28, 10
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 48, 28, 10
 
 
 def _frame(title: str, body: list[str]) -> str:

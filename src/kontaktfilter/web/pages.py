@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -27,7 +27,7 @@ from kontaktfilter.policy_page import render_policy_page
 from kontaktfilter.runtime import strategy_text
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts
-from kontaktfilter.web.api import App, begin_import, save_strategy
+from kontaktfilter.web.api import App, RequestId, begin_import, save_strategy
 from kontaktfilter.web.auth import csrf_token, current_user, require_csrf, sign_in, verify_password
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
@@ -86,13 +86,12 @@ def queue_page(
     user: User,
     status: str = "pending",
     category: str | None = None,
-    page: int = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     if status not in STATUSES:
         raise ApiError(404, f"no such list: {status}")
     if category is not None and category not in {c.value for c in Category}:
         raise ApiError(404, f"no such category: {category}")
-    page = max(page, 1)
     lang = choose_language(request)
     store = app.store(user)
     items, total = list_requests(
@@ -125,7 +124,7 @@ def queue_page(
 
 @router.post("/requests/{request_id}/decide", dependencies=[Csrf])
 def decide_form(
-    request_id: int,
+    request_id: RequestId,
     app: App,
     user: User,
     action: Annotated[Action, Form()],

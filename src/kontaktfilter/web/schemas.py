@@ -3,16 +3,23 @@ schemathesis read, and responses are checked against them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from kontaktfilter.model import Action, Category
 
 MAX_NOTE_CHARS = 20_000
 """Longer than any platform allows (LinkedIn 300, XING a few thousand), short enough to score."""
 
+
+def _utc(moment: datetime) -> datetime:
+    """The store keeps naive UTC; the API says so (RFC 3339 wants the offset)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 Platform = Literal["xing", "linkedin", "other"]
 Language = Literal["de", "en"]
 
@@ -76,7 +83,7 @@ class RequestOut(BaseModel):
     key: str
     sender_name: str
     text: str
-    sent_at: datetime | None
+    sent_at: UtcDateTime | None
     status: str
     category: Category
     action: Action
@@ -119,7 +126,7 @@ class FollowUpOut(BaseModel):
     kind: str
     request_id: int
     sender_name: str
-    due_at: datetime | None
+    due_at: UtcDateTime | None
     detail: str
 
 
@@ -127,8 +134,8 @@ class TemplateOut(BaseModel):
     key: str
     senders: int
     requests: int
-    first_seen: datetime | None
-    last_seen: datetime | None
+    first_seen: UtcDateTime | None
+    last_seen: UtcDateTime | None
     example: str
 
 

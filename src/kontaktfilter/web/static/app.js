@@ -47,6 +47,7 @@ function select(index) {
 async function decide(card, action) {
   await api("POST", `/api/requests/${card.dataset.id}/decision`, { action });
   card.classList.add("done");
+  card.classList.remove("current");
   card.setAttribute("aria-hidden", "true");
   const count = document.querySelector("h1 .count");
   if (count) count.textContent = String(Math.max(0, Number(count.textContent) - 1));

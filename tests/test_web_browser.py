@@ -1,0 +1,205 @@
+"""The screener in a real browser (Debian's Chromium driven by Playwright) against a real
+server on loopback: import through the page, work the queue with the keys, drafts, undo, the
+language switch, and hostile notes that must stay text. Screenshots of the screener and the
+dashboard land in artifacts/screenshots/ (set KONTAKTFILTER_ARTIFACTS to move them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from kontaktfilter.synthetic import write_export
+from kontaktfilter.web.app import create_app
+from store_helpers import run_import
+from web_helpers import fill, screener
+
+pytestmark = pytest.mark.slow
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(os.environ.get("KONTAKTFILTER_ARTIFACTS", "artifacts")) / "screenshots"
+SCRIPT_PAYLOAD = "<script>window.__pwned = 1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__pwned = 2">'
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live(tmp_path) -> Iterator[tuple[str, object]]:
+    """A screener on a fresh SQLite store with the sample inbox and two hostile notes."""
+    state = screener(f"sqlite:///{tmp_path / 'web.db'}", max_upload_bytes=32 << 20)
+    store = state.store("local")
+    fill(store)
+    hostile = tmp_path / "hostile.jsonl"
+    rows = [
+        {
+            "id": "x1",
+            "text": f"Hallo {SCRIPT_PAYLOAD} Synergien!",
+            "sender": {"name": "Eve <b>Bold</b>"},
+        },
+        {
+            "id": "x2",
+            "text": f"Kontakte schaden nur dem, der keine hat {IMG_PAYLOAD}",
+            "sender": "Mallory",
+        },
+    ]
+    hostile.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    run_import(store, hostile)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(state), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", store
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed (scripts/ensure-system-packages installs it)")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def _pending(store) -> int:
+    return store.stats()["statuses"].get("pending", 0)
+
+
+def _current_id(page) -> str:
+    return page.locator("li.card.current").get_attribute("data-id")
+
+
+def test_keys_step_accept_decline_draft_and_undo(live, page):
+    url, store = live
+    page.goto(url + "/")
+    before = _pending(store)
+    first = _current_id(page)
+    page.keyboard.press("j")
+    second = _current_id(page)
+    assert second != first
+    page.keyboard.press("k")
+    assert _current_id(page) == first
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "screener.png"), full_page=False)
+
+    page.keyboard.press("a")  # accept the first
+    page.wait_for_function(f"document.querySelector('#r{first}').classList.contains('done')")
+    assert _current_id(page) == second
+    page.keyboard.press("d")  # decline the second
+    page.wait_for_function(f"document.querySelector('#r{second}').classList.contains('done')")
+    assert _pending(store) == before - 2
+
+    third = _current_id(page)
+    page.keyboard.press("r")  # the reply draft, ready to copy
+    draft = page.locator(f"#r{third} details.draft textarea")
+    page.wait_for_function(
+        f"document.querySelector('#r{third} details.draft textarea').value.length > 20"
+    )
+    assert page.locator(f"#r{third} details.draft").get_attribute("open") is not None
+    assert len(draft.input_value()) > 20
+
+    page.locator("body").click(position={"x": 5, "y": 300})  # leave the textarea
+    page.keyboard.press("u")  # undo the decline
+    page.wait_for_load_state("load")
+    page.wait_for_selector(f"#r{second}:not(.done)")
+    assert _pending(store) == before - 1
+    assert _current_id(page) == second
+
+
+def test_hostile_notes_stay_inert(live, page):
+    url, _store = live
+    page.goto(url + "/")
+    notes = page.locator("blockquote.note")
+    texts = " ".join(notes.all_inner_texts())
+    assert SCRIPT_PAYLOAD in texts and IMG_PAYLOAD in texts  # shown as text ...
+    assert page.evaluate("window.__pwned") is None  # ... and never run
+    assert page.locator("blockquote.note img, blockquote.note script").count() == 0
+    assert page.locator("strong.sender", has_text="Eve <b>Bold</b>").count() == 1
+    page.keyboard.press("r")
+    page.goto(url + "/?status=pending&category=vague")
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+
+
+def test_import_an_export_through_the_page(live, page, tmp_path):
+    url, store = live
+    export = write_export(
+        tmp_path / "export", zipped=True, invitations=60, connections=10, messages=20
+    )
+    before = store.stats()["tables"]["requests"]
+    page.goto(url + "/import")
+    page.set_input_files("input[type=file]", str(export))
+    page.locator("form[action='/import'] button[type=submit]").click()
+    page.wait_for_selector("section.job[data-state='done']", timeout=30_000)
+    assert page.locator("progress").count() >= 1
+    assert store.stats()["tables"]["requests"] > before
+    page.locator("a.button").click()
+    page.wait_for_selector("li.card")
+
+
+def test_a_bad_file_fails_on_the_page_with_its_line(live, page, tmp_path):
+    url, _store = live
+    bad = tmp_path / "inbox.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": 5}\n', "utf-8")
+    page.goto(url + "/import")
+    page.set_input_files("input[type=file]", str(bad))
+    page.locator("form[action='/import'] button[type=submit]").click()
+    page.wait_for_selector("section.job[data-state='failed']", timeout=30_000)
+    assert "inbox.jsonl:2" in page.locator("p.error").inner_text()
+
+
+def test_dashboard_charts_and_language_switch(live, page):
+    url, _store = live
+    page.goto(url + "/dashboard")
+    assert page.locator("svg.chart").count() == 3
+    assert page.locator("h1").inner_text() == "Übersicht"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    page.locator("form.lang button[value='en']").click()
+    page.wait_for_url(url + "/dashboard")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    page.goto(url + "/")
+    assert page.locator("nav a[href='/']").inner_text() == "Requests"
+
+
+def test_strategy_editor_refuses_invalid_yaml(live, page):
+    url, _store = live
+    page.goto(url + "/strategy")
+    original = page.locator("textarea[name=text]").input_value()
+    page.fill("textarea[name=text]", "rules: [{name: x, action: explode}]")
+    page.locator("form[action='/strategy'] button[type=submit]").click()
+    assert "explode" in page.locator("p.error").inner_text()
+    page.goto(url + "/strategy")
+    assert page.locator("textarea[name=text]").input_value() == original

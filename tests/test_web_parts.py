@@ -1,0 +1,116 @@
+"""The screener's small parts: interface strings, language choice, evidence segments, charts
+and the dashboard figures."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime
+from importlib import resources
+
+import pytest
+
+from kontaktfilter.dashboard import Week, dashboard
+from kontaktfilter.inbox import record_decision
+from kontaktfilter.model import Action, Category
+from kontaktfilter.store import open_store
+from kontaktfilter.strategy import default_strategy
+from kontaktfilter.web import charts
+from kontaktfilter.web.i18n import LANGUAGES, from_accept_language, strings
+from kontaktfilter.web.present import segments
+from web_helpers import fill
+
+TEMPLATES = resources.files("kontaktfilter.web") / "templates"
+DYNAMIC = {
+    "category": [c.value for c in Category],
+    "action": [a.value for a in Action] + ["undo"],
+    "queue.title": ["pending", "waiting", "decided", "connected"],
+    "due": ["answered", "no_answer", "hold_over", "reminder", "open", "overdue"],
+    "import.state": ["running", "done", "failed"],
+    "followups.for_": ["answer", "hold"],
+}
+
+
+def _used_keys() -> set[str]:
+    """Literal keys of the templates, and for `t("prefix." ~ value)` every value there is."""
+    found: set[str] = set()
+    for template in TEMPLATES.iterdir():
+        found.update(re.findall(r"""t\(["']([a-z_.]+)["']""", template.read_text("utf-8")))
+    prefixes = {key.rstrip(".") for key in found if key.endswith((".", "_"))}
+    assert prefixes <= {prefix.rstrip(".") for prefix in DYNAMIC}, "a new dynamic key prefix"
+    keys = {key for key in found if not key.endswith((".", "_"))}
+    for prefix, values in DYNAMIC.items():
+        joiner = "" if prefix.endswith("_") else "."
+        keys.update(f"{prefix}{joiner}{value}" for value in values)
+    return keys
+
+
+def test_both_languages_have_the_same_strings_and_every_used_one():
+    german, english = strings("de"), strings("en")
+    assert set(german) == set(english)
+    assert _used_keys() - set(german) == set()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "de"),
+        ("en-US,en;q=0.9,de;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,en;q=0.5,de;q=0.4", "en"),
+        ("de;q=0.2, en;q=0.7", "en"),
+        ("fr, es", None),
+        ("en;q=0, de;q=0.1", "de"),
+        ("", None),
+        ("de;q=abc", None),
+    ],
+)
+def test_language_from_the_browser(header, expected):
+    assert from_accept_language(header) == expected
+    assert expected is None or expected in LANGUAGES
+
+
+def test_segments_cover_the_note_exactly_once():
+    text = "Vielleicht ergeben sich Synergien."
+    signals = [{"name": "A", "spans": [[11, 33]]}, {"name": "B", "spans": [[24, 33], [99, 120]]}]
+    pieces = segments(text, signals)
+    assert "".join(p.text for p in pieces) == text
+    assert [(p.text, p.signals) for p in pieces if p.signals] == [
+        ("ergeben sich ", ("A",)),
+        ("Synergien", ("A", "B")),
+    ]
+
+
+def test_charts_are_well_formed_svg_with_escaped_labels():
+    weeks = [Week(date(2026, 11, 2), {"spam": 2, "personal": 1}), Week(date(2026, 11, 9), {})]
+    for svg in (
+        charts.weekly_stacked(weeks, "Per <week>", {"spam": "Spam & Co"}),
+        charts.share_line(weeks, "Share"),
+        charts.histogram([("< 1 d", 3), ("> 14 d", 0)], "Delays"),
+        charts.weekly_stacked([], "empty", {}),
+    ):
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg")
+    stacked = charts.weekly_stacked(weeks, "Per <week>", {"spam": "Spam & Co"})
+    assert "Per &lt;week&gt;" in stacked and "Spam &amp; Co 2" in stacked
+    assert stacked.count("<rect") == 2
+
+
+def test_dashboard_figures(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'd.db'}")
+    fill(store)
+    board = dashboard(store, weeks=52)
+    assert sum(week.total for week in board.weeks) == store.stats()["tables"]["requests"]
+    mondays = [week.start for week in board.weeks]
+    assert all(m.weekday() == 0 for m in mondays)
+    assert all((b - a).days == 7 for a, b in zip(mondays, mondays[1:], strict=False))
+    unwanted = board.categories["collector"] + board.categories["spam"]
+    assert board.unwanted_share == pytest.approx(unwanted / sum(board.categories.values()))
+    assert board.decided == 0 and board.median_days_to_decision is None
+
+    requests = store.categories_by_request()
+    first, second = sorted(requests)[:2]
+    record_decision(store, first, Action.ACCEPT, datetime(2030, 1, 1), default_strategy())
+    record_decision(store, second, Action.ACCEPT, datetime(2030, 1, 1), default_strategy())
+    after = dashboard(store)
+    assert after.decided == 2
+    assert dict(after.decision_buckets)["> 14 d"] == 2

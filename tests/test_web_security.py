@@ -1,0 +1,151 @@
+"""Who may do what in the web screener: logins off localhost, CSRF on every state change, host
+checks, redirects that stay on the site, and hostile notes rendered as text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from fastapi.routing import APIRoute
+
+from kontaktfilter.cli import main
+from kontaktfilter.web import api, pages
+from kontaktfilter.web.auth import require_csrf, set_password, verify_password
+from kontaktfilter.web.pages import safe_next
+from store_helpers import run_import
+from web_helpers import client, csrf_headers, fill, screener
+
+PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'web.db'}"
+
+
+def _login_token(web) -> str:
+    page = web.get("/login").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_every_state_change_requires_the_csrf_token():
+    unsafe = [
+        route
+        for route in (*api.router.routes, *pages.router.routes)
+        if isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    ]
+    assert len(unsafe) >= 10
+    unprotected = [
+        route.path
+        for route in unsafe
+        if route.path != "/api/score"  # stateless: scores and stores nothing
+        and require_csrf not in [d.call for d in route.dependant.dependencies]
+    ]
+    assert unprotected == []
+
+
+def test_off_localhost_everything_needs_a_login(url):
+    state = screener(url, local=False)
+    set_password(state.database, "anna", "correct horse battery")
+    with client(state) as web:
+        assert web.get("/api/requests").status_code == 401
+        assert web.post("/api/score", json={"text": "x"}).status_code == 401
+        page = web.get("/dashboard")
+        assert page.status_code == 303 and page.headers["location"] == "/login?next=/dashboard"
+        form = {"name": "anna", "password": "correct horse battery"}
+        assert web.post("/login", data=form).status_code == 403  # no CSRF token, no login
+        wrong = web.post(
+            "/login", data={**form, "password": "wrong", "csrf_token": _login_token(web)}
+        )
+        assert wrong.status_code == 401 and "csrf_token" in wrong.text
+        signed = web.post(
+            "/login", data={**form, "csrf_token": _login_token(web), "next": "/dashboard"}
+        )
+        assert signed.status_code == 303 and signed.headers["location"] == "/dashboard"
+        assert web.get("/api/requests").status_code == 200
+        web.post("/logout", headers=csrf_headers(web))
+        assert web.get("/api/requests").status_code == 401
+
+
+def test_a_login_starts_a_fresh_session(url):
+    """Session fixation: the token before login must not be valid after it."""
+    state = screener(url, local=False)
+    set_password(state.database, "anna", "correct horse battery")
+    with client(state) as web:
+        before = _login_token(web)
+        web.post(
+            "/login",
+            data={"name": "anna", "password": "correct horse battery", "csrf_token": before},
+        )
+        assert web.post("/api/undo", headers={"X-CSRF-Token": before}).status_code == 403
+
+
+def test_passwords_are_hashed_with_argon2(url):
+    state = screener(url)
+    set_password(state.database, "anna", "correct horse battery")
+    from sqlalchemy import select
+
+    from kontaktfilter.store.schema import User
+
+    with state.database.connect() as conn:
+        stored = conn.execute(select(User.password_hash).where(User.name == "anna")).scalar()
+    assert stored.startswith("$argon2") and "correct horse" not in stored
+    assert verify_password(state.database, "anna", "correct horse battery")
+    assert not verify_password(state.database, "anna", "correct horse batterY")
+    assert not verify_password(state.database, "nobody", "correct horse battery")
+    with pytest.raises(ValueError, match="10 characters"):
+        set_password(state.database, "ben", "short")
+    with pytest.raises(ValueError, match="user name"):
+        set_password(state.database, "../etc", "long enough password")
+
+
+def test_serve_refuses_a_public_address_without_users(url, tmp_path):
+    runner = CliRunner()
+    refused = runner.invoke(main, ["--db", url, "serve", "--host", "0.0.0.0"])
+    assert refused.exit_code != 0 and "without users" in refused.output
+    secret = tmp_path / "pw"
+    secret.write_text("correct horse battery\n", "utf-8")
+    added = runner.invoke(
+        main, ["--db", url, "user", "add", "anna", "--password-file", str(secret)]
+    )
+    assert added.exit_code == 0, added.output
+    assert verify_password(screener(url).database, "anna", "correct horse battery")
+
+
+def test_local_screener_answers_only_to_loopback_host_names(url):
+    with client(screener(url)) as web:
+        assert web.get("/api/health").status_code == 200
+        assert web.get("/api/health", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/dashboard", "/dashboard"),
+        ("/?status=waiting", "/?status=waiting"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        (None, "/"),
+    ],
+)
+def test_redirects_stay_on_the_site(target, expected):
+    assert safe_next(target) == expected
+
+
+def test_hostile_notes_are_escaped_in_the_html(url, tmp_path):
+    state = screener(url)
+    store = state.store("local")
+    fill(store)
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(
+        json.dumps({"id": "h1", "text": f"Synergien {PAYLOAD}", "sender": PAYLOAD}), "utf-8"
+    )
+    run_import(store, hostile)
+    with client(state) as web:
+        for path in ("/", "/?status=pending&category=vague", "/templates", "/followups"):
+            html = web.get(path).text
+            assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in web.get("/").text

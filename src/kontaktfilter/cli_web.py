@@ -73,10 +73,13 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
 @click.pass_context
 def demo(ctx: click.Context, now_text: str | None) -> None:
     """Load the demo inbox (German and English, every category, templates and follow-ups)."""
-    from kontaktfilter.demo import load_demo
+    from kontaktfilter.demo import DemoRefused, load_demo
 
     engine: Engine = ctx.obj
-    summary = load_demo(store_from(ctx), engine, clock(now_text))
+    try:
+        summary = load_demo(store_from(ctx), engine, clock(now_text))
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"demo inbox: {summary.requests} requests ({summary.added} new), "
         f"{summary.templates} templates, {summary.followups} open follow-ups"

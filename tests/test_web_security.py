@@ -149,3 +149,13 @@ def test_hostile_notes_are_escaped_in_the_html(url, tmp_path):
             html = web.get(path).text
             assert "<script>alert" not in html and "<img src=x" not in html, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in web.get("/").text
+
+
+def test_user_add_names_an_unreadable_password_file(url, tmp_path):
+    latin = tmp_path / "pw"
+    latin.write_bytes("Passwört-mit-Umlaut\n".encode("latin-1"))
+    result = CliRunner().invoke(
+        main, ["--db", url, "user", "add", "anna", "--password-file", str(latin)]
+    )
+    assert result.exit_code != 0 and f"{latin}: cannot read the password" in result.output
+    assert not verify_password(screener(url).database, "anna", "Passwört-mit-Umlaut")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from kontaktfilter.config import load_settings
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.web.app import create_app
 from kontaktfilter.web.auth import CSRF_HEADER
@@ -27,7 +26,7 @@ def screener(url: str, local: bool = True, max_upload_bytes: int = 1 << 20) -> S
         max_upload_bytes,
         local,
     )
-    return Screener(config, open_store(url).engine, ENGINE, load_settings())
+    return Screener(config, open_store(url).engine, ENGINE)
 
 
 def client(app_state: Screener) -> TestClient:

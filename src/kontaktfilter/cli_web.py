@@ -60,7 +60,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
             "your requests. Add one with `kontaktfilter user add NAME`, or serve on 127.0.0.1."
         )
     config = WebConfig(host, session_secret(), max_upload_mb * MEGABYTE, local)
-    screener = Screener(config, store.engine, ctx.obj, ctx.find_root().meta["settings"])
+    screener = Screener(config, store.engine, ctx.obj)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"kontaktfilter screener on http://{shown}:{port}/ (Ctrl-C stops)")
     if not local:
@@ -104,9 +104,11 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
     from kontaktfilter.web.auth import set_password
 
     if password_file is not None:
-        password = (
-            password_file.read_text("utf-8").splitlines()[0] if password_file.stat().st_size else ""
-        )
+        try:
+            lines = password_file.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{password_file}: cannot read the password: {exc}") from exc
+        password = lines[0] if lines else ""
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     try:

@@ -36,13 +36,15 @@ def read_strategy(text: str, source: str) -> Strategy:
     return parse_strategy(data, source)
 
 
-def load_strategy(path: str | Path) -> Strategy:
-    path = Path(path)
+def _read_file(path: Path) -> str:
     try:
-        text = path.read_text("utf-8")
+        return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StrategyError(f"{path}: cannot read the strategy ({exc})") from None
-    return read_strategy(text, str(path))
+
+
+def load_strategy(path: str | Path) -> Strategy:
+    return read_strategy(_read_file(Path(path)), str(path))
 
 
 def default_strategy_text() -> str:
@@ -76,8 +78,7 @@ def _write_atomically(text: str, path: Path) -> None:
 
 def install_strategy(source: str | Path, folder: Path) -> Strategy:
     """Check `source` and make it the active strategy; an invalid file changes nothing."""
-    load_strategy(source)
-    return install_strategy_text(Path(source).read_text("utf-8"), folder, str(source))
+    return install_strategy_text(_read_file(Path(source)), folder, str(source))
 
 
 def install_strategy_text(text: str, folder: Path, source: str) -> Strategy:

@@ -18,6 +18,7 @@ from kontaktfilter.config import data_dir
 from kontaktfilter.dashboard import as_dict, dashboard
 from kontaktfilter.inbox import (
     STATUSES,
+    WAITING_ACTIONS,
     RequestFilter,
     find_request,
     list_requests,
@@ -134,10 +135,12 @@ def draft(request_id: RequestId, app: App, user: User, action: Action | None = N
 )
 def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User) -> dict:
     """Record what the user did; ask_details and hold_wait open a follow-up."""
-    _owned(app, user, request_id)
-    engine = app.engine_for(user)
-    decision = record_decision(app.store(user), request_id, body.action, utcnow(), engine.strategy)
-    status = _owned(app, user, request_id).status
+    strategy = app.engine_for(user).strategy
+    try:
+        decision = record_decision(app.store(user), request_id, body.action, utcnow(), strategy)
+    except LookupError:
+        raise ApiError(404, f"no request {request_id}") from None
+    status = "waiting" if body.action in WAITING_ACTIONS else "decided"
     return {"decision_id": decision, "request_id": request_id, "status": status}
 
 

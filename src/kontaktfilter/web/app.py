@@ -45,7 +45,6 @@ def create_app(screener: Screener) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.screener = screener
-    app.state.config = screener.config
     app.state.error_page = pages.error_page
     for exception, handler in HANDLERS.items():
         app.add_exception_handler(exception, handler)

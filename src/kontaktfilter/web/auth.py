@@ -90,7 +90,7 @@ def csrf_token(session: dict[str, Any]) -> str:
 
 def current_user(request: Request) -> str:
     """The local user on loopback; otherwise the signed-in user or LoginRequired."""
-    if request.app.state.config.local:
+    if request.app.state.screener.config.local:
         return LOCAL_USER
     user = request.session.get("user")
     if not user:

@@ -52,7 +52,7 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 
 def render(request: Request, name: str, http_status: int = 200, **values: Any) -> HTMLResponse:
     lang = choose_language(request)
-    config = request.app.state.config
+    config = request.app.state.screener.config
     user = "local" if config.local else request.session.get("user")
     html = _templates.get_template(name).render(
         t=Translator(lang),
@@ -254,7 +254,7 @@ def switch_language(
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> Response:
-    if request.app.state.config.local:
+    if request.app.state.screener.config.local:
         return back(next)
     return render(request, "login.html", next=safe_next(next), error=None)
 

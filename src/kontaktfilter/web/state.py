@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Engine as DatabaseEngine
 
@@ -32,7 +31,6 @@ class Screener:
     config: WebConfig
     database: DatabaseEngine
     engine: Engine
-    settings: dict[str, Any]
     jobs: ImportJobs = field(default_factory=ImportJobs)
     _stores: dict[str, Store] = field(default_factory=dict)
     _engines: dict[str, Engine] = field(default_factory=dict)

@@ -45,6 +45,10 @@ def fired(engine: Engine, text: str, **kwargs) -> tuple[str, ...]:
         ("team", "Hallo Team, wir haben eine Frage.", False),
         ("en-wrong", "Dear Ms Kilian, I have a question.", True),
         ("ich-liebe", "Ich liebe Segeln und habe Ihr Buch gelesen.", False),
+        ("time-of-day", "Guten Abend Herr Kilian, danke für den Vortrag.", False),
+        ("regional", "Grüß Gott Herr Kilian, eine kurze Frage.", False),
+        ("regional-wrong", "Grüß Gott Frau Kilian, eine kurze Frage.", True),
+        ("en-afternoon", "Good afternoon Mr Kilian, a quick question.", False),
     ],
 )
 def test_salutation_mismatch(engine, case, text, expected) -> None:

@@ -151,6 +151,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-mlm", "Wir suchen Vertriebspartner im Network Marketing."),
         ("en-freedom", "Achieve financial freedom in 12 months."),
         ("en-home", "Work from home and be your own boss!"),
+        ("de-provision", "Bei uns verdienen Sie attraktive Provisionen von zu Hause."),
+        ("en-commission", "Earn generous commissions on every sale in my team."),
     ],
     "PHRASE_COACHING_PITCH": [
         ("de-erstgespraech", "Buchen Sie ein kostenloses Erstgespräch mit mir."),
@@ -243,6 +245,11 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "GOOD_HONEST_INTENT": [
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
+    ],
+    "PHRASE_GET_RICH": [
+        ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
+        ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
+        ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
     ],
 }
 

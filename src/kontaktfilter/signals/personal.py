@@ -24,8 +24,11 @@ from kontaktfilter.signals.registry import register
 
 GREETING_WORDS = frozenset(
     "hallo hello hi hey dear liebe lieber geehrte geehrter geehrt moin servus gruess "
-    "guten good morning tag greetings".split()
+    "gott gruezi hoi tach gude guten good morning afternoon evening morgen abend tag greetings "
+    "halloechen".split()
 )
+"""Opening words, time-of-day and regional greetings included: in "Guten Morgen Frau Krüger" or
+"Grüß Gott Herr Hofer" the name is the word after the title, never "Morgen" or "Gott"."""
 TITLES = {"herr": "m", "herrn": "m", "mr": "m", "frau": "f", "mrs": "f", "ms": "f", "miss": "f"}
 ACADEMIC_TITLES = frozenset({"dr", "prof", "professor", "mag", "dipl", "ing"})
 NOT_NAMES = frozenset(

@@ -49,6 +49,8 @@ def fired(engine: Engine, text: str, **kwargs) -> tuple[str, ...]:
         ("regional", "Grüß Gott Herr Kilian, eine kurze Frage.", False),
         ("regional-wrong", "Grüß Gott Frau Kilian, eine kurze Frage.", True),
         ("en-afternoon", "Good afternoon Mr Kilian, a quick question.", False),
+        ("pronoun-after-greeting", "Guten Tag, Ihre Firma und meine passen gut zusammen.", False),
+        ("closing-only", "Liebe Grüße", False),
     ],
 )
 def test_salutation_mismatch(engine, case, text, expected) -> None:
@@ -124,6 +126,23 @@ def test_offer_words_inside_a_pretext_do_not_count(engine) -> None:
 
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wann hätten Sie nächste Woche Zeit für uns?",
+        "Wären Sie offen für einen Wechsel in eine neue Position?",
+        "When are you available to talk next week?",
+    ],
+)
+def test_scheduling_question_is_not_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
+
+
+def test_concrete_question_still_fires(engine) -> None:
+    text = "Gilt die verkürzte Frist auch für Sie als Arbeitgeber von Teilzeitkräften?"
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-seed", "da Sie ebenso im Bereich Marketing und Werbung in Deutschland arbeiten"),
         ("de-branche", "Wir sind ja in der gleichen Branche tätig."),
         ("en-industry", "Since we both work in the same industry, let's connect."),
+        ("de-region", "Wir kommen beide aus Bayern, da sollten wir uns vernetzen."),
+        ("en-based", "We're both based in Rotterdam."),
     ],
     "PHRASE_ACQUISITION_TALK": [
         ("de-seed", "bei Gelegenheit über verschiedene Möglichkeiten der Kundengewinnung sprechen"),
@@ -97,6 +99,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-zweimal", "Man sieht sich immer zweimal im Leben."),
         ("en-networth", "Your network is your net worth!"),
         ("en-who", "It's not what you know, it's who you know."),
+        ("de-nur-so", "Ein Netzwerk ist nur so stark wie seine Mitglieder."),
+        ("de-nie-wissen", "Man weiß ja nie, wann sich die Wege kreuzen."),
+        ("en-never-know", "You never know when our paths will cross."),
+        ("en-cant-hurt", "It can't hurt to know more people in sales."),
     ],
     "PHRASE_ARTIFICIAL_GREETING": [
         ("de-seed", "Heitere Grüße aus dem sonnenverwöhnten Oberfranken"),
@@ -107,6 +113,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-erweitern", "Ich möchte mein Netzwerk erweitern."),
         ("en-expand", "I'm looking to expand my network."),
         ("en-like-minded", "Always great to meet like-minded professionals."),
+        ("de-verb-first", "Ich erweitere gerade mein Netzwerk um Kontakte aus der Logistik."),
+        ("de-vernetze", "Ich vernetze mich aktuell mit Unternehmern aus Franken."),
     ],
     "PHRASE_OPEN_NETWORKER": [
         ("de-jede", "Ich nehme jede Kontaktanfrage an."),
@@ -122,6 +130,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-besuch", "Danke für Ihren Profilbesuch!"),
         ("de-angesehen", "Sie haben sich mein Profil angesehen."),
         ("en-viewed", "I noticed you viewed my profile."),
+        ("de-vorbeigeschaut", "Schön, dass Sie auf meinem Profil vorbeigeschaut haben."),
+        ("en-stopping-by", "Thanks for stopping by my profile!"),
     ],
     "PHRASE_MUTUAL_CONNECTIONS": [
         ("de-gemeinsam", "Wir haben viele gemeinsame Kontakte."),
@@ -178,11 +188,21 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-gespraech", "Danke für das nette Gespräch beim Stammtisch."),
         ("en-met", "Great meeting you at the conference yesterday!"),
         ("en-discussed", "As discussed on the phone, here is my request."),
+        ("de-zusammenarbeit", "Servus Stefan, war ne gute Zusammenarbeit letzte Woche am Rohbau."),
+        ("de-hospitiert", "Ich habe im Sommer bei Ihnen hospitiert."),
+        ("de-durfte", "Danke, dass ich gestern beim Dreh zuschauen durfte!"),
+        ("en-jamming", "Great jamming with you at the meetup!"),
+        ("en-alongside", "It was a pleasure to work alongside you on the bridge project."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-kollege", "Hallo Jan, wir kennen uns noch aus der Zeit bei Siemens."),
         ("de-ehemalig", "Als ehemalige Kollegin wollte ich mich mal melden."),
         ("en-worked", "We worked together at Acme back in 2015."),
+        ("de-azubi", "Ich war von 2016 bis 2019 Ihr Azubi."),
+        ("de-jahre", "Nach drei Jahren gemeinsamer Projektarbeit wollte ich mich hier melden."),
+        ("de-hier-vom", "Tobi vom Kletterwochenende hier!"),
+        ("en-same-panel", "We were on the same panel last spring."),
+        ("en-buddy", "Surf buddy from Ericeira here!"),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -191,12 +211,19 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ),
         ("de-offen", "Ganz offen: Ich verkaufe Software und glaube, sie passt zu Ihnen."),
         ("en-upfront", "I'll be upfront: I sell accounting software."),
+        ("de-mandant", "Ich hätte Ihre Firma gern als Mandantin."),
+        ("de-mitglied", "Wir würden Sie gern als Mitglied gewinnen."),
+        ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
         ("de-bieten", "Wir bieten Lohnbuchhaltung für Handwerksbetriebe an."),
         ("de-stelle", "Für eine Stelle als Teamleitung Controlling suche ich Kandidaten."),
         ("en-offer", "We offer managed backups for small law firms."),
         ("en-hiring", "We're hiring a senior data engineer in Berlin."),
+        ("de-trade", "Ich mache Imagefilme für Handwerksbetriebe."),
+        ("de-angebot", "Falls Sie umbauen, mach ich Ihnen gern ein Angebot."),
+        ("de-vermieten", "Wir vermieten Seminarräume in der Altstadt."),
+        ("en-customer-list", "Would love to have your studio on my client list."),
     ],
     "GOOD_PROFILE_REFERENCE": [
         ("de-seed", "ich verfolge sehr interessiert ihren Blog und den Podcast"),
@@ -209,6 +236,27 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-koennen", "Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"),
         ("en-need", "We need a UX designer for a three-month project."),
         ("en-help", "Could you help us review our onboarding flow?"),
+    ],
+    "PHRASE_VANITY_AWARD": [
+        (
+            "en-selected",
+            "Congratulations! You've been selected for our Top 100 Engineers list.",
+        ),
+        ("en-secure", "Secure your listing for a small fee."),
+        ("de-gebuehr", "Für die Aufnahme ins Ranking fällt nur eine Bearbeitungsgebühr an."),
+    ],
+    "GOOD_PRICE_QUOTE": [
+        ("de-euro", "Ein Drehtag kostet 890 € netto."),
+        ("de-word", "Der Zeilenpreis liegt bei 1,60 Euro."),
+        ("en-pound", "Day rate £1,800, travel included."),
+        ("en-chf", "The salary is CHF 7,200 a month."),
+    ],
+    "PHRASE_QUOTED_WISDOM": [
+        (
+            "de-paren",
+            "„Wer aufhört, besser zu werden, hat aufgehört, gut zu sein.“ (Philip Rosenthal)",
+        ),
+        ("en-dash", "“Great things are done by a series of small things.” – Vincent van Gogh."),
     ],
 }
 
@@ -250,6 +298,24 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
+    ],
+    "PHRASE_VANITY_AWARD": [
+        ("de-congrats", "Herzlichen Glückwunsch zur Nominierung für den Handwerkspreis!"),
+    ],
+    "GOOD_PRICE_QUOTE": [
+        ("de-count", "Wir sind ein Softwarehaus mit 35 Mitarbeitenden."),
+    ],
+    "PHRASE_QUOTED_WISDOM": [
+        ("de-title", "Ihr Artikel „Homeoffice-Regeln rechtssicher gestalten“ kam genau richtig."),
+    ],
+    "GOOD_KNOW_EACH_OTHER": [
+        ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
+    ],
+    "GOOD_MET_IN_PERSON": [
+        ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
+    ],
+    "PHRASE_EXPAND_NETWORK": [
+        ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
     ],
 }
 

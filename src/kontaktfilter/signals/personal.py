@@ -33,8 +33,12 @@ TITLES = {"herr": "m", "herrn": "m", "mr": "m", "frau": "f", "mrs": "f", "ms": "
 ACADEMIC_TITLES = frozenset({"dr", "prof", "professor", "mag", "dipl", "ing"})
 NOT_NAMES = frozenset(
     "team zusammen leute all everyone there community netzwerker kollegen kolleginnen allerseits "
-    "xing linkedin sir madam friends freunde".split()
+    "xing linkedin sir madam friends freunde "
+    "ich wir sie ihr ihre ihren ihrem ihnen du dein deine mein meine unser unsere euer eure "
+    "i we you your my our gruesse gruss regards wishes".split()
 )
+"""Pronouns and closing words are never names: "Guten Tag, Ihre Kanzlei ..." and "Liebe Grüße"
+have no name in them."""
 UNTITLED_NAME_STRENGTH = 0.6
 """A first-name greeting may use a nickname ("Hi Hannes"), so a mismatch there counts less."""
 MIN_NOTE_TOKENS_FOR_FORM = 3
@@ -49,8 +53,13 @@ PITCH_QUESTION_STEMS = (
     "telefonat",
     "detail",
     "open",
+    "offen",
+    "zeit",
+    "available",
+    "verfueg",
 )
-"""'Hätten Sie Interesse an einem Gespräch?' asks for the sender's benefit, not a concrete need."""
+"""'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?' or 'Wären Sie offen für ...?'
+ask for the sender's benefit, not about a concrete need."""
 PUBLICATION_FIELDS = ("publications",)
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from kontaktfilter.model import Hit, Request, Span
+from kontaktfilter.note import fold
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import SignalFunction, register
 
@@ -108,6 +109,10 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
     ("PHRASE_EBOOK_NEWSLETTER", "ebook_newsletter", 3.0, "spam",
      "Pushes an e-book, whitepaper or newsletter sign-up (seed 001)",
      "Bewirbt ein E-Book, Whitepaper oder Newsletter-Abo (Seed 001)", ("recipient_owned",)),
+    ("PHRASE_VANITY_AWARD", "vanity_award", 3.0, "spam",
+     "Sells a listing, award or ranking the recipient was 'selected' for (a fee on first contact)",
+     "Verkauft einen Eintrag oder Preis, für den man 'ausgewählt' wurde (Gebühr beim Erstkontakt)",
+     ()),
     ("PHRASE_GET_RICH", "get_rich", 4.0, "spam",
      "Pitches financial freedom, passive income or an MLM business (seed 000, 001)",
      "Wirbt mit finanzieller Freiheit, passivem Einkommen oder MLM (Seed 000, 001)", ()),
@@ -148,7 +153,12 @@ CANCELLING_FAMILIES = frozenset(family for row in PHRASE_SIGNALS for family in r
 """Families that only cancel other signals where they overlap (e.g. the recipient's own
 newsletter is no newsletter bait)."""
 
-_LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_LINK = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/[^\s<>\"']*",
+    re.IGNORECASE,
+)
+"""A web address with a scheme or www., or a bare domain with a path ("bit.ly/x", "shop.de/y")."""
 
 
 @register(
@@ -160,9 +170,72 @@ _LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 )
 def link(request: Request, ctx: Context) -> list[Hit]:
     text = ctx.note.text
-    if "://" not in text and "www." not in text.lower():
+    if "/" not in text and "www." not in text.lower():
         return []
     match = _LINK.search(text[: ctx.note.ends[-1] if ctx.note.ends else 0])
     if match is None:
         return []
     return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")]
+
+
+_PRICE = re.compile(
+    r"(?:(?:[€£$]|\b(?:EUR|CHF|GBP|USD))\s?\d[\d.,]*"
+    r"|\b\d[\d.,]*\s?(?:€|£|\$|EUR\b|Euro\b|euro\b|CHF\b|GBP\b|USD\b))"
+)
+_CURRENCY_MARKS = ("€", "£", "$", "EUR", "Euro", "euro", "CHF", "GBP", "USD")
+
+
+@register(
+    "GOOD_PRICE_QUOTE",
+    -2.0,
+    "honest",
+    "Names a concrete price or rate: an open offer says what it costs",
+    "Nennt einen konkreten Preis oder Satz: ein offenes Angebot sagt, was es kostet",
+)
+def price_quote(request: Request, ctx: Context) -> list[Hit]:
+    """Bait never fires here alone: a price beside bait is outweighed by the bait signals."""
+    text = ctx.note.text
+    if not any(mark in text for mark in _CURRENCY_MARKS):
+        return []
+    end = ctx.note.ends[-1] if ctx.note.ends else 0
+    match = _PRICE.search(text, 0, end)
+    if match is None:
+        return []
+    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), "price")]
+
+
+_NAME_WORD = r"[A-ZÄÖÜ][\w.\-]+"
+_NAME_NEXT = rf"\s+(?:(?:van|von|de|der|den|da|di|du|le|la|del|ten|ter)\s+)*{_NAME_WORD}"
+_QUOTE = re.compile(
+    r"[„“\"»«]([^„“”\"»«]{12,240})[“”\"«»]\s*"
+    rf"(?:\(\s*(?P<paren>{_NAME_WORD}(?:{_NAME_NEXT}){{0,3}})\s*\)"
+    rf"|[–—-]\s*(?P<dash>{_NAME_WORD}(?:{_NAME_NEXT}){{1,3}})(?=\s*(?:[.,;!)]|$)))"
+)
+"""A quotation of three words or more, then its author: "(Philip Rosenthal)" or "– Henry Ford"."""
+_QUOTE_MARKS = ("„", "“", "”", '"', "»", "«")
+
+
+@register(
+    "PHRASE_QUOTED_WISDOM",
+    2.5,
+    "collector",
+    "Opens with a quotation and its author instead of a reason (calendar wisdom, worst reason 9)",
+    "Zitiert einen Spruch samt Urheber statt eines Grundes (Kalenderweisheit, Grund 9)",
+)
+def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
+    """A quotation followed by "(Author)" or "– Author": the recipient's own title, quoted with
+    the recipient's name, is a reference, not wisdom."""
+    text = ctx.note.text
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return []
+    recipient = (
+        {fold(part) for part in request.recipient.name.split()} if request.recipient.name else set()
+    )
+    for match in _QUOTE.finditer(text):
+        if len(match.group(1).split()) < 3:
+            continue
+        author = match.group("paren") or match.group("dash") or ""
+        if recipient & {fold(part) for part in author.split()}:
+            continue
+        return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), f"quote: {author}")]
+    return []

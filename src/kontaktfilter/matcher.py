@@ -19,6 +19,7 @@ from kontaktfilter.note import AnalysedNote
 _MEMO_LIMIT = 500_000
 _SENTENCE_MEMO_LIMIT = 200_000
 HEAD = 2
+SUFFIX_KEY = 2
 """Typos are tolerated after the first two letters of a prefix ("Kontake", not "Ontakte"): that
 keeps classifying a never-seen word cheap."""
 _NOTHING: tuple[frozenset[int], tuple[int, ...], frozenset[int]] = (frozenset(), (), frozenset())
@@ -92,6 +93,9 @@ class PhraseMatcher:
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._affix: list[tuple[Atom, int]] = []
+        self._suffix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        """Suffix atoms keyed by their last two letters: a token looks up one short list
+        instead of testing every suffix."""
         self._fuzzy_exact: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_prefix: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._fuzzy_heads: dict[str, set[int]] = defaultdict(set)
@@ -107,6 +111,8 @@ class PhraseMatcher:
                     self._fuzzy_heads[atom.word[:HEAD]].add(len(atom.word))
                     for key in _within_one_edit_keys(atom.word):
                         self._fuzzy_prefix[len(atom.word)][key].append(atom_id)
+            elif atom.kind == "suffix" and len(atom.word) >= SUFFIX_KEY:
+                self._suffix[atom.word[-SUFFIX_KEY:]].append((atom.word, atom_id))
             else:
                 self._affix.append((atom, atom_id))
         self._memo: dict[str, tuple[frozenset[int], tuple[int, ...], frozenset[int]]] = {}
@@ -119,6 +125,9 @@ class PhraseMatcher:
         for length, table in self._prefix.items():
             if len(token) >= length:
                 found.update(table.get(token[:length], ()))
+        for word, atom_id in self._suffix.get(token[-SUFFIX_KEY:], ()):
+            if token.endswith(word):
+                found.add(atom_id)
         for atom, atom_id in self._affix:
             if (atom.kind == "suffix" and token.endswith(atom.word)) or (
                 atom.kind == "infix" and atom.word in token

@@ -11,10 +11,11 @@ import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
 from kontaktfilter.matcher import PhraseMatcher
-from kontaktfilter.model import Action, Request, SignalHit, Verdict
+from kontaktfilter.model import Action, Category, Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
@@ -55,8 +56,10 @@ class Engine:
         signals: Mapping[str, Signal] | None = None,
         history: History | None = None,
         strategy: Strategy | None = None,
+        learner: Any = None,
     ) -> None:
         self.history = history
+        self.learner = learner
         self.strategy = strategy or default_strategy()
         registry = dict(signals if signals is not None else REGISTRY)
         overrides = dict(weights or {})
@@ -67,7 +70,8 @@ class Engine:
             (signal, float(overrides.get(name, signal.weight))) for name, signal in registry.items()
         )
         active = [entry for entry in self.signals if entry[1] != 0.0]  # weight 0 switches off
-        self._always = tuple(entry for entry in active if not entry[0].families)
+        self._always = tuple(e for e in active if not e[0].families and not e[0].late)
+        self._late = tuple(entry for entry in active if entry[0].late)
         self._by_family: dict[str, list[int]] = defaultdict(list)
         for index, (signal, weight) in enumerate(self.signals):
             if weight == 0.0:
@@ -90,6 +94,12 @@ class Engine:
         twin.strategy = strategy
         return twin
 
+    def with_learner(self, learner: Any) -> Engine:
+        """The same engine with a user's learned model (kontaktfilter.learning), or without."""
+        twin = copy.copy(self)
+        twin.learner = learner
+        return twin
+
     def context(self, request: Request, now: datetime | None = None) -> Context:
         """The shared, read-only view of a request that every signal receives."""
         note = analyse(request.text)
@@ -97,18 +107,36 @@ class Engine:
         lang = request.lang or guess_language(note, fallback)
         moment = now or request.sent_at or datetime.now(UTC)
         ctx = Context(
-            note=note, lang=lang, now=moment, phrases=defaultdict(list), history=self.history
+            note=note,
+            lang=lang,
+            now=moment,
+            phrases=defaultdict(list),
+            history=self.history,
+            learner=self.learner,
         )
         for match in self.matcher.find(note):
             ctx.phrases[match.family].append(match)
         return ctx
 
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
-        """Every signal that fired, strongest contribution first."""
-        found: list[SignalHit] = []
+        """Every signal that fired, strongest contribution first. Late signals (the learned
+        one) run last and see the others' hits and the category those alone give."""
         triggered = sorted({i for family in ctx.phrases for i in self._by_family.get(family, ())})
+        found = self._run(self._always + tuple(self.signals[i] for i in triggered), request, ctx)
+        if self._late and ctx.learner is not None:
+            ctx.rule_hits = tuple(found)
+            ctx.rules_category = self.categorise(found, ctx)
+            found += self._run(self._late, request, ctx)
+        found.sort(key=lambda h: -abs(h.score))
+        return found
+
+    @staticmethod
+    def _run(
+        signals: Sequence[tuple[Signal, float]], request: Request, ctx: Context
+    ) -> list[SignalHit]:
+        found: list[SignalHit] = []
         german = ctx.lang == "de"
-        for signal, weight in self._always + tuple(self.signals[i] for i in triggered):
+        for signal, weight in signals:
             hits = signal.function(request, ctx)
             if hits:
                 description = signal.description_de if german else signal.description
@@ -116,11 +144,25 @@ class Engine:
                 for hit in hits:
                     found.append(
                         SignalHit(
-                            name, group, weight, hit.strength, hit.spans, hit.detail, description
+                            name,
+                            hit.group or group,
+                            weight,
+                            hit.strength,
+                            hit.spans,
+                            hit.detail,
+                            description,
                         )
                     )
-        found.sort(key=lambda h: -abs(h.score))
         return found
+
+    @staticmethod
+    def categorise(hits: Sequence[SignalHit], ctx: Context) -> Category:
+        """The category these hits give, by the weight each signal group gathered."""
+        groups: dict[str, float] = defaultdict(float)
+        for hit in hits:
+            groups[hit.group] += hit.score
+        references = sum(-hit.score for hit in hits if _is_reference(hit))
+        return categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS, references)
 
     def draft(self, request: Request, action: Action) -> tuple[str | None, str | None]:
         """The reply draft (and its note) for an action the user chose, which may differ from
@@ -135,11 +177,7 @@ class Engine:
         """The verdict for one request; `now` defaults to its sending time, else the clock."""
         ctx = self.context(request, now)
         hits = self.hits(request, ctx)
-        groups: dict[str, float] = defaultdict(float)
-        for hit in hits:
-            groups[hit.group] += hit.score
-        references = sum(-hit.score for hit in hits if _is_reference(hit))
-        category = categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS, references)
+        category = self.categorise(hits, ctx)
         action, rule = decide(self.strategy, category, hits, request, ctx.now)
         reply, note = draft_reply(
             action,

@@ -120,6 +120,9 @@ class Hit(NamedTuple):
     strength: float = 1.0
     spans: tuple[Span, ...] = ()
     detail: str = ""
+    group: str = ""
+    """Overrides the signal's group for this hit: the learned signal pushes towards decline or
+    accept, into the group the rules already lean to."""
 
 
 class SignalHit(NamedTuple):

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from kontaktfilter.model import Span, Verdict
+from kontaktfilter.signals import REGISTRY
 
 CATEGORY_COLOURS = {
     "known": "green",
@@ -74,6 +75,10 @@ def highlight(text: str, spans: list[Span], colour: bool) -> str:
     return "".join(out)
 
 
+EXPLAINED_BY_DETAIL = frozenset(name for name, signal in REGISTRY.items() if signal.late)
+"""Signals whose detail says more than their spans: the learned one names what it learned."""
+
+
 def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     """A human-readable explanation: category, action, marked note, signals, reply draft."""
     category = verdict.category.value
@@ -90,7 +95,8 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     spans = [span for hit in verdict.hits for span in hit.spans]
     lines += ["", highlight(text, spans, colour) if text.strip() else "(empty note)", ""]
     for hit in verdict.hits:
-        evidence = "; ".join(f"“{s.text}”" for s in hit.spans) or hit.detail
+        spans = "; ".join(f"“{s.text}”" for s in hit.spans)
+        evidence = hit.detail if hit.name in EXPLAINED_BY_DETAIL else spans or hit.detail
         lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}")
         if evidence:
             lines.append(f"         {'':<34} {evidence}")

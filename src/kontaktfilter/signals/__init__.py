@@ -1,6 +1,13 @@
 """All signals; importing this package registers every built-in signal in REGISTRY."""
 
-from kontaktfilter.signals import behaviour, personal, phrases, profile, templates  # noqa: F401
+from kontaktfilter.signals import (  # noqa: F401
+    behaviour,
+    learned,
+    personal,
+    phrases,
+    profile,
+    templates,
+)
 from kontaktfilter.signals.registry import REGISTRY, Signal
 
 __all__ = ["REGISTRY", "Signal"]

@@ -15,7 +15,7 @@ from typing import Any
 from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.bulk.fingerprints import FingerprintSet
 from kontaktfilter.matcher import PhraseMatch
-from kontaktfilter.model import Profile, Span
+from kontaktfilter.model import Category, Profile, SignalHit, Span
 from kontaktfilter.note import AnalysedNote, analyse
 
 _FUNCTION_WORDS = frozenset(
@@ -118,6 +118,12 @@ class Context:
     computed by the first signal that needs them."""
     history: History | None = None
     """What other requests showed (the template index); None when the caller has no history."""
+    learner: Any = None
+    """The user's learned model (kontaktfilter.learning), None until they have one."""
+    rule_hits: tuple[SignalHit, ...] = ()
+    """For late signals: the hits of every other signal."""
+    rules_category: Category | None = None
+    """For late signals: the category those hits alone give."""
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.derived:

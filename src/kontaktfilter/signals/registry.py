@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 SignalFunction = Callable[[Request, "Context"], list[Hit]]
 
-NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD)_[A-Z0-9_]+$")
-GROUPS = frozenset({"generic", "collector", "vague", "spam", "form", "known", "personal", "honest"})
-"""Groups drive the category: suspicious groups add up against the genuine ones."""
+NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD|LEARN)_[A-Z0-9_]+$")
+GROUPS = frozenset(
+    {"generic", "collector", "vague", "spam", "form", "known", "personal", "honest", "learned"}
+)
+"""Groups drive the category: suspicious groups add up against the genuine ones. A `learned`
+signal names, hit by hit, the group it pushes (Hit.group)."""
 
 
 class SignalDefinitionError(ValueError):
@@ -39,6 +42,8 @@ class Signal:
     function: SignalFunction
     families: tuple[str, ...] = ()
     """Lexicon families the signal reads; when none matched, it cannot fire and is skipped."""
+    late: bool = False
+    """Runs after every other signal and reads their hits (Context.rule_hits)."""
 
     def explain(self, lang: str) -> str:
         return self.description_de if lang == "de" else self.description
@@ -54,6 +59,7 @@ def register(
     description: str,
     description_de: str,
     families: tuple[str, ...] = (),
+    late: bool = False,
 ) -> Callable[[SignalFunction], SignalFunction]:
     """Decorator that adds a signal to REGISTRY after checking its declaration."""
 
@@ -70,8 +76,17 @@ def register(
             raise SignalDefinitionError(f"signal {name!r} has unknown group {group!r}")
         if not description.strip() or not description_de.strip():
             raise SignalDefinitionError(f"signal {name!r} needs an English and German description")
+        if late and families:
+            raise SignalDefinitionError(f"signal {name!r}: a late signal reads hits, not phrases")
         REGISTRY[name] = Signal(
-            name, float(weight), group, description, description_de, function, tuple(families)
+            name,
+            float(weight),
+            group,
+            description,
+            description_de,
+            function,
+            tuple(families),
+            late,
         )
         return function
 

@@ -1,0 +1,1 @@
+"""Learning from the user's own decisions (issue 7): features, the stored model, training."""

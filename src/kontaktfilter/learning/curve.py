@@ -1,0 +1,212 @@
+"""The learning curve: how much a user's decisions improve the verdicts, measured by
+cross-validation on a labelled file.
+
+The file is split into folds. For each fold, a simulated user decides N requests drawn from the
+other folds, exactly as the default strategy would (known accepted, personal and honest pitches
+accepted with a reply, vague ones asked about, generic declined with the policy link, collectors
+declined silently, spam reported),
+a model is trained on those decisions, and the held-out fold is scored with rules only and with
+rules plus the learned signal. Every request is therefore judged by a model that never saw it.
+Each size is repeated with different draws, and the spread is reported.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.evaluation import Evaluation
+from kontaktfilter.learning.features import request_features
+from kontaktfilter.learning.model import (
+    ACCEPT,
+    ASK,
+    DECLINE,
+    DECLINE_SIDE,
+    LINK,
+    REPLY,
+    REPORT,
+    LearnedModel,
+)
+from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample, train
+from kontaktfilter.model import Category, Request, Verdict
+from kontaktfilter.note import analyse
+from kontaktfilter.records import Record
+
+DEFAULT_SIZES = (0, 20, 50, 100, 200)
+CALIBRATION_BINS = 10
+
+
+SIMULATED_OUTCOME = {
+    Category.KNOWN: ACCEPT,
+    Category.PERSONAL: REPLY,
+    Category.HONEST_PITCH: REPLY,
+    Category.VAGUE: ASK,
+    Category.GENERIC: LINK,
+    Category.COLLECTOR: DECLINE,
+    Category.SPAM: REPORT,
+}
+"""What a user following the default strategy (seed 002) does with a request of each label."""
+
+
+def simulated_decision(label: Category) -> int:
+    return SIMULATED_OUTCOME[label]
+
+
+def rule_signals(verdict: Verdict) -> tuple[tuple[str, float], ...]:
+    return tuple(
+        (hit.name, hit.strength) for hit in verdict.hits if not hit.name.startswith("LEARN_")
+    )
+
+
+@dataclass
+class CurvePoint:
+    """One size of the curve, over all folds and repeats."""
+
+    decisions: int
+    macro_f1: list[float] = field(default_factory=list)
+    harmed: list[int] = field(default_factory=list)
+    untrained: int = 0
+    """Fold runs in which the decisions were too few or one-sided to train (the rules decide)."""
+    probabilities: list[tuple[float, bool]] = field(default_factory=list)
+    """(calibrated p of a decline, truly declined) for every held-out request."""
+
+    @property
+    def mean_f1(self) -> float:
+        return statistics.fmean(self.macro_f1)
+
+    @property
+    def spread(self) -> float:
+        return statistics.pstdev(self.macro_f1) if len(self.macro_f1) > 1 else 0.0
+
+    def brier(self) -> float | None:
+        if not self.probabilities:
+            return None
+        return statistics.fmean((p - truth) ** 2 for p, truth in self.probabilities)
+
+    def calibration_error(self) -> float | None:
+        """Expected calibration error over ten equal-width probability bins."""
+        if not self.probabilities:
+            return None
+        bins: list[list[tuple[float, bool]]] = [[] for _ in range(CALIBRATION_BINS)]
+        for p, truth in self.probabilities:
+            bins[min(int(p * CALIBRATION_BINS), CALIBRATION_BINS - 1)].append((p, truth))
+        total = len(self.probabilities)
+        return sum(
+            len(b)
+            / total
+            * abs(statistics.fmean(p for p, _ in b) - statistics.fmean(t for _, t in b))
+            for b in bins
+            if b
+        )
+
+
+@dataclass
+class Curve:
+    rules: Evaluation
+    points: list[CurvePoint]
+    folds: int
+    repeats: int
+
+
+def _folds(count: int, folds: int, seed: int) -> list[list[int]]:
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return [order[k::folds] for k in range(folds)]
+
+
+def learning_curve(
+    records: Sequence[Record],
+    engine: Engine,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    folds: int = 5,
+    repeats: int = 3,
+    seed: int = 0,
+    progress: Callable[[], None] | None = None,
+) -> Curve:
+    """Cross-validated curve of macro-F1 and genuine requests harmed against decisions made."""
+    labelled = [(r.request, r.label) for r in records if r.label is not None]
+    rules_engine = engine.with_learner(None)
+    rules_verdicts = [rules_engine.score(request) for request, _ in labelled]
+    rules = Evaluation()
+    for (request, label), verdict in zip(labelled, rules_verdicts, strict=True):
+        rules.add(str(request.id), label, verdict.category, verdict.action)
+    split = _folds(len(labelled), folds, seed)
+    points = [CurvePoint(size) for size in sizes]
+    for point in points:
+        for repeat in range(repeats):
+            evaluation = Evaluation()
+            for k, held_out in enumerate(split):
+                pool = [i for j, fold in enumerate(split) if j != k for i in fold]
+                rng = random.Random(f"{seed}/{point.decisions}/{repeat}/{k}")
+                chosen = rng.sample(pool, min(point.decisions, len(pool)))
+                model = _train(labelled, rules_verdicts, chosen)
+                if model is None:
+                    point.untrained += 1
+                scorer = engine.with_learner(model)
+                for i in held_out:
+                    request, label = labelled[i]
+                    verdict = scorer.score(request) if model else rules_verdicts[i]
+                    evaluation.add(str(request.id), label, verdict.category, verdict.action)
+                    if model is not None and repeat == 0:
+                        features = request_features(
+                            analyse(request.text), rule_signals(rules_verdicts[i])
+                        )
+                        point.probabilities.append(
+                            (
+                                float(model.probabilities(features)[list(DECLINE_SIDE)].sum()),
+                                simulated_decision(label) in DECLINE_SIDE,
+                            )
+                        )
+                if progress is not None:
+                    progress()
+            point.macro_f1.append(evaluation.macro_f1())
+            point.harmed.append(len(evaluation.genuine_harmed))
+    return Curve(rules, points, folds, repeats)
+
+
+def _train(
+    labelled: Sequence[tuple[Request, Category]],
+    verdicts: Sequence[Verdict],
+    chosen: Sequence[int],
+) -> LearnedModel | None:
+    examples = [
+        TrainingExample(
+            labelled[i][0].text, rule_signals(verdicts[i]), simulated_decision(labelled[i][1])
+        )
+        for i in chosen
+    ]
+    try:
+        return train(examples, datetime.now(UTC))
+    except NotEnoughDecisions:
+        return None
+
+
+def format_curve(curve: Curve) -> str:
+    rules_f1 = curve.rules.macro_f1()
+    rules_harmed = len(curve.rules.genuine_harmed)
+    lines = [
+        f"learning curve: {curve.folds}-fold cross-validation, {curve.repeats} draws per size "
+        "(a simulated user decides N requests of the other folds by the default strategy)",
+        "",
+        f"{'decisions':>9}  {'rules F1':>8}  {'+learning F1':>14}  {'gain':>6}  "
+        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'Brier':>5}  {'ECE':>5}  untrained",
+    ]
+    for point in curve.points:
+        brier, ece = point.brier(), point.calibration_error()
+        lines.append(
+            f"{point.decisions:>9}  {rules_f1:>8.3f}  {point.mean_f1:>8.3f} ±{point.spread:.3f}  "
+            f"{point.mean_f1 - rules_f1:>+6.3f}  {rules_harmed:>12}  {max(point.harmed):>16}  "
+            f"{'  -  ' if brier is None else f'{brier:.3f}'}  "
+            f"{'  -  ' if ece is None else f'{ece:.3f}'}  "
+            f"{point.untrained}/{curve.folds * curve.repeats}"
+        )
+    lines += [
+        "",
+        "harmed: genuine requests declined or reported (the worst of the draws); Brier and ECE:",
+        "calibration of the learned probability of a decline on held-out requests.",
+    ]
+    return "\n".join(lines)

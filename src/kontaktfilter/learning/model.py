@@ -1,0 +1,181 @@
+"""A user's learned model as the engine uses it: weights over the hashed feature space for three
+outcomes (accept, ask, decline), a calibration temperature, and what it was trained on.
+
+Reading it needs NumPy only; training (kontaktfilter.learning.training) needs scikit-learn, which
+the scoring path never imports.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from kontaktfilter.learning.features import CHAR_GRAMS, N_FEATURES, Feature, column
+from kontaktfilter.model import Action
+
+FORMAT = "kontaktfilter-learned-model"
+FORMAT_VERSION = 1
+OUTCOMES = ("accept", "reply", "ask", "link", "decline", "report")
+"""What the user did, as the actions of DESIGN.md: accepted, accepted and replied, asked for
+details (or held), declined with the policy link, declined silently, reported. The learner
+decides between the accept side and the decline side; the outcome within a side says which
+category the user sees there (a silent decline is a collector, a link a generic request), and
+`ask` is learned too, so that notes the user asks about are left alone."""
+ACCEPT, REPLY, ASK, LINK, DECLINE, REPORT = range(len(OUTCOMES))
+ACCEPT_SIDE = (ACCEPT, REPLY)
+DECLINE_SIDE = (LINK, DECLINE, REPORT)
+OUTCOME_OF_ACTION = {
+    Action.ACCEPT: ACCEPT,
+    Action.ACCEPT_AND_REPLY: REPLY,
+    Action.ASK_DETAILS: ASK,
+    Action.HOLD_MEET_FIRST: ASK,
+    Action.HOLD_WAIT: ASK,
+    Action.DECLINE_WITH_LINK: LINK,
+    Action.DECLINE_SILENTLY: DECLINE,
+    Action.REPORT_SPAM: REPORT,
+}
+HALF_TRUST_DECISIONS = 50
+"""Distinct decisions at which the learned signal reaches half its weight; it grows towards the
+full weight as decisions accumulate and never jumps at once."""
+ABSENT = -1e9
+"""Intercept of an outcome the user never chose: its probability is zero."""
+
+
+class ModelFormatError(ValueError):
+    """A stored or exported model cannot be read by this version."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    decisions: int
+    """Decisions given to training, duplicates included."""
+    distinct: int
+    """Distinct notes after merging identical ones (what the model really learned from)."""
+    counts: dict[str, int]
+    """Distinct notes per outcome."""
+    temperature: float
+    """Divides the raw scores before the softmax; fitted on out-of-fold scores (1.0: none)."""
+    trained_at: str
+
+    @property
+    def accepted(self) -> int:
+        return sum(self.counts.get(OUTCOMES[o], 0) for o in ACCEPT_SIDE)
+
+    @property
+    def declined(self) -> int:
+        return sum(self.counts.get(OUTCOMES[o], 0) for o in DECLINE_SIDE)
+
+
+def _columns(features: Sequence[Feature]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed column and signed value of each feature, in order."""
+    pairs = [column(feature.name) for feature in features]
+    indices = np.fromiter((index for index, _ in pairs), dtype=np.int64, count=len(pairs))
+    values = np.fromiter(
+        (sign * f.value for (_, sign), f in zip(pairs, features, strict=True)),
+        dtype=np.float64,
+        count=len(pairs),
+    )
+    return indices, values
+
+
+class LearnedModel:
+    """Weights (one row per outcome × N_FEATURES), intercepts and the training summary."""
+
+    def __init__(self, weights: np.ndarray, intercepts: np.ndarray, info: ModelInfo) -> None:
+        self.weights = weights
+        self.intercepts = intercepts
+        self.info = info
+
+    @property
+    def trust(self) -> float:
+        """0..1: how far to believe this model, from the amount and the balance of decisions.
+        50 balanced decisions give 0.5, 200 give 0.8; a user who declines 95% gets a tenth,
+        one who never declines (or never accepts) nothing."""
+        info = self.info
+        decided = info.accepted + info.declined
+        if not decided:
+            return 0.0
+        amount = info.distinct / (info.distinct + HALF_TRUST_DECISIONS)
+        return amount * 2 * min(info.accepted, info.declined) / decided
+
+    def contributions(self, features: Sequence[Feature], outcome: int) -> list[float]:
+        """Each feature's push on the score of `outcome` against the mean of the others, in the
+        order of `features` (the same word part in two words pushes twice)."""
+        indices, values = _columns(features)
+        others = [o for o in range(len(OUTCOMES)) if o != outcome]
+        margins = self.weights[outcome, indices] - self.weights[others][:, indices].mean(axis=0)
+        return (margins * values).tolist()
+
+    def probabilities(self, features: Sequence[Feature]) -> np.ndarray:
+        """Calibrated probability of each outcome."""
+        indices, values = _columns(features)
+        scores = (self.intercepts + self.weights[:, indices] @ values) / self.info.temperature
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    # storage ---------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """A compressed NumPy archive (no pickle): header JSON plus the non-zero weights."""
+        rows, columns = np.nonzero(self.weights)
+        header = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "outcomes": list(OUTCOMES),
+            "n_features": N_FEATURES,
+            "char_grams": list(CHAR_GRAMS),
+            "info": asdict(self.info),
+        }
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+            intercepts=self.intercepts.astype(np.float64),
+            rows=rows.astype(np.int8),
+            columns=columns.astype(np.int32),
+            values=self.weights[rows, columns],
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, where: str = "model") -> LearnedModel:
+        """Read a stored or exported model; never unpickles, checks every shape and index."""
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
+                header = json.loads(archive["header"].tobytes().decode("utf-8"))
+                intercepts = archive["intercepts"]
+                rows, columns, values = archive["rows"], archive["columns"], archive["values"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise ModelFormatError(f"{where}: not a kontaktfilter model ({exc})") from exc
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ModelFormatError(f"{where}: not a kontaktfilter model")
+        if header.get("version") != FORMAT_VERSION or header.get("outcomes") != list(OUTCOMES):
+            raise ModelFormatError(f"{where}: unknown model version; run `kontaktfilter learn`")
+        if header.get("n_features") != N_FEATURES or header.get("char_grams") != list(CHAR_GRAMS):
+            raise ModelFormatError(
+                f"{where}: built for other features; run `kontaktfilter learn` to rebuild it"
+            )
+        outcomes = len(OUTCOMES)
+        if (
+            intercepts.shape != (outcomes,)
+            or not (rows.shape == columns.shape == values.shape)
+            or (rows.size and (rows.min() < 0 or rows.max() >= outcomes))
+            or (columns.size and (columns.min() < 0 or columns.max() >= N_FEATURES))
+        ):
+            raise ModelFormatError(f"{where}: weights out of shape")
+        try:
+            info = ModelInfo(**header["info"])
+            if not isinstance(info.counts, dict):
+                raise TypeError("counts must be a mapping")
+        except (KeyError, TypeError) as exc:
+            raise ModelFormatError(f"{where}: training summary unreadable ({exc})") from exc
+        if not info.temperature > 0:
+            raise ModelFormatError(f"{where}: temperature must be positive")
+        weights = np.zeros((outcomes, N_FEATURES), dtype=np.float32)
+        weights[rows, columns] = values
+        return cls(weights, intercepts.astype(np.float64), info)

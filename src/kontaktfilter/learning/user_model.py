@@ -1,0 +1,102 @@
+"""One learned model per user, kept in the store beside their decisions: trained from the
+standing decisions, retrained after every batch of new ones, exported, deleted.
+
+The model is always a function of the decisions the user can see: when they undo decisions until
+too few are left, the stored model is emptied rather than kept stale. An empty model row also
+records when learning was last tried, so a user who only ever accepts is not retrained on every
+click.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kontaktfilter.learning.model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
+from kontaktfilter.model import Action
+from kontaktfilter.store import Store
+
+if TYPE_CHECKING:  # training needs scikit-learn, imported only when a model is trained
+    from kontaktfilter.learning.training import TrainingExample
+
+RETRAIN_EVERY = 10
+"""New (or undone) decisions after which the model is rebuilt."""
+NO_MODEL = b""
+
+
+@dataclass(frozen=True)
+class LearnOutcome:
+    model: LearnedModel | None
+    message: str
+    seconds: float
+
+
+def training_examples(store: Store) -> list[TrainingExample]:
+    """The user's standing decisions as training examples (rule signals from the stored verdict;
+    an earlier learned signal is left out, so the model never learns from itself)."""
+    from kontaktfilter.learning.training import TrainingExample
+
+    examples: list[TrainingExample] = []
+    for text, signals, action in store.standing_decisions():
+        outcome = OUTCOME_OF_ACTION.get(Action(action))
+        if outcome is None:
+            continue
+        rule_signals = tuple(
+            (str(s["name"]), float(s.get("strength", 1.0)))
+            for s in signals
+            if not str(s.get("name", "")).startswith("LEARN_")
+        )
+        examples.append(TrainingExample(text, rule_signals, outcome))
+    return examples
+
+
+def learn(store: Store, now: datetime) -> LearnOutcome:
+    """Rebuild the user's model from all standing decisions and store it (or remove the old
+    one when there are no longer enough decisions)."""
+    from kontaktfilter.learning.training import NotEnoughDecisions, train
+
+    started = time.perf_counter()
+    decisions = store.decision_count()
+    examples = training_examples(store)
+    try:
+        model = train(examples, now)
+    except NotEnoughDecisions as exc:
+        store.save_learned_model(NO_MODEL, decisions, now)
+        return LearnOutcome(None, f"not learning yet: {exc}", time.perf_counter() - started)
+    store.save_learned_model(model.to_bytes(), decisions, now)
+    return LearnOutcome(model, describe(model), time.perf_counter() - started)
+
+
+def describe(model: LearnedModel) -> str:
+    info = model.info
+    counts = ", ".join(f"{name} {n}" for name, n in info.counts.items())
+    return (
+        f"learned from {info.distinct} distinct decided notes ({info.decisions} decisions: "
+        f"{counts}); trust {model.trust:.2f}, so the learned signal weighs up to "
+        f"{model.trust:.2f} × its weight; calibration temperature {info.temperature:.2f}"
+    )
+
+
+def load(store: Store) -> tuple[LearnedModel | None, str | None]:
+    """The user's stored model and a warning when it cannot be read (then the rules decide
+    alone until `kontaktfilter learn` rebuilds it)."""
+    row = store.learned_model()
+    if row is None or row.model == NO_MODEL:
+        return None, None
+    try:
+        return LearnedModel.from_bytes(row.model, f"learned model of {store.user!r}"), None
+    except ModelFormatError as exc:
+        return None, str(exc)
+
+
+def retrain_due(store: Store) -> bool:
+    """Whether RETRAIN_EVERY decisions were taken or undone since the last training."""
+    row = store.learned_model()
+    trained_with = row.decisions if row is not None else 0
+    return abs(store.decision_count() - trained_with) >= RETRAIN_EVERY
+
+
+def retrain_if_due(store: Store, now: datetime) -> LearnOutcome | None:
+    return learn(store, now) if retrain_due(store) else None

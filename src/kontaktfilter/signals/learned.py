@@ -1,0 +1,163 @@
+"""The learned signal: what the user's own earlier decisions say about this note.
+
+It runs after every rule signal, because the rules' hits are part of what it reads and because
+the rules decide where it may push:
+- It abstains when the calibrated probability is not clear either way.
+- Its strength is the model's trust (amount and balance of decisions) times its confidence,
+  so it stays small until there are enough decisions.
+- Towards decline it pushes only a request the rules already call vague, generic, collector or
+  spam and that carries no genuine evidence at all. It can never, on its own, turn a known
+  contact or a request with a concrete reference into a decline or report.
+- Towards accept it may push anything: it can rescue a request the rules missed.
+"""
+
+from __future__ import annotations
+
+from kontaktfilter.learning.features import Feature, request_features
+from kontaktfilter.learning.model import (
+    ACCEPT,
+    ACCEPT_SIDE,
+    DECLINE,
+    DECLINE_SIDE,
+    LINK,
+    REPLY,
+    REPORT,
+)
+from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
+from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.registry import register
+
+ACCEPT_FROM = 0.6
+"""Probability of the accept side below which the learner does not push towards accept."""
+DECLINE_FROM = 0.9
+"""Probability of the decline side below which it does not push towards decline: far higher,
+because a false decline of a genuine person is the worst error (tuned on the development sets
+with half of the rule signals switched off, see docs/learning.md)."""
+DECLINE_INDIVIDUAL_FROM = 0.95
+NEVER = 2.0
+OUTCOME_GROUPS = {ACCEPT: "known", LINK: "generic", DECLINE: "collector", REPORT: "spam"}
+"""The group each outcome pushes; accepting with a reply is personal or honest (see below)."""
+GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
+SUSPICIOUS_GROUPS = frozenset({"spam", "collector", "vague", "generic"})
+INDIVIDUAL_NOTE_TOKENS = 15
+"""As the engine's SUBSTANTIAL_NOTE_TOKENS: a note this long is likely written for its recipient."""
+SIDE_CATEGORIES = {
+    ACCEPT_SIDE: GENUINE_CATEGORIES,
+    DECLINE_SIDE: frozenset({Category.GENERIC, Category.COLLECTOR, Category.SPAM}),
+}
+SHOWN_FEATURES = 4
+SHOWN_SPANS = 3
+
+
+RULE_GROUPS = {
+    Category.KNOWN: "known",
+    Category.PERSONAL: "personal",
+    Category.HONEST_PITCH: "honest",
+    Category.GENERIC: "generic",
+    Category.COLLECTOR: "collector",
+    Category.SPAM: "spam",
+}
+
+
+def _group(ctx: Context, outcome: int, side: tuple[int, ...]) -> str:
+    """Where to push. When the rules' category lies on the same side, the learner confirms it:
+    it decides accept against decline, while the rules, which see more than words, keep
+    deciding between a generic request and a collector. Otherwise the outcome's own group; a
+    reply goes where the rules lean, honest pitch or personal."""
+    rules_group = RULE_GROUPS.get(ctx.rules_category) if ctx.rules_category else None
+    if rules_group is not None and ctx.rules_category in SIDE_CATEGORIES[side]:
+        return rules_group
+    if outcome != REPLY:
+        return OUTCOME_GROUPS[outcome]
+    honest = sum(-hit.score for hit in ctx.rule_hits if hit.group == "honest")
+    personal = sum(-hit.score for hit in ctx.rule_hits if hit.group == "personal")
+    return "honest" if honest > personal else "personal"
+
+
+def _decline_bar(ctx: Context) -> float:
+    """The probability of a decline the learner needs before pushing that way: never (above 1)
+    when the rules alone call the request genuine or see any genuine evidence; a near
+    certainty for a note long enough to be individual writing in which the rules see nothing
+    suspicious (they ask about such notes); DECLINE_FROM otherwise."""
+    if ctx.rules_category in GENUINE_CATEGORIES:
+        return NEVER
+    if any(hit.group in GENUINE_GROUPS and hit.score < 0 for hit in ctx.rule_hits):
+        return NEVER
+    suspicious = any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
+    if not suspicious and len(ctx.note.tokens) >= INDIVIDUAL_NOTE_TOKENS:
+        return DECLINE_INDIVIDUAL_FROM
+    return DECLINE_FROM
+
+
+def _evidence(
+    ctx: Context, features: list[Feature], outcome: int
+) -> list[tuple[str, float, Span | None]]:
+    """What pushed towards `outcome`, strongest first: whole words (their word parts added in),
+    word pairs and rule signals, each with the note span it stands on."""
+    pushes = ctx.learner.contributions(features, outcome)
+    empty = "(leere Notiz)" if ctx.lang == "de" else "(empty note)"
+    labels: dict[tuple[str, int, int], tuple[str, Span | None]] = {}
+    totals: dict[tuple[str, int, int], float] = {}
+    for feature, push in zip(features, pushes, strict=True):
+        if feature.start is None or feature.end is None:
+            key = (feature.name, 0, 0)
+            labels[key] = (feature.name[2:] if feature.name.startswith("s|") else empty, None)
+        else:
+            key = ("pair" if feature.name.startswith("b|") else "word", feature.start, feature.end)
+            text = ctx.note.text[feature.start : feature.end]
+            labels[key] = (f'"{text}"', Span(feature.start, feature.end, text))
+        totals[key] = totals.get(key, 0.0) + push
+    ranked = sorted((key for key, total in totals.items() if total > 0), key=lambda k: -totals[k])
+    return [(labels[key][0], totals[key], labels[key][1]) for key in ranked]
+
+
+def _explain(
+    ctx: Context, features: list[Feature], probability: float, outcome: int, declining: bool
+) -> tuple[str, tuple[Span, ...]]:
+    """The detail line and the spans of the words that pushed most."""
+    evidence = _evidence(ctx, features, outcome)
+    shown = ", ".join(label for label, _, _ in evidence[:SHOWN_FEATURES])
+    spans = [span for _, _, span in evidence if span is not None][:SHOWN_SPANS]
+    distinct = ctx.learner.info.distinct
+    share = round(100 * probability)
+    if ctx.lang == "de":
+        way = "ablehnen" if declining else "annehmen"
+        detail = (
+            f"zu {share} % wie Anfragen, die Sie {way}; gelernt aus {distinct} "
+            f"Entscheidungen; ausschlaggebend: {shown}"
+        )
+    else:
+        way = "decline" if declining else "accept"
+        detail = (
+            f"{share}% like requests you {way}; learned from {distinct} decisions; "
+            f"driven by: {shown}"
+        )
+    return detail, tuple(sorted(spans))
+
+
+@register(
+    "LEARN_USER_DECISIONS",
+    8.0,
+    "learned",
+    "Resembles requests you accepted, or declined, before (learned from your decisions)",
+    "Ähnelt Anfragen, die Sie früher angenommen oder abgelehnt haben (aus Ihren Entscheidungen "
+    "gelernt)",
+    late=True,
+)
+def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
+    model = ctx.learner
+    if model.trust == 0:
+        return []
+    features = request_features(ctx.note, [(hit.name, hit.strength) for hit in ctx.rule_hits])
+    probabilities = model.probabilities(features)
+    accept = float(probabilities[list(ACCEPT_SIDE)].sum())
+    decline = float(probabilities[list(DECLINE_SIDE)].sum())
+    declining = decline > accept
+    side = DECLINE_SIDE if declining else ACCEPT_SIDE
+    probability = decline if declining else accept
+    if probability < (_decline_bar(ctx) if declining else ACCEPT_FROM):
+        return []
+    outcome = max(side, key=lambda o: probabilities[o])
+    detail, spans = _explain(ctx, features, probability, outcome, declining)
+    strength = model.trust
+    return [Hit(strength if declining else -strength, spans, detail, _group(ctx, outcome, side))]

@@ -1,0 +1,294 @@
+"""Learning from the user's decisions: the model, the learned signal and its limits.
+
+Training data are the labelled development requests, decided as the default strategy would
+(tests never read eval/)."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.learning.curve import learning_curve, rule_signals, simulated_decision
+from kontaktfilter.learning.features import N_FEATURES, column, note_features
+from kontaktfilter.learning.model import (
+    ACCEPT,
+    DECLINE,
+    REPLY,
+    LearnedModel,
+    ModelFormatError,
+)
+from kontaktfilter.learning.training import (
+    NotEnoughDecisions,
+    TrainingExample,
+    train,
+)
+from kontaktfilter.model import GENUINE_CATEGORIES, HARMFUL_ACTIONS, Category, Profile, Request
+from kontaktfilter.note import analyse
+from kontaktfilter.records import Record, read_records
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+DEV = Path("tests/fixtures")
+ENGINE = Engine()
+
+
+def dev_records(*names: str) -> list[Record]:
+    records: list[Record] = []
+    for name in names:
+        with (DEV / name).open("rb") as stream:
+            records += [r for r in read_records(stream, name, "jsonl") if isinstance(r, Record)]
+    return records
+
+
+def example(text: str, outcome: int, request: Request | None = None) -> TrainingExample:
+    verdict = ENGINE.score(request or Request(text=text))
+    return TrainingExample(text, rule_signals(verdict), outcome)
+
+
+def dev_examples(records: list[Record]) -> list[TrainingExample]:
+    return [
+        example(r.request.text, simulated_decision(r.label), r.request)
+        for r in records
+        if r.label is not None
+    ]
+
+
+@pytest.fixture(scope="module")
+def dev_model() -> LearnedModel:
+    return train(dev_examples(dev_records("dev_more.jsonl")), NOW)
+
+
+def learned_hit(engine: Engine, request: Request):
+    return next((h for h in engine.score(request).hits if h.name == "LEARN_USER_DECISIONS"), None)
+
+
+# features ---------------------------------------------------------------------------------
+
+
+def test_hashing_is_stable_across_processes() -> None:
+    index, sign = column("w|synergien")
+    code = zlib.crc32(b"w|synergien")
+    assert index == code % N_FEATURES
+    assert sign == (-1.0 if code >= 2**31 else 1.0)
+
+
+def test_note_features_have_unit_length_and_point_at_their_words() -> None:
+    note = analyse("Vielleicht ergeben sich Synergien.")
+    features = note_features(note)
+    assert sum(f.value**2 for f in features) == pytest.approx(1.0)
+    words = {f.name: note.text[f.start : f.end] for f in features if f.name.startswith("w|")}
+    assert words["w|synergien"] == "Synergien"
+    assert note_features(analyse(""))[0].name == "m|empty"
+
+
+# cold start, one-sided users, poisoning -----------------------------------------------------
+
+
+def test_cold_start_learns_nothing_and_changes_no_verdict() -> None:
+    few = [example("Vielleicht ergeben sich Synergien.", DECLINE)] * 3
+    few += [example("Wir haben uns gestern auf der Messe getroffen.", ACCEPT)] * 3
+    with pytest.raises(NotEnoughDecisions, match="learning starts at 10"):
+        train(few, NOW)
+    request = Request(text="Vielleicht ergeben sich Synergien.")
+    assert ENGINE.with_learner(None).score(request) == ENGINE.score(request)
+
+
+def test_a_user_who_accepts_everything_teaches_no_decline() -> None:
+    records = dev_records("dev_more.jsonl")
+    accepted = [example(r.request.text, ACCEPT, r.request) for r in records[:60]]
+    with pytest.raises(NotEnoughDecisions, match="0 declined"):
+        train(accepted, NOW)
+
+
+def test_trust_grows_with_amount_and_balance(dev_model: LearnedModel) -> None:
+    records = dev_records("dev_more.jsonl")
+    small = train(dev_examples(records[:40]), NOW)
+    assert 0 < small.trust < dev_model.trust < 1
+    mostly_accepted = [example(r.request.text, ACCEPT, r.request) for r in records[:60]]
+    mostly_accepted += dev_examples([r for r in records[60:] if r.label == Category.SPAM][:3])
+    lopsided = train(mostly_accepted, NOW)
+    assert lopsided.trust < small.trust / 2
+
+
+def test_a_burst_of_identical_declines_counts_once() -> None:
+    records = dev_records("dev_more.jsonl")
+    honest = dev_examples(records[:60])
+    burst = [example("Ich freue mich auf den Austausch zu Ihrem Projekt.", DECLINE)] * 200
+    poisoned = train(honest + burst, NOW)
+    clean = train(honest + burst[:1], NOW)
+    assert poisoned.info.decisions == len(honest) + 200
+    assert poisoned.info.distinct == clean.info.distinct
+    assert poisoned.trust == pytest.approx(clean.trust)
+    genuine = Request(
+        text="Hallo Frau Berg, wir haben uns auf dem Barcamp getroffen, ich schicke Ihnen "
+        "wie besprochen die Unterlagen zum Projekt.",
+        recipient=Profile(name="Julia Berg", gender="f"),
+    )
+    verdict = ENGINE.with_learner(poisoned).score(genuine)
+    assert verdict.action not in HARMFUL_ACTIONS
+
+
+# what the learned signal may and may not do ----------------------------------------------------
+
+
+def stock_phrase_user() -> LearnedModel:
+    """A user who declines every stock 'Austausch' note and accepts concrete ones."""
+    declined = [
+        f"Guten Tag, ich freue mich auf einen spannenden Austausch {tail}."
+        for tail in (
+            "mit Ihnen",
+            "und neue Impulse",
+            "unter Profis",
+            "in der Branche",
+            "zu aktuellen Themen",
+            "auf Augenhöhe",
+            "und gegenseitige Inspiration",
+            "im Netzwerk",
+            "zwischen Experten",
+            "über Trends",
+            "in diesen Zeiten",
+            "und Kontakt",
+        )
+    ]
+    accepted = [
+        "Hallo Herr Kilian, wir haben uns gestern auf der Messe in Kiel getroffen.",
+        "Danke für Ihren Vortrag in Hamburg, ich habe eine Frage zu Ihrem zweiten Beispiel.",
+        "Wir kennen uns vom Segelclub, schön Sie hier zu finden!",
+        "Ich suche einen Vertriebstrainer für zwölf Leute im März, haben Sie Zeit?",
+        "Nach unserem Telefonat schicke ich Ihnen wie versprochen das Angebot.",
+        "Ihr Buch Klasse statt Masse hat unser Team verändert, darf ich Sie zitieren?",
+        "Wir haben 2019 zusammen bei der Agentur in Leipzig gearbeitet.",
+        "Können Sie am Dienstag um zehn Uhr über den Workshop in Rostock sprechen?",
+        "Schön, dass wir uns beim Stammtisch letzte Woche kennengelernt haben.",
+        "Ich bin Einkäuferin bei Hansa Logistik und suche ein Training für 8 Leute.",
+    ]
+    return train(
+        [example(t, DECLINE) for t in declined] + [example(t, REPLY) for t in accepted], NOW
+    )
+
+
+def test_the_learned_signal_declines_what_the_user_declines_and_says_why() -> None:
+    engine = ENGINE.with_learner(stock_phrase_user())
+    request = Request(
+        text="Guten Tag, ich freue mich auf einen spannenden Austausch und Synergien!"
+    )
+    hit = learned_hit(engine, request)
+    assert hit is not None and hit.score > 0
+    assert "Austausch" in hit.detail or "austausch" in hit.detail.lower()
+    assert any(span.text.lower() == "austausch" for span in hit.spans)
+    for span in hit.spans:
+        assert request.text[span.start : span.end] == span.text
+    assert ENGINE.score(request).category == Category.VAGUE
+    assert engine.score(request).category in (Category.COLLECTOR, Category.GENERIC)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        Request(
+            text="Guten Tag, ich freue mich auf einen spannenden Austausch mit Ihnen!",
+            sender=Profile(id="anna-kern", name="Anna Kern"),
+            known_contacts=frozenset({"anna-kern"}),
+        ),
+        Request(
+            text="Guten Tag, Ihr Buch Klasse statt Masse hat mir gefallen, ich freue mich "
+            "auf einen spannenden Austausch!",
+            recipient=Profile(name="Thomas Kilian", publications=("Klasse statt Masse",)),
+        ),
+        Request(
+            text="Guten Tag, wir haben uns gestern auf der Messe getroffen, ich freue mich "
+            "auf einen spannenden Austausch.",
+        ),
+    ],
+    ids=["known-contact", "publication-reference", "met-in-person"],
+)
+def test_never_declines_known_contacts_or_concrete_references(request_: Request) -> None:
+    engine = ENGINE.with_learner(stock_phrase_user())
+    hit = learned_hit(engine, request_)
+    assert hit is None or hit.score < 0
+    assert engine.score(request_).action not in HARMFUL_ACTIONS
+
+
+def test_the_learned_signal_can_rescue_towards_accept() -> None:
+    engine = ENGINE.with_learner(stock_phrase_user())
+    request = Request(text="Wir kennen uns vom Segelclub in Kiel, schön Sie hier zu finden!")
+    hit = learned_hit(engine, request)
+    assert hit is not None and hit.score < 0 and hit.group in ("known", "personal")
+
+
+def test_weight_zero_switches_learning_off() -> None:
+    engine = Engine(weights={"LEARN_USER_DECISIONS": 0.0}).with_learner(stock_phrase_user())
+    request = Request(text="Guten Tag, ich freue mich auf einen spannenden Austausch mit Ihnen!")
+    assert learned_hit(engine, request) is None
+
+
+# calibration and storage ----------------------------------------------------------------
+
+
+def test_probabilities_are_calibrated_on_held_out_requests(dev_model: LearnedModel) -> None:
+    """Trained on one author's requests, judged on another's: the predicted share of declines
+    must match the observed share within 0.15 in each probability band that has data."""
+    held_out = dev_records("dev_third.jsonl")
+    pairs = []
+    for record in held_out:
+        verdict = ENGINE.score(record.request)
+        features = note_features(analyse(record.request.text))
+        from kontaktfilter.learning.features import signal_features
+
+        features += signal_features(rule_signals(verdict))
+        probability = dev_model.probabilities(features)[[3, 4, 5]].sum()
+        pairs.append((probability, simulated_decision(record.label) >= 3))
+    assert 1.0 <= dev_model.info.temperature * 4 <= 40.0  # within the calibration bounds
+    bands = [(0.0, 0.2), (0.8, 1.01)]
+    for low, high in bands:
+        inside = [(p, truth) for p, truth in pairs if low <= p < high]
+        assert len(inside) >= 10, (low, high, len(inside))
+        predicted = np.mean([p for p, _ in inside])
+        observed = np.mean([truth for _, truth in inside])
+        assert abs(predicted - observed) <= 0.15, (low, high, predicted, observed)
+
+
+def test_model_round_trip_and_refused_archives(dev_model: LearnedModel, tmp_path) -> None:
+    blob = dev_model.to_bytes()
+    again = LearnedModel.from_bytes(blob)
+    assert again.info == dev_model.info
+    assert np.array_equal(again.weights, dev_model.weights)
+    assert np.array_equal(again.intercepts, dev_model.intercepts)
+    with pytest.raises(ModelFormatError, match="not a kontaktfilter model"):
+        LearnedModel.from_bytes(b"not a model")
+    with pytest.raises(ModelFormatError, match="not a kontaktfilter model"):
+        LearnedModel.from_bytes(blob[: len(blob) // 2])
+    other = np.savez_compressed  # an .npz whose header is not ours
+    path = tmp_path / "other.npz"
+    other(path, header=np.frombuffer(b'{"format": "x"}', dtype=np.uint8))
+    with pytest.raises(ModelFormatError):
+        LearnedModel.from_bytes(path.read_bytes())
+
+
+# the learning curve ------------------------------------------------------------------------
+
+
+def test_learning_curve_runs_rules_beside_learning() -> None:
+    records = dev_records("dev_requests.jsonl")
+    curve = learning_curve(records, ENGINE, sizes=(0, 30), folds=3, repeats=1)
+    rules = curve.rules.macro_f1()
+    zero, thirty = curve.points
+    assert zero.macro_f1 == [pytest.approx(rules)] and zero.untrained == 3
+    assert thirty.untrained < 3 and thirty.probabilities
+    for point in curve.points:
+        assert len(point.harmed) == 1
+
+
+def test_genuine_dev_requests_are_never_declined_with_learning(dev_model: LearnedModel) -> None:
+    """A model from one author's decisions, applied to another author's requests."""
+    engine = ENGINE.with_learner(dev_model)
+    harmed = [
+        r.request.id
+        for r in dev_records("dev_third.jsonl", "dev_requests.jsonl")
+        if r.label in GENUINE_CATEGORIES and engine.score(r.request).action in HARMFUL_ACTIONS
+    ]
+    assert harmed == []

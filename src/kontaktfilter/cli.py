@@ -23,7 +23,8 @@ from kontaktfilter.bulk.fingerprints import (
     write_fingerprints,
 )
 from kontaktfilter.cli_inbox import COMMANDS as INBOX_COMMANDS
-from kontaktfilter.cli_store import COMMANDS
+from kontaktfilter.cli_learn import COMMANDS as LEARN_COMMANDS
+from kontaktfilter.cli_store import COMMANDS, engine_with_stored_model
 from kontaktfilter.cli_strategy import strategy_group
 from kontaktfilter.cli_web import COMMANDS as WEB_COMMANDS
 from kontaktfilter.config import SettingsError, load_settings
@@ -134,9 +135,9 @@ def _read_text(text: str) -> str:
 @click.option("--platform", type=click.Choice(PLATFORMS), default="other", show_default=True)
 @click.option("--lang", type=click.Choice(["de", "en"]), help="Language (detected when absent).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-@click.pass_obj
+@click.pass_context
 def check(
-    engine: Engine,
+    ctx: click.Context,
     text: str,
     recipient: str | None,
     sender: str | None,
@@ -153,7 +154,7 @@ def check(
         sender=_profile(sender),
         recipient=_profile(recipient),
     )
-    verdict = engine.score(request)
+    verdict = engine_with_stored_model(ctx).score(request)
     if as_json:
         click.echo(json.dumps(verdict_to_dict(verdict), ensure_ascii=False))
     else:
@@ -248,9 +249,23 @@ def lint(engine: Engine, text: str, to: str, platform: str) -> None:
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--errors", "show_errors", is_flag=True, help="List every misclassified request.")
+@click.option(
+    "--learning-curve",
+    "curve",
+    is_flag=True,
+    help="Cross-validate learning from decisions: macro-F1 and genuine harmed after "
+    "0/20/50/100/200 decisions, rules only beside rules plus learning.",
+)
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1, 20))
 @click.pass_obj
-def evaluate_file(engine: Engine, file: str, show_errors: bool) -> None:
+def evaluate_file(
+    engine: Engine, file: str, show_errors: bool, curve: bool, folds: int, repeats: int
+) -> None:
     """Evaluate against a labelled FILE: precision/recall, macro-F1, confusion, genuine harmed."""
+    if curve:
+        _learning_curve(engine, file, folds, repeats)
+        return
     evaluation = Evaluation()
     errors: list[RecordError] = []
     mistakes: list[str] = []
@@ -276,6 +291,26 @@ def evaluate_file(engine: Engine, file: str, show_errors: bool) -> None:
     if mistakes:
         click.echo("\nmisclassified:\n" + "\n".join(mistakes))
     _report_bad(errors, evaluation.total)
+
+
+def _learning_curve(engine: Engine, file: str, folds: int, repeats: int) -> None:
+    from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
+
+    records = []
+    for item in _records(file, None):
+        if isinstance(item, RecordError) or item.label is None:
+            where = item.where if isinstance(item, RecordError) else item.where
+            raise click.ClickException(
+                str(item) if isinstance(item, RecordError) else f"{where}: field 'label' is missing"
+            )
+        records.append(item)
+    with click.progressbar(
+        length=len(DEFAULT_SIZES) * folds * repeats, label="learning curve", file=sys.stderr
+    ) as bar:
+        result = learning_curve(
+            records, engine, folds=folds, repeats=repeats, progress=lambda: bar.update(1)
+        )
+    click.echo(format_curve(result))
 
 
 def _sample_paths() -> tuple[Any, Any]:
@@ -451,7 +486,7 @@ def list_signals(lang: str) -> None:
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 
 
-for _command in (*COMMANDS, *INBOX_COMMANDS, *WEB_COMMANDS, strategy_group):
+for _command in (*COMMANDS, *INBOX_COMMANDS, *WEB_COMMANDS, *LEARN_COMMANDS, strategy_group):
     main.add_command(_command)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli_store import store_from
+from kontaktfilter.cli_store import store_from, with_user_model
 from kontaktfilter.engine import Engine
 from kontaktfilter.inbox import (
     QueueItem,
@@ -18,6 +18,7 @@ from kontaktfilter.inbox import (
     stored_request,
     undo_last,
 )
+from kontaktfilter.learning.user_model import retrain_if_due
 from kontaktfilter.model import Action
 from kontaktfilter.policy_page import render_policy_page
 from kontaktfilter.store.repository import as_utc_naive, utcnow
@@ -74,8 +75,8 @@ def _decline_action(item: QueueItem) -> Action:
 @click.pass_context
 def screen(ctx: click.Context, now_text: str | None) -> None:
     """Step through the pending requests and decide each with one key."""
-    engine: Engine = ctx.obj
     store = store_from(ctx)
+    engine = with_user_model(ctx.obj, store)
     items = queue(store)
     if not items:
         click.echo("nothing pending: the inbox is clean")
@@ -117,6 +118,9 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
             decided += 1
             click.echo(f"decided: {action.value}")
             position += 1
+            relearned = retrain_if_due(store, utcnow())
+            if relearned is not None:
+                click.echo(f"retrained: {relearned.message}")
         else:
             click.echo(HELP)
     click.echo(f"{decided} decision(s) recorded")
@@ -128,7 +132,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
 def followups(ctx: click.Context, now_text: str | None) -> None:
     """Resolve due follow-ups (answers found, deadlines passed) and list reminders."""
     store = store_from(ctx)
-    found = process_followups(store, ctx.obj, clock(now_text))
+    found = process_followups(store, with_user_model(ctx.obj, store), clock(now_text))
     if not found:
         click.echo("no follow-ups and nothing waiting too long")
         return

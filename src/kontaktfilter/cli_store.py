@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import (
     Importer,
@@ -24,7 +25,9 @@ from kontaktfilter.imports.runner import (
     template_index,
     template_rows,
 )
+from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.store import Store, StoreError, open_store
+from kontaktfilter.store.database import DEFAULT_STORE_NAME
 from kontaktfilter.store.repository import utcnow, verdict_row
 
 
@@ -35,6 +38,23 @@ def store_from(ctx: click.Context) -> Store:
         return open_store(settings["db"] or None)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def with_user_model(engine: Engine, store: Store) -> Engine:
+    """The engine with the user's learned model, when they have one that can be read."""
+    model, warning = load_user_model(store)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    return engine.with_learner(model)
+
+
+def engine_with_stored_model(ctx: click.Context) -> Engine:
+    """For commands that need no store (`check`): the user's learned model when their store
+    already exists, so the verdict explains what the model learned; never creates a store."""
+    settings = ctx.find_root().meta["settings"]
+    if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
+        return ctx.obj
+    return with_user_model(ctx.obj, store_from(ctx))
 
 
 class ProgressBars:
@@ -121,8 +141,8 @@ def import_path(
     Every file is checked completely before anything is written; a bad file changes nothing
     and the error names its line and field. Importing again adds nothing new; an import that
     was interrupted continues where it stopped."""
-    engine: Engine = ctx.obj
     store = store_from(ctx)
+    engine = with_user_model(ctx.obj, store)
     if recipient:
         try:  # bad JSON, encoding or profile field: a ValueError that names what is wrong
             store.set_user_profile(json.loads(Path(recipient).read_text("utf-8")))
@@ -179,7 +199,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def rescore(ctx: click.Context, batch: int) -> None:
     """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""
     store = store_from(ctx)
-    engine = engine_with_index(ctx.obj, template_index(store))
+    engine = engine_with_index(with_user_model(ctx.obj, store), template_index(store))
     total = store.stats()["tables"]["requests"]
     changed = done = 0
     before = store.categories_by_request()

@@ -118,4 +118,19 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
     click.echo(f"user {name} can sign in")
 
 
+@user_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def user_delete(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete a user with all their data: requests, decisions, follow-ups, learned model."""
+    from kontaktfilter.web.auth import delete_user
+
+    if not yes:
+        click.confirm(f"delete {name} and all their data?", abort=True)
+    if not delete_user(store_from(ctx).engine, name):
+        raise click.ClickException(f"no user {name!r}")
+    click.echo(f"user {name} and all their data deleted")
+
+
 COMMANDS = (serve, demo, user_group)

@@ -23,8 +23,11 @@ class StoreError(RuntimeError):
     """The store cannot be opened: a bad URL, an unreachable server, an unwritable folder."""
 
 
+DEFAULT_STORE_NAME = "kontaktfilter.db"
+
+
 def default_url() -> str:
-    return f"sqlite:///{data_dir() / 'kontaktfilter.db'}"
+    return f"sqlite:///{data_dir() / DEFAULT_STORE_NAME}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

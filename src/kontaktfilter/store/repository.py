@@ -18,6 +18,7 @@ from kontaktfilter.store.schema import (
     Decision,
     FollowUp,
     ImportRun,
+    LearnedModelRow,
     Message,
     Person,
     StoredVerdict,
@@ -359,6 +360,63 @@ class Store:
                     .where(ContactRequest.user_id == self.user_id)
                 ).all()
             )
+
+    # decisions and the learned model -------------------------------------------------------
+
+    def standing_decisions(self) -> list[tuple[str, list[dict[str, Any]], str]]:
+        """(note, signals of the stored verdict, action) for every incoming request whose newest
+        decision was not undone: what the learner is trained on."""
+        query = (
+            select(ContactRequest.id, ContactRequest.text, StoredVerdict.signals, Decision.action)
+            .join(Decision, Decision.request_id == ContactRequest.id)
+            .outerjoin(StoredVerdict, StoredVerdict.request_id == ContactRequest.id)
+            .where(
+                ContactRequest.user_id == self.user_id,
+                ContactRequest.direction == "incoming",
+                Decision.undone.is_(False),
+            )
+            .order_by(ContactRequest.id, Decision.decided_at, Decision.id)
+        )
+        newest: dict[int, tuple[str, list[dict[str, Any]], str]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                newest[row.id] = (row.text, list(row.signals or []), row.action)
+        return list(newest.values())
+
+    def decision_count(self) -> int:
+        """Decisions taken and not undone (the trigger for retraining)."""
+        query = (
+            select(func.count())
+            .select_from(Decision)
+            .join(ContactRequest, ContactRequest.id == Decision.request_id)
+            .where(ContactRequest.user_id == self.user_id, Decision.undone.is_(False))
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def learned_model(self) -> Row[Any] | None:
+        """The stored model row (model, decisions, trained_at), if the user has one."""
+        query = select(
+            LearnedModelRow.model, LearnedModelRow.decisions, LearnedModelRow.trained_at
+        ).where(LearnedModelRow.user_id == self.user_id)
+        with self.engine.connect() as conn:
+            return conn.execute(query).one_or_none()
+
+    def save_learned_model(self, blob: bytes, decisions: int, trained_at: datetime) -> None:
+        values = {"model": blob, "decisions": decisions, "trained_at": as_utc_naive(trained_at)}
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(LearnedModelRow)
+                .values(user_id=self.user_id, **values)
+                .on_conflict_do_update(index_elements=["user_id"], set_=values)
+            )
+
+    def delete_learned_model(self) -> bool:
+        with self.engine.begin() as conn:
+            gone = conn.execute(
+                delete(LearnedModelRow).where(LearnedModelRow.user_id == self.user_id)
+            )
+        return bool(gone.rowcount)
 
     def stats(self) -> dict[str, Any]:
         """Counts per table, per verdict category and per request status, for this user."""

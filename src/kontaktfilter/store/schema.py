@@ -20,6 +20,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -194,3 +195,19 @@ class Template(Base):
     first_seen: Mapped[datetime | None] = mapped_column(DateTime)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
     example: Mapped[str] = mapped_column(Text)
+
+
+class LearnedModelRow(Base):
+    """The user's learned model (kontaktfilter.learning), rebuilt from their decisions; it goes
+    with the user when the user is deleted."""
+
+    __tablename__ = "learned_models"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[bytes] = mapped_column(LargeBinary)
+    """A NumPy archive without pickles (LearnedModel.to_bytes)."""
+    decisions: Mapped[int] = mapped_column(Integer)
+    """The user's decisions when it was trained: retraining is due after a batch more."""
+    trained_at: Mapped[datetime] = mapped_column(DateTime)

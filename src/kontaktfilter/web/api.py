@@ -12,7 +12,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from kontaktfilter.config import data_dir
 from kontaktfilter.dashboard import as_dict, dashboard
@@ -28,6 +28,8 @@ from kontaktfilter.inbox import (
     undo_last,
     waiting,
 )
+from kontaktfilter.learning.user_model import NO_MODEL
+from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.model import Action, Category
 from kontaktfilter.records import parse_request
 from kontaktfilter.report import verdict_to_dict
@@ -140,6 +142,7 @@ def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User
         decision = record_decision(app.store(user), request_id, body.action, utcnow(), strategy)
     except LookupError:
         raise ApiError(404, f"no request {request_id}") from None
+    app.decided(user)
     status = "waiting" if body.action in WAITING_ACTIONS else "decided"
     return {"decision_id": decision, "request_id": request_id, "status": status}
 
@@ -147,7 +150,60 @@ def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User
 @router.post("/undo", response_model=schemas.UndoOut, dependencies=[Csrf])
 def undo(app: App, user: User) -> dict:
     """Take back the newest decision."""
-    return {"request_id": undo_last(app.store(user))}
+    undone = undo_last(app.store(user))
+    app.decided(user)
+    return {"request_id": undone}
+
+
+def _learn_out(app: Screener, user: str, message: str = "") -> dict:
+    store = app.store(user)
+    row = store.learned_model()
+    model, warning = load_user_model(store)
+    out: dict = {"model": model is not None, "decisions": store.decision_count()}
+    if model is not None and row is not None:
+        info = model.info
+        out |= {"trained_at": row.trained_at, "distinct": info.distinct}
+        out |= {"counts": info.counts, "trust": round(model.trust, 4)}
+    out["message"] = message or warning or ""
+    return out
+
+
+@router.get("/learn", response_model=schemas.LearnOut)
+def learn_status(app: App, user: User) -> dict:
+    """The user's learned model: what it was trained on and how far it is trusted."""
+    return _learn_out(app, user)
+
+
+@router.post("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
+def learn_now(app: App, user: User) -> dict:
+    """Rebuild the model from all standing decisions now (it also retrains by itself after
+    every 10 decisions)."""
+    return _learn_out(app, user, app.learn(user).message)
+
+
+@router.delete("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
+def learn_delete(app: App, user: User) -> dict:
+    """Delete the learned model; the rules decide alone until it is trained again."""
+    removed = app.store(user).delete_learned_model()
+    app.forget_engine(user)
+    return _learn_out(app, user, "deleted" if removed else "there was no learned model")
+
+
+@router.get(
+    "/learn/model",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def learn_export(app: App, user: User) -> Response:
+    """Download the learned model (a NumPy .npz archive with a JSON header, no pickles)."""
+    row = app.store(user).learned_model()
+    if row is None or row.model == NO_MODEL:
+        raise ApiError(404, "no learned model; POST /api/learn trains one")
+    return Response(
+        row.model,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": 'attachment; filename="kontaktfilter-model.npz"'},
+    )
 
 
 @router.get("/followups", response_model=list[schemas.FollowUpOut])
@@ -213,7 +269,7 @@ def save_strategy(app: Screener, user: str, text: str) -> None:
         install_strategy_text(text, strategy_folder(user), "strategy")
     except StrategyError as exc:
         raise ApiError(422, str(exc), "text") from None
-    app.strategy_changed(user)
+    app.forget_engine(user)
 
 
 @router.post("/imports", status_code=202, response_model=schemas.ImportJobOut, dependencies=[Csrf])

@@ -16,7 +16,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 
 from kontaktfilter.runtime import LOCAL_USER
 from kontaktfilter.store import Store
@@ -60,6 +60,13 @@ def set_password(engine: Engine, name: str, password: str) -> None:
         conn.execute(
             update(User).where(User.name == name).values(password_hash=_hasher.hash(password))
         )
+
+
+def delete_user(engine: Engine, name: str) -> bool:
+    """Remove the user; every table that holds their data cascades from the users row."""
+    with engine.begin() as conn:
+        gone = conn.execute(delete(User).where(User.name == name))
+    return bool(gone.rowcount)
 
 
 def has_users(engine: Engine) -> bool:

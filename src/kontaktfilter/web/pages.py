@@ -133,6 +133,7 @@ def decide_form(
     engine = app.engine_for(user)
     try:
         record_decision(app.store(user), request_id, action, utcnow(), engine.strategy)
+        app.decided(user)
     except LookupError:
         raise ApiError(404, f"no request {request_id}") from None
     return back(next)
@@ -141,6 +142,7 @@ def decide_form(
 @router.post("/undo", dependencies=[Csrf])
 def undo_form(app: App, user: User, next: Annotated[str | None, Form()] = None) -> Response:
     undo_last(app.store(user))
+    app.decided(user)
     return back(next)
 
 

@@ -116,6 +116,19 @@ class UndoOut(BaseModel):
     """The request that is pending again; null when there was nothing to undo."""
 
 
+class LearnOut(BaseModel):
+    model: bool
+    """Whether the user has a learned model (it needs 10 distinct decisions, 3 on each side)."""
+    decisions: int
+    """Decisions taken and not undone."""
+    trained_at: UtcDateTime | None = None
+    distinct: int | None = None
+    counts: dict[str, int] | None = None
+    trust: float | None = None
+    """0..1: the share of the learned signal's weight the model gets."""
+    message: str = ""
+
+
 class DraftOut(BaseModel):
     action: Action
     reply: str | None

@@ -1,0 +1,73 @@
+"""`kontaktfilter learn`: the learned model, built from the user's decisions (docs/learning.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kontaktfilter.cli_store import store_from
+from kontaktfilter.learning.model import LearnedModel, ModelFormatError
+from kontaktfilter.learning.user_model import NO_MODEL, describe, learn, load
+from kontaktfilter.store.repository import utcnow
+
+
+@click.group("learn", invoke_without_command=True)
+@click.pass_context
+def learn_group(ctx: click.Context) -> None:
+    """Rebuild your learned model from your decisions (subcommands: show, export, delete).
+
+    The model is retrained by itself after every 10 decisions in `screen` or the web screener;
+    run this after importing decisions or to see what it learned."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = store_from(ctx)
+    outcome = learn(store, utcnow())
+    click.echo(f"{outcome.message} ({outcome.seconds:.2f} s)")
+    if outcome.model is not None:
+        click.echo("rescore to apply it to stored verdicts: kontaktfilter rescore")
+
+
+@learn_group.command("show")
+@click.pass_context
+def show(ctx: click.Context) -> None:
+    """Say what the stored model was learned from and how far it is trusted."""
+    store = store_from(ctx)
+    row = store.learned_model()
+    model, warning = load(store)
+    if warning:
+        raise click.ClickException(warning)
+    if model is None or row is None:
+        decided = store.decision_count()
+        click.echo(f"no learned model yet ({decided} decisions); run `kontaktfilter learn`")
+        return
+    click.echo(f"trained {row.trained_at:%Y-%m-%d %H:%M} UTC: {describe(model)}")
+
+
+@learn_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def export(ctx: click.Context, file: Path) -> None:
+    """Write the model to FILE (a NumPy .npz archive with a JSON header, no pickles)."""
+    row = store_from(ctx).learned_model()
+    if row is None or row.model == NO_MODEL:
+        raise click.ClickException("no learned model to export; run `kontaktfilter learn`")
+    try:
+        LearnedModel.from_bytes(row.model)
+        file.write_bytes(row.model)
+    except ModelFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot write: {exc.strerror}") from exc
+    click.echo(f"wrote {file} ({len(row.model)} bytes)")
+
+
+@learn_group.command("delete")
+@click.pass_context
+def delete(ctx: click.Context) -> None:
+    """Delete the learned model; the rules decide alone until you learn again."""
+    removed = store_from(ctx).delete_learned_model()
+    click.echo("learned model deleted" if removed else "there was no learned model")
+
+
+COMMANDS = (learn_group,)

@@ -14,10 +14,16 @@ import pytest
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.learning.curve import learning_curve, rule_signals, simulated_decision
-from kontaktfilter.learning.features import N_FEATURES, column, note_features
+from kontaktfilter.learning.features import (
+    N_FEATURES,
+    column,
+    feature_names,
+    request_columns,
+)
 from kontaktfilter.learning.model import (
     ACCEPT,
     DECLINE,
+    DECLINE_SIDE,
     REPLY,
     LearnedModel,
     ModelFormatError,
@@ -76,13 +82,29 @@ def test_hashing_is_stable_across_processes() -> None:
     assert sign == (-1.0 if code >= 2**31 else 1.0)
 
 
-def test_note_features_have_unit_length_and_point_at_their_words() -> None:
+def test_features_have_unit_length_and_know_their_words() -> None:
     note = analyse("Vielleicht ergeben sich Synergien.")
-    features = note_features(note)
-    assert sum(f.value**2 for f in features) == pytest.approx(1.0)
-    words = {f.name: note.text[f.start : f.end] for f in features if f.name.startswith("w|")}
-    assert words["w|synergien"] == "Synergien"
-    assert note_features(analyse(""))[0].name == "m|empty"
+    found = request_columns(note, [("PHRASE_SYNERGIES", 1.0)])
+    names = feature_names(note, [("PHRASE_SYNERGIES", 1.0)])
+    text = found.owners < found.signal_base
+    assert float((found.values[text] ** 2).sum()) == pytest.approx(1.0)
+    owners = {name: int(owner) for name, owner in zip(names, found.owners, strict=True)}
+    assert owners["w|synergien"] == 3 and owners["c|syn"] == 3
+    assert owners["b|ergeben sich"] == len(note.tokens) + 1
+    assert found.signals == ("PHRASE_SYNERGIES",) and names[-1] == "s|PHRASE_SYNERGIES"
+    assert feature_names(analyse(""), []) == ["m|empty"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Vielleicht ergeben sich Synergien.", "", "Hallo Anna, 12 Grüße, 12 Grüße!"]
+)
+def test_columns_are_the_hashes_of_the_named_features(text: str) -> None:
+    note = analyse(text)
+    signals = [("PHRASE_SYNERGIES", 0.5), ("PERS_NO_SALUTATION", 1.0)]
+    found = request_columns(note, signals)
+    named = [column(name) for name in feature_names(note, signals)]
+    assert found.columns.tolist() == [index for index, _ in named]
+    assert np.sign(found.values).tolist() == [sign for _, sign in named]
 
 
 # cold start, one-sided users, poisoning -----------------------------------------------------
@@ -236,11 +258,9 @@ def test_probabilities_are_calibrated_on_held_out_requests(dev_model: LearnedMod
     pairs = []
     for record in held_out:
         verdict = ENGINE.score(record.request)
-        features = note_features(analyse(record.request.text))
-        from kontaktfilter.learning.features import signal_features
-
-        features += signal_features(rule_signals(verdict))
-        probability = dev_model.probabilities(features)[[3, 4, 5]].sum()
+        columns = request_columns(analyse(record.request.text), rule_signals(verdict))
+        probability = dev_model.probabilities(columns.columns, columns.values)
+        probability = probability[list(DECLINE_SIDE)].sum()
         pairs.append((probability, simulated_decision(record.label) >= 3))
     assert 1.0 <= dev_model.info.temperature * 4 <= 40.0  # within the calibration bounds
     bands = [(0.0, 0.2), (0.8, 1.01)]

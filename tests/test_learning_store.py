@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from kontaktfilter.cli import main
 from kontaktfilter.inbox import RequestFilter, list_requests, record_decision, undo_last
 from kontaktfilter.learning.curve import SIMULATED_OUTCOME
-from kontaktfilter.learning.model import OUTCOME_OF_ACTION, LearnedModel
+from kontaktfilter.learning.model import ACTION_OF_OUTCOME, LearnedModel
 from kontaktfilter.learning.user_model import RETRAIN_EVERY, learn, load, retrain_if_due
-from kontaktfilter.model import Action, Category
+from kontaktfilter.model import Category
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.schema import ContactRequest, LearnedModelRow
 from kontaktfilter.strategy import default_strategy
@@ -28,11 +28,6 @@ from web_helpers import client, csrf_headers, screener
 
 DEV = Path("tests/fixtures/dev_more.jsonl")
 NOW = datetime(2026, 11, 23, 12, 0)
-ACTION_OF_OUTCOME = {
-    outcome: action
-    for action, outcome in OUTCOME_OF_ACTION.items()
-    if action not in (Action.HOLD_MEET_FIRST, Action.HOLD_WAIT)
-}
 LABELS = {
     json.loads(line)["text"]: Category(json.loads(line)["label"])
     for line in DEV.read_text("utf-8").splitlines()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.evaluation import Evaluation
-from kontaktfilter.learning.features import request_features
+from kontaktfilter.learning.features import request_columns
 from kontaktfilter.learning.model import (
     ACCEPT,
     ASK,
@@ -152,12 +152,16 @@ def learning_curve(
                     verdict = scorer.score(request) if model else rules_verdicts[i]
                     evaluation.add(str(request.id), label, verdict.category, verdict.action)
                     if model is not None and repeat == 0:
-                        features = request_features(
+                        columns = request_columns(
                             analyse(request.text), rule_signals(rules_verdicts[i])
                         )
                         point.probabilities.append(
                             (
-                                float(model.probabilities(features)[list(DECLINE_SIDE)].sum()),
+                                float(
+                                    model.probabilities(columns.columns, columns.values)[
+                                        list(DECLINE_SIDE)
+                                    ].sum()
+                                ),
                                 simulated_decision(label) in DECLINE_SIDE,
                             )
                         )

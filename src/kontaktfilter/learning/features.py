@@ -1,18 +1,24 @@
 """The learner's view of a request: hashed word and character n-grams of the note plus the rule
 signals that fired.
 
-Each feature is a readable string ("w|synergien", "c|ergi", "s|PHRASE_SYNERGIES") hashed into a
+Each feature is a readable string ("w|synergien", "c|erg", "s|PHRASE_SYNERGIES") hashed into a
 fixed number of columns, so a model needs no vocabulary and every column can be explained again
 from the request that produced it. The hash is CRC-32: stable across processes and Python
 versions (a stored model must mean the same tomorrow), and computed in C.
+
+`request_columns` gives arrays (columns, values, and which word, word pair or signal each entry
+belongs to), with a memo per word, for scoring, training and explaining; `feature_names` gives
+the same entries by name.
 """
 
 from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
 
 from kontaktfilter.note import AnalysedNote
 
@@ -20,56 +26,12 @@ N_FEATURES = 1 << 18
 """Columns of the hashed space: collisions stay rare for a personal inbox of some 10k notes."""
 _INDEX_MASK = N_FEATURES - 1
 CHAR_GRAMS = (3,)
-"""Character n-grams inside words catch inflection, ae/ä spellings and typos that words miss."""
+"""Character n-grams inside words catch inflection, ae/ä spellings and typos that words miss
+(3-grams did better than 4-grams or 3+4 on the development sets, docs/learning.md)."""
 MIN_CHAR_WORD = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One readable feature of one request, with the note span it came from (None for a signal)."""
-
-    name: str
-    value: float
-    start: int | None = None
-    end: int | None = None
-
-
-def _digits_folded(token: str) -> str:
-    return "#" if token.isdigit() else token
-
-
-def note_features(note: AnalysedNote) -> list[Feature]:
-    """Word unigrams and bigrams (within a sentence) and character 3-grams of each word, each
-    weighted so that the text block has unit length whatever the note's length."""
-    tokens = [_digits_folded(token) for token in note.tokens]
-    if not tokens:
-        return [Feature("m|empty", 1.0)]
-    raw: list[tuple[str, int, int]] = []
-    for i, token in enumerate(tokens):
-        start, end = note.starts[i], note.ends[i]
-        raw.append((f"w|{token}", start, end))
-        if i + 1 < len(tokens) and note.sentences[i + 1] == note.sentences[i]:
-            raw.append((f"b|{token} {tokens[i + 1]}", start, note.ends[i + 1]))
-        if len(token) >= MIN_CHAR_WORD:
-            padded = f"<{token}>"
-            for size in CHAR_GRAMS:
-                for j in range(len(padded) - size + 1):
-                    raw.append((f"c|{padded[j : j + size]}", start, end))
-    value = 1.0 / math.sqrt(len(raw))
-    return [Feature(name, value, start, end) for name, start, end in raw]
-
-
-def signal_features(signals: Iterable[tuple[str, float]]) -> list[Feature]:
-    """One feature per fired rule signal, valued by its strength (at most 1)."""
-    strongest: dict[str, float] = {}
-    for name, strength in signals:
-        strongest[name] = max(strongest.get(name, 0.0), min(abs(strength), 1.0))
-    return [Feature(f"s|{name}", strength) for name, strength in strongest.items()]
-
-
-def request_features(note: AnalysedNote, signals: Iterable[tuple[str, float]]) -> list[Feature]:
-    """Everything the learner sees of one request."""
-    return note_features(note) + signal_features(signals)
+EMPTY_NOTE = "m|empty"
+_WORD_MEMO_LIMIT = 100_000
+_word_memo: dict[str, tuple[list[int], list[float]]] = {}
 
 
 def column(name: str) -> tuple[int, float]:
@@ -78,10 +40,107 @@ def column(name: str) -> tuple[int, float]:
     return code & _INDEX_MASK, -1.0 if code & 0x80000000 else 1.0
 
 
-def vectorise(features: Sequence[Feature]) -> dict[int, float]:
-    """The sparse row of one request: column -> summed signed value."""
-    row: dict[int, float] = {}
-    for feature in features:
-        index, sign = column(feature.name)
-        row[index] = row.get(index, 0.0) + sign * feature.value
-    return row
+def _token(token: str) -> str:
+    return "#" if token.isdigit() else token
+
+
+def _word_names(token: str) -> list[str]:
+    """The word itself and its character n-grams (inside "<word>" so edges count)."""
+    names = [f"w|{token}"]
+    if len(token) >= MIN_CHAR_WORD:
+        padded = f"<{token}>"
+        for size in CHAR_GRAMS:
+            names += [f"c|{padded[j : j + size]}" for j in range(len(padded) - size + 1)]
+    return names
+
+
+def _word_columns(token: str) -> tuple[list[int], list[float]]:
+    found = _word_memo.get(token)
+    if found is None:
+        if len(_word_memo) >= _WORD_MEMO_LIMIT:
+            _word_memo.clear()
+        pairs = [column(name) for name in _word_names(token)]
+        found = _word_memo[token] = ([c for c, _ in pairs], [s for _, s in pairs])
+    return found
+
+
+def _bigram_pairs(note: AnalysedNote, tokens: list[str]) -> list[tuple[int, str]]:
+    """(first token index, name) of each word pair within a sentence."""
+    return [
+        (i, f"b|{tokens[i]} {tokens[i + 1]}")
+        for i in range(len(tokens) - 1)
+        if note.sentences[i + 1] == note.sentences[i]
+    ]
+
+
+def _signal_strengths(signals: Iterable[tuple[str, float]]) -> dict[str, float]:
+    strongest: dict[str, float] = {}
+    for name, strength in signals:
+        strongest[name] = max(strongest.get(name, 0.0), min(abs(strength), 1.0))
+    return strongest
+
+
+class Columns(NamedTuple):
+    """One request's features as arrays: hashed column, signed value, and the owner of each
+    entry (word i: i; word pair starting at word i: n + i; signal k: `signal_base` + k; the
+    empty-note feature: 0), so an explanation can add the pushes up per word without names."""
+
+    columns: np.ndarray
+    values: np.ndarray
+    owners: np.ndarray
+    signals: tuple[str, ...]
+    signal_base: int
+
+
+def request_columns(note: AnalysedNote, signals: Iterable[tuple[str, float]]) -> Columns:
+    """Every feature of one request (repeats not merged).
+
+    The text block (words, word pairs, character n-grams) has unit length whatever the note's
+    length; each fired rule signal adds one feature valued by its strength (at most 1)."""
+    tokens = [_token(t) for t in note.tokens]
+    count = len(tokens)
+    columns: list[int] = []
+    signs: list[float] = []
+    owners: list[int] = []
+    if tokens:
+        for i, token in enumerate(tokens):
+            word_columns, word_signs = _word_columns(token)
+            columns += word_columns
+            signs += word_signs
+            owners += [i] * len(word_columns)
+        for i, name in _bigram_pairs(note, tokens):
+            index, sign = column(name)
+            columns.append(index)
+            signs.append(sign)
+            owners.append(count + i)
+        scale = 1.0 / math.sqrt(len(columns))
+        values = [sign * scale for sign in signs]
+        base = 2 * count
+    else:
+        index, sign = column(EMPTY_NOTE)
+        columns, values, owners, base = [index], [sign], [0], 1
+    strengths = _signal_strengths(signals)
+    for k, (name, strength) in enumerate(strengths.items()):
+        index, sign = column(f"s|{name}")
+        columns.append(index)
+        values.append(sign * strength)
+        owners.append(base + k)
+    return Columns(
+        np.asarray(columns, dtype=np.int64),
+        np.asarray(values, dtype=np.float64),
+        np.asarray(owners, dtype=np.int64),
+        tuple(strengths),
+        base,
+    )
+
+
+def feature_names(note: AnalysedNote, signals: Iterable[tuple[str, float]]) -> list[str]:
+    """The readable name of each entry of request_columns, in the same order (for tests and
+    for anyone inspecting a model)."""
+    tokens = [_token(t) for t in note.tokens]
+    if not tokens:
+        names = [EMPTY_NOTE]
+    else:
+        names = [name for token in tokens for name in _word_names(token)]
+        names += [name for _, name in _bigram_pairs(note, tokens)]
+    return names + [f"s|{name}" for name in _signal_strengths(signals)]

@@ -10,12 +10,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from kontaktfilter.learning.features import CHAR_GRAMS, N_FEATURES, Feature, column
+from kontaktfilter.learning.features import CHAR_GRAMS, N_FEATURES
 from kontaktfilter.model import Action
 
 FORMAT = "kontaktfilter-learned-model"
@@ -39,6 +38,11 @@ OUTCOME_OF_ACTION = {
     Action.DECLINE_SILENTLY: DECLINE,
     Action.REPORT_SPAM: REPORT,
 }
+ACTION_OF_OUTCOME = tuple(
+    next(action for action, o in OUTCOME_OF_ACTION.items() if o == outcome)
+    for outcome in range(len(OUTCOMES))
+)
+"""The first action of each outcome: how a simulated user (bench, tests) decides."""
 HALF_TRUST_DECISIONS = 50
 """Distinct decisions at which the learned signal reaches half its weight; it grows towards the
 full weight as decisions accumulate and never jumps at once."""
@@ -71,20 +75,9 @@ class ModelInfo:
         return sum(self.counts.get(OUTCOMES[o], 0) for o in DECLINE_SIDE)
 
 
-def _columns(features: Sequence[Feature]) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed column and signed value of each feature, in order."""
-    pairs = [column(feature.name) for feature in features]
-    indices = np.fromiter((index for index, _ in pairs), dtype=np.int64, count=len(pairs))
-    values = np.fromiter(
-        (sign * f.value for (_, sign), f in zip(pairs, features, strict=True)),
-        dtype=np.float64,
-        count=len(pairs),
-    )
-    return indices, values
-
-
 class LearnedModel:
-    """Weights (one row per outcome × N_FEATURES), intercepts and the training summary."""
+    """Weights (N_FEATURES × outcomes: one feature's weights lie together, so scoring gathers
+    a few short rows), intercepts and the training summary."""
 
     def __init__(self, weights: np.ndarray, intercepts: np.ndarray, info: ModelInfo) -> None:
         self.weights = weights
@@ -103,18 +96,16 @@ class LearnedModel:
         amount = info.distinct / (info.distinct + HALF_TRUST_DECISIONS)
         return amount * 2 * min(info.accepted, info.declined) / decided
 
-    def contributions(self, features: Sequence[Feature], outcome: int) -> list[float]:
-        """Each feature's push on the score of `outcome` against the mean of the others, in the
-        order of `features` (the same word part in two words pushes twice)."""
-        indices, values = _columns(features)
+    def pushes(self, columns: np.ndarray, values: np.ndarray, outcome: int) -> np.ndarray:
+        """Each entry's push on the score of `outcome` against the mean of the other outcomes."""
+        rows = self.weights[columns].astype(np.float64)
         others = [o for o in range(len(OUTCOMES)) if o != outcome]
-        margins = self.weights[outcome, indices] - self.weights[others][:, indices].mean(axis=0)
-        return (margins * values).tolist()
+        return (rows[:, outcome] - rows[:, others].mean(axis=1)) * values
 
-    def probabilities(self, features: Sequence[Feature]) -> np.ndarray:
-        """Calibrated probability of each outcome."""
-        indices, values = _columns(features)
-        scores = (self.intercepts + self.weights[:, indices] @ values) / self.info.temperature
+    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Calibrated probability of each outcome for one request's features
+        (features.request_columns)."""
+        scores = (self.intercepts + values @ self.weights[columns]) / self.info.temperature
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
@@ -122,7 +113,7 @@ class LearnedModel:
 
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): header JSON plus the non-zero weights."""
-        rows, columns = np.nonzero(self.weights)
+        features, outcomes = np.nonzero(self.weights)
         header = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -136,9 +127,9 @@ class LearnedModel:
             buffer,
             header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
             intercepts=self.intercepts.astype(np.float64),
-            rows=rows.astype(np.int8),
-            columns=columns.astype(np.int32),
-            values=self.weights[rows, columns],
+            features=features.astype(np.int32),
+            outcomes=outcomes.astype(np.int8),
+            values=self.weights[features, outcomes],
         )
         return buffer.getvalue()
 
@@ -149,7 +140,8 @@ class LearnedModel:
             with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
                 header = json.loads(archive["header"].tobytes().decode("utf-8"))
                 intercepts = archive["intercepts"]
-                rows, columns, values = archive["rows"], archive["columns"], archive["values"]
+                features, outcomes = archive["features"], archive["outcomes"]
+                values = archive["values"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelFormatError(f"{where}: not a kontaktfilter model ({exc})") from exc
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -160,12 +152,12 @@ class LearnedModel:
             raise ModelFormatError(
                 f"{where}: built for other features; run `kontaktfilter learn` to rebuild it"
             )
-        outcomes = len(OUTCOMES)
+        count = len(OUTCOMES)
         if (
-            intercepts.shape != (outcomes,)
-            or not (rows.shape == columns.shape == values.shape)
-            or (rows.size and (rows.min() < 0 or rows.max() >= outcomes))
-            or (columns.size and (columns.min() < 0 or columns.max() >= N_FEATURES))
+            intercepts.shape != (count,)
+            or not (features.shape == outcomes.shape == values.shape)
+            or (outcomes.size and (outcomes.min() < 0 or outcomes.max() >= count))
+            or (features.size and (features.min() < 0 or features.max() >= N_FEATURES))
         ):
             raise ModelFormatError(f"{where}: weights out of shape")
         try:
@@ -176,6 +168,6 @@ class LearnedModel:
             raise ModelFormatError(f"{where}: training summary unreadable ({exc})") from exc
         if not info.temperature > 0:
             raise ModelFormatError(f"{where}: temperature must be positive")
-        weights = np.zeros((outcomes, N_FEATURES), dtype=np.float32)
-        weights[rows, columns] = values
+        weights = np.zeros((N_FEATURES, count), dtype=np.float32)
+        weights[features, outcomes] = values
         return cls(weights, intercepts.astype(np.float64), info)

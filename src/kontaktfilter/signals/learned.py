@@ -13,7 +13,9 @@ the rules decide where it may push:
 
 from __future__ import annotations
 
-from kontaktfilter.learning.features import Feature, request_features
+import numpy as np
+
+from kontaktfilter.learning.features import Columns, request_columns
 from kontaktfilter.learning.model import (
     ACCEPT,
     ACCEPT_SIDE,
@@ -89,35 +91,35 @@ def _decline_bar(ctx: Context) -> float:
     return DECLINE_FROM
 
 
-def _evidence(
-    ctx: Context, features: list[Feature], outcome: int
-) -> list[tuple[str, float, Span | None]]:
-    """What pushed towards `outcome`, strongest first: whole words (their word parts added in),
-    word pairs and rule signals, each with the note span it stands on."""
-    pushes = ctx.learner.contributions(features, outcome)
-    empty = "(leere Notiz)" if ctx.lang == "de" else "(empty note)"
-    labels: dict[tuple[str, int, int], tuple[str, Span | None]] = {}
-    totals: dict[tuple[str, int, int], float] = {}
-    for feature, push in zip(features, pushes, strict=True):
-        if feature.start is None or feature.end is None:
-            key = (feature.name, 0, 0)
-            labels[key] = (feature.name[2:] if feature.name.startswith("s|") else empty, None)
+def _evidence(ctx: Context, found: Columns, outcome: int) -> list[tuple[str, Span | None]]:
+    """What pushed towards `outcome`, strongest first, with the note span it stands on: whole
+    words (their character n-grams added in), word pairs and rule signals."""
+    pushes = ctx.learner.pushes(found.columns, found.values, outcome)
+    totals = np.bincount(found.owners, weights=pushes)
+    note, words = ctx.note, len(ctx.note.tokens)
+    evidence: list[tuple[str, Span | None]] = []
+    for owner in np.argsort(-totals)[: SHOWN_FEATURES + SHOWN_SPANS].tolist():
+        if totals[owner] <= 0:
+            break
+        if owner >= found.signal_base:
+            evidence.append((found.signals[owner - found.signal_base], None))
+        elif not words:
+            evidence.append(("(leere Notiz)" if ctx.lang == "de" else "(empty note)", None))
         else:
-            key = ("pair" if feature.name.startswith("b|") else "word", feature.start, feature.end)
-            text = ctx.note.text[feature.start : feature.end]
-            labels[key] = (f'"{text}"', Span(feature.start, feature.end, text))
-        totals[key] = totals.get(key, 0.0) + push
-    ranked = sorted((key for key, total in totals.items() if total > 0), key=lambda k: -totals[k])
-    return [(labels[key][0], totals[key], labels[key][1]) for key in ranked]
+            first, last = (owner, owner) if owner < words else (owner - words, owner - words + 1)
+            start, end = note.starts[first], note.ends[last]
+            text = note.text[start:end]
+            evidence.append((f'"{text}"', Span(start, end, text)))
+    return evidence
 
 
 def _explain(
-    ctx: Context, features: list[Feature], probability: float, outcome: int, declining: bool
+    ctx: Context, found: Columns, probability: float, outcome: int, declining: bool
 ) -> tuple[str, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
-    evidence = _evidence(ctx, features, outcome)
-    shown = ", ".join(label for label, _, _ in evidence[:SHOWN_FEATURES])
-    spans = [span for _, _, span in evidence if span is not None][:SHOWN_SPANS]
+    evidence = _evidence(ctx, found, outcome)
+    shown = ", ".join(label for label, _ in evidence[:SHOWN_FEATURES])
+    spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
     distinct = ctx.learner.info.distinct
     share = round(100 * probability)
     if ctx.lang == "de":
@@ -148,8 +150,8 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     model = ctx.learner
     if model.trust == 0:
         return []
-    features = request_features(ctx.note, [(hit.name, hit.strength) for hit in ctx.rule_hits])
-    probabilities = model.probabilities(features)
+    found = request_columns(ctx.note, [(hit.name, hit.strength) for hit in ctx.rule_hits])
+    probabilities = model.probabilities(found.columns, found.values)
     accept = float(probabilities[list(ACCEPT_SIDE)].sum())
     decline = float(probabilities[list(DECLINE_SIDE)].sum())
     declining = decline > accept
@@ -158,6 +160,6 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     if probability < (_decline_bar(ctx) if declining else ACCEPT_FROM):
         return []
     outcome = max(side, key=lambda o: probabilities[o])
-    detail, spans = _explain(ctx, features, probability, outcome, declining)
+    detail, spans = _explain(ctx, found, probability, outcome, declining)
     strength = model.trust
     return [Hit(strength if declining else -strength, spans, detail, _group(ctx, outcome, side))]

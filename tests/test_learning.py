@@ -33,9 +33,18 @@ from kontaktfilter.learning.training import (
     TrainingExample,
     train,
 )
-from kontaktfilter.model import GENUINE_CATEGORIES, HARMFUL_ACTIONS, Category, Profile, Request
+from kontaktfilter.model import (
+    GENUINE_CATEGORIES,
+    HARMFUL_ACTIONS,
+    Action,
+    Category,
+    Profile,
+    Request,
+    SignalHit,
+)
 from kontaktfilter.note import analyse
 from kontaktfilter.records import Record, read_records
+from kontaktfilter.strategy import decide, default_strategy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DEV = Path("tests/fixtures")
@@ -312,3 +321,13 @@ def test_genuine_dev_requests_are_never_declined_with_learning(dev_model: Learne
         if r.label in GENUINE_CATEGORIES and engine.score(r.request).action in HARMFUL_ACTIONS
     ]
     assert harmed == []
+
+
+def test_the_learned_signal_does_not_count_as_part_of_the_note_for_the_strategy() -> None:
+    """An empty note from a XING basic member is held, not declined, whatever was learned:
+    `signals_only` describes the note, and the learned judgement is not part of it."""
+    request = Request(text="", platform="xing", sender=Profile(membership="basic"))
+    empty = SignalHit("PERS_EMPTY_NOTE", "generic", 2.0, 0.3, (), "", "")
+    learned = SignalHit("LEARN_USER_DECISIONS", "generic", 8.0, 0.6, (), "", "")
+    action, rule = decide(default_strategy(), Category.GENERIC, [empty, learned], request, NOW)
+    assert (action, rule) == (Action.HOLD_WAIT, "empty-note-cannot-write")

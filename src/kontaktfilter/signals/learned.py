@@ -31,12 +31,16 @@ from kontaktfilter.signals.registry import register
 
 ACCEPT_FROM = 0.6
 """Probability of the accept side below which the learner does not push towards accept."""
+ACCEPT_AGAINST_RULES_FROM = 0.9
+"""The same where the rules call the request generic, collector or spam on evidence: to
+overrule what the rules saw, the learner must be as sure as it must be to decline."""
 DECLINE_FROM = 0.9
 """Probability of the decline side below which it does not push towards decline: far higher,
 because a false decline of a genuine person is the worst error (tuned on the development sets
 with half of the rule signals switched off, see docs/learning.md)."""
-DECLINE_INDIVIDUAL_FROM = 0.95
 NEVER = 2.0
+"""A bar no probability reaches."""
+
 OUTCOME_GROUPS = {ACCEPT: "known", LINK: "generic", DECLINE: "collector", REPORT: "spam"}
 """The group each outcome pushes; accepting with a reply is personal or honest (see below)."""
 GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
@@ -76,18 +80,24 @@ def _group(ctx: Context, outcome: int, side: tuple[int, ...]) -> str:
     return "honest" if honest > personal else "personal"
 
 
+def _accept_bar(ctx: Context) -> float:
+    suspicious = any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
+    declined = ctx.rules_category in SIDE_CATEGORIES[DECLINE_SIDE]
+    return ACCEPT_AGAINST_RULES_FROM if declined and suspicious else ACCEPT_FROM
+
+
 def _decline_bar(ctx: Context) -> float:
-    """The probability of a decline the learner needs before pushing that way: never (above 1)
-    when the rules alone call the request genuine or see any genuine evidence; a near
-    certainty for a note long enough to be individual writing in which the rules see nothing
-    suspicious (they ask about such notes); DECLINE_FROM otherwise."""
+    """The probability of a decline the learner needs before pushing that way: never when the
+    rules alone call the request genuine or see any genuine evidence, nor for a note long enough
+    to be individual writing in which the rules see nothing suspicious (the rules ask about such
+    notes, and words alone must not decline them); DECLINE_FROM otherwise."""
     if ctx.rules_category in GENUINE_CATEGORIES:
         return NEVER
     if any(hit.group in GENUINE_GROUPS and hit.score < 0 for hit in ctx.rule_hits):
         return NEVER
     suspicious = any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
     if not suspicious and len(ctx.note.tokens) >= INDIVIDUAL_NOTE_TOKENS:
-        return DECLINE_INDIVIDUAL_FROM
+        return NEVER
     return DECLINE_FROM
 
 
@@ -157,7 +167,7 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     declining = decline > accept
     side = DECLINE_SIDE if declining else ACCEPT_SIDE
     probability = decline if declining else accept
-    if probability < (_decline_bar(ctx) if declining else ACCEPT_FROM):
+    if probability < (_decline_bar(ctx) if declining else _accept_bar(ctx)):
         return []
     outcome = max(side, key=lambda o: probabilities[o])
     detail, spans = _explain(ctx, found, probability, outcome, declining)

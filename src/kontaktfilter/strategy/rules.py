@@ -98,9 +98,10 @@ def _condition(key: str, value: Any, rule_where: str) -> Check:
     if key == "signals_none":
         names = _names(value, where)
         return lambda f: not names & f.fired
-    if key == "signals_only":
+    if key == "signals_only":  # about the note: the learned judgement is not part of it
         names = _names(value, where)
-        return lambda f: bool(f.fired) and f.fired <= names
+        late = frozenset(name for name, signal in REGISTRY.items() if signal.late)
+        return lambda f: bool(f.fired - late) and f.fired - late <= names
     if key == "signals_weak":
         names = _names(value, where)
         return lambda f: any(h.name in names and h.strength < 1.0 for h in f.hits)

@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python bench/bench_templates.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_serve.py
+	$(BIN)/python bench/bench_learning.py
 
 ## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
 fingerprints: setup

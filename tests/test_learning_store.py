@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -179,3 +180,21 @@ def test_api_learns_after_decisions_and_exports_and_deletes(store_url):
         assert web.get("/api/learn/model").status_code == 404
         again = web.post("/api/learn", headers=headers).json()
         assert again["model"] is True and "learned from" in again["message"]
+
+
+def test_dashboard_shows_the_model_and_retrains_and_deletes_it(store_url):
+    state = screener(store_url)
+    store = state.store("local")
+    run_import(store, DEV)
+    decide(store, 40)
+    with client(state) as web:
+        page = web.get("/dashboard", headers={"Accept-Language": "en"}).text
+        assert "No model yet (40 decisions)" in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert web.post("/learn").status_code == 403
+        done = web.post("/learn", data={"csrf_token": token})
+        assert done.status_code == 303 and done.headers["location"].startswith("/dashboard")
+        page = web.get(done.headers["location"], headers={"Accept-Language": "en"}).text
+        assert "Retrained" in page and "Learned from 40 distinct requests" in page
+        web.post("/learn/delete", data={"csrf_token": token})
+        assert load(store) == (None, None)

@@ -155,7 +155,8 @@ def undo(app: App, user: User) -> dict:
     return {"request_id": undone}
 
 
-def _learn_out(app: Screener, user: str, message: str = "") -> dict:
+def learning_status(app: Screener, user: str, message: str = "") -> dict:
+    """The user's learned model as the API and the dashboard show it."""
     store = app.store(user)
     row = store.learned_model()
     model, warning = load_user_model(store)
@@ -171,14 +172,14 @@ def _learn_out(app: Screener, user: str, message: str = "") -> dict:
 @router.get("/learn", response_model=schemas.LearnOut)
 def learn_status(app: App, user: User) -> dict:
     """The user's learned model: what it was trained on and how far it is trusted."""
-    return _learn_out(app, user)
+    return learning_status(app, user)
 
 
 @router.post("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
 def learn_now(app: App, user: User) -> dict:
     """Rebuild the model from all standing decisions now (it also retrains by itself after
     every 10 decisions)."""
-    return _learn_out(app, user, app.learn(user).message)
+    return learning_status(app, user, app.learn(user).message)
 
 
 @router.delete("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
@@ -186,7 +187,7 @@ def learn_delete(app: App, user: User) -> dict:
     """Delete the learned model; the rules decide alone until it is trained again."""
     removed = app.store(user).delete_learned_model()
     app.forget_engine(user)
-    return _learn_out(app, user, "deleted" if removed else "there was no learned model")
+    return learning_status(app, user, "deleted" if removed else "there was no learned model")
 
 
 @router.get(

@@ -27,7 +27,7 @@ from kontaktfilter.policy_page import render_policy_page
 from kontaktfilter.runtime import strategy_text
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts
-from kontaktfilter.web.api import App, RequestId, begin_import, save_strategy
+from kontaktfilter.web.api import App, RequestId, begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import csrf_token, current_user, require_csrf, sign_in, verify_password
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
@@ -169,7 +169,9 @@ def templates_page(request: Request, app: App, user: User) -> HTMLResponse:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(request: Request, app: App, user: User) -> HTMLResponse:
+def dashboard_page(
+    request: Request, app: App, user: User, learned: int | None = None
+) -> HTMLResponse:
     t = Translator(choose_language(request))
     board = dashboard(app.store(user))
     names = {c.value: t(f"category.{c.value}") for c in Category}
@@ -181,7 +183,22 @@ def dashboard_page(request: Request, app: App, user: User) -> HTMLResponse:
         weekly=Markup(charts.weekly_stacked(board.weeks, t("dashboard.weekly"), names)),
         share=Markup(charts.share_line(board.weeks, t("dashboard.share"))),
         delays=Markup(charts.histogram(board.decision_buckets, t("dashboard.delays"))),
+        learning=learning_status(app, user),
+        learned=learned,
     )
+
+
+@router.post("/learn", dependencies=[Csrf])
+def learn_form(app: App, user: User) -> Response:
+    app.learn(user)
+    return back("/dashboard?learned=1#learning", "/dashboard")
+
+
+@router.post("/learn/delete", dependencies=[Csrf])
+def learn_delete_form(app: App, user: User) -> Response:
+    app.store(user).delete_learned_model()
+    app.forget_engine(user)
+    return back("/dashboard?learned=0#learning", "/dashboard")
 
 
 # strategy, import, policy ------------------------------------------------------------------

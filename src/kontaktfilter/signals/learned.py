@@ -1,14 +1,16 @@
 """The learned signal: what the user's own earlier decisions say about this note.
 
 It runs after every rule signal, because the rules' hits are part of what it reads and because
-the rules decide where it may push:
-- It abstains when the calibrated probability is not clear either way.
-- Its strength is the model's trust (amount and balance of decisions) times its confidence,
-  so it stays small until there are enough decisions.
-- Towards decline it pushes only a request the rules already call vague, generic, collector or
-  spam and that carries no genuine evidence at all. It can never, on its own, turn a known
-  contact or a request with a concrete reference into a decline or report.
-- Towards accept it may push anything: it can rescue a request the rules missed.
+the rules decide where it may push (docs/learning.md):
+- It abstains unless the calibrated probability of one side is clear (see the bars below).
+- Its strength is the model's trust (amount and balance of decisions), so it stays small until
+  there are enough decisions.
+- Towards decline it pushes only a request the rules call vague, generic, collector or spam,
+  with no genuine evidence at all, and not a long note in which the rules see nothing
+  suspicious. It can never, on its own, decline a known contact or a request with a concrete
+  reference.
+- Towards accept it may rescue a request the rules missed; against the rules' suspicious
+  evidence only when it is as sure as it must be to decline.
 """
 
 from __future__ import annotations
@@ -53,8 +55,6 @@ SIDE_CATEGORIES = {
 }
 SHOWN_FEATURES = 4
 SHOWN_SPANS = 3
-
-
 RULE_GROUPS = {
     Category.KNOWN: "known",
     Category.PERSONAL: "personal",
@@ -80,10 +80,14 @@ def _group(ctx: Context, outcome: int, side: tuple[int, ...]) -> str:
     return "honest" if honest > personal else "personal"
 
 
+def _suspicious(ctx: Context) -> bool:
+    return any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
+
+
 def _accept_bar(ctx: Context) -> float:
-    suspicious = any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
+    """The probability of accept the learner needs before pushing that way."""
     declined = ctx.rules_category in SIDE_CATEGORIES[DECLINE_SIDE]
-    return ACCEPT_AGAINST_RULES_FROM if declined and suspicious else ACCEPT_FROM
+    return ACCEPT_AGAINST_RULES_FROM if declined and _suspicious(ctx) else ACCEPT_FROM
 
 
 def _decline_bar(ctx: Context) -> float:
@@ -95,8 +99,7 @@ def _decline_bar(ctx: Context) -> float:
         return NEVER
     if any(hit.group in GENUINE_GROUPS and hit.score < 0 for hit in ctx.rule_hits):
         return NEVER
-    suspicious = any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
-    if not suspicious and len(ctx.note.tokens) >= INDIVIDUAL_NOTE_TOKENS:
+    if not _suspicious(ctx) and len(ctx.note.tokens) >= INDIVIDUAL_NOTE_TOKENS:
         return NEVER
     return DECLINE_FROM
 
@@ -171,5 +174,5 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
         return []
     outcome = max(side, key=lambda o: probabilities[o])
     detail, spans = _explain(ctx, found, probability, outcome, declining)
-    strength = model.trust
-    return [Hit(strength if declining else -strength, spans, detail, _group(ctx, outcome, side))]
+    strength = model.trust if declining else -model.trust
+    return [Hit(strength, spans, detail, _group(ctx, outcome, side))]

@@ -331,3 +331,27 @@ def test_the_learned_signal_does_not_count_as_part_of_the_note_for_the_strategy(
     learned = SignalHit("LEARN_USER_DECISIONS", "generic", 8.0, 0.6, (), "", "")
     action, rule = decide(default_strategy(), Category.GENERIC, [empty, learned], request, NOW)
     assert (action, rule) == (Action.HOLD_WAIT, "empty-note-cannot-write")
+
+
+def test_eval_learning_curve_from_the_command_line(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from kontaktfilter.cli import main
+
+    runner = CliRunner()
+    args = ["eval", str(DEV / "dev_requests.jsonl"), "--learning-curve", "--folds", "3"]
+    result = runner.invoke(main, [*args, "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines() if line[:9].strip().isdigit()]
+    assert [row[0] for row in rows] == ["0", "20", "50", "100", "200"]
+    assert rows[0][1] == rows[0][2]  # no decisions: learning is the rules
+    few = tmp_path / "few.jsonl"
+    few.write_text('{"text": "Hallo", "label": "spam"}\n', "utf-8")
+    refused = runner.invoke(main, ["eval", str(few), "--learning-curve"])
+    assert refused.exit_code == 1 and "needs at least 10" in refused.output
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text('{"text": "Hallo"}\n', "utf-8")
+    missing = runner.invoke(main, ["eval", str(unlabelled), "--learning-curve"])
+    assert (
+        missing.exit_code == 1 and "unlabelled.jsonl:1: field 'label' is missing" in missing.output
+    )

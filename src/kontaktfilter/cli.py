@@ -304,6 +304,11 @@ def _learning_curve(engine: Engine, file: str, folds: int, repeats: int) -> None
                 str(item) if isinstance(item, RecordError) else f"{where}: field 'label' is missing"
             )
         records.append(item)
+    if len(records) < 2 * folds:
+        raise click.ClickException(
+            f"{file}: {len(records)} labelled request(s); {folds}-fold cross-validation needs "
+            f"at least {2 * folds}"
+        )
     with click.progressbar(
         length=len(DEFAULT_SIZES) * folds * repeats, label="learning curve", file=sys.stderr
     ) as bar:

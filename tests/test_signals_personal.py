@@ -124,6 +124,25 @@ def test_offer_words_inside_a_pretext_do_not_count(engine) -> None:
     assert "GOOD_OFFER_MATCH" not in fired(engine, text, recipient=KILIAN)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir sind beide bei Aufträge und Kundengewinnung, daher meine Anfrage.", True),
+        ("Hallo Thomas, auch in der Gruppe Auftraege und Kundengewinnung?", True),
+        ("Wie machen Sie eigentlich Kundengewinnung im Handwerk?", False),
+        ("Ich habe Ihren Podcast gehört und eine Frage zu Aufträgen.", False),
+    ],
+)
+def test_group_pretext(engine, text, expected) -> None:
+    assert ("PERS_GROUP_PRETEXT" in fired(engine, text, recipient=KILIAN)) is expected
+
+
+def test_group_pretext_needs_the_words_as_written(engine) -> None:
+    owner = Profile(name="Stefan Berger", groups=("Junge Unternehmer Oberpfalz",))
+    text = "Wir sind ein junges Unternehmen und suchen Partner für eine Zusammenarbeit."
+    assert "PERS_GROUP_PRETEXT" not in fired(engine, text, recipient=owner)
+
+
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
 
@@ -134,6 +153,8 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "Wann hätten Sie nächste Woche Zeit für uns?",
         "Wären Sie offen für einen Wechsel in eine neue Position?",
         "When are you available to talk next week?",
+        "Ich habe eine Karriereoption für Sie. Darf ich Sie anrufen?",
+        "A client of mine is hiring. Would you be interested in hearing more?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:

@@ -257,6 +257,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
             "„Wer aufhört, besser zu werden, hat aufgehört, gut zu sein.“ (Philip Rosenthal)",
         ),
         ("en-dash", "“Great things are done by a series of small things.” – Vincent van Gogh."),
+        (
+            "de-opening-no-author",
+            "Hallo Elif, 'Wer aufhört, besser zu werden, hat aufgehört, gut zu sein.' In diesem Sinne!",
+        ),
+        (
+            "en-opening-no-author",
+            "Hello Dan, 'Surround yourself with people who lift you higher.' Let's connect!",
+        ),
     ],
 }
 
@@ -307,12 +315,19 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_QUOTED_WISDOM": [
         ("de-title", "Ihr Artikel „Homeoffice-Regeln rechtssicher gestalten“ kam genau richtig."),
+        ("de-title-opening", "Hallo Herr Kraus, 'Kassennachschau ohne Panik' hat mir geholfen."),
+        (
+            "de-customer-words",
+            "Guten Tag, wir bauen Kassensoftware für Cafés. Eine Kundin schrieb uns: "
+            "'Endlich eine Kasse, die einfach funktioniert.' Darf ich sie Ihnen zeigen?",
+        ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
         ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
+        ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),

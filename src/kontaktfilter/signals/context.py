@@ -28,7 +28,9 @@ _FUNCTION_WORDS = frozenset(
     "dieses diesen diesem jede jeder jedes alle allen "
     "the and for with from of to in on at a an my your our their his her its you we they this "
     "that these those about into over under me him them us mine yours ours "
-    "thema themen bereich area field topic topics gmbh ltd inc".split()
+    "thema themen bereich area field topic topics gmbh ltd inc "
+    "business businesses company companies unternehmen firma firmen kunden clients customers "
+    "recruiting marketing consulting beratung vertrieb sales".split()
 )
 MIN_TERM_LENGTH = 4
 

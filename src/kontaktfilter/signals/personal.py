@@ -57,13 +57,24 @@ PITCH_QUESTION_STEMS = (
     "zeit",
     "available",
     "verfueg",
+    "anruf",
+    "telefon",
+    "erzaehl",
+    "hear",
+    "vorfuehr",
+    "praesentier",
 )
-"""'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?' or 'Wären Sie offen für ...?'
-ask for the sender's benefit, not about a concrete need."""
+"""'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
+'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
+pitch), not about a concrete need."""
 PUBLICATION_FIELDS = ("publications",)
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific
 ("Vertriebstraining"), not a field name ("Design", "Marketing") that collectors echo."""
+GROUP_NAME_TERMS = 2
+"""A group is named when two of its words appear as written ("Steuerberater Netzwerk Franken"):
+one word ("Unternehmer", "Bayern") is only a field or a region, and look-alikes ("ein junges
+Unternehmen" beside "Junge Unternehmer Oberpfalz") name nothing."""
 GENUINE_FAMILIES = frozenset(
     {
         "met_in_person",
@@ -356,6 +367,23 @@ def offer_match(request: Request, ctx: Context) -> list[Hit]:
         if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
             return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")]
+    return []
+
+
+@register(
+    "PERS_GROUP_PRETEXT",
+    1.5,
+    "collector",
+    "Names one of the recipient's groups, the classic shared-group pretext (worst reason 3)",
+    "Nennt eine Gruppe des Empfängers, der klassische Gruppen-Vorwand (schlechtester Grund 3)",
+)
+def group_pretext(request: Request, ctx: Context) -> list[Hit]:
+    """A group shares nothing but a membership: naming it is a pretext whatever the wording.
+    Weaker than a genuine reference, so a real question or meeting beside it still wins."""
+    for _, text, positions in _entry_references(request, ctx, ("groups",), set()):
+        named = {ctx.note.tokens[i] for i in positions} & content_terms(text)
+        if len(named) >= GROUP_NAME_TERMS:
+            return [Hit(1.0, (ctx.span(positions[0], positions[-1]),), f"group: {text}")]
     return []
 
 

@@ -11,7 +11,7 @@ import re
 
 from kontaktfilter.model import Hit, Request, Span
 from kontaktfilter.note import fold
-from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.context import Context, content_terms
 from kontaktfilter.signals.registry import SignalFunction, register
 
 
@@ -124,7 +124,8 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
      "Verkauft Leadgenerierung, Terminierung oder 'mehr Kunden'", ()),
     ("GOOD_MET_IN_PERSON", "met_in_person", -4.0, "known",
      "Refers to a real meeting (event, fair, call) with the recipient",
-     "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)", ("honest_intent",)),
+     "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)",
+     ("honest_intent", "met_online")),
     ("GOOD_KNOW_EACH_OTHER", "know_each_other", -4.0, "known",
      "Says sender and recipient already know each other (colleagues, studies, projects)",
      "Sagt, dass man sich bereits kennt (Kollegen, Studium, Projekte)", ()),
@@ -215,6 +216,15 @@ _QUOTE = re.compile(
 _QUOTE_MARKS = ("„", "“", "”", '"', "»", "«")
 
 
+_OPENING_QUOTE = re.compile(
+    r"(?:^|(?<=[\s(]))[„“\"»«‘'](?P<body>[^„“”\"»«‘’']{20,240}?[.!?])[“”\"«»’'](?=\s|$|[,;:)–—-])"
+)
+"""A whole quoted sentence (it ends in . ! or ? inside the marks), straight or curly quotes."""
+OPENING_QUOTE_REACH = 60
+"""An authorless saying counts only where it opens the note, right after the salutation."""
+_OPENING_MARKS = _QUOTE_MARKS + ("'", "‘")
+
+
 @register(
     "PHRASE_QUOTED_WISDOM",
     2.5,
@@ -223,19 +233,34 @@ _QUOTE_MARKS = ("„", "“", "”", '"', "»", "«")
     "Zitiert einen Spruch samt Urheber statt eines Grundes (Kalenderweisheit, Grund 9)",
 )
 def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
-    """A quotation followed by "(Author)" or "– Author": the recipient's own title, quoted with
-    the recipient's name, is a reference, not wisdom."""
+    """A quotation followed by "(Author)" or "– Author", or a whole quoted sentence without an
+    author that opens the note ("Hallo Elif, 'Wer aufhört, ...' In diesem Sinne"). The recipient's
+    own title, quoted with the recipient's name or in the recipient's words, is a reference, not
+    wisdom."""
     text = ctx.note.text
-    if not any(mark in text for mark in _QUOTE_MARKS):
+    if not any(mark in text for mark in _OPENING_MARKS):
         return []
     recipient = (
         {fold(part) for part in request.recipient.name.split()} if request.recipient.name else set()
     )
-    for match in _QUOTE.finditer(text):
-        if len(match.group(1).split()) < 3:
-            continue
-        author = match.group("paren") or match.group("dash") or ""
-        if recipient & {fold(part) for part in author.split()}:
-            continue
-        return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), f"quote: {author}")]
-    return []
+    if any(mark in text for mark in _QUOTE_MARKS):
+        for match in _QUOTE.finditer(text):
+            if len(match.group(1).split()) < 3:
+                continue
+            author = match.group("paren") or match.group("dash") or ""
+            if recipient & {fold(part) for part in author.split()}:
+                continue
+            span = Span(match.start(), match.end(), match.group())
+            return [Hit(1.0, (span,), f"quote: {author}")]
+    opening = _OPENING_QUOTE.search(text, 0, OPENING_QUOTE_REACH + 250)
+    if opening is None or opening.start() > OPENING_QUOTE_REACH:
+        return []
+    before = text[: opening.start()].strip()
+    body = opening.group("body")
+    if len(before.split()) > 4 or (before and before[-1] not in ",:!–—-") or len(body.split()) < 5:
+        return []
+    own_words = content_terms(" ".join(request.recipient.publications))
+    if len(own_words & content_terms(body)) >= 2:
+        return []
+    span = Span(opening.start(), opening.end(), opening.group())
+    return [Hit(1.0, (span,), "quote without author")]

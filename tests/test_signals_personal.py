@@ -166,6 +166,16 @@ def test_concrete_question_still_fires(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
 
 
+def test_concrete_question_with_an_english_contraction(engine) -> None:
+    text = "I'm moving from IC to EM next month. Any book you'd recommend for the first 90 days?"
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+def test_informal_german_question_is_not_counted(engine) -> None:
+    text = "Ich arbeite an einem Projekt für dich. Magst du mehr darüber erfahren?"
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
+
+
 @pytest.mark.parametrize(
     ("contacts", "created", "many", "young"),
     [

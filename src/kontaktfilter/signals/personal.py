@@ -67,6 +67,10 @@ PITCH_QUESTION_STEMS = (
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
 'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
 pitch), not about a concrete need."""
+ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
+"""A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
+German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
+ask that way as often as real people."""
 PUBLICATION_FIELDS = ("publications",)
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific
@@ -401,7 +405,7 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     for sentence in sorted(note.questions):
         indices = [i for i, s in enumerate(note.sentences) if s == sentence and i >= after_greeting]
         words = [note.tokens[i] for i in indices]
-        if len(words) < 4 or not {"sie", "ihnen", "ihr", "you", "your"} & set(words):
+        if len(words) < 4 or not ADDRESSEE_WORDS & set(words):
             continue
         if any(w.startswith(NETWORKING_STEMS + PITCH_QUESTION_STEMS) for w in words):
             continue

@@ -259,7 +259,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-dash", "“Great things are done by a series of small things.” – Vincent van Gogh."),
         (
             "de-opening-no-author",
-            "Hallo Elif, 'Wer aufhört, besser zu werden, hat aufgehört, gut zu sein.' In diesem Sinne!",
+            "Hallo Elif, 'Wer aufhört, besser zu werden, hat aufgehört, gut zu sein.' "
+            "In diesem Sinne!",
         ),
         (
             "en-opening-no-author",

@@ -106,6 +106,23 @@ def test_claimed_interest_checked_against_profile(engine, text, mismatch) -> Non
     assert ("GOOD_SHARED_INTEREST" in names) is not mismatch
 
 
+@pytest.mark.parametrize(
+    ("text", "shared"),
+    [
+        ("In Ihrem Profil steht Segeln – segeln Sie im Mai in Kiel mit?", True),
+        ("Your profile says golden retrievers, do you know a breeder near Kiel?", True),
+        ("In Ihrem Profil steht Golf – da sollten wir uns vernetzen!", False),
+        ("Your profile says you're looking for a podcast partner.", False),
+    ],
+)
+def test_a_profile_mention_counts_only_when_it_is_on_the_profile(engine, text, shared) -> None:
+    """Naming what the profile shows is a reference; naming what it does not is no pretext
+    either (it may be a seek, 'your profile says you're looking for'), so it never hurts."""
+    names = fired(engine, text, recipient=KILIAN)
+    assert ("GOOD_SHARED_INTEREST" in names) is shared
+    assert "PERS_INTEREST_MISMATCH" not in names
+
+
 def test_interest_check_needs_a_profile(engine) -> None:
     names = fired(engine, "Ich habe gesehen, dass Sie sich auch für Golf interessieren.")
     assert "PERS_INTEREST_MISMATCH" not in names and "GOOD_SHARED_INTEREST" not in names

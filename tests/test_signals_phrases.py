@@ -226,6 +226,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer-list", "Would love to have your studio on my client list."),
     ],
     "GOOD_PROFILE_REFERENCE": [
+        ("de-answered", "Sie haben mir in der Gruppe auf meine Frage zur Dämmung geantwortet."),
+        ("de-tip", "Ihr Tipp mit der Gegenfrage hat im Termin wirklich funktioniert."),
+        ("en-answered", "You answered my question about churn in the founders group."),
         ("de-seed", "ich verfolge sehr interessiert ihren Blog und den Podcast"),
         ("de-artikel", "Ihr Artikel über Preisverhandlungen hat mir sehr geholfen."),
         ("en-post", "Your post about remote hiring made me think."),

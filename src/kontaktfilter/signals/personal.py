@@ -254,8 +254,10 @@ def _recipient_terms(request: Request, ctx: Context) -> ProfileTerms:
     return ctx.shared("recipient_terms", lambda: profile_terms(request.recipient))
 
 
-def _claimed_interests(ctx: Context) -> Iterator[tuple[int, int, frozenset[str]]]:
-    for match in ctx.family("interest_pretext"):
+def _claimed_interests(
+    ctx: Context, families: tuple[str, ...] = ("interest_pretext",)
+) -> Iterator[tuple[int, int, frozenset[str]]]:
+    for match in (m for family in families for m in ctx.family(family)):
         if match.capture:
             first, last = match.capture
             claimed = content_terms(" ".join(ctx.note.tokens[first : last + 1]))
@@ -298,13 +300,13 @@ def interest_mismatch(request: Request, ctx: Context) -> list[Hit]:
     "personal",
     "Names an interest that really is on the recipient's profile",
     "Nennt ein Interesse, das tatsächlich im Profil des Empfängers steht",
-    families=("interest_pretext",),
+    families=("interest_pretext", "profile_mention"),
 )
 def shared_interest(request: Request, ctx: Context) -> list[Hit]:
     hits: list[Hit] = []
     if not _has_profile(request, ctx):
         return hits
-    for first, last, claimed in _claimed_interests(ctx):
+    for first, last, claimed in _claimed_interests(ctx, ("interest_pretext", "profile_mention")):
         if _profile_has(request, ctx, claimed):
             hits.append(Hit(1.0, (ctx.span(first, last),), "on the recipient's profile"))
     return hits

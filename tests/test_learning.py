@@ -355,3 +355,22 @@ def test_eval_learning_curve_from_the_command_line(tmp_path) -> None:
     assert (
         missing.exit_code == 1 and "unlabelled.jsonl:1: field 'label' is missing" in missing.output
     )
+
+
+def test_a_faint_hint_does_not_open_an_individual_note_to_learned_declines() -> None:
+    """A long note in which the rules see only a large network on an old profile (a faint
+    hint, 0.3) is individual writing: the learner may not decline it, however sure it is."""
+    from kontaktfilter.signals import learned
+    from kontaktfilter.signals.context import Context
+
+    text = (
+        "Jonas, Petra here from the pottery course in Leeds, "
+        "hope the move went well and the studio is great"
+    )
+    many = SignalHit("PROF_MANY_CONTACTS", "collector", 0.8, 0.375, (), "", "")
+    ctx = Context(note=analyse(text), lang="en", now=NOW)
+    ctx.rule_hits, ctx.rules_category = (many,), Category.VAGUE
+    assert learned._decline_bar(ctx) > 1
+    stock = SignalHit("PHRASE_SYNERGIES", "vague", 2.0, 1.0, (), "", "")
+    ctx.rule_hits = (many, stock)
+    assert learned._decline_bar(ctx) == learned.DECLINE_FROM

@@ -47,6 +47,8 @@ OUTCOME_GROUPS = {ACCEPT: "known", LINK: "generic", DECLINE: "collector", REPORT
 """The group each outcome pushes; accepting with a reply is personal or honest (see below)."""
 GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
 SUSPICIOUS_GROUPS = frozenset({"spam", "collector", "vague", "generic"})
+SUSPICION_MIN = 1.0
+"""As the categoriser's COLLECTOR_MIN: the least suspicious weight that decides anything."""
 INDIVIDUAL_NOTE_TOKENS = 15
 """As the engine's SUBSTANTIAL_NOTE_TOKENS: a note this long is likely written for its recipient."""
 SIDE_CATEGORIES = {
@@ -81,7 +83,10 @@ def _group(ctx: Context, outcome: int, side: tuple[int, ...]) -> str:
 
 
 def _suspicious(ctx: Context) -> bool:
-    return any(hit.group in SUSPICIOUS_GROUPS and hit.score > 0 for hit in ctx.rule_hits)
+    """Whether the rules hold real evidence against the request: at least SUSPICION_MIN of
+    suspicious weight, not a faint hint such as a large network on an old profile."""
+    weight = sum(hit.score for hit in ctx.rule_hits if hit.group in SUSPICIOUS_GROUPS)
+    return weight >= SUSPICION_MIN
 
 
 def _accept_bar(ctx: Context) -> float:

@@ -98,7 +98,7 @@ def _accept_bar(ctx: Context) -> float:
 def _decline_bar(ctx: Context) -> float:
     """The probability of a decline the learner needs before pushing that way: never when the
     rules alone call the request genuine or see any genuine evidence, nor for a note long enough
-    to be individual writing in which the rules see nothing suspicious (the rules ask about such
+    to be individual writing in which the rules find no real suspicion (the rules ask about such
     notes, and words alone must not decline them); DECLINE_FROM otherwise."""
     if ctx.rules_category in GENUINE_CATEGORIES:
         return NEVER

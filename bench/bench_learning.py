@@ -38,7 +38,6 @@ from kontaktfilter.store import open_store
 from kontaktfilter.store.repository import utcnow, verdict_row
 from kontaktfilter.store.schema import ContactRequest, Decision
 
-DEV_FILES = ("dev_requests.jsonl", "dev_more.jsonl", "dev_third.jsonl")
 GREETINGS = ("", "Hallo, ", "Guten Tag, ", "Hi, ", "Moin! ", "Dear all, ")
 CLOSINGS = ("", " Viele Grüße", " Beste Grüße", " Best regards", " LG", " Gruß aus {n}")
 TRAINING_BAR_SECONDS = 5.0
@@ -47,9 +46,10 @@ LATENCY_BAR_MS = 1.0
 
 def dev_records() -> list[Record]:
     records: list[Record] = []
-    for name in DEV_FILES:
-        with (Path("tests/fixtures") / name).open("rb") as stream:
-            records += [r for r in read_records(stream, name, "jsonl") if isinstance(r, Record)]
+    for path in sorted(Path("tests/fixtures").glob("dev_*.jsonl")):
+        with path.open("rb") as stream:
+            found = read_records(stream, path.name, "jsonl")
+            records += [record for record in found if isinstance(record, Record)]
     return records
 
 

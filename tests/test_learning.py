@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.learning.curve import learning_curve, rule_signals, simulated_decision
+from kontaktfilter.learning.curve import SIMULATED_OUTCOME, learning_curve, rule_signals
 from kontaktfilter.learning.features import (
     N_FEATURES,
     column,
@@ -66,7 +66,7 @@ def example(text: str, outcome: int, request: Request | None = None) -> Training
 
 def dev_examples(records: list[Record]) -> list[TrainingExample]:
     return [
-        example(r.request.text, simulated_decision(r.label), r.request)
+        example(r.request.text, SIMULATED_OUTCOME[r.label], r.request)
         for r in records
         if r.label is not None
     ]
@@ -270,7 +270,7 @@ def test_probabilities_are_calibrated_on_held_out_requests(dev_model: LearnedMod
         columns = request_columns(analyse(record.request.text), rule_signals(verdict))
         probability = dev_model.probabilities(columns.columns, columns.values)
         probability = probability[list(DECLINE_SIDE)].sum()
-        pairs.append((probability, simulated_decision(record.label) >= 3))
+        pairs.append((probability, SIMULATED_OUTCOME[record.label] >= 3))
     assert 1.0 <= dev_model.info.temperature * 4 <= 40.0  # within the calibration bounds
     bands = [(0.0, 0.2), (0.8, 1.01)]
     for low, high in bands:

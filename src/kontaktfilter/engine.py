@@ -11,7 +11,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
 from kontaktfilter.matcher import PhraseMatcher
@@ -22,6 +22,9 @@ from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strategy
+
+if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
+    from kontaktfilter.learning.model import LearnedModel
 
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
@@ -56,7 +59,7 @@ class Engine:
         signals: Mapping[str, Signal] | None = None,
         history: History | None = None,
         strategy: Strategy | None = None,
-        learner: Any = None,
+        learner: LearnedModel | None = None,
     ) -> None:
         self.history = history
         self.learner = learner
@@ -94,7 +97,7 @@ class Engine:
         twin.strategy = strategy
         return twin
 
-    def with_learner(self, learner: Any) -> Engine:
+    def with_learner(self, learner: LearnedModel | None) -> Engine:
         """The same engine with a user's learned model (kontaktfilter.learning), or without."""
         twin = copy.copy(self)
         twin.learner = learner
@@ -125,7 +128,7 @@ class Engine:
         found = self._run(self._always + tuple(self.signals[i] for i in triggered), request, ctx)
         if self._late and ctx.learner is not None:
             ctx.rule_hits = tuple(found)
-            ctx.rules_category = self.categorise(found, ctx)
+            ctx.rules_category = self.category_of(found, ctx)
             found += self._run(self._late, request, ctx)
         found.sort(key=lambda h: -abs(h.score))
         return found
@@ -156,7 +159,7 @@ class Engine:
         return found
 
     @staticmethod
-    def categorise(hits: Sequence[SignalHit], ctx: Context) -> Category:
+    def category_of(hits: Sequence[SignalHit], ctx: Context) -> Category:
         """The category these hits give, by the weight each signal group gathered."""
         groups: dict[str, float] = defaultdict(float)
         for hit in hits:
@@ -177,7 +180,7 @@ class Engine:
         """The verdict for one request; `now` defaults to its sending time, else the clock."""
         ctx = self.context(request, now)
         hits = self.hits(request, ctx)
-        category = self.categorise(hits, ctx)
+        category = self.category_of(hits, ctx)
         action, rule = decide(self.strategy, category, hits, request, ctx.now)
         reply, note = draft_reply(
             action,

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kontaktfilter.model import Span, Verdict
-from kontaktfilter.signals import REGISTRY
+from kontaktfilter.signals.registry import is_late
 
 CATEGORY_COLOURS = {
     "known": "green",
@@ -75,10 +75,6 @@ def highlight(text: str, spans: list[Span], colour: bool) -> str:
     return "".join(out)
 
 
-EXPLAINED_BY_DETAIL = frozenset(name for name, signal in REGISTRY.items() if signal.late)
-"""Signals whose detail says more than their spans: the learned one names what it learned."""
-
-
 def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     """A human-readable explanation: category, action, marked note, signals, reply draft."""
     category = verdict.category.value
@@ -96,7 +92,8 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     lines += ["", highlight(text, spans, colour) if text.strip() else "(empty note)", ""]
     for hit in verdict.hits:
         spans = "; ".join(f"“{s.text}”" for s in hit.spans)
-        evidence = hit.detail if hit.name in EXPLAINED_BY_DETAIL else spans or hit.detail
+        # a late (learned) signal's detail names what it learned: more than its spans say
+        evidence = hit.detail if is_late(hit.name) else spans or hit.detail
         lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}")
         if evidence:
             lines.append(f"         {'':<34} {evidence}")

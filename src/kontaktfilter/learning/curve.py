@@ -35,11 +35,10 @@ from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample,
 from kontaktfilter.model import Category, Request, Verdict
 from kontaktfilter.note import analyse
 from kontaktfilter.records import Record
+from kontaktfilter.signals.registry import is_late
 
 DEFAULT_SIZES = (0, 20, 50, 100, 200)
 CALIBRATION_BINS = 10
-
-
 SIMULATED_OUTCOME = {
     Category.KNOWN: ACCEPT,
     Category.PERSONAL: REPLY,
@@ -52,14 +51,13 @@ SIMULATED_OUTCOME = {
 """What a user following the default strategy (seed 002) does with a request of each label."""
 
 
-def simulated_decision(label: Category) -> int:
-    return SIMULATED_OUTCOME[label]
-
-
 def rule_signals(verdict: Verdict) -> tuple[tuple[str, float], ...]:
-    return tuple(
-        (hit.name, hit.strength) for hit in verdict.hits if not hit.name.startswith("LEARN_")
-    )
+    return tuple((hit.name, hit.strength) for hit in verdict.hits if not is_late(hit.name))
+
+
+def _decline_probability(model: LearnedModel, request: Request, verdict: Verdict) -> float:
+    found = request_columns(analyse(request.text), rule_signals(verdict))
+    return float(model.probabilities(found.columns, found.values)[list(DECLINE_SIDE)].sum())
 
 
 @dataclass
@@ -152,19 +150,9 @@ def learning_curve(
                     verdict = scorer.score(request) if model else rules_verdicts[i]
                     evaluation.add(str(request.id), label, verdict.category, verdict.action)
                     if model is not None and repeat == 0:
-                        columns = request_columns(
-                            analyse(request.text), rule_signals(rules_verdicts[i])
-                        )
-                        point.probabilities.append(
-                            (
-                                float(
-                                    model.probabilities(columns.columns, columns.values)[
-                                        list(DECLINE_SIDE)
-                                    ].sum()
-                                ),
-                                simulated_decision(label) in DECLINE_SIDE,
-                            )
-                        )
+                        probability = _decline_probability(model, request, rules_verdicts[i])
+                        truth = SIMULATED_OUTCOME[label] in DECLINE_SIDE
+                        point.probabilities.append((probability, truth))
                 if progress is not None:
                     progress()
             point.macro_f1.append(evaluation.macro_f1())
@@ -179,7 +167,7 @@ def _train(
 ) -> LearnedModel | None:
     examples = [
         TrainingExample(
-            labelled[i][0].text, rule_signals(verdicts[i]), simulated_decision(labelled[i][1])
+            labelled[i][0].text, rule_signals(verdicts[i]), SIMULATED_OUTCOME[labelled[i][1]]
         )
         for i in chosen
     ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kontaktfilter.learning.model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
 from kontaktfilter.model import Action
+from kontaktfilter.signals.registry import is_late
 from kontaktfilter.store import Store
 
 if TYPE_CHECKING:  # training needs scikit-learn, imported only when a model is trained
@@ -40,15 +41,12 @@ def training_examples(store: Store) -> list[TrainingExample]:
 
     examples: list[TrainingExample] = []
     for text, signals, action in store.standing_decisions():
-        outcome = OUTCOME_OF_ACTION.get(Action(action))
-        if outcome is None:
-            continue
         rule_signals = tuple(
             (str(s["name"]), float(s.get("strength", 1.0)))
             for s in signals
-            if not str(s.get("name", "")).startswith("LEARN_")
+            if not is_late(str(s.get("name", "")))
         )
-        examples.append(TrainingExample(text, rule_signals, outcome))
+        examples.append(TrainingExample(text, rule_signals, OUTCOME_OF_ACTION[Action(action)]))
     return examples
 
 

@@ -10,9 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kontaktfilter.bulk import TemplateIndex
+
+if TYPE_CHECKING:
+    from kontaktfilter.learning.model import LearnedModel
 from kontaktfilter.bulk.fingerprints import FingerprintSet
 from kontaktfilter.matcher import PhraseMatch
 from kontaktfilter.model import Category, Profile, SignalHit, Span
@@ -120,7 +123,7 @@ class Context:
     computed by the first signal that needs them."""
     history: History | None = None
     """What other requests showed (the template index); None when the caller has no history."""
-    learner: Any = None
+    learner: LearnedModel | None = None
     """The user's learned model (kontaktfilter.learning), None until they have one."""
     rule_hits: tuple[SignalHit, ...] = ()
     """For late signals: the hits of every other signal."""

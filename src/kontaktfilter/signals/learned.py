@@ -26,6 +26,7 @@ from kontaktfilter.learning.model import (
     LINK,
     REPLY,
     REPORT,
+    LearnedModel,
 )
 from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
 from kontaktfilter.signals.context import Context
@@ -109,10 +110,12 @@ def _decline_bar(ctx: Context) -> float:
     return DECLINE_FROM
 
 
-def _evidence(ctx: Context, found: Columns, outcome: int) -> list[tuple[str, Span | None]]:
+def _evidence(
+    ctx: Context, model: LearnedModel, found: Columns, outcome: int
+) -> list[tuple[str, Span | None]]:
     """What pushed towards `outcome`, strongest first, with the note span it stands on: whole
     words (their character n-grams added in), word pairs and rule signals."""
-    pushes = ctx.learner.pushes(found.columns, found.values, outcome)
+    pushes = model.pushes(found.columns, found.values, outcome)
     totals = np.bincount(found.owners, weights=pushes)
     note, words = ctx.note, len(ctx.note.tokens)
     evidence: list[tuple[str, Span | None]] = []
@@ -132,13 +135,18 @@ def _evidence(ctx: Context, found: Columns, outcome: int) -> list[tuple[str, Spa
 
 
 def _explain(
-    ctx: Context, found: Columns, probability: float, outcome: int, declining: bool
+    ctx: Context,
+    model: LearnedModel,
+    found: Columns,
+    probability: float,
+    outcome: int,
+    declining: bool,
 ) -> tuple[str, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
-    evidence = _evidence(ctx, found, outcome)
+    evidence = _evidence(ctx, model, found, outcome)
     shown = ", ".join(label for label, _ in evidence[:SHOWN_FEATURES])
     spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
-    distinct = ctx.learner.info.distinct
+    distinct = model.info.distinct
     share = round(100 * probability)
     if ctx.lang == "de":
         way = "ablehnen" if declining else "annehmen"
@@ -166,7 +174,7 @@ def _explain(
 )
 def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     model = ctx.learner
-    if model.trust == 0:
+    if model is None or model.trust == 0:  # the engine runs late signals only with a model
         return []
     found = request_columns(ctx.note, [(hit.name, hit.strength) for hit in ctx.rule_hits])
     probabilities = model.probabilities(found.columns, found.values)
@@ -178,6 +186,6 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     if probability < (_decline_bar(ctx) if declining else _accept_bar(ctx)):
         return []
     outcome = max(side, key=lambda o: probabilities[o])
-    detail, spans = _explain(ctx, found, probability, outcome, declining)
+    detail, spans = _explain(ctx, model, found, probability, outcome, declining)
     strength = model.trust if declining else -model.trust
     return [Hit(strength, spans, detail, _group(ctx, outcome, side))]

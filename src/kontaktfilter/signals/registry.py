@@ -52,6 +52,13 @@ class Signal:
 REGISTRY: dict[str, Signal] = {}
 
 
+def is_late(name: str) -> bool:
+    """Whether the named signal is a late one (the learned judgement): it is not part of the
+    note, so strategy conditions, training data and explanations treat it apart."""
+    signal = REGISTRY.get(name)
+    return signal is not None and signal.late
+
+
 def register(
     name: str,
     weight: float,

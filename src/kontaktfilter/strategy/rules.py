@@ -17,6 +17,7 @@ from typing import Any
 
 from kontaktfilter.model import PLATFORMS, Action, Category, Request, SignalHit
 from kontaktfilter.signals import REGISTRY
+from kontaktfilter.signals.registry import is_late
 
 
 class StrategyError(ValueError):
@@ -100,8 +101,7 @@ def _condition(key: str, value: Any, rule_where: str) -> Check:
         return lambda f: not names & f.fired
     if key == "signals_only":  # about the note: the learned judgement is not part of it
         names = _names(value, where)
-        late = frozenset(name for name, signal in REGISTRY.items() if signal.late)
-        return lambda f: bool(f.fired - late) and f.fired - late <= names
+        return lambda f: bool(note := {n for n in f.fired if not is_late(n)}) and note <= names
     if key == "signals_weak":
         names = _names(value, where)
         return lambda f: any(h.name in names and h.strength < 1.0 for h in f.hits)

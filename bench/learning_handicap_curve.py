@@ -7,7 +7,7 @@ turns on a genuine request, each seed switches off a random half of the rule sig
 none) and runs the cross-validated learning curve of `kontaktfilter eval --learning-curve` on
 tests/fixtures/dev_*.jsonl. docs/learning.md gives the figures.
 
-    .venv/bin/python scripts/learning_handicap_curve.py [--seeds 0 1 2 3 4 5] [--repeats 2]
+    .venv/bin/python bench/learning_handicap_curve.py [--seeds 0 1 2 3 4 5] [--repeats 2]
 """
 
 from __future__ import annotations

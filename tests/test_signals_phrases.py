@@ -193,6 +193,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-durfte", "Danke, dass ich gestern beim Dreh zuschauen durfte!"),
         ("en-jamming", "Great jamming with you at the meetup!"),
         ("en-alongside", "It was a pleasure to work alongside you on the bridge project."),
+        ("de-club", "Moin Jens, war ein tolles Doppel gestern beim Tennisverein, bis Samstag!"),
+        ("de-weekday", "Danke für die Tipps am Dienstag im Fitnessstudio."),
+        ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-kollege", "Hallo Jan, wir kennen uns noch aus der Zeit bei Siemens."),
@@ -203,6 +206,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-hier-vom", "Tobi vom Kletterwochenende hier!"),
         ("en-same-panel", "We were on the same panel last spring."),
         ("en-buddy", "Surf buddy from Ericeira here!"),
+        ("en-found", "Finally found you on this site, it's Tom from uni!"),
+        ("de-gefunden", "Na endlich hab ich dich hier gefunden!"),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -232,6 +237,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-seed", "ich verfolge sehr interessiert ihren Blog und den Podcast"),
         ("de-artikel", "Ihr Artikel über Preisverhandlungen hat mir sehr geholfen."),
         ("en-post", "Your post about remote hiring made me think."),
+        ("de-you-asked", "Sie haben im Forum gefragt, wer einen guten Statiker kennt: ich."),
+        ("en-you-asked", "You asked in the makers group about laser cutters, I run one."),
     ],
     "GOOD_CONCRETE_NEED": [
         ("de-berater", "Wir suchen einen Berater für unsere Vertriebsstrategie 2027."),
@@ -239,6 +246,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-koennen", "Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"),
         ("en-need", "We need a UX designer for a three-month project."),
         ("en-help", "Could you help us review our onboarding flow?"),
+        ("en-your-firm-seeks", "I saw your clinic is looking for night-shift physiotherapists."),
     ],
     "PHRASE_VANITY_AWARD": [
         (
@@ -283,6 +291,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     "PHRASE_WEBINAR_INVITE": [
         ("de-your-webinar", "Danke für Ihr Webinar zur Preisgestaltung, es war sehr hilfreich."),
         ("en-your-webinar", "I enjoyed your webinar on pricing very much."),
+        ("en-our-workshop", "Our workshop could build the oak frames your profile asks for."),
+        ("en-our-training", "Our training ground hosts the regional youth league."),
     ],
     "PHRASE_SEEKING_CONTACTS": [
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
@@ -332,6 +342,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     "GOOD_MET_IN_PERSON": [
         ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
         ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),
+        ("de-you-sing", "Wie ich sehe, singen Sie im Chor, ich leite einen Kammerchor."),
+        ("en-online-group", "Hi, I'm from the Marketing Leaders group on this platform."),
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),

@@ -22,8 +22,10 @@ from kontaktfilter.learning.features import (
 )
 from kontaktfilter.learning.model import (
     ACCEPT,
+    ASK,
     DECLINE,
     DECLINE_SIDE,
+    OUTCOMES,
     REPLY,
     LearnedModel,
     ModelFormatError,
@@ -374,3 +376,26 @@ def test_a_faint_hint_does_not_open_an_individual_note_to_learned_declines() -> 
     stock = SignalHit("PHRASE_SYNERGIES", "vague", 2.0, 1.0, (), "", "")
     ctx.rule_hits = (many, stock)
     assert learned._decline_bar(ctx) == learned.DECLINE_FROM
+
+
+def test_a_vague_verdict_is_settled_by_the_likeliest_side_once_the_model_is_trusted(
+    dev_model: LearnedModel,
+) -> None:
+    """Where the rules would only ask, a trusted model's likeliest side may accept from 0.35;
+    a young model, a less likely accept or a verdict the rules did decide keep the 0.6 bar."""
+    from kontaktfilter.signals import learned
+    from kontaktfilter.signals.context import Context
+
+    young = stock_phrase_user()
+    assert young.trust < learned.RESCUE_VAGUE_TRUST <= dev_model.trust
+    ctx = Context(note=analyse("Hallo, wir sollten uns austauschen."), lang="de", now=NOW)
+    ctx.rule_hits, ctx.rules_category = (), Category.VAGUE
+    likeliest = np.zeros(len(OUTCOMES))
+    likeliest[[ACCEPT, REPLY, ASK, DECLINE]] = [0.25, 0.15, 0.3, 0.3]
+    assert learned._accept_bar(ctx, dev_model, likeliest) == learned.ACCEPT_WHEN_VAGUE_FROM
+    assert learned._accept_bar(ctx, young, likeliest) == learned.ACCEPT_FROM
+    outweighed = np.zeros(len(OUTCOMES))
+    outweighed[[ACCEPT, ASK]] = [0.4, 0.6]
+    assert learned._accept_bar(ctx, dev_model, outweighed) == learned.ACCEPT_FROM
+    ctx.rules_category = Category.GENERIC
+    assert learned._accept_bar(ctx, dev_model, likeliest) == learned.ACCEPT_FROM

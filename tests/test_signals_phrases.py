@@ -110,6 +110,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-sunny", "Sunny greetings from California!"),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("de-target", "Mein Ziel sind 3000 Kontakte bis Ostern."),
+        ("en-mission", "My goal is to reach 1000 connections this year."),
         ("de-erweitern", "Ich möchte mein Netzwerk erweitern."),
         ("en-expand", "I'm looking to expand my network."),
         ("en-like-minded", "Always great to meet like-minded professionals."),
@@ -156,6 +158,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-figures", "Mit meinem System verdienen Sie monatlich fünfstellig nebenher."),
+        ("en-first-million", "I made my first million before thirty, ask me how."),
         ("de-seed", "Interesse an einem 7-Jahres-Kurs zur finanziellen Freiheit?"),
         ("de-passiv", "Bauen Sie sich ein passives Einkommen auf."),
         ("de-mlm", "Wir suchen Vertriebspartner im Network Marketing."),
@@ -180,6 +184,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-bump", "So nice to bump into you at the book fair."),
+        ("en-that-coffee", "Let's grab that coffee next week."),
+        ("en-see-you-at", "See you at the gym on Monday!"),
         (
             "de-seed",
             "Sehr geehrter Herr Kilian, und wie hat Ihnen gestern die Veranstaltung gefallen?",
@@ -195,6 +202,12 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-alongside", "It was a pleasure to work alongside you on the bridge project."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-old-team", "Hallo Mirko, hier ist Bea aus deinem früheren Büro in Ulm."),
+        ("de-feminine", "Ich war drei Jahre lang Ihre Mandantin, jetzt bin ich in Rente."),
+        ("de-next-practice", "Bis Dienstag beim Training, ich bring die Bälle mit!"),
+        ("en-course", "Hi Dan, it's Lea from the evening class at Birkbeck."),
+        ("en-used-to", "We used to share a flat in Leeds, remember?"),
+        ("en-class-of", "Class of 2009 says hello!"),
         ("de-kollege", "Hallo Jan, wir kennen uns noch aus der Zeit bei Siemens."),
         ("de-ehemalig", "Als ehemalige Kollegin wollte ich mich mal melden."),
         ("en-worked", "We worked together at Acme back in 2015."),
@@ -216,6 +229,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-broker", "Als Finanzplaner betreue ich Ärztinnen in ganz Hessen."),
+        ("de-fertigen", "Wir fertigen Schilder aus Aluminium in jeder Größe."),
         ("de-bieten", "Wir bieten Lohnbuchhaltung für Handwerksbetriebe an."),
         ("de-stelle", "Für eine Stelle als Teamleitung Controlling suche ich Kandidaten."),
         ("en-offer", "We offer managed backups for small law firms."),
@@ -234,6 +249,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-post", "Your post about remote hiring made me think."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("de-price", "Was würde so etwas bei Ihnen kosten?"),
+        ("en-volunteers", "We need a few more volunteers for the beach clean-up."),
+        ("en-role-open", "Is the position you posted still open?"),
         ("de-berater", "Wir suchen einen Berater für unsere Vertriebsstrategie 2027."),
         ("de-brauchen", "Wir brauchen Unterstützung bei der Einführung von SAP."),
         ("de-koennen", "Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"),
@@ -281,6 +299,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-your-live", "Ihre Live-Session zur E-Akte hat mir sehr geholfen."),
+        ("de-your-waiting-list", "Ich stehe auf Ihrer Warteliste für einen Termin."),
         ("de-your-webinar", "Danke für Ihr Webinar zur Preisgestaltung, es war sehr hilfreich."),
         ("en-your-webinar", "I enjoyed your webinar on pricing very much."),
     ],
@@ -295,6 +315,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-kontakt", "Der Kontakt zu Ihnen würde mir bei meinem Projekt helfen."),
     ],
     "PHRASE_CALENDAR_WISDOM": [
+        ("en-insurance", "Get your cover sorted before you need it; I quote from £9 a month."),
         ("de-said", "Wie Sie in Ihrem Vortrag sagten, zählt der erste Eindruck."),
     ],
     "PHRASE_SHARED_GROUP": [
@@ -307,6 +328,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-savings", "Unsere Software spart Kanzleien vierstellige Beträge im Jahr."),
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
@@ -335,6 +357,12 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
+    ],
+    "PHRASE_COACHING_PITCH": [
+        ("en-seller-call", "I sell payroll software; would you take a 20-minute call next week?"),
+    ],
+    "PHRASE_FREE_DOWNLOAD": [
+        ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
     ],
 }
 

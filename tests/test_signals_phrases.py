@@ -74,6 +74,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-vorteile-fuer-beide", "Das bringt Vorteile für beide."),
         ("de-seed", "Eine Win-Win-Situation nach Kontaktbestätigung!"),
         ("de-beide", "Das bringt Vorteile für beide Seiten."),
         ("de-beiderseitig", "zum beiderseitigen Nutzen"),
@@ -81,6 +82,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-stay-in-touch", "Let's stay in touch, Anna."),
         ("de-austausch", "Ich würde mich über einen Austausch freuen."),
         ("de-kooperation", "Eine mögliche Zusammenarbeit wäre denkbar."),
         ("en-ideas", "Happy to exchange ideas."),
@@ -184,6 +186,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-great-to-see", "So good to see you, Anna!"),
         ("en-bump", "So nice to bump into you at the book fair."),
         ("en-that-coffee", "Let's grab that coffee next week."),
         ("en-see-you-at", "See you at the gym on Monday!"),
@@ -352,6 +355,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-see-you-here", "Great to see you here on LinkedIn!"),
         ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
         ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),
     ],

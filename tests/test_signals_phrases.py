@@ -352,9 +352,15 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-present-translate", "I translate your website into German for a flat fee."),
+        ("en-could-collaborate", "We could collaborate on something next year."),
+        ("en-advise-me", "Could you advise me on label printing?"),
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-thanks-for-time", "Would love to connect. Thank you for your time."),
+        ("de-future-call", "Können wir das am Telefon besprechen?"),
+        ("de-future-coffee", "Ich würde mich gern bei einem Kaffee mit Ihnen unterhalten."),
         ("en-see-you-here", "Great to see you here on LinkedIn!"),
         ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
         ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),

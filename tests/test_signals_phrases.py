@@ -369,6 +369,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
     ],
     "PHRASE_COACHING_PITCH": [
+        (
+            "en-programme-mentor",
+            "We run a 12-week programme for food startups and would love you as a paid mentor.",
+        ),
         ("en-seller-call", "I sell payroll software; would you take a 20-minute call next week?"),
     ],
     "PHRASE_FREE_DOWNLOAD": [

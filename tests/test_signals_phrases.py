@@ -358,6 +358,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "en-letterpress",
+            "My daughter wants to learn letterpress, do you run workshops for kids?",
+        ),
         ("en-thanks-for-time", "Would love to connect. Thank you for your time."),
         ("de-future-call", "Können wir das am Telefon besprechen?"),
         ("de-future-coffee", "Ich würde mich gern bei einem Kaffee mit Ihnen unterhalten."),

@@ -186,6 +186,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-same-time", "Great run on Sunday! Same time next week?"),
+        ("en-missed-you", "Sorry I missed you at the party, next time!"),
         ("en-great-to-see", "So good to see you, Anna!"),
         ("en-bump", "So nice to bump into you at the book fair."),
         ("en-that-coffee", "Let's grab that coffee next week."),
@@ -205,6 +207,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-alongside", "It was a pleasure to work alongside you on the bridge project."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-neue-kollegin", "Ich bin die neue Kollegin in der Kanzlei."),
+        ("en-erasmus", "We were on the same Erasmus in Lyon."),
         ("de-old-team", "Hallo Mirko, hier ist Bea aus deinem früheren Büro in Ulm."),
         ("de-feminine", "Ich war drei Jahre lang Ihre Mandantin, jetzt bin ich in Rente."),
         ("de-next-practice", "Bis Dienstag beim Training, ich bring die Bälle mit!"),

@@ -21,6 +21,7 @@ FIXTURES = Path("tests/fixtures")
         ("dev_more.jsonl", 0.94),
         ("dev_third.jsonl", 0.95),
         ("dev_fourth.jsonl", 0.95),
+        ("dev_fifth.jsonl", 0.96),
         ("dev_sixth.jsonl", 0.82),
     ],
 )

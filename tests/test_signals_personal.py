@@ -57,6 +57,24 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
     assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=KILIAN)) is expected
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("Katharina Vogt", "Hi Kathi, schön dich hier zu finden!", False),
+        ("Henrik Olsen", "Hey Rik, it's Søren from the course.", False),
+        ("Grace Adeyemi", "Hey Gracie, see you at the rink.", False),
+        ("Jana Petersen", "Hey Janni, die Nachbarin hier.", False),
+        ("Tom Gallagher", "Hey Gally! Still birdwatching?", False),
+        ("Markus Kraus", "Hallo Martin, eine Frage.", True),
+        ("Thomas Kilian", "Hallo Tobias, eine Frage.", True),
+        ("Katharina Vogt", "Hallo Frau Kathi, eine Frage.", True),
+    ],
+)
+def test_salutation_allows_pet_forms_of_the_name(engine, name, text, expected) -> None:
+    recipient = Profile(name=name, gender="f")
+    assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=recipient)) is expected
+
+
 def test_salutation_unknown_recipient_never_fires(engine) -> None:
     assert "PERS_SALUTATION_MISMATCH" not in fired(engine, "Hallo Frau Kilian, guten Tag.")
 

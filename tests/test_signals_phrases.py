@@ -74,6 +74,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-vorteile-fuer-beide", "Das bringt Vorteile für beide."),
         ("de-seed", "Eine Win-Win-Situation nach Kontaktbestätigung!"),
         ("de-beide", "Das bringt Vorteile für beide Seiten."),
         ("de-beiderseitig", "zum beiderseitigen Nutzen"),
@@ -81,6 +82,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-stay-in-touch", "Let's stay in touch, Anna."),
         ("de-austausch", "Ich würde mich über einen Austausch freuen."),
         ("de-kooperation", "Eine mögliche Zusammenarbeit wäre denkbar."),
         ("en-ideas", "Happy to exchange ideas."),
@@ -110,6 +112,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-sunny", "Sunny greetings from California!"),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("de-target", "Mein Ziel sind 3000 Kontakte bis Ostern."),
+        ("en-mission", "My goal is to reach 1000 connections this year."),
         ("de-erweitern", "Ich möchte mein Netzwerk erweitern."),
         ("en-expand", "I'm looking to expand my network."),
         ("en-like-minded", "Always great to meet like-minded professionals."),
@@ -148,6 +152,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-online-seminar", "Mein nächstes Online-Seminar startet bald."),
         ("en-webinar", "Join my free webinar next week!"),
         ("en-seat", "Save your seat for our masterclass."),
+        ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
         ("de-ebook", "Mein neues E-Book „Reich in 2 Tagen“ ist da."),
@@ -156,6 +161,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-figures", "Mit meinem System verdienen Sie monatlich fünfstellig nebenher."),
+        ("en-first-million", "I made my first million before thirty, ask me how."),
         ("de-seed", "Interesse an einem 7-Jahres-Kurs zur finanziellen Freiheit?"),
         ("de-passiv", "Bauen Sie sich ein passives Einkommen auf."),
         ("de-mlm", "Wir suchen Vertriebspartner im Network Marketing."),
@@ -180,6 +187,12 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-same-time", "Great run on Sunday! Same time next week?"),
+        ("en-missed-you", "Sorry I missed you at the party, next time!"),
+        ("en-great-to-see", "So good to see you, Anna!"),
+        ("en-bump", "So nice to bump into you at the book fair."),
+        ("en-that-coffee", "Let's grab that coffee next week."),
+        ("en-see-you-at", "See you at the gym on Monday!"),
         (
             "de-seed",
             "Sehr geehrter Herr Kilian, und wie hat Ihnen gestern die Veranstaltung gefallen?",
@@ -198,6 +211,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-neue-kollegin", "Ich bin die neue Kollegin in der Kanzlei."),
+        ("en-erasmus", "We were on the same Erasmus in Lyon."),
+        ("de-old-team", "Hallo Mirko, hier ist Bea aus deinem früheren Büro in Ulm."),
+        ("de-feminine", "Ich war drei Jahre lang Ihre Mandantin, jetzt bin ich in Rente."),
+        ("de-next-practice", "Bis Dienstag beim Training, ich bring die Bälle mit!"),
+        ("en-course", "Hi Dan, it's Lea from the evening class at Birkbeck."),
+        ("en-used-to", "We used to share a flat in Leeds, remember?"),
+        ("en-class-of", "Class of 2009 says hello!"),
         ("de-kollege", "Hallo Jan, wir kennen uns noch aus der Zeit bei Siemens."),
         ("de-ehemalig", "Als ehemalige Kollegin wollte ich mich mal melden."),
         ("en-worked", "We worked together at Acme back in 2015."),
@@ -208,6 +229,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-buddy", "Surf buddy from Ericeira here!"),
         ("en-found", "Finally found you on this site, it's Tom from uni!"),
         ("de-gefunden", "Na endlich hab ich dich hier gefunden!"),
+        ("de-referral", "Herr Brandt aus Ihrem Team sagte, ich solle mich bei Ihnen melden."),
+        ("de-new-client", "Ich bin der neue Kunde, der ab März die Wartung bei Ihnen hat."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -221,6 +244,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-broker", "Als Finanzplaner betreue ich Ärztinnen in ganz Hessen."),
+        ("de-fertigen", "Wir fertigen Schilder aus Aluminium in jeder Größe."),
         ("de-bieten", "Wir bieten Lohnbuchhaltung für Handwerksbetriebe an."),
         ("de-stelle", "Für eine Stelle als Teamleitung Controlling suche ich Kandidaten."),
         ("en-offer", "We offer managed backups for small law firms."),
@@ -241,6 +266,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-you-asked", "You asked in the makers group about laser cutters, I run one."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("de-price", "Was würde so etwas bei Ihnen kosten?"),
+        ("en-volunteers", "We need a few more volunteers for the beach clean-up."),
+        ("en-role-open", "Is the position you posted still open?"),
         ("de-berater", "Wir suchen einen Berater für unsere Vertriebsstrategie 2027."),
         ("de-brauchen", "Wir brauchen Unterstützung bei der Einführung von SAP."),
         ("de-koennen", "Könnten Sie uns bei der Umstellung auf E-Rechnungen helfen?"),
@@ -282,6 +310,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
 
 # signal -> list of (case id, note) that must NOT fire it: the near-misses
 QUIET: dict[str, list[tuple[str, str]]] = {
+    "PHRASE_SAME_FIELD": [
+        ("de-referral", "Ihr Kollege meinte, ich solle mich hier mal mit Ihnen vernetzen."),
+    ],
     "PHRASE_DEFAULT_TEXT": [
         ("de-own-words", "Ich habe Ihren Vortrag gehört und hätte eine Frage zur Preisgestaltung."),
     ],
@@ -289,10 +320,14 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-your-live", "Ihre Live-Session zur E-Akte hat mir sehr geholfen."),
+        ("de-your-waiting-list", "Ich stehe auf Ihrer Warteliste für einen Termin."),
         ("de-your-webinar", "Danke für Ihr Webinar zur Preisgestaltung, es war sehr hilfreich."),
         ("en-your-webinar", "I enjoyed your webinar on pricing very much."),
         ("en-our-workshop", "Our workshop could build the oak frames your profile asks for."),
         ("en-our-training", "Our training ground hosts the regional youth league."),
+        ("en-live-recording", "Here is a live session of my band: example.org/v. Thoughts?"),
+        ("de-live-recording", "Hier eine Live-Session unseres Quartetts, wie gefällt sie Ihnen?"),
     ],
     "PHRASE_SEEKING_CONTACTS": [
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
@@ -305,6 +340,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-kontakt", "Der Kontakt zu Ihnen würde mir bei meinem Projekt helfen."),
     ],
     "PHRASE_CALENDAR_WISDOM": [
+        ("en-insurance", "Get your cover sorted before you need it; I quote from £9 a month."),
         ("de-said", "Wie Sie in Ihrem Vortrag sagten, zählt der erste Eindruck."),
     ],
     "PHRASE_SHARED_GROUP": [
@@ -317,6 +353,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-savings", "Unsere Software spart Kanzleien vierstellige Beträge im Jahr."),
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
@@ -337,9 +374,20 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-present-translate", "I translate your website into German for a flat fee."),
+        ("en-could-collaborate", "We could collaborate on something next year."),
+        ("en-advise-me", "Could you advise me on label printing?"),
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "en-letterpress",
+            "My daughter wants to learn letterpress, do you run workshops for kids?",
+        ),
+        ("en-thanks-for-time", "Would love to connect. Thank you for your time."),
+        ("de-future-call", "Können wir das am Telefon besprechen?"),
+        ("de-future-coffee", "Ich würde mich gern bei einem Kaffee mit Ihnen unterhalten."),
+        ("en-see-you-here", "Great to see you here on LinkedIn!"),
         ("de-goodbye", "Ich freue mich auf Ihre Antwort. Auf Wiedersehen!"),
         ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),
         ("de-you-sing", "Wie ich sehe, singen Sie im Chor, ich leite einen Kammerchor."),
@@ -347,6 +395,16 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
+    ],
+    "PHRASE_COACHING_PITCH": [
+        (
+            "en-programme-mentor",
+            "We run a 12-week programme for food startups and would love you as a paid mentor.",
+        ),
+        ("en-seller-call", "I sell payroll software; would you take a 20-minute call next week?"),
+    ],
+    "PHRASE_FREE_DOWNLOAD": [
+        ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
     ],
 }
 

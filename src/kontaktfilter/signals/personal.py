@@ -158,6 +158,20 @@ def _same_name(written: str, actual: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+PET_ENDINGS = ("chen", "erl", "ie", "y", "i")
+"""Endings of German and English pet forms: Kathi, Gracie, Gally, Hannerl."""
+MIN_NAME_STEM = 3
+
+
+def _familiar_form(written: str, actual: str) -> bool:
+    """A short or pet form of the name ("Kathi" for Katharina, "Rik" for Henrik, "Janni" for
+    Jana): friends greet that way, so without Herr/Frau it is no wrong name. The stem, without a
+    pet ending or a doubled last letter, must be part of the real name and shorter than it."""
+    stems = {written} | {written[: -len(e)] for e in PET_ENDINGS if written.endswith(e)}
+    stems |= {stem[:-1] for stem in stems if len(stem) > 1 and stem[-1] == stem[-2]}
+    return any(MIN_NAME_STEM <= len(stem) < len(actual) and stem in actual for stem in stems)
+
+
 @register(
     "PERS_SALUTATION_MISMATCH",
     2.5,
@@ -175,7 +189,11 @@ def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
         problems.append("wrong form of address")
         strength = 1.0
     actual = _name_parts(recipient.name)
-    if greeting.names and not any(_same_name(n, a) for n in greeting.names for a in actual):
+    if greeting.names and not any(
+        _same_name(n, a) or (not greeting.gender and _familiar_form(n, a))
+        for n in greeting.names
+        for a in actual
+    ):
         problems.append("wrong name")
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
     if problems:

@@ -187,7 +187,16 @@ def stock_phrase_user() -> LearnedModel:
             "und Kontakt",
         )
     ]
-    accepted = [
+    return train(
+        [example(t, DECLINE) for t in declined]
+        + [example(t, REPLY) for t in stock_phrase_user_accepted()],
+        NOW,
+    )
+
+
+def stock_phrase_user_accepted() -> list[str]:
+    """Concrete notes the stock-phrase user accepts."""
+    return [
         "Hallo Herr Kilian, wir haben uns gestern auf der Messe in Kiel getroffen.",
         "Danke für Ihren Vortrag in Hamburg, ich habe eine Frage zu Ihrem zweiten Beispiel.",
         "Wir kennen uns vom Segelclub, schön Sie hier zu finden!",
@@ -199,9 +208,6 @@ def stock_phrase_user() -> LearnedModel:
         "Schön, dass wir uns beim Stammtisch letzte Woche kennengelernt haben.",
         "Ich bin Einkäuferin bei Hansa Logistik und suche ein Training für 8 Leute.",
     ]
-    return train(
-        [example(t, DECLINE) for t in declined] + [example(t, REPLY) for t in accepted], NOW
-    )
 
 
 def test_the_learned_signal_declines_what_the_user_declines_and_says_why() -> None:
@@ -244,6 +250,28 @@ def test_never_declines_known_contacts_or_concrete_references(request_: Request)
     hit = learned_hit(engine, request_)
     assert hit is None or hit.score < 0
     assert engine.score(request_).action not in HARMFUL_ACTIONS
+
+
+def test_a_known_contact_stays_protected_when_its_signal_is_weighted_off() -> None:
+    """The protection reads the request, not the rule signal: a user who sets
+    GOOD_KNOWN_CONTACT to 0 still never has a known contact declined by the learner."""
+    declined_empty = [
+        example(text, DECLINE)
+        for text in ("", "Hallo", "Hi", "Kontaktanfrage", "Guten Tag", "Servus", "Moin", "Hey")
+    ]
+    accepted = [example(t, REPLY) for t in stock_phrase_user_accepted()]
+    engine = Engine(weights={"GOOD_KNOWN_CONTACT": 0.0}).with_learner(
+        train(declined_empty + accepted, NOW)
+    )
+    stranger = Request(text="", sender=Profile(id="s-new", name="Nina Neu"))
+    friend = Request(
+        text="",
+        sender=Profile(id="anna-kern", name="Anna Kern"),
+        known_contacts=frozenset({"anna-kern"}),
+    )
+    hit = learned_hit(engine, stranger)
+    assert hit is not None and hit.score > 0
+    assert learned_hit(engine, friend) is None
 
 
 def test_the_learned_signal_can_rescue_towards_accept() -> None:
@@ -372,10 +400,10 @@ def test_a_faint_hint_does_not_open_an_individual_note_to_learned_declines() -> 
     many = SignalHit("PROF_MANY_CONTACTS", "collector", 0.8, 0.375, (), "", "")
     ctx = Context(note=analyse(text), lang="en", now=NOW)
     ctx.rule_hits, ctx.rules_category = (many,), Category.VAGUE
-    assert learned._decline_bar(ctx) > 1
+    assert learned._decline_bar(Request(text=text), ctx) > 1
     stock = SignalHit("PHRASE_SYNERGIES", "vague", 2.0, 1.0, (), "", "")
     ctx.rule_hits = (many, stock)
-    assert learned._decline_bar(ctx) == learned.DECLINE_FROM
+    assert learned._decline_bar(Request(text=text), ctx) == learned.DECLINE_FROM
 
 
 def test_a_vague_verdict_is_settled_by_the_likeliest_side_once_the_model_is_trusted(

@@ -33,6 +33,7 @@ from kontaktfilter.learning.model import (
 )
 from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
 from kontaktfilter.signals.context import Context
+from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import register
 
 ACCEPT_FROM = 0.6
@@ -113,12 +114,14 @@ def _accept_bar(ctx: Context, model: LearnedModel, probabilities: np.ndarray) ->
     return ACCEPT_FROM
 
 
-def _decline_bar(ctx: Context) -> float:
-    """The probability of a decline the learner needs before pushing that way: never when the
-    rules alone call the request genuine or see any genuine evidence, nor for a note long enough
+def _decline_bar(request: Request, ctx: Context) -> float:
+    """The probability of a decline the learner needs before pushing that way: never for a
+    known contact (checked on the request itself, so a known-contact signal weighted to 0 in the
+    config does not lift the protection), never when the rules alone call the request genuine
+    or see any genuine evidence, nor for a note long enough
     to be individual writing in which the rules find no real suspicion (the rules ask about such
     notes, and words alone must not decline them); DECLINE_FROM otherwise."""
-    if ctx.rules_category in GENUINE_CATEGORIES:
+    if ctx.rules_category in GENUINE_CATEGORIES or sender_is_known(request):
         return NEVER
     if any(hit.group in GENUINE_GROUPS and hit.score < 0 for hit in ctx.rule_hits):
         return NEVER
@@ -200,7 +203,7 @@ def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     declining = decline > accept
     side = DECLINE_SIDE if declining else ACCEPT_SIDE
     probability = decline if declining else accept
-    bar = _decline_bar(ctx) if declining else _accept_bar(ctx, model, probabilities)
+    bar = _decline_bar(request, ctx) if declining else _accept_bar(ctx, model, probabilities)
     if probability < bar:
         return []
     outcome = max(side, key=lambda o: probabilities[o])

@@ -231,6 +231,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-gefunden", "Na endlich hab ich dich hier gefunden!"),
         ("de-referral", "Herr Brandt aus Ihrem Team sagte, ich solle mich bei Ihnen melden."),
         ("de-new-client", "Ich bin der neue Kunde, der ab März die Wartung bei Ihnen hat."),
+        ("de-market", "Moin Jana, hier ist Till vom Bauernmarkt, der mit den Äpfeln."),
+        ("de-old-flatmate", "Na, dein alter Mitbewohner aus der Südstadt meldet sich!"),
+        ("de-old-comrade", "Hey, ehemalige Zeltgenossin vom Pfadfinderlager hier :)"),
     ],
     "GOOD_HONEST_INTENT": [
         (

@@ -23,6 +23,7 @@ FIXTURES = Path("tests/fixtures")
         ("dev_fourth.jsonl", 0.95),
         ("dev_fifth.jsonl", 0.96),
         ("dev_sixth.jsonl", 0.82),
+        ("dev_eighth.jsonl", 0.84),
     ],
 )
 def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:

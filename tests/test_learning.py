@@ -337,6 +337,7 @@ def test_learning_curve_runs_rules_beside_learning() -> None:
     rules = curve.rules.macro_f1()
     zero, thirty = curve.points
     assert zero.macro_f1 == [pytest.approx(rules)] and zero.untrained == 3
+    assert zero.improved == zero.worsened == 0
     assert thirty.untrained < 3 and thirty.probabilities
     for point in curve.points:
         assert len(point.harmed) == 1

@@ -68,6 +68,10 @@ class CurvePoint:
     macro_f1: list[float] = field(default_factory=list)
     harmed: list[int] = field(default_factory=list)
     untrained: int = 0
+    improved: int = 0
+    """Held-out verdicts whose category learning turned from wrong to right (all draws)."""
+    worsened: int = 0
+    """... and from right to wrong."""
     """Fold runs in which the decisions were too few or one-sided to train (the rules decide)."""
     probabilities: list[tuple[float, bool]] = field(default_factory=list)
     """(calibrated p of a decline, truly declined) for every held-out request."""
@@ -149,6 +153,10 @@ def learning_curve(
                     request, label = labelled[i]
                     verdict = scorer.score(request) if model else rules_verdicts[i]
                     evaluation.add(str(request.id), label, verdict.category, verdict.action)
+                    before = rules_verdicts[i].category
+                    if verdict.category != before:
+                        point.improved += verdict.category == label
+                        point.worsened += before == label
                     if model is not None and repeat == 0:
                         probability = _decline_probability(model, request, rules_verdicts[i])
                         truth = SIMULATED_OUTCOME[label] in DECLINE_SIDE
@@ -185,7 +193,8 @@ def format_curve(curve: Curve) -> str:
         "(a simulated user decides N requests of the other folds by the default strategy)",
         "",
         f"{'decisions':>9}  {'rules F1':>8}  {'+learning F1':>14}  {'gain':>6}  "
-        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'Brier':>5}  {'ECE':>5}  untrained",
+        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'Brier':>5}  {'ECE':>5}  "
+        f"{'righted':>7}  {'spoilt':>6}  untrained",
     ]
     for point in curve.points:
         brier, ece = point.brier(), point.calibration_error()
@@ -194,11 +203,13 @@ def format_curve(curve: Curve) -> str:
             f"{point.mean_f1 - rules_f1:>+6.3f}  {rules_harmed:>12}  {max(point.harmed):>16}  "
             f"{'  -  ' if brier is None else f'{brier:.3f}'}  "
             f"{'  -  ' if ece is None else f'{ece:.3f}'}  "
+            f"{point.improved / curve.repeats:>7.1f}  {point.worsened / curve.repeats:>6.1f}  "
             f"{point.untrained}/{curve.folds * curve.repeats}"
         )
     lines += [
         "",
         "harmed: genuine requests declined or reported (the worst of the draws); Brier and ECE:",
-        "calibration of the learned probability of a decline on held-out requests.",
+        "calibration of the learned probability of a decline on held-out requests; righted and",
+        "spoilt: verdicts per draw whose category learning turned from wrong to right, and back.",
     ]
     return "\n".join(lines)

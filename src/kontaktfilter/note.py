@@ -88,7 +88,9 @@ def fold_all(words: list[str]) -> list[str]:
     try:
         return list(map(_folded.__getitem__, words))
     except KeyError:
-        return list(map(fold, words))
+        return [
+            known or fold(word) for known, word in zip(map(_folded.get, words), words, strict=True)
+        ]
 
 
 def _stops(visible: str) -> list[tuple[int, str]]:

@@ -36,6 +36,7 @@ _FUNCTION_WORDS = frozenset(
     "recruiting marketing consulting beratung vertrieb sales".split()
 )
 MIN_TERM_LENGTH = 4
+MIN_STEM = 5
 
 
 def content_terms(text: str) -> frozenset[str]:
@@ -57,6 +58,15 @@ class ProfileTerms:
     def __init__(self, entries: tuple[tuple[str, str, frozenset[str]], ...]) -> None:
         self.entries = entries  # (field, entry text, terms)
         self.memo: dict[str, tuple[int, ...]] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._stems: dict[str, list[tuple[str, int]]] = {}
+        """Terms by their first MIN_STEM letters: a token can share a stem only with a term that
+        begins like it, so a never-seen token is compared with those few, not with every term."""
+        for index, (_, _, terms) in enumerate(entries):
+            for term in terms:
+                self._exact.setdefault(term, set()).add(index)
+                if len(term) >= MIN_STEM:
+                    self._stems.setdefault(term[:MIN_STEM], []).append((term, index))
 
     def referred(self, token: str) -> tuple[int, ...]:
         """Indices of the entries that this note token refers to."""
@@ -64,12 +74,27 @@ class ProfileTerms:
         if found is None:
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
-            found = self.memo[token] = tuple(
-                index
-                for index, (_, _, terms) in enumerate(self.entries)
-                if len(token) >= MIN_TERM_LENGTH and any(term_matches(token, t) for t in terms)
-            )
+            indices: set[int] = set()
+            if len(token) >= MIN_TERM_LENGTH:
+                indices.update(self._exact.get(token, ()))
+                for term, index in self._stems.get(token[:MIN_STEM], ()):
+                    if term_matches(token, term):
+                        indices.add(index)
+            found = self.memo[token] = tuple(sorted(indices))
         return found
+
+    def positions(self, tokens: tuple[str, ...]) -> dict[int, list[int]]:
+        """Entry index -> positions of the note tokens referring to it; the memo is read at C
+        speed, and most tokens refer to nothing."""
+        referred = list(map(self.memo.get, tokens))
+        if None in referred:
+            referred = [self.referred(token) for token in tokens]
+        positions: dict[int, list[int]] = {}
+        for position, indices in enumerate(referred):
+            if indices:
+                for index in indices:
+                    positions.setdefault(index, []).append(position)
+        return positions
 
 
 @lru_cache(maxsize=4096)
@@ -81,9 +106,6 @@ def profile_terms(profile: Profile) -> ProfileTerms:
             if terms:
                 entries.append((field_name, text, terms))
     return ProfileTerms(tuple(entries))
-
-
-MIN_STEM = 5
 
 
 def term_matches(token: str, term: str) -> bool:

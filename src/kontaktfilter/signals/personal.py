@@ -7,6 +7,7 @@ the wrong Herr/Frau, thanks for a contact that does not exist.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,6 +68,7 @@ PITCH_QUESTION_STEMS = (
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
 'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
 pitch), not about a concrete need."""
+NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -315,15 +317,7 @@ def shared_interest(request: Request, ctx: Context) -> list[Hit]:
 def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
     """Profile entry index -> note token positions referring to it, computed once per request."""
     terms = _recipient_terms(request, ctx)
-    positions: dict[int, list[int]] = {}
-    if terms.entries:
-        tokens = ctx.note.tokens
-        for position, entries in enumerate(map(terms.memo.get, tokens)):
-            if entries is None:
-                entries = terms.referred(tokens[position])
-            for index in entries:
-                positions.setdefault(index, []).append(position)
-    return positions
+    return terms.positions(ctx.note.tokens) if terms.entries else {}
 
 
 def _entry_references(
@@ -405,11 +399,12 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
     for sentence in sorted(note.questions):
-        indices = [i for i, s in enumerate(note.sentences) if s == sentence and i >= after_greeting]
-        words = [note.tokens[i] for i in indices]
-        if len(words) < 4 or not ADDRESSEE_WORDS & set(words):
+        first = max(bisect_left(note.sentences, sentence), after_greeting)
+        last = bisect_right(note.sentences, sentence) - 1
+        words = note.tokens[first : last + 1]
+        if len(words) < 4 or ADDRESSEE_WORDS.isdisjoint(words):
             continue
-        if any(w.startswith(NETWORKING_STEMS + PITCH_QUESTION_STEMS) for w in words):
+        if any(w.startswith(NON_QUESTION_STEMS) for w in words):
             continue
-        return [Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")]
+        return [Hit(1.0, (ctx.span(first, last),), "question to the recipient")]
     return []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.note import AnalysedNote, fold
@@ -95,8 +95,9 @@ GENUINE_FAMILIES = frozenset(
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
-@dataclass(frozen=True, slots=True)
-class Greeting:
+class Greeting(NamedTuple):
+    """The opening salutation: token range, Herr/Frau as "m"/"f", the names written."""
+
     first: int
     last: int
     gender: str | None
@@ -146,8 +147,10 @@ def _name_parts(name: str) -> frozenset[str]:
     return frozenset(fold(part) for part in name.split())
 
 
+@lru_cache(maxsize=16_384)
 def _same_name(written: str, actual: str) -> bool:
-    """Names match allowing one typo in names of five letters or more."""
+    """Names match allowing one typo in names of five letters or more. Remembered (bounded):
+    the same few recipient names meet the same greetings again and again."""
     if not actual:
         return False
     if written == actual:
@@ -333,6 +336,13 @@ def _entry_references(
             yield field_name, text, positions
 
 
+def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
+    """Whether any note token refers to an entry of these profile fields."""
+    references = ctx.shared("references", lambda: _references(request, ctx))
+    entries = _recipient_terms(request, ctx).entries
+    return any(entries[index][0] in fields for index in references)
+
+
 @register(
     "GOOD_PUBLICATION_MATCH",
     -3.0,
@@ -359,6 +369,8 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
+    if not _refers_to(request, ctx, ("offers", "seeks")):
+        return []  # then there is nothing to set the pretexts' words apart from
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
     for field_name, text, positions in _entry_references(
         request, ctx, ("offers", "seeks"), pretexts

@@ -196,7 +196,7 @@ _CURRENCY_MARKS = ("€", "£", "$", "EUR", "Euro", "euro", "CHF", "GBP", "USD")
 def price_quote(request: Request, ctx: Context) -> list[Hit]:
     """Bait never fires here alone: a price beside bait is outweighed by the bait signals."""
     text = ctx.note.text
-    if not any(mark in text for mark in _CURRENCY_MARKS):
+    if not any(map(text.__contains__, _CURRENCY_MARKS)):
         return []
     end = ctx.note.ends[-1] if ctx.note.ends else 0
     match = _PRICE.search(text, 0, end)
@@ -238,12 +238,12 @@ def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
     own title, quoted with the recipient's name or in the recipient's words, is a reference, not
     wisdom."""
     text = ctx.note.text
-    if not any(mark in text for mark in _OPENING_MARKS):
+    if not any(map(text.__contains__, _OPENING_MARKS)):
         return []
     recipient = (
         {fold(part) for part in request.recipient.name.split()} if request.recipient.name else set()
     )
-    if any(mark in text for mark in _QUOTE_MARKS):
+    if any(map(text.__contains__, _QUOTE_MARKS)):
         for match in _QUOTE.finditer(text):
             if len(match.group(1).split()) < 3:
                 continue

@@ -93,39 +93,105 @@ def fold_all(words: list[str]) -> list[str]:
         ]
 
 
-def _stops(visible: str) -> list[tuple[int, str]]:
-    """The sentence ends of a text in order, each as the text of its stop characters."""
+def _stops(visible: str) -> list[tuple[int, int, bool]]:
+    """The sentence ends of a text in order: start, end and whether it asks a question."""
     stops = []
     for run in _STOP_RUN.finditer(visible):
         start, end = run.span()
         if visible[end - 1] in ".:" and _WORD_CHAR.match(visible, end):
             end -= 1
         if end > start:
-            stops.append((start, visible[start:end]))
+            stops.append((start, end, "?" in visible[start:end]))
     return stops
 
 
+_Words = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+"""Folded tokens of a text with their start and end offsets."""
+
+
+def _words(text: str) -> _Words:
+    words = list(_WORD.finditer(text))
+    return (
+        tuple(fold_all(list(map(Match.group, words)))),
+        tuple(map(Match.start, words)),
+        tuple(map(Match.end, words)),
+    )
+
+
+class SentenceMemo:
+    """Tokens of the sentences seen at least twice, bounded. Automation tools send the same stock
+    sentences again and again behind greetings of varying length, so a sentence, not a note,
+    is what repeats; a sentence seen once (most written ones) is only noted, so notes of fresh
+    sentences pay one set look-up per sentence and no tokenising twice."""
+
+    LIMIT = 50_000
+    MAX_CHARS = 400
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Words] = {}
+        self.seen_once: set[str] = set()
+
+    def remember(self, sentences: list[str]) -> None:
+        """Note these sentences (none of them known); the ones seen before are tokenised and
+        kept."""
+        again = self.seen_once.intersection(sentences)
+        if len(self.seen_once) >= self.LIMIT:
+            self.seen_once.clear()
+        self.seen_once.update(sentences)
+        for sentence in again:
+            if len(sentence) <= self.MAX_CHARS:
+                if len(self.words) >= self.LIMIT:
+                    self.words.clear()
+                self.words[sentence] = _words(sentence)
+
+
+_memo = SentenceMemo()
+
+
 def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
-    """Tokenise a note; markup is blanked so offsets stay those of the original text."""
+    """Tokenise a note; markup is blanked so offsets stay those of the original text.
+
+    When every sentence of the note was seen before, the tokens come from the sentence memo
+    (shifted to where each sentence stands); no word contains a stop character, so they are the
+    words of the whole text."""
     truncated = len(text) > max_chars
     visible = text[:max_chars] if truncated else text
     if "<" in visible:
         visible = _MARKUP.sub(lambda m: " " * len(m.group()), visible)
-    words = list(_WORD.finditer(visible))
-    starts = tuple(map(Match.start, words))
     stops = _stops(visible)
-    sentences: list[int] = []
-    for number, (stop_start, _) in enumerate(stops):
-        # words never contain stop characters, so every word lies wholly before or after a stop
-        sentences += [number] * (bisect_left(starts, stop_start) - len(sentences))
-    sentences += [len(stops)] * (len(starts) - len(sentences))
+    begins = [0, *(end for _, end, _ in stops)]
+    pieces = [visible[begin:end] for begin, (end, _, _) in zip(begins, stops, strict=False)]
+    pieces.append(visible[begins[-1] :])
+    known = list(map(_memo.words.get, pieces))
+    if None in known:
+        _memo.remember([piece for piece, words in zip(pieces, known, strict=True) if words is None])
+        tokens, starts, ends = _words(visible)
+        sentences: list[int] = []
+        for number, (stop_start, _, _) in enumerate(stops):
+            # every word lies wholly before or after a stop
+            sentences += [number] * (bisect_left(starts, stop_start) - len(sentences))
+        sentences += [len(stops)] * (len(starts) - len(sentences))
+    else:
+        token_list: list[str] = []
+        start_list: list[int] = []
+        end_list: list[int] = []
+        sentences = []
+        for number, (begin, (words, word_starts, word_ends)) in enumerate(
+            zip(begins, known, strict=True)
+        ):
+            if words:
+                token_list += words
+                start_list += map(begin.__add__, word_starts)
+                end_list += map(begin.__add__, word_ends)
+                sentences += [number] * len(words)
+        tokens, starts, ends = tuple(token_list), tuple(start_list), tuple(end_list)
     return AnalysedNote(
         text=text,
-        tokens=tuple(fold_all(list(map(Match.group, words)))),
+        tokens=tokens,
         starts=starts,
-        ends=tuple(map(Match.end, words)),
+        ends=ends,
         sentences=tuple(sentences),
-        questions=frozenset(i for i, (_, stop) in enumerate(stops) if "?" in stop),
+        questions=frozenset(i for i, (_, _, question) in enumerate(stops) if question),
         truncated=truncated,
     )
 

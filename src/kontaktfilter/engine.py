@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
-from kontaktfilter.matcher import PhraseMatcher
+from kontaktfilter.matcher import PhraseMatch, PhraseMatcher
 from kontaktfilter.model import Action, Category, Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
@@ -42,6 +42,11 @@ def _is_reference(hit: SignalHit) -> bool:
     if hit.name == "GOOD_OFFER_MATCH":
         return hit.detail.startswith("offers:")
     return hit.name in REFERENCE_SIGNALS
+
+
+def _contribution(hit: SignalHit) -> float:
+    """Sort key, strongest first: the hit's score (weight times strength) without the property."""
+    return -abs(hit.weight * hit.strength)
 
 
 class ConfigurationError(ValueError):
@@ -109,17 +114,17 @@ class Engine:
         fallback = "de" if request.platform == "xing" else "en"
         lang = request.lang or guess_language(note, fallback)
         moment = now or request.sent_at or datetime.now(UTC)
-        ctx = Context(
+        phrases: dict[str, list[PhraseMatch]] = defaultdict(list)
+        for match in self.matcher.find(note):
+            phrases[match.family].append(match)
+        return Context(
             note=note,
             lang=lang,
             now=moment,
-            phrases=defaultdict(list),
+            phrases=phrases,
             history=self.history,
             learner=self.learner,
         )
-        for match in self.matcher.find(note):
-            ctx.phrases[match.family].append(match)
-        return ctx
 
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
         """Every signal that fired, strongest contribution first. Late signals (the learned
@@ -130,7 +135,7 @@ class Engine:
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
             found += self._run(self._late, request, ctx)
-        found.sort(key=lambda h: -abs(h.score))
+        found.sort(key=_contribution)
         return found
 
     @staticmethod
@@ -139,6 +144,7 @@ class Engine:
     ) -> list[SignalHit]:
         found: list[SignalHit] = []
         german = ctx.lang == "de"
+        make = SignalHit._make  # skips the keyword handling of SignalHit(...), once per hit
         for signal, weight in signals:
             hits = signal.function(request, ctx)
             if hits:
@@ -146,14 +152,16 @@ class Engine:
                 name, group = signal.name, signal.group
                 for hit in hits:
                     found.append(
-                        SignalHit(
-                            name,
-                            hit.group or group,
-                            weight,
-                            hit.strength,
-                            hit.spans,
-                            hit.detail,
-                            description,
+                        make(
+                            (
+                                name,
+                                hit.group or group,
+                                weight,
+                                hit.strength,
+                                hit.spans,
+                                hit.detail,
+                                description,
+                            )
                         )
                     )
         return found

@@ -77,11 +77,6 @@ class AnalysedNote:
     questions: frozenset[int]
     truncated: bool
 
-    def span_text(self, first: int, last: int) -> tuple[int, int, str]:
-        """Character offsets and text of the token range first..last (inclusive)."""
-        start, end = self.starts[first], self.ends[last]
-        return start, end, self.text[start:end]
-
 
 def fold_all(words: list[str]) -> list[str]:
     """fold() of many words, with the memo looked up at C speed (a miss falls back per word)."""

@@ -90,10 +90,9 @@ class ProfileTerms:
         if None in referred:
             referred = [self.referred(token) for token in tokens]
         positions: dict[int, list[int]] = {}
-        for position, indices in enumerate(referred):
-            if indices:
-                for index in indices:
-                    positions.setdefault(index, []).append(position)
+        for position, indices in [(p, found) for p, found in enumerate(referred) if found]:
+            for index in indices:
+                positions.setdefault(index, []).append(position)
         return positions
 
 
@@ -158,8 +157,10 @@ class Context:
         return self.derived[key]
 
     def span(self, first: int, last: int) -> Span:
-        start, end, text = self.note.span_text(first, last)
-        return Span(start, end, text)
+        """Character offsets and text of the token range first..last (inclusive)."""
+        note = self.note
+        start, end = note.starts[first], note.ends[last]
+        return Span(start, end, note.text[start:end])
 
     def family(self, name: str) -> list[PhraseMatch]:
         return self.phrases.get(name, [])

@@ -19,10 +19,13 @@ def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
     """A signal function that reports each match of `family` outside matches of `unless`."""
 
     def find(request: Request, ctx: Context) -> list[Hit]:
-        hits: list[Hit] = []
+        matches = ctx.family(family)
         blocked = ctx.covered_by(unless) if unless else set()
+        if len(matches) == 1 and not blocked:  # the usual case, without the bookkeeping
+            return [Hit(1.0, (ctx.span(matches[0].first, matches[0].last),), family)]
+        hits: list[Hit] = []
         seen: set[int] = set()
-        for match in ctx.family(family):
+        for match in matches:
             if match.first in seen or blocked.intersection(range(match.first, match.last + 1)):
                 continue
             seen.update(range(match.first, match.last + 1))

@@ -171,7 +171,7 @@ class Engine:
         """The category these hits give, by the weight each signal group gathered."""
         groups: dict[str, float] = defaultdict(float)
         for hit in hits:
-            groups[hit.group] += hit.score
+            groups[hit.group] += hit.weight * hit.strength  # the score, without the property
         references = sum(-hit.score for hit in hits if _is_reference(hit))
         return categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS, references)
 
@@ -202,7 +202,7 @@ class Engine:
         return Verdict(
             request_id=request.id,
             lang=ctx.lang,
-            score=round(sum(hit.score for hit in hits), 3),
+            score=round(sum([hit.weight * hit.strength for hit in hits]), 3),
             category=category,
             action=action,
             hits=tuple(hits),

@@ -331,9 +331,10 @@ def _entry_references(
     entries = _recipient_terms(request, ctx).entries
     for index in sorted(references):
         field_name, text, _ = entries[index]
-        positions = [p for p in references[index] if p not in skip]
-        if field_name in fields and positions:
-            yield field_name, text, positions
+        if field_name in fields:
+            positions = [p for p in references[index] if p not in skip]
+            if positions:
+                yield field_name, text, positions
 
 
 def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:

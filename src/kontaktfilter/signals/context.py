@@ -88,7 +88,10 @@ class ProfileTerms:
         speed, and most tokens refer to nothing."""
         referred = list(map(self.memo.get, tokens))
         if None in referred:
-            referred = [self.referred(token) for token in tokens]
+            referred = [
+                known if known is not None else self.referred(token)
+                for known, token in zip(referred, tokens, strict=True)
+            ]
         positions: dict[int, list[int]] = {}
         for position, indices in [(p, found) for p, found in enumerate(referred) if found]:
             for index in indices:

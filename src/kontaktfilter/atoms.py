@@ -103,14 +103,16 @@ class AtomIndex:
             ):
                 found.add(atom_id)
         if len(token) >= FUZZY_MIN_TOKEN:
+            # The typo keys are intersected with the known keys in one set operation; most words
+            # share none, and only shared keys are looked up.
             fuzzy_exact = self._fuzzy_exact
-            for key in edit_keys(token):
-                found.update(fuzzy_exact.get(key, ()))
+            for key in fuzzy_exact.keys() & edit_keys(token):
+                found.update(fuzzy_exact[key])
             fuzzy_prefix = self._fuzzy_prefix
             for cut, lengths in self._fuzzy_cuts.get(token[:HEAD], ()):
                 if len(token) >= cut:
-                    for key in edit_keys(token[:cut]):
-                        for length, atom_id in fuzzy_prefix.get(key, ()):
+                    for key in fuzzy_prefix.keys() & edit_keys(token[:cut]):
+                        for length, atom_id in fuzzy_prefix[key]:
                             if length in lengths:
                                 found.add(atom_id)
         return found

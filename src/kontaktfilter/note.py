@@ -143,6 +143,14 @@ class SentenceMemo:
 _memo = SentenceMemo()
 
 
+def clear_memos() -> None:
+    """Forget every folded word and sentence seen: a measurement starts each engine it compares
+    as cold as a new process would (bench/bench_scoring.py)."""
+    _folded.clear()
+    _memo.words.clear()
+    _memo.seen_once.clear()
+
+
 def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     """Tokenise a note; markup is blanked so offsets stay those of the original text.
 

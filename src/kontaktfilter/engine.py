@@ -26,6 +26,7 @@ from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strateg
 if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
     from kontaktfilter.learning.model import LearnedModel
 
+_RUN_MEMO_LIMIT = 10_000
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
@@ -86,6 +87,9 @@ class Engine:
                 continue
             for family in signal.families:
                 self._by_family[family].append(index)
+        self._to_run: dict[tuple[str, ...], tuple[tuple[Signal, float], ...]] = {}
+        """The signals to run for the families a note matched, in registry order; the same few
+        combinations of families come back again and again."""
         self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
         self.policy_url = policy_url
 
@@ -129,8 +133,15 @@ class Engine:
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
         """Every signal that fired, strongest contribution first. Late signals (the learned
         one) run last and see the others' hits and the category those alone give."""
-        triggered = sorted({i for family in ctx.phrases for i in self._by_family.get(family, ())})
-        found = self._run(self._always + tuple(self.signals[i] for i in triggered), request, ctx)
+        families = tuple(ctx.phrases)
+        signals = self._to_run.get(families)
+        if signals is None:
+            triggered = sorted({i for family in families for i in self._by_family.get(family, ())})
+            signals = self._always + tuple(self.signals[i] for i in triggered)
+            if len(self._to_run) >= _RUN_MEMO_LIMIT:
+                self._to_run.clear()
+            self._to_run[families] = signals
+        found = self._run(signals, request, ctx)
         if self._late and ctx.learner is not None:
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)

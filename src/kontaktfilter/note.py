@@ -194,7 +194,7 @@ def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
         starts=starts,
         ends=ends,
         sentences=tuple(sentences),
-        questions=frozenset(i for i, (_, _, question) in enumerate(stops) if question),
+        questions=frozenset([i for i, (_, _, question) in enumerate(stops) if question]),
         truncated=truncated,
     )
 

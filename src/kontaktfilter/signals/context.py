@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from kontaktfilter.bulk import TemplateIndex
@@ -86,15 +87,16 @@ class ProfileTerms:
     def positions(self, tokens: tuple[str, ...]) -> dict[int, list[int]]:
         """Entry index -> positions of the note tokens referring to it; the memo is read at C
         speed, and most tokens refer to nothing."""
-        referred = list(map(self.memo.get, tokens))
-        if None in referred:
+        try:
+            referred = list(map(self.memo.__getitem__, tokens))
+        except KeyError:
             referred = [
                 known if known is not None else self.referred(token)
-                for known, token in zip(referred, tokens, strict=True)
+                for known, token in zip(map(self.memo.get, tokens), tokens, strict=True)
             ]
         positions: dict[int, list[int]] = {}
-        for position, indices in [(p, found) for p, found in enumerate(referred) if found]:
-            for index in indices:
+        for position in compress(range(len(referred)), referred):
+            for index in referred[position]:
                 positions.setdefault(index, []).append(position)
         return positions
 

@@ -146,15 +146,17 @@ class PhraseMatcher:
         order."""
         memo = self._memo
         entries = [memo.get(token) or self._lookup(token) for token in tokens]
-        keyed = set().union(*[keys for _, keys, _, _ in entries])
+        atoms, keys, anchors, fills = zip(*entries, strict=True)
+        keyed = set().union(*keys)
         if not keyed:
             return ()
-        present = frozenset().union(*[fills for _, _, _, fills in entries])
+        present = frozenset().union(*fills)
         required = self._required
         candidates = {p for p in keyed if required[p] <= present}
-        atoms = [atom_ids for atom_ids, _, _, _ in entries]
+        if not candidates:
+            return ()
         found = []
-        for start, (_, _, anchored, _) in enumerate(entries):
+        for start, anchored in enumerate(anchors):
             if candidates.isdisjoint(anchored):
                 continue
             for pattern_index in sorted(candidates.intersection(anchored)):
@@ -167,7 +169,7 @@ class PhraseMatcher:
         return tuple(found)
 
     def _extend(
-        self, steps: tuple[_Step, ...], k: int, pos: int, atoms: list[frozenset[int]]
+        self, steps: tuple[_Step, ...], k: int, pos: int, atoms: tuple[frozenset[int], ...]
     ) -> tuple[int, tuple[int, int] | None] | None:
         """Match steps[k:] from token pos of the sentence; returns (last token, capture) or None.
         A gap tries the shortest skip first; an optional item is tried present first."""

@@ -163,7 +163,7 @@ def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
         visible = _MARKUP.sub(lambda m: " " * len(m.group()), visible)
     stops = _stops(visible)
     begins = [0, *[end for _, end, _ in stops]]
-    pieces = [visible[begin:end] for begin, (end, _, _) in zip(begins, stops, strict=False)]
+    pieces = [visible[begin:stop] for begin, (stop, _, _) in zip(begins, stops, strict=False)]
     pieces.append(visible[begins[-1] :])
     known = list(map(_memo.words.get, pieces))
     if None in known:

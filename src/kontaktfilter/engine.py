@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
-from kontaktfilter.matcher import PhraseMatcher
+from kontaktfilter.matcher import PhraseMatch, PhraseMatcher
 from kontaktfilter.model import Action, Category, Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
@@ -26,6 +26,7 @@ from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strateg
 if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
     from kontaktfilter.learning.model import LearnedModel
 
+_RUN_MEMO_LIMIT = 10_000
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
@@ -42,6 +43,11 @@ def _is_reference(hit: SignalHit) -> bool:
     if hit.name == "GOOD_OFFER_MATCH":
         return hit.detail.startswith("offers:")
     return hit.name in REFERENCE_SIGNALS
+
+
+def _contribution(hit: SignalHit) -> float:
+    """Sort key, strongest first: the hit's score (weight times strength) without the property."""
+    return -abs(hit.weight * hit.strength)
 
 
 class ConfigurationError(ValueError):
@@ -81,6 +87,9 @@ class Engine:
                 continue
             for family in signal.families:
                 self._by_family[family].append(index)
+        self._to_run: dict[tuple[str, ...], tuple[tuple[Signal, float], ...]] = {}
+        """The signals to run for the families a note matched, in registry order; the same few
+        combinations of families come back again and again."""
         self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
         self.policy_url = policy_url
 
@@ -109,28 +118,35 @@ class Engine:
         fallback = "de" if request.platform == "xing" else "en"
         lang = request.lang or guess_language(note, fallback)
         moment = now or request.sent_at or datetime.now(UTC)
-        ctx = Context(
+        phrases: dict[str, list[PhraseMatch]] = defaultdict(list)
+        for match in self.matcher.find(note):
+            phrases[match.family].append(match)
+        return Context(
             note=note,
             lang=lang,
             now=moment,
-            phrases=defaultdict(list),
+            phrases=phrases,
             history=self.history,
             learner=self.learner,
         )
-        for match in self.matcher.find(note):
-            ctx.phrases[match.family].append(match)
-        return ctx
 
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
         """Every signal that fired, strongest contribution first. Late signals (the learned
         one) run last and see the others' hits and the category those alone give."""
-        triggered = sorted({i for family in ctx.phrases for i in self._by_family.get(family, ())})
-        found = self._run(self._always + tuple(self.signals[i] for i in triggered), request, ctx)
+        families = tuple(ctx.phrases)
+        signals = self._to_run.get(families)
+        if signals is None:
+            triggered = sorted({i for family in families for i in self._by_family.get(family, ())})
+            signals = self._always + tuple(self.signals[i] for i in triggered)
+            if len(self._to_run) >= _RUN_MEMO_LIMIT:
+                self._to_run.clear()
+            self._to_run[families] = signals
+        found = self._run(signals, request, ctx)
         if self._late and ctx.learner is not None:
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
             found += self._run(self._late, request, ctx)
-        found.sort(key=lambda h: -abs(h.score))
+        found.sort(key=_contribution)
         return found
 
     @staticmethod
@@ -139,6 +155,7 @@ class Engine:
     ) -> list[SignalHit]:
         found: list[SignalHit] = []
         german = ctx.lang == "de"
+        make = SignalHit._make  # skips the keyword handling of SignalHit(...), once per hit
         for signal, weight in signals:
             hits = signal.function(request, ctx)
             if hits:
@@ -146,14 +163,16 @@ class Engine:
                 name, group = signal.name, signal.group
                 for hit in hits:
                     found.append(
-                        SignalHit(
-                            name,
-                            hit.group or group,
-                            weight,
-                            hit.strength,
-                            hit.spans,
-                            hit.detail,
-                            description,
+                        make(
+                            (
+                                name,
+                                hit.group or group,
+                                weight,
+                                hit.strength,
+                                hit.spans,
+                                hit.detail,
+                                description,
+                            )
                         )
                     )
         return found
@@ -163,7 +182,7 @@ class Engine:
         """The category these hits give, by the weight each signal group gathered."""
         groups: dict[str, float] = defaultdict(float)
         for hit in hits:
-            groups[hit.group] += hit.score
+            groups[hit.group] += hit.weight * hit.strength  # the score, without the property
         references = sum(-hit.score for hit in hits if _is_reference(hit))
         return categorise(groups, len(ctx.note.tokens) >= SUBSTANTIAL_NOTE_TOKENS, references)
 
@@ -194,7 +213,7 @@ class Engine:
         return Verdict(
             request_id=request.id,
             lang=ctx.lang,
-            score=round(sum(hit.score for hit in hits), 3),
+            score=round(sum([hit.weight * hit.strength for hit in hits]), 3),
             category=category,
             action=action,
             hits=tuple(hits),

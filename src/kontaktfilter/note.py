@@ -7,8 +7,9 @@ the note the user sees. Markup is blanked (same length), never interpreted.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
+from re import Match
 
 MAX_ANALYSED_CHARS = 20_000
 """Notes on XING and LinkedIn are at most a few thousand characters; longer input is analysed up to
@@ -30,8 +31,12 @@ _FOLD = str.maketrans(
     }
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_STOP = re.compile(r"(?:[!?;\n]|[.:](?!\w))+")
-"""Sentence ends; "3.000", "example.com" and "z.B." followed by a word do not end a sentence."""
+_STOP_RUN = re.compile(r"[!?;\n.:]+")
+_WORD_CHAR = re.compile(r"\w")
+"""Sentence ends are runs of ! ? ; . : and line breaks, except a final "." or ":" that a word
+follows: "3.000", "example.com" and "z.B." followed by a word do not end a sentence. A run of
+literal characters is found far faster than that rule as one regular expression with a look-ahead,
+so the rule is applied to the few runs afterwards."""
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
 
 _GERMAN_MARKERS = frozenset(
@@ -72,39 +77,124 @@ class AnalysedNote:
     questions: frozenset[int]
     truncated: bool
 
-    def span_text(self, first: int, last: int) -> tuple[int, int, str]:
-        """Character offsets and text of the token range first..last (inclusive)."""
-        start, end = self.starts[first], self.ends[last]
-        return start, end, self.text[start:end]
-
 
 def fold_all(words: list[str]) -> list[str]:
-    """fold() of many words, with the memo looked up at C speed."""
-    folded = list(map(_folded.get, words))
-    if None in folded:
-        folded = [
-            known if known is not None else fold(w) for known, w in zip(folded, words, strict=True)
+    """fold() of many words, with the memo looked up at C speed (a miss falls back per word)."""
+    try:
+        return list(map(_folded.__getitem__, words))
+    except KeyError:
+        return [
+            known or fold(word) for known, word in zip(map(_folded.get, words), words, strict=True)
         ]
-    return folded
+
+
+def _stops(visible: str) -> list[tuple[int, int, bool]]:
+    """The sentence ends of a text in order: start, end and whether it asks a question."""
+    stops = []
+    for run in _STOP_RUN.finditer(visible):
+        start, end = run.span()
+        if visible[end - 1] in ".:" and _WORD_CHAR.match(visible, end):
+            end -= 1
+        if end > start:
+            stops.append((start, end, "?" in visible[start:end]))
+    return stops
+
+
+_Words = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+"""Folded tokens of a text with their start and end offsets."""
+
+
+def _words(text: str) -> _Words:
+    words = list(_WORD.finditer(text))
+    return (
+        tuple(fold_all(list(map(Match.group, words)))),
+        tuple(map(Match.start, words)),
+        tuple(map(Match.end, words)),
+    )
+
+
+class SentenceMemo:
+    """Tokens of the sentences seen at least twice, bounded. Automation tools send the same stock
+    sentences again and again behind greetings of varying length, so a sentence, not a note,
+    is what repeats; a sentence seen once (most written ones) is only noted, so notes of fresh
+    sentences pay one set look-up per sentence and no tokenising twice."""
+
+    LIMIT = 50_000
+    MAX_CHARS = 400
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Words] = {}
+        self.seen_once: set[str] = set()
+
+    def remember(self, sentences: list[str]) -> None:
+        """Note these sentences (none of them known); the ones seen before are tokenised and
+        kept."""
+        again = self.seen_once.intersection(sentences)
+        if len(self.seen_once) >= self.LIMIT:
+            self.seen_once.clear()
+        self.seen_once.update(sentences)
+        for sentence in again:
+            if len(sentence) <= self.MAX_CHARS:
+                if len(self.words) >= self.LIMIT:
+                    self.words.clear()
+                self.words[sentence] = _words(sentence)
+
+
+_memo = SentenceMemo()
+
+
+def clear_memos() -> None:
+    """Forget every folded word and sentence seen: a measurement starts each engine it compares
+    as cold as a new process would (bench/bench_scoring.py)."""
+    _folded.clear()
+    _memo.words.clear()
+    _memo.seen_once.clear()
 
 
 def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
-    """Tokenise a note; markup is blanked so offsets stay those of the original text."""
+    """Tokenise a note; markup is blanked so offsets stay those of the original text.
+
+    When every sentence of the note was seen before, the tokens come from the sentence memo
+    (shifted to where each sentence stands); no word contains a stop character, so they are the
+    words of the whole text."""
     truncated = len(text) > max_chars
     visible = text[:max_chars] if truncated else text
     if "<" in visible:
         visible = _MARKUP.sub(lambda m: " " * len(m.group()), visible)
-    words = list(_WORD.finditer(visible))
-    stops = list(_STOP.finditer(visible))
-    stop_starts = [stop.start() for stop in stops]
-    starts = [word.start() for word in words]
+    stops = _stops(visible)
+    begins = [0, *[end for _, end, _ in stops]]
+    pieces = [visible[begin:stop] for begin, (stop, _, _) in zip(begins, stops, strict=False)]
+    pieces.append(visible[begins[-1] :])
+    known = list(map(_memo.words.get, pieces))
+    if None in known:
+        _memo.remember([piece for piece, words in zip(pieces, known, strict=True) if words is None])
+        tokens, starts, ends = _words(visible)
+        sentences: list[int] = []
+        for number, (stop_start, _, _) in enumerate(stops):
+            # every word lies wholly before or after a stop
+            sentences += [number] * (bisect_left(starts, stop_start) - len(sentences))
+        sentences += [len(stops)] * (len(starts) - len(sentences))
+    else:
+        token_list: list[str] = []
+        start_list: list[int] = []
+        end_list: list[int] = []
+        sentences = []
+        for number, (begin, (words, word_starts, word_ends)) in enumerate(
+            zip(begins, known, strict=True)
+        ):
+            if words:
+                token_list += words
+                start_list += map(begin.__add__, word_starts)
+                end_list += map(begin.__add__, word_ends)
+                sentences += [number] * len(words)
+        tokens, starts, ends = tuple(token_list), tuple(start_list), tuple(end_list)
     return AnalysedNote(
         text=text,
-        tokens=tuple(fold_all([word.group() for word in words])),
-        starts=tuple(starts),
-        ends=tuple([word.end() for word in words]),
-        sentences=tuple([bisect_right(stop_starts, start) for start in starts]),
-        questions=frozenset(i for i, stop in enumerate(stops) if "?" in stop.group()),
+        tokens=tokens,
+        starts=starts,
+        ends=ends,
+        sentences=tuple(sentences),
+        questions=frozenset([i for i, (_, _, question) in enumerate(stops) if question]),
         truncated=truncated,
     )
 

@@ -107,11 +107,8 @@ def draft_reply(
 ) -> tuple[str | None, str | None]:
     """The reply text for an action (None when the action needs none) and a note for the user."""
     t = texts(lang)
-    note = (
-        t["note_guard"]
-        if guarded
-        else (t[ACTION_NOTES[action]] if action in ACTION_NOTES else None)
-    )
+    note_key = "note_guard" if guarded else ACTION_NOTES.get(action)  # one enum hash, not two
+    note = t[note_key] if note_key else None
     body = _body(action, hits, lang, policy_url)
     if not body:
         return None, note

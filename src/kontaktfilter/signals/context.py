@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from kontaktfilter.bulk import TemplateIndex
@@ -36,6 +37,7 @@ _FUNCTION_WORDS = frozenset(
     "recruiting marketing consulting beratung vertrieb sales".split()
 )
 MIN_TERM_LENGTH = 4
+MIN_STEM = 5
 
 
 def content_terms(text: str) -> frozenset[str]:
@@ -57,6 +59,15 @@ class ProfileTerms:
     def __init__(self, entries: tuple[tuple[str, str, frozenset[str]], ...]) -> None:
         self.entries = entries  # (field, entry text, terms)
         self.memo: dict[str, tuple[int, ...]] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._stems: dict[str, list[tuple[str, int]]] = {}
+        """Terms by their first MIN_STEM letters: a token can share a stem only with a term that
+        begins like it, so a never-seen token is compared with those few, not with every term."""
+        for index, (_, _, terms) in enumerate(entries):
+            for term in terms:
+                self._exact.setdefault(term, set()).add(index)
+                if len(term) >= MIN_STEM:
+                    self._stems.setdefault(term[:MIN_STEM], []).append((term, index))
 
     def referred(self, token: str) -> tuple[int, ...]:
         """Indices of the entries that this note token refers to."""
@@ -64,12 +75,30 @@ class ProfileTerms:
         if found is None:
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
-            found = self.memo[token] = tuple(
-                index
-                for index, (_, _, terms) in enumerate(self.entries)
-                if len(token) >= MIN_TERM_LENGTH and any(term_matches(token, t) for t in terms)
-            )
+            indices: set[int] = set()
+            if len(token) >= MIN_TERM_LENGTH:
+                indices.update(self._exact.get(token, ()))
+                for term, index in self._stems.get(token[:MIN_STEM], ()):
+                    if term_matches(token, term):
+                        indices.add(index)
+            found = self.memo[token] = tuple(sorted(indices))
         return found
+
+    def positions(self, tokens: tuple[str, ...]) -> dict[int, list[int]]:
+        """Entry index -> positions of the note tokens referring to it; the memo is read at C
+        speed, and most tokens refer to nothing."""
+        try:
+            referred = list(map(self.memo.__getitem__, tokens))
+        except KeyError:
+            referred = [
+                known if known is not None else self.referred(token)
+                for known, token in zip(map(self.memo.get, tokens), tokens, strict=True)
+            ]
+        positions: dict[int, list[int]] = {}
+        for position in compress(range(len(referred)), referred):
+            for index in referred[position]:
+                positions.setdefault(index, []).append(position)
+        return positions
 
 
 @lru_cache(maxsize=4096)
@@ -81,9 +110,6 @@ def profile_terms(profile: Profile) -> ProfileTerms:
             if terms:
                 entries.append((field_name, text, terms))
     return ProfileTerms(tuple(entries))
-
-
-MIN_STEM = 5
 
 
 def term_matches(token: str, term: str) -> bool:
@@ -136,8 +162,10 @@ class Context:
         return self.derived[key]
 
     def span(self, first: int, last: int) -> Span:
-        start, end, text = self.note.span_text(first, last)
-        return Span(start, end, text)
+        """Character offsets and text of the token range first..last (inclusive)."""
+        note = self.note
+        start, end = note.starts[first], note.ends[last]
+        return Span(start, end, note.text[start:end])
 
     def family(self, name: str) -> list[PhraseMatch]:
         return self.phrases.get(name, [])

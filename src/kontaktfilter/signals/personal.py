@@ -7,9 +7,10 @@ the wrong Herr/Frau, thanks for a contact that does not exist.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kontaktfilter.model import Hit, Request
 from kontaktfilter.note import AnalysedNote, fold
@@ -67,6 +68,7 @@ PITCH_QUESTION_STEMS = (
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
 'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
 pitch), not about a concrete need."""
+NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -93,8 +95,9 @@ GENUINE_FAMILIES = frozenset(
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
-@dataclass(frozen=True, slots=True)
-class Greeting:
+class Greeting(NamedTuple):
+    """The opening salutation: token range, Herr/Frau as "m"/"f", the names written."""
+
     first: int
     last: int
     gender: str | None
@@ -144,8 +147,10 @@ def _name_parts(name: str) -> frozenset[str]:
     return frozenset(fold(part) for part in name.split())
 
 
+@lru_cache(maxsize=16_384)
 def _same_name(written: str, actual: str) -> bool:
-    """Names match allowing one typo in names of five letters or more."""
+    """Names match allowing one typo in names of five letters or more. Remembered (bounded):
+    the same few recipient names meet the same greetings again and again."""
     if not actual:
         return False
     if written == actual:
@@ -333,15 +338,7 @@ def shared_interest(request: Request, ctx: Context) -> list[Hit]:
 def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
     """Profile entry index -> note token positions referring to it, computed once per request."""
     terms = _recipient_terms(request, ctx)
-    positions: dict[int, list[int]] = {}
-    if terms.entries:
-        tokens = ctx.note.tokens
-        for position, entries in enumerate(map(terms.memo.get, tokens)):
-            if entries is None:
-                entries = terms.referred(tokens[position])
-            for index in entries:
-                positions.setdefault(index, []).append(position)
-    return positions
+    return terms.positions(ctx.note.tokens) if terms.entries else {}
 
 
 def _entry_references(
@@ -352,9 +349,17 @@ def _entry_references(
     entries = _recipient_terms(request, ctx).entries
     for index in sorted(references):
         field_name, text, _ = entries[index]
-        positions = [p for p in references[index] if p not in skip]
-        if field_name in fields and positions:
-            yield field_name, text, positions
+        if field_name in fields:
+            positions = [p for p in references[index] if p not in skip]
+            if positions:
+                yield field_name, text, positions
+
+
+def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
+    """Whether any note token refers to an entry of these profile fields."""
+    references = ctx.shared("references", lambda: _references(request, ctx))
+    entries = _recipient_terms(request, ctx).entries
+    return any(entries[index][0] in fields for index in references)
 
 
 @register(
@@ -383,6 +388,8 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
+    if not _refers_to(request, ctx, ("offers", "seeks")):
+        return []  # then there is nothing to set the pretexts' words apart from
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
     for field_name, text, positions in _entry_references(
         request, ctx, ("offers", "seeks"), pretexts
@@ -423,11 +430,12 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
     for sentence in sorted(note.questions):
-        indices = [i for i, s in enumerate(note.sentences) if s == sentence and i >= after_greeting]
-        words = [note.tokens[i] for i in indices]
-        if len(words) < 4 or not ADDRESSEE_WORDS & set(words):
+        first = max(bisect_left(note.sentences, sentence), after_greeting)
+        last = bisect_right(note.sentences, sentence) - 1
+        words = note.tokens[first : last + 1]
+        if len(words) < 4 or ADDRESSEE_WORDS.isdisjoint(words):
             continue
-        if any(w.startswith(NETWORKING_STEMS + PITCH_QUESTION_STEMS) for w in words):
+        if any(w.startswith(NON_QUESTION_STEMS) for w in words):
             continue
-        return [Hit(1.0, (ctx.span(indices[0], indices[-1]),), "question to the recipient")]
+        return [Hit(1.0, (ctx.span(first, last),), "question to the recipient")]
     return []

@@ -19,10 +19,13 @@ def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
     """A signal function that reports each match of `family` outside matches of `unless`."""
 
     def find(request: Request, ctx: Context) -> list[Hit]:
-        hits: list[Hit] = []
+        matches = ctx.family(family)
         blocked = ctx.covered_by(unless) if unless else set()
+        if len(matches) == 1 and not blocked:  # the usual case, without the bookkeeping
+            return [Hit(1.0, (ctx.span(matches[0].first, matches[0].last),), family)]
+        hits: list[Hit] = []
         seen: set[int] = set()
-        for match in ctx.family(family):
+        for match in matches:
             if match.first in seen or blocked.intersection(range(match.first, match.last + 1)):
                 continue
             seen.update(range(match.first, match.last + 1))
@@ -196,7 +199,7 @@ _CURRENCY_MARKS = ("€", "£", "$", "EUR", "Euro", "euro", "CHF", "GBP", "USD")
 def price_quote(request: Request, ctx: Context) -> list[Hit]:
     """Bait never fires here alone: a price beside bait is outweighed by the bait signals."""
     text = ctx.note.text
-    if not any(mark in text for mark in _CURRENCY_MARKS):
+    if not any(map(text.__contains__, _CURRENCY_MARKS)):
         return []
     end = ctx.note.ends[-1] if ctx.note.ends else 0
     match = _PRICE.search(text, 0, end)
@@ -238,12 +241,12 @@ def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
     own title, quoted with the recipient's name or in the recipient's words, is a reference, not
     wisdom."""
     text = ctx.note.text
-    if not any(mark in text for mark in _OPENING_MARKS):
+    if not any(map(text.__contains__, _OPENING_MARKS)):
         return []
     recipient = (
         {fold(part) for part in request.recipient.name.split()} if request.recipient.name else set()
     )
-    if any(mark in text for mark in _QUOTE_MARKS):
+    if any(map(text.__contains__, _QUOTE_MARKS)):
         for match in _QUOTE.finditer(text):
             if len(match.group(1).split()) < 3:
                 continue

@@ -178,6 +178,11 @@ class Rule:
     def matches(self, facts: Facts) -> bool:
         return all(check(facts) for check in self.checks)
 
+    def admits(self, category: Category) -> bool:
+        """Whether the rule's `category` condition (if any) lets this category through."""
+        wanted = self.when.get("category")
+        return wanted is None or category.value in ([wanted] if isinstance(wanted, str) else wanted)
+
     def first_failing(self, facts: Facts) -> str | None:
         """The first condition key that does not hold (None when the rule matches)."""
         for key, check in zip(self.when, self.checks, strict=True):
@@ -195,7 +200,16 @@ class Strategy:
     source: str = "default"
 
     def first_match(self, facts: Facts) -> Rule | None:
-        return next((rule for rule in self.rules if rule.matches(facts)), None)
+        for rule in self._rules_for.get(facts.category, self.rules):
+            if rule.matches(facts):
+                return rule
+        return None
+
+    @cached_property
+    def _rules_for(self) -> dict[Category, tuple[Rule, ...]]:
+        """Per category, the rules that may match it, in order: most rules name a category, and
+        one that names another cannot match, so it is not tried."""
+        return {c: tuple(rule for rule in self.rules if rule.admits(c)) for c in Category}
 
 
 def _rule(data: Any, number: int, source: str, seen: set[str]) -> Rule:

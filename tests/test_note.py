@@ -1,0 +1,42 @@
+"""Note analysis: sentence ends, and the sentence memo giving the same tokens as tokenising."""
+
+from __future__ import annotations
+
+import pytest
+
+from kontaktfilter.note import analyse, clear_memos
+
+TEXTS = [
+    "Hallo Frau Berg, z.B. 3.000 Kontakte auf example.com. Wirklich?! Ja: gern.",
+    "Hi Anna...how are you?? I'd love to connect; really:\nBest, Max",
+    "Ende.Hallo a..b <b>fett</b> Grüße, ÄÖÜ straße_x",
+    "",
+    "...",
+    "ohne Satzende",
+]
+
+
+def _fields(text: str, max_chars: int = 20_000) -> tuple:
+    note = analyse(text, max_chars)
+    return note.tokens, note.starts, note.ends, note.sentences, note.questions, note.truncated
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_remembered_sentences_give_the_tokens_of_the_whole_text(text: str) -> None:
+    clear_memos()
+    first = _fields(text)  # tokenised whole; its sentences noted
+    _fields(text)  # seen twice: its sentences are remembered
+    assert _fields(text) == first  # assembled from the memo
+    assert _fields("Guten Tag! " + text)[0] == ("guten", "tag", *first[0])
+
+
+def test_sentence_ends() -> None:
+    note = analyse("Rund 3.000 Kontakte auf example.com. Wirklich?! Ja")
+    # "3.000" and "example.com" end no sentence (a word follows the dot); ". " and "?!" do
+    assert note.sentences == (0, 0, 0, 0, 0, 0, 0, 1, 2)
+    assert note.questions == frozenset({1})
+
+
+def test_truncated_notes_are_analysed_up_to_the_bound() -> None:
+    note = analyse("eins zwei. drei", max_chars=9)
+    assert note.truncated and note.tokens == ("eins", "zwei")

@@ -32,12 +32,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        ("de-teilen", "Wie ich sehe, teilen Sie meine Begeisterung fürs Bogenschießen."),
         ("de-seed", "Ich habe gesehen, dass Sie sich auch für Golf interessieren."),
         ("de-ebenfalls", "wie ich sah, dass Sie sich ebenfalls für Oldtimer interessieren"),
         ("en-also", "I noticed you are also interested in blockchain."),
         ("en-share", "We share a passion for sailing!"),
     ],
     "PHRASE_INTERNET_RESEARCH": [
+        ("de-netz", "Bei einer Recherche im Netz bin ich auf Sie gestoßen."),
         ("de-seed", "Ich bin durch eine Internet Recherche auf Ihre Seite aufmerksam geworden."),
         ("de-compound", "Bei meiner Internetrecherche bin ich auf Sie gestoßen."),
         ("de-google", "Ich habe Sie bei Google gefunden."),
@@ -50,6 +52,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "We are both members of the Digital Marketing group."),
     ],
     "PHRASE_SAME_FIELD": [
+        ("en-like-you", "Like you, I work in procurement."),
+        ("de-wie-ich-unterwegs", "Da Sie wie ich im Baurecht unterwegs sind, passt das."),
         ("de-seed", "da Sie ebenso im Bereich Marketing und Werbung in Deutschland arbeiten"),
         ("de-branche", "Wir sind ja in der gleichen Branche tätig."),
         ("en-industry", "Since we both work in the same industry, let's connect."),
@@ -74,6 +78,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-fuer-uns-beide", "Ein Gespräch wäre für uns beide sicher lohnend."),
+        ("de-idee-profitieren", "Ich habe eine Idee, von der Ihre Firma profitieren könnte."),
         ("de-vorteile-fuer-beide", "Das bringt Vorteile für beide."),
         ("de-seed", "Eine Win-Win-Situation nach Kontaktbestätigung!"),
         ("de-beide", "Das bringt Vorteile für beide Seiten."),
@@ -112,6 +118,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-sunny", "Sunny greetings from California!"),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("en-connections", "I'm expanding my connections in the retail sector."),
         ("de-target", "Mein Ziel sind 3000 Kontakte bis Ostern."),
         ("en-mission", "My goal is to reach 1000 connections this year."),
         ("de-erweitern", "Ich möchte mein Netzwerk erweitern."),
@@ -142,6 +149,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("de-erste-lektionen", "Die ersten drei Lektionen sind kostenlos."),
+        ("de-gratis-pdf", "Hol dir das Gratis-PDF mit allen Vorlagen."),
+        ("en-free-video", "Watch my free five-minute video on pricing."),
         ("de-download", "Hier geht's zum kostenlosen Download meiner Checkliste."),
         ("de-gratis", "Gratis Leitfaden für Sie!"),
         ("en-free", "Grab your free guide here."),
@@ -155,6 +165,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
+        ("de-verteiler", "Ich nehme Sie gern in meinen Verteiler auf."),
+        ("de-infobrief", "Darf ich Ihnen unseren Infobrief schicken?"),
         ("de-ebook", "Mein neues E-Book „Reich in 2 Tagen“ ist da."),
         ("de-newsletter", "Tragen Sie sich in meinen Newsletter ein."),
         ("en-ebook", "Download my eBook on sales."),
@@ -172,6 +184,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-commission", "Earn generous commissions on every sale in my team."),
     ],
     "PHRASE_COACHING_PITCH": [
+        ("de-schenke", "Ich schenke Ihnen ein Strategiegespräch mit mir."),
         ("de-erstgespraech", "Buchen Sie ein kostenloses Erstgespräch mit mir."),
         ("de-programm", "Mein Coaching-Programm hilft Ihnen, mehr zu verdienen."),
         ("en-call", "Book a free strategy call with me."),
@@ -187,6 +200,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-danke-dass", "Danke nochmal, dass du mich nach dem Training mitgenommen hast."),
         ("en-same-time", "Great run on Sunday! Same time next week?"),
         ("en-missed-you", "Sorry I missed you at the party, next time!"),
         ("en-great-to-see", "So good to see you, Anna!"),
@@ -211,6 +225,23 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-shifts", "We covered the Saturday shifts together at the bike shop."),
+        ("en-you-did-on-our", "You did the damp survey on our cottage in Frome."),
+        ("en-played-against", "We played against each other in the regional squash ladder."),
+        ("en-again", "It would be great to work together again on the next barn."),
+        ("en-new-on-team", "I'm the new analyst on the pricing team, starting Monday."),
+        ("en-the-one-whose", "I'm the one whose kayak drifted off at the club open day."),
+        ("de-war-bei-euch", "Ich war zwei Jahre Aushilfe bei euch in der Backstube."),
+        ("de-neue-mit", "Ich bin der Neue mit dem gelben Helm aus der Kletterhalle."),
+        (
+            "de-bei-uns-gehalten",
+            "Sie haben bei uns im Kindergarten den Vortrag zur Sprachförderung gehalten.",
+        ),
+        (
+            "de-ich-bin-der-der",
+            "Ich bin der Vater, der beim Sommerfest nach den Kursen gefragt hat.",
+        ),
+        ("de-vermittelt", "Sie haben uns letztes Jahr kurzfristig eine Hebamme vermittelt."),
         ("de-neue-kollegin", "Ich bin die neue Kollegin in der Kanzlei."),
         ("en-erasmus", "We were on the same Erasmus in Lyon."),
         ("de-old-team", "Hallo Mirko, hier ist Bea aus deinem früheren Büro in Ulm."),
@@ -233,6 +264,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-new-client", "Ich bin der neue Kunde, der ab März die Wartung bei Ihnen hat."),
     ],
     "GOOD_HONEST_INTENT": [
+        ("en-to-pitch", "I'd like to pitch our bookkeeping service to your practice."),
+        ("en-pitch-plainly", "I'll pitch plainly: we clean offices at night."),
+        ("de-verkaufsgespraech", "Das ist ein Verkaufsgespräch, das sage ich lieber gleich."),
         (
             "de-seed",
             "Wir kennen uns beide noch nicht und ich möchte Sie als neuen Kunden gewinnen.",
@@ -244,6 +278,23 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("en-concrete-role", "I have a concrete opening: finance lead at a Bristol charity."),
+        ("en-agent-for", "I'm the UK agent for a small Sicilian olive oil press."),
+        ("en-onto-list", "We'd love to get our cider onto your menu."),
+        ("en-be-the-one-you-send", "I'd like to be the tester you send your clients to."),
+        ("en-pay-fee", "We'd pay you a fee for every guest you bring."),
+        ("en-fixed-fees", "Fixed fees for every survey, no surprises."),
+        ("de-anbieten", "Ich würde Ihrem Team gern einen Erste-Hilfe-Kurs anbieten."),
+        ("de-gegenzug", "Im Gegenzug lege ich Ihre Karten an meiner Kasse aus."),
+        ("de-konkrete-stelle", "Ich habe eine konkrete Stelle: Teamleitung Lager in Hamm."),
+        ("de-suche-kunden", "Ich suche Kunden für meinen Treppenhausputz im Raum Kassel."),
+        (
+            "de-selbststaendig",
+            "Ich habe mich im Frühjahr mit einem Umzugsservice selbstständig gemacht.",
+        ),
+        ("de-tarif", "Ihre Leute parken bei uns zum Firmentarif."),
+        ("de-ins-geschaeft", "Ich würde gern mit Ihnen ins Geschäft kommen."),
+        ("de-betreuen-apotheken", "Wir beliefern bereits zwölf Apotheken im Sauerland."),
         ("de-broker", "Als Finanzplaner betreue ich Ärztinnen in ganz Hessen."),
         ("de-fertigen", "Wir fertigen Schilder aus Aluminium in jeder Größe."),
         ("de-bieten", "Wir bieten Lohnbuchhaltung für Handwerksbetriebe an."),
@@ -266,6 +317,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-you-asked", "You asked in the makers group about laser cutters, I run one."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("de-profil-steht", "In Ihrem Profil steht, dass Sie einen Hausmeister suchen."),
         ("de-price", "Was würde so etwas bei Ihnen kosten?"),
         ("en-volunteers", "We need a few more volunteers for the beach clean-up."),
         ("en-role-open", "Is the position you posted still open?"),
@@ -347,9 +399,11 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-suche-kontakte", "Ich suche Kontakte im Raum Kassel."),
         ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),
     ],
     "GOOD_HONEST_INTENT": [
+        ("en-pitch-in", "I'll pitch in with the tables on Saturday."),
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
@@ -374,12 +428,16 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-one-with-offer", "I'm the one with the best rates in town."),
+        ("de-berater-der", "Ich bin der Berater, der Ihnen bei allen Fragen zur Rente hilft."),
+        ("en-like-to-work-together", "I'd like to work together on your next project."),
         ("en-present-translate", "I translate your website into German for a flat fee."),
         ("en-could-collaborate", "We could collaborate on something next year."),
         ("en-advise-me", "Could you advise me on label printing?"),
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-see-you-into", "Good to see you're into gravel riding as well!"),
         (
             "en-letterpress",
             "My daughter wants to learn letterpress, do you run workshops for kids?",
@@ -404,6 +462,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-seller-call", "I sell payroll software; would you take a 20-minute call next week?"),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("en-component", "We make the component racks in Leeds."),
+        ("de-erste-meter", "Die ersten zwanzig Meter am Steg sind kostenlos."),
         ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
     ],
 }

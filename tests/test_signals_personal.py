@@ -51,6 +51,9 @@ def fired(engine: Engine, text: str, **kwargs) -> tuple[str, ...]:
         ("en-afternoon", "Good afternoon Mr Kilian, a quick question.", False),
         ("pronoun-after-greeting", "Guten Tag, Ihre Firma und meine passen gut zusammen.", False),
         ("closing-only", "Liebe Grüße", False),
+        ("comma-then-word", "Guten Tag, Anfrage zur Vernetzung. Gruß", False),
+        ("comma-then-pronoun", "Hi, I'd like to ask you something.", False),
+        ("comma-then-title", "Guten Tag, Frau Kilian, eine kurze Frage.", True),
     ],
 )
 def test_salutation_mismatch(engine, case, text, expected) -> None:
@@ -73,6 +76,22 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
 def test_salutation_allows_pet_forms_of_the_name(engine, name, text, expected) -> None:
     recipient = Profile(name=name, gender="f")
     assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=recipient)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Sehr geehrte Frau Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
+            "generic",
+        ),
+        ("Dear Mr Miller, I'd like to add you to my network.", "generic"),
+        ("Sehr geehrte Frau Kilian, ich suche Kontakte aus dem Bereich Vertrieb.", "collector"),
+    ],
+)
+def test_wrong_name_alone_is_generic_not_collector(engine, text, category) -> None:
+    verdict = engine.score(Request(text=text, recipient=KILIAN), now=NOW)
+    assert verdict.category.value == category
 
 
 def test_salutation_unknown_recipient_never_fires(engine) -> None:

@@ -113,6 +113,10 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
     position = start + 1
     while position < len(tokens) and tokens[position] in GREETING_WORDS:
         position += 1
+    if _comma_before(note, position) and (
+        position >= len(tokens) or tokens[position] not in TITLES
+    ):
+        return Greeting(start, position - 1, None, ())
     gender = None
     if position < len(tokens) and tokens[position] in TITLES:
         gender = TITLES[tokens[position]]
@@ -133,6 +137,15 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
         if text[note.ends[position - 1] : note.ends[position - 1] + 1] == ",":
             break
     return Greeting(start, max(position - 1, start), gender, tuple(names))
+
+
+def _comma_before(note: AnalysedNote, position: int) -> bool:
+    """A comma closes the greeting ("Guten Tag, Kontaktanfrage.", "Hi, I'd like ..."): the word
+    after it starts the message and is no name, unless a title follows ("Guten Tag, Frau X")."""
+    if position == 0 or position > len(note.tokens):
+        return False
+    end = note.ends[position - 1]
+    return note.text[end : end + 1] == ","
 
 
 def greeting_of(ctx: Context) -> Greeting | None:
@@ -175,11 +188,14 @@ def _familiar_form(written: str, actual: str) -> bool:
 @register(
     "PERS_SALUTATION_MISMATCH",
     2.5,
-    "collector",
+    "generic",
     "Greets the recipient with the wrong name or the wrong Herr/Frau",
     "Spricht den Empfänger mit falschem Namen oder falscher Anrede (Herr/Frau) an",
 )
 def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
+    """A wrong name marks a mass mailing, but alone it shows no intent to collect: beside the
+    default text it stays generic (decline with the policy page); beside a pretext the pretext
+    makes the collector (docs/data-format.md)."""
     greeting = greeting_of(ctx)
     recipient = request.recipient
     if greeting is None or not recipient.name:

@@ -209,6 +209,9 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "When are you available to talk next week?",
         "Ich habe eine Karriereoption für Sie. Darf ich Sie anrufen?",
         "A client of mine is hiring. Would you be interested in hearing more?",
+        "Ich sehe da viel Potenzial für uns. Wann passt es Ihnen für ein Telefonat?",
+        "Eine Idee hätte ich. Wann sind Sie am besten erreichbar?",
+        "Are you tired of writing the same onboarding emails every month?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:
@@ -223,6 +226,18 @@ def test_concrete_question_still_fires(engine) -> None:
 def test_concrete_question_with_an_english_contraction(engine) -> None:
     text = "I'm moving from IC to EM next month. Any book you'd recommend for the first 90 days?"
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hallo Frau Kilian, auch Sie lieben das Bogenschießen? Ich auch!",
+        "Lieben Sie auch gutes Essen? Dann vernetzen wir uns.",
+        "Hi Anna, are you also interested in blockchain like me?",
+    ],
+)
+def test_pretext_question_is_not_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
 
 
 def test_informal_german_question_is_not_counted(engine) -> None:

@@ -32,6 +32,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        ("de-auch-sie-lieben", "Auch Sie lieben das Bogenschießen? Wie schön."),
+        ("de-magst-du-auch", "Magst du auch Fado? Das verbindet uns."),
         ("de-teilen", "Wie ich sehe, teilen Sie meine Begeisterung fürs Bogenschießen."),
         ("de-seed", "Ich habe gesehen, dass Sie sich auch für Golf interessieren."),
         ("de-ebenfalls", "wie ich sah, dass Sie sich ebenfalls für Oldtimer interessieren"),
@@ -149,6 +151,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("de-workbook", "Hier gibt es mein Gratis-Workbook zur Jahresplanung."),
         ("de-erste-lektionen", "Die ersten drei Lektionen sind kostenlos."),
         ("de-gratis-pdf", "Hol dir das Gratis-PDF mit allen Vorlagen."),
         ("en-free-video", "Watch my free five-minute video on pricing."),

@@ -63,10 +63,14 @@ PITCH_QUESTION_STEMS = (
     "hear",
     "vorfuehr",
     "praesentier",
+    "passt",
+    "erreich",
+    "tired",
 )
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
-'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
-pitch), not about a concrete need."""
+'Darf ich Sie anrufen?', 'Wann passt es Ihnen?', 'Wann sind Sie erreichbar?' or 'Interested in
+hearing more?' ask for the sender's benefit (a call, a pitch), not about a concrete need; 'Are you
+tired of ...?' is a sales opener, never a question about the recipient."""
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -90,6 +94,16 @@ GENUINE_FAMILIES = frozenset(
     }
 )
 """Words inside any other phrase (a default text, a pretext) never count as a reference."""
+PRETEXT_FAMILIES = (
+    "interest_pretext",
+    "shared_group",
+    "same_field",
+    "seeking_contacts",
+    "expand_network",
+    "internet_research",
+    "profile_visit",
+)
+"""Collector pretexts: a question made of one ("Auch Sie lieben das Reiten?") asks nothing."""
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
@@ -438,10 +452,11 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
+    pretexts = ctx.covered_by(PRETEXT_FAMILIES)
     for sentence in sorted(note.questions):
         indices = [i for i, s in enumerate(note.sentences) if s == sentence and i >= after_greeting]
         words = [note.tokens[i] for i in indices]
-        if len(words) < 4 or not ADDRESSEE_WORDS & set(words):
+        if len(words) < 4 or not ADDRESSEE_WORDS & set(words) or pretexts.intersection(indices):
             continue
         if any(w.startswith(NETWORKING_STEMS + PITCH_QUESTION_STEMS) for w in words):
             continue

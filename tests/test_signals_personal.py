@@ -197,6 +197,24 @@ def test_group_pretext_needs_the_words_as_written(engine) -> None:
     assert "PERS_GROUP_PRETEXT" not in fired(engine, text, recipient=owner)
 
 
+ROOFER = Profile(
+    name="Marek Nowak", publications=("Blog: Wann lohnt sich eine Dachsanierung wirklich?",)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich vergleiche Ihre Police; wenn es sich nicht lohnt, sage ich das auch.", False),
+        ("When would it really suit you to talk?", False),
+        ("Ihr Beitrag zur Dachsanierung kam genau richtig, wir planen eine.", True),
+    ],
+)
+def test_function_words_are_no_publication_reference(engine, text, expected) -> None:
+    names = fired(engine, text, recipient=ROOFER)
+    assert ("GOOD_PUBLICATION_MATCH" in names) is expected
+
+
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
 

@@ -29,8 +29,10 @@ _FUNCTION_WORDS = frozenset(
     "sein seine seinen seinem seiner ihre ihren ihrem ihrer ihres unser unsere unseren unserem "
     "unserer euer eure sehr auch noch schon nur wie was wer wo als mehr gern gerne diese dieser "
     "dieses diesen diesem jede jeder jedes alle allen "
+    "sich wann wenn warum wieso weshalb wirklich damit dass nicht immer "
     "the and for with from of to in on at a an my your our their his her its you we they this "
     "that these those about into over under me him them us mine yours ours "
+    "when what which while why how will would could should really just "
     "thema themen bereich area field topic topics gmbh ltd inc "
     "business businesses company companies unternehmen firma firmen kunden clients customers "
     "recruiting marketing consulting beratung vertrieb sales".split()

@@ -32,6 +32,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        ("de-auch-ich", "Auch ich interessiere mich sehr für Oldtimer."),
         ("de-auch-sie-lieben", "Auch Sie lieben das Bogenschießen? Wie schön."),
         ("de-magst-du-auch", "Magst du auch Fado? Das verbindet uns."),
         ("de-teilen", "Wie ich sehe, teilen Sie meine Begeisterung fürs Bogenschießen."),
@@ -41,6 +42,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-share", "We share a passion for sailing!"),
     ],
     "PHRASE_INTERNET_RESEARCH": [
+        ("en-when-searching", "I found your profile when searching online for roofers."),
         ("de-netz", "Bei einer Recherche im Netz bin ich auf Sie gestoßen."),
         ("de-seed", "Ich bin durch eine Internet Recherche auf Ihre Seite aufmerksam geworden."),
         ("de-compound", "Bei meiner Internetrecherche bin ich auf Sie gestoßen."),
@@ -151,6 +153,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        (
+            "en-free-subscription",
+            "We'd like to give you a free 3-month subscription to our magazine.",
+        ),
         ("de-workbook", "Hier gibt es mein Gratis-Workbook zur Jahresplanung."),
         ("de-erste-lektionen", "Die ersten drei Lektionen sind kostenlos."),
         ("de-gratis-pdf", "Hol dir das Gratis-PDF mit allen Vorlagen."),
@@ -160,6 +166,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-free", "Grab your free guide here."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("en-complimentary", "You're invited to a complimentary seminar on pension planning."),
         ("de-webinar", "Ich lade Sie zu meinem kostenlosen Webinar ein."),
         ("de-anmelden", "Sichern Sie sich einen Platz im Webinar am Donnerstag."),
         ("de-online-seminar", "Mein nächstes Online-Seminar startet bald."),
@@ -168,6 +175,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
+        ("en-subscribed-you", "I've taken the liberty of subscribing you to our digest."),
+        ("de-telegram", "In meiner Telegram-Gruppe gibt es jeden Tag Neues."),
         ("de-verteiler", "Ich nehme Sie gern in meinen Verteiler auf."),
         ("de-infobrief", "Darf ich Ihnen unseren Infobrief schicken?"),
         ("de-ebook", "Mein neues E-Book „Reich in 2 Tagen“ ist da."),
@@ -176,6 +185,13 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("en-time-for-money", "Are you tired of trading time for money?"),
+        ("en-widow", "I am a widow looking for a trusted person to receive funds."),
+        (
+            "de-geschaeftsmoeglichkeit",
+            "Ich hätte eine Geschäftsmöglichkeit, die Sie nebenberuflich betreiben können.",
+        ),
+        ("de-team-mamas", "Ich suche motivierte Mamas für mein Team."),
         ("de-figures", "Mit meinem System verdienen Sie monatlich fünfstellig nebenher."),
         ("en-first-million", "I made my first million before thirty, ask me how."),
         ("de-seed", "Interesse an einem 7-Jahres-Kurs zur finanziellen Freiheit?"),
@@ -193,6 +209,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-call", "Book a free strategy call with me."),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
+        ("de-garantiert", "Unser System liefert 30 Anfragen pro Monat garantiert."),
         ("de-leads", "Wir generieren mehr Leads pro Monat für Ihr Unternehmen."),
         ("de-umsatz", "Ich zeige Ihnen, wie Sie Ihren Umsatz verdoppeln."),
         ("en-leads", "We generate qualified leads for agencies like yours."),
@@ -203,6 +220,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-hosting", "It was a pleasure hosting you at our lab in Delft last spring."),
         ("de-danke-dass", "Danke nochmal, dass du mich nach dem Training mitgenommen hast."),
         ("en-same-time", "Great run on Sunday! Same time next week?"),
         ("en-missed-you", "Sorry I missed you at the party, next time!"),
@@ -228,6 +246,13 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-shipped-together", "We shipped that little puzzle game together back in 2015."),
+        ("en-climbed-together", "We climbed together on the club trip to Snowdonia."),
+        ("en-co-teaching", "It was a pleasure co-teaching the spring module with you."),
+        ("de-fuer-uns-gestaltet", "Sie haben für uns damals das Vereinslogo gestaltet."),
+        ("de-selber-tisch", "Wir saßen beim Kongress in Leipzig am selben Tisch."),
+        ("de-alte-gruppe", "Hier ist Ute aus deiner alten Laufgruppe!"),
+        ("de-war-bei-ihnen", "Ich war von 2010 bis 2014 Azubi bei Ihnen in der Filiale."),
         ("en-shifts", "We covered the Saturday shifts together at the bike shop."),
         ("en-you-did-on-our", "You did the damp survey on our cottage in Frome."),
         ("en-played-against", "We played against each other in the regional squash ladder."),
@@ -281,6 +306,13 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-angebot-machen", "Ich würde Ihnen gern ein Angebot für die Reinigung machen."),
+        ("de-swap", "Ich schicke Ihnen Mieter mit Rechtsfragen, Sie mir die, die kaufen wollen."),
+        ("de-herstellen", "Wir stellen Sicherheitsschuhe in Pirmasens her."),
+        ("de-biete-an", "Ich biete seit zehn Jahren Yogakurse für Belegschaften an."),
+        ("de-ich-mach", "Ich mach Buchhaltung für Handwerksbetriebe im Allgäu."),
+        ("en-swap", "I send you clients who need a will, you send me those who sell a house."),
+        ("en-run-workshops", "I run repair workshops for schools across Avon."),
         ("en-concrete-role", "I have a concrete opening: finance lead at a Bristol charity."),
         ("en-agent-for", "I'm the UK agent for a small Sicilian olive oil press."),
         ("en-onto-list", "We'd love to get our cider onto your menu."),
@@ -385,6 +417,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-live-recording", "Hier eine Live-Session unseres Quartetts, wie gefällt sie Ihnen?"),
     ],
     "PHRASE_SEEKING_CONTACTS": [
+        ("en-contract", "I'm looking for my next contract from April."),
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
     ],
     "GOOD_CONCRETE_NEED": [
@@ -431,6 +464,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-built-together-with", "We've built a scheduling tool together with forty clinics."),
+        ("en-pleasure-connect", "It was a pleasure to connect with you."),
         ("en-one-with-offer", "I'm the one with the best rates in town."),
         ("de-berater-der", "Ich bin der Berater, der Ihnen bei allen Fragen zur Rente hilft."),
         ("en-like-to-work-together", "I'd like to work together on your next project."),
@@ -440,6 +475,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-would-host", "It would be great hosting you at our open day."),
         ("en-see-you-into", "Good to see you're into gravel riding as well!"),
         (
             "en-letterpress",
@@ -468,6 +504,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-component", "We make the component racks in Leeds."),
         ("de-erste-meter", "Die ersten zwanzig Meter am Steg sind kostenlos."),
         ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
+    ],
+    "PHRASE_LEAD_GEN_PITCH": [
+        ("de-auftraege", "Wir haben derzeit 20 Aufträge pro Monat aus dem Raum Köln."),
     ],
 }
 

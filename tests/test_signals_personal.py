@@ -215,6 +215,14 @@ def test_function_words_are_no_publication_reference(engine, text, expected) -> 
     assert ("GOOD_PUBLICATION_MATCH" in names) is expected
 
 
+def test_a_function_word_is_no_prefix_of_a_title_word(engine) -> None:
+    author = Profile(name="Eva Roth", publications=("Buch: Die Übergabe im Familienbetrieb",))
+    text = "Ich berate Familienbetriebe. Vielleicht reden wir mal über Themen für beide?"
+    publication = [h for h in engine.score(Request(text=text, recipient=author)).hits]
+    spans = [s.text for h in publication if h.name == "GOOD_PUBLICATION_MATCH" for s in h.spans]
+    assert "über" not in spans
+
+
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
 

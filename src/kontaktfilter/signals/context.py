@@ -61,7 +61,8 @@ class ProfileTerms:
         self.memo: dict[str, tuple[int, ...]] = {}
 
     def referred(self, token: str) -> tuple[int, ...]:
-        """Indices of the entries that this note token refers to."""
+        """Indices of the entries that this note token refers to. A function word of the note
+        refers to nothing, even where it starts a title word ("über" and "Übergabe")."""
         found = self.memo.get(token)
         if found is None:
             if len(self.memo) >= self.MEMO_LIMIT:
@@ -69,7 +70,9 @@ class ProfileTerms:
             found = self.memo[token] = tuple(
                 index
                 for index, (_, _, terms) in enumerate(self.entries)
-                if len(token) >= MIN_TERM_LENGTH and any(term_matches(token, t) for t in terms)
+                if len(token) >= MIN_TERM_LENGTH
+                and token not in _FUNCTION_WORDS
+                and any(term_matches(token, t) for t in terms)
             )
         return found
 

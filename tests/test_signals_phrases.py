@@ -92,6 +92,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("de-mehrwert-schaffen", "Ich bin sicher, wir können gemeinsam Mehrwert schaffen."),
+        ("de-geht-was-zusammen", "Ich denke, da geht was zusammen zwischen uns."),
+        ("en-perfect-person", "I think you'd be the perfect person to have on board for this."),
+        ("en-natural-fit", "There's a natural fit between our agency and your firm."),
         ("en-stay-in-touch", "Let's stay in touch, Anna."),
         ("de-austausch", "Ich würde mich über einen Austausch freuen."),
         ("de-kooperation", "Eine mögliche Zusammenarbeit wäre denkbar."),
@@ -246,6 +250,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-ham-zusammen", "Wir ham zusammen die Scheune in Melle saniert, weißt du noch?"),
         ("en-shipped-together", "We shipped that little puzzle game together back in 2015."),
         ("en-climbed-together", "We climbed together on the club trip to Snowdonia."),
         ("en-co-teaching", "It was a pleasure co-teaching the spring module with you."),
@@ -306,6 +311,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "de-anbieten-long",
+            "Ich würde deinem Verein gern einen Kurs für Trainer*innen im Jugendbereich anbieten.",
+        ),
+        ("de-herstellen-long", "Wir stellen Gerüste nach DIN EN 12811 im Werk Bielefeld her."),
         ("de-angebot-machen", "Ich würde Ihnen gern ein Angebot für die Reinigung machen."),
         ("de-swap", "Ich schicke Ihnen Mieter mit Rechtsfragen, Sie mir die, die kaufen wollen."),
         ("de-herstellen", "Wir stellen Sicherheitsschuhe in Pirmasens her."),
@@ -464,6 +474,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-gemeinsam-vor", "Wir haben gemeinsam viel vor, lassen Sie uns sprechen."),
         ("en-built-together-with", "We've built a scheduling tool together with forty clinics."),
         ("en-pleasure-connect", "It was a pleasure to connect with you."),
         ("en-one-with-offer", "I'm the one with the best rates in town."),

@@ -32,6 +32,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        ("en-lot-in-common", "I noticed we have a lot in common, let's connect."),
+        ("de-gemeinsamkeiten", "Wir haben viele Gemeinsamkeiten, lass uns vernetzen."),
         ("de-auch-ich", "Auch ich interessiere mich sehr für Oldtimer."),
         ("de-auch-sie-lieben", "Auch Sie lieben das Bogenschießen? Wie schön."),
         ("de-magst-du-auch", "Magst du auch Fado? Das verbindet uns."),
@@ -70,6 +72,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-growth", "Would love to discuss ways to bring in new clients."),
     ],
     "PHRASE_SEEKING_CONTACTS": [
+        ("en-like-you", "I'm keen to connect with professionals like you."),
         ("de-seed-typo", "Ich suche derzeit gute Kontake aus dem Bereich Gebäudetechnik."),
         ("de-branche", "Ich suche Kontakte in der Baubranche."),
         ("en-connect", "I'm looking to connect with professionals in logistics."),
@@ -126,6 +129,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-sunny", "Sunny greetings from California!"),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("en-building-my-network", "I'm new on here and building my network."),
+        ("en-always-new-people", "I'm always happy to meet new people in the trade."),
+        ("de-offen-neue-kontakte", "Ich bin stets offen für neue Kontakte."),
         ("en-connections", "I'm expanding my connections in the retail sector."),
         ("de-target", "Mein Ziel sind 3000 Kontakte bis Ostern."),
         ("en-mission", "My goal is to reach 1000 connections this year."),
@@ -311,6 +317,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("en-as-stockist", "Our range is growing and we'd love you as a stockist."),
         (
             "de-anbieten-long",
             "Ich würde deinem Verein gern einen Kurs für Trainer*innen im Jugendbereich anbieten.",
@@ -502,6 +509,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-online-group", "Hi, I'm from the Marketing Leaders group on this platform."),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("en-network-team", "I'm building the network team at our new data centre."),
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
     ],
     "PHRASE_COACHING_PITCH": [

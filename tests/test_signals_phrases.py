@@ -256,6 +256,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-both-volunteers", "We were both volunteers at the Bath half water station."),
+        ("en-your-guest", "I was your guest at the farm B&B last August."),
+        ("en-tenant-from", "I'm the tenant from flat 3 on Mill Lane."),
+        ("en-thanks-sorting", "Thanks for sorting the leak so quickly last week."),
+        ("de-bei-ihnen-gemacht", "Ich habe bei Ihnen 2019 den Staplerschein gemacht."),
         ("de-ham-zusammen", "Wir ham zusammen die Scheune in Melle saniert, weißt du noch?"),
         ("en-shipped-together", "We shipped that little puzzle game together back in 2015."),
         ("en-climbed-together", "We climbed together on the club trip to Snowdonia."),
@@ -317,6 +322,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-verweisen", "Wir verweisen Tinnitus-Fälle gern an Ihre Praxis."),
+        ("de-abrechnung", "Abrechnung nach Stunden, Material extra."),
+        ("de-und-suche-auftraege", "Ich bin Malerin und suche Aufträge für den Winter."),
         ("en-as-stockist", "Our range is growing and we'd love you as a stockist."),
         (
             "de-anbieten-long",
@@ -481,6 +489,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-both-members", "We're both members of the Leeds Running group."),
         ("de-gemeinsam-vor", "Wir haben gemeinsam viel vor, lassen Sie uns sprechen."),
         ("en-built-together-with", "We've built a scheduling tool together with forty clinics."),
         ("en-pleasure-connect", "It was a pleasure to connect with you."),

@@ -489,6 +489,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-gedacht", "Ich habe bei Ihnen sofort an eine Zusammenarbeit gedacht."),
         ("en-both-members", "We're both members of the Leeds Running group."),
         ("de-gemeinsam-vor", "Wir haben gemeinsam viel vor, lassen Sie uns sprechen."),
         ("en-built-together-with", "We've built a scheduling tool together with forty clinics."),

@@ -163,6 +163,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("en-first-users", "Half price for the first 50 users, grab it now."),
         (
             "en-free-subscription",
             "We'd like to give you a free 3-month subscription to our magazine.",
@@ -176,6 +177,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-free", "Grab your free guide here."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-infoabend", "Ich lade Sie zu unserem Info-Abend 'Mehr Umsatz im Handwerk' ein."),
         ("en-complimentary", "You're invited to a complimentary seminar on pension planning."),
         ("de-webinar", "Ich lade Sie zu meinem kostenlosen Webinar ein."),
         ("de-anmelden", "Sichern Sie sich einen Platz im Webinar am Donnerstag."),
@@ -185,6 +187,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
+        (
+            "en-put-together-toolkit",
+            "I've put together a toolkit for new team leads, shall I send the link?",
+        ),
+        ("de-facebook-gruppe", "Ich lade dich in meine Facebook-Gruppe für Gründerinnen ein."),
         ("en-subscribed-you", "I've taken the liberty of subscribing you to our digest."),
         ("de-telegram", "In meiner Telegram-Gruppe gibt es jeden Tag Neues."),
         ("de-verteiler", "Ich nehme Sie gern in meinen Verteiler auf."),
@@ -195,6 +202,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("en-from-my-phone", "Made €3k last month working two hours a day from my phone."),
         ("en-time-for-money", "Are you tired of trading time for money?"),
         ("en-widow", "I am a widow looking for a trusted person to receive funds."),
         (
@@ -219,6 +227,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-call", "Book a free strategy call with me."),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
+        ("en-help-land-clients", "I help coaches land five new clients a month without ads."),
         ("de-garantiert", "Unser System liefert 30 Anfragen pro Monat garantiert."),
         ("de-leads", "Wir generieren mehr Leads pro Monat für Ihr Unternehmen."),
         ("de-umsatz", "Ich zeige Ihnen, wie Sie Ihren Umsatz verdoppeln."),
@@ -432,6 +441,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-chorabend", "Ich lade dich zu unserem Chorabend ein, du singst doch auch?"),
         ("de-your-live", "Ihre Live-Session zur E-Akte hat mir sehr geholfen."),
         ("de-your-waiting-list", "Ich stehe auf Ihrer Warteliste für einen Termin."),
         ("de-your-webinar", "Danke für Ihr Webinar zur Preisgestaltung, es war sehr hilfreich."),
@@ -535,6 +545,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
+        ("en-help-buyers", "I help first-time buyers get a mortgage in principle within a week."),
         ("de-auftraege", "Wir haben derzeit 20 Aufträge pro Monat aus dem Raum Köln."),
     ],
 }

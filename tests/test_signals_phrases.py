@@ -239,6 +239,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-hand-geschuettelt", "Wir haben uns nach dem Konzert kurz die Hand geschüttelt."),
+        ("de-ich-war-die-mit", "Ich war die mit dem Hund an der Leine, erinnerst du dich?"),
         ("en-hosting", "It was a pleasure hosting you at our lab in Delft last spring."),
         ("de-danke-dass", "Danke nochmal, dass du mich nach dem Training mitgenommen hast."),
         ("en-same-time", "Great run on Sunday! Same time next week?"),
@@ -265,6 +267,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-erklaert", "Du hast mir beim Segelkurs letzte Woche die Knoten erklärt."),
         ("en-both-volunteers", "We were both volunteers at the Bath half water station."),
         ("en-your-guest", "I was your guest at the farm B&B last August."),
         ("en-tenant-from", "I'm the tenant from flat 3 on Mill Lane."),

@@ -85,6 +85,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-uns-beiden", "Ich habe eine Idee, die uns beiden nützen könnte."),
         ("de-fuer-uns-beide", "Ein Gespräch wäre für uns beide sicher lohnend."),
         ("de-idee-profitieren", "Ich habe eine Idee, von der Ihre Firma profitieren könnte."),
         ("de-vorteile-fuer-beide", "Das bringt Vorteile für beide."),
@@ -320,6 +321,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-new-client", "Ich bin der neue Kunde, der ab März die Wartung bei Ihnen hat."),
     ],
     "GOOD_HONEST_INTENT": [
+        (
+            "de-gern-als-kunden",
+            "Ich hätte gern Ihre Kanzlei als Kunden für unsere Aktenvernichtung.",
+        ),
         ("en-to-pitch", "I'd like to pitch our bookkeeping service to your practice."),
         ("en-pitch-plainly", "I'll pitch plainly: we clean offices at night."),
         ("de-verkaufsgespraech", "Das ist ein Verkaufsgespräch, das sage ich lieber gleich."),
@@ -334,6 +339,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-preis-besichtigung", "Zweimal die Woche abends, Preis nach Besichtigung."),
+        ("de-pauschale", "Porträts für Ihr Team, Pauschale für bis zu zehn Personen."),
+        ("de-vertrete", "Ich vertrete einen Hersteller von Pflegebetten aus Thüringen."),
+        (
+            "de-angebot-machen-frage",
+            "Darf ich Ihnen ein unverbindliches Angebot für die Wartung Ihrer Anlagen machen?",
+        ),
+        ("en-corporate-rate", "If your staff relocate, we'd give them a 10% corporate rate."),
         ("de-verweisen", "Wir verweisen Tinnitus-Fälle gern an Ihre Praxis."),
         ("de-abrechnung", "Abrechnung nach Stunden, Material extra."),
         ("de-und-suche-auftraege", "Ich bin Malerin und suche Aufträge für den Winter."),

@@ -223,6 +223,27 @@ def test_a_function_word_is_no_prefix_of_a_title_word(engine) -> None:
     assert "über" not in spans
 
 
+VIOLIST = Profile(
+    name="Sabine Hartwig", interests=("Kammermusik (Bratsche)", "Radtouren im Münsterland")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unser Quartett sucht für die Kammermusik-Reihe im Juni noch eine Bratsche.", True),
+        ("Ich fahre jedes Wochenende Radtouren im Münsterland, kommen Sie mal mit?", True),
+        ("Wie ich sehe, interessieren Sie sich auch für Kammermusik!", False),
+        ("Kammermusik verbindet! Lassen Sie uns vernetzen.", False),
+        ("Spielen Sie Bratsche? Unser Orchester probt donnerstags, Sie wären willkommen.", True),
+        ("Ich verkaufe Kühlschränke für Apotheken.", False),
+    ],
+)
+def test_interest_named_in_own_words(engine, text, expected) -> None:
+    names = fired(engine, text, recipient=VIOLIST)
+    assert ("GOOD_INTEREST_MATCH" in names) is expected
+
+
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
 

@@ -104,6 +104,12 @@ PRETEXT_FAMILIES = (
     "profile_visit",
 )
 """Collector pretexts: a question made of one ("Auch Sie lieben das Reiten?") asks nothing."""
+INTEREST_TERM_LENGTH = 7
+"""A hobby is named by its noun ("Bratsche", "Bouldern"): shorter than an offer's specific term,
+but field words ("Design") are no hobbies."""
+MIN_INTEREST_NOTE_TOKENS = 10
+"""A hobby word and 'let's connect' ("Speedway verbindet! Lass uns vernetzen.") is a pretext,
+not a personal note: an interest named in own words counts only in a note with some content."""
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
@@ -421,6 +427,31 @@ def offer_match(request: Request, ctx: Context) -> list[Hit]:
         if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
             return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")]
+    return []
+
+
+@register(
+    "GOOD_INTEREST_MATCH",
+    -1.5,
+    "personal",
+    "Names an interest of the recipient's profile in the sender's own words, without a stock claim",
+    "Nennt ein Interesse aus dem Profil des Empfängers in eigenen Worten, ohne Floskel",
+)
+def interest_match(request: Request, ctx: Context) -> list[Hit]:
+    """'Ich bin Speedway-Fan, fährst du zum Grand Prix?' refers to the profile as much as a
+    claimed shared interest does. Claims ('wie ich sehe, interessieren Sie sich auch für ...')
+    are left to GOOD_SHARED_INTEREST and PERS_INTEREST_MISMATCH, and words inside any pretext
+    never count."""
+    if ctx.family("interest_pretext") or ctx.family("profile_mention"):
+        return []
+    if len(ctx.note.tokens) < MIN_INTEREST_NOTE_TOKENS:
+        return []
+    pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
+    for _, text, positions in _entry_references(request, ctx, ("interests",), pretexts):
+        distinct = {ctx.note.tokens[i] for i in positions}
+        whole = len(content_terms(text)) == 1  # a one-word hobby ("Speedway") named in full
+        if whole or len(distinct) >= 2 or any(len(t) >= INTEREST_TERM_LENGTH for t in distinct):
+            return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"interest: {text}")]
     return []
 
 

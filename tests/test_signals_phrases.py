@@ -339,6 +339,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-stelle-als", "Ich habe eine Stelle als Teamleitung Disposition in Hamm zu besetzen."),
         ("de-preis-besichtigung", "Zweimal die Woche abends, Preis nach Besichtigung."),
         ("de-pauschale", "Porträts für Ihr Team, Pauschale für bis zu zehn Personen."),
         ("de-vertrete", "Ich vertrete einen Hersteller von Pflegebetten aus Thüringen."),
@@ -486,10 +487,16 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-interessante-position", "Ich habe eine interessante Position für Sie."),
         ("de-suche-kontakte", "Ich suche Kontakte im Raum Kassel."),
         ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),
     ],
     "GOOD_HONEST_INTENT": [
+        (
+            "de-kennen-uns-nicht",
+            "Hallo, wir kennen uns noch nicht, aber ich würde gern mit Ihnen in Kontakt treten.",
+        ),
+        ("en-never-met", "We've never met, but I'd like to connect."),
         ("en-pitch-in", "I'll pitch in with the tables on Saturday."),
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
@@ -529,6 +536,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-nie-getroffen", "Wir haben uns noch nie getroffen, aber ich hätte eine Frage."),
         ("en-would-host", "It would be great hosting you at our open day."),
         ("en-see-you-into", "Good to see you're into gravel riding as well!"),
         (

@@ -58,6 +58,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "We are both members of the Digital Marketing group."),
     ],
     "PHRASE_SAME_FIELD": [
+        ("de-ebenfalls-apothekerin", "Ich bin ebenfalls Tierärztin und würde mich gern vernetzen."),
+        ("en-in-too", "I'm in logistics too, happy to connect."),
         ("en-like-you", "Like you, I work in procurement."),
         ("de-wie-ich-unterwegs", "Da Sie wie ich im Baurecht unterwegs sind, passt das."),
         ("de-seed", "da Sie ebenso im Bereich Marketing und Werbung in Deutschland arbeiten"),
@@ -268,6 +270,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-person-suggested", "Ewan suggested we connect, he says you know Jura wines."),
         ("de-erklaert", "Du hast mir beim Segelkurs letzte Woche die Knoten erklärt."),
         ("en-both-volunteers", "We were both volunteers at the Bath half water station."),
         ("en-your-guest", "I was your guest at the farm B&B last August."),
@@ -522,6 +525,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-linkedin-suggested", "LinkedIn suggested we connect, so here I am."),
         ("de-gedacht", "Ich habe bei Ihnen sofort an eine Zusammenarbeit gedacht."),
         ("en-both-members", "We're both members of the Leeds Running group."),
         ("de-gemeinsam-vor", "Wir haben gemeinsam viel vor, lassen Sie uns sprechen."),

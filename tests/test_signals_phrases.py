@@ -242,6 +242,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-am-samstag-beim", "Wir haben uns am Samstag beim Hoffest in Melle kurz unterhalten."),
         ("de-hand-geschuettelt", "Wir haben uns nach dem Konzert kurz die Hand geschüttelt."),
         ("de-ich-war-die-mit", "Ich war die mit dem Hund an der Leine, erinnerst du dich?"),
         ("en-hosting", "It was a pleasure hosting you at our lab in Delft last spring."),
@@ -270,6 +271,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-geraten", "Ihr Kollege hat mir geraten, mich direkt an Sie zu wenden."),
+        ("en-next-to-yours", "Jess from the plot next to yours here, your beans are back."),
+        ("en-tuesday-club", "It's Morag from the Tuesday cycling club!"),
+        ("en-left-your", "You left your umbrella at our stand."),
         ("en-person-suggested", "Ewan suggested we connect, he says you know Jura wines."),
         ("de-erklaert", "Du hast mir beim Segelkurs letzte Woche die Knoten erklärt."),
         ("en-both-volunteers", "We were both volunteers at the Bath half water station."),
@@ -525,6 +530,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-monday-linkedin-group", "I'm from the Monday morning LinkedIn group, let's connect."),
         ("en-linkedin-suggested", "LinkedIn suggested we connect, so here I am."),
         ("de-gedacht", "Ich habe bei Ihnen sofort an eine Zusammenarbeit gedacht."),
         ("en-both-members", "We're both members of the Leeds Running group."),
@@ -540,6 +546,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "de-am-wochenende-vorgenommen",
+            "Wir haben uns am Wochenende vorgenommen, mehr zu netzwerken.",
+        ),
         ("de-nie-getroffen", "Wir haben uns noch nie getroffen, aber ich hätte eine Frage."),
         ("en-would-host", "It would be great hosting you at our open day."),
         ("en-see-you-into", "Good to see you're into gravel riding as well!"),

@@ -166,6 +166,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("de-buch-sonderpreis", "Mein Buch zum Thema Netzwerken gibt es gerade zum Sonderpreis."),
         ("en-first-users", "Half price for the first 50 users, grab it now."),
         (
             "en-free-subscription",
@@ -205,6 +206,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("en-lose-kg", "I help busy mums lose 10kg in 30 days, interested?"),
+        ("de-kilo-abnehmen", "Mit meinem Programm kannst du 8 Kilo in vier Wochen abnehmen."),
         ("en-from-my-phone", "Made €3k last month working two hours a day from my phone."),
         ("en-time-for-money", "Are you tired of trading time for money?"),
         ("en-widow", "I am a widow looking for a trusted person to receive funds."),

@@ -350,6 +350,18 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "en-could-service",
+            "I'm a mobile mechanic and I could service your pool bikes once a month.",
+        ),
+        ("en-like-to-cater", "I would like to cater your office's summer party."),
+        ("en-your-man", "If your videos need a Welsh voice, I'm your man."),
+        ("en-on-request", "Demo reel on request."),
+        ("en-with-mill", "I'm with a small paper mill in Cumbria."),
+        ("en-fixed-quote", "Happy to send a fixed quote."),
+        ("de-uebernehme-gern", "Solche Aufträge übernehme ich gern."),
+        ("de-schreinerei-fertigt", "Unsere Schreinerei fertigt Praxismöbel nach Maß."),
+        ("de-entwurf", "Für Ihre neue Praxis würde ich Ihnen gern einen Entwurf zeichnen."),
         ("de-stelle-als", "Ich habe eine Stelle als Teamleitung Disposition in Hamm zu besetzen."),
         ("de-preis-besichtigung", "Zweimal die Woche abends, Preis nach Besichtigung."),
         ("de-pauschale", "Porträts für Ihr Team, Pauschale für bis zu zehn Personen."),
@@ -498,6 +510,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("en-translate-ideas", "I can translate your ideas into growth, let's connect."),
+        ("en-run-idea", "I'd love to run an idea past you."),
         ("de-interessante-position", "Ich habe eine interessante Position für Sie."),
         ("de-suche-kontakte", "Ich suche Kontakte im Raum Kassel."),
         ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),

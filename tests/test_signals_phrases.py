@@ -132,6 +132,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-sunny", "Sunny greetings from California!"),
     ],
     "PHRASE_EXPAND_NETWORK": [
+        ("en-grow-your-network", "Would you like to grow your network with me?"),
         ("en-building-my-network", "I'm new on here and building my network."),
         ("en-always-new-people", "I'm always happy to meet new people in the trade."),
         ("de-offen-neue-kontakte", "Ich bin stets offen für neue Kontakte."),
@@ -426,6 +427,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-you-asked", "You asked in the makers group about laser cutters, I run one."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("en-needs-accompanist", "Our choir needs an accompanist for the spring concert."),
+        ("en-wondering-how", "I was wondering how you handled your first audit."),
+        ("de-frage-mich-wie", "Ich frage mich, wie Sie die Übergabe im Team gestaltet haben."),
         ("de-profil-steht", "In Ihrem Profil steht, dass Sie einen Hausmeister suchen."),
         ("de-price", "Was würde so etwas bei Ihnen kosten?"),
         ("en-volunteers", "We need a few more volunteers for the beach clean-up."),
@@ -496,6 +500,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
     ],
     "GOOD_CONCRETE_NEED": [
+        (
+            "de-frage-mich-ob-synergien",
+            "Ich frage mich, ob Sie auch an Synergien interessiert sind.",
+        ),
         ("de-contacts", "Ich suche derzeit gute Kontakte aus dem Bereich Gebäudetechnik."),
         ("en-contacts", "I'm looking to connect with professionals in logistics."),
     ],

@@ -87,6 +87,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-grosses-bewirken", "Gemeinsam können wir Großes bewirken."),
         ("de-uns-beiden", "Ich habe eine Idee, die uns beiden nützen könnte."),
         ("de-fuer-uns-beide", "Ein Gespräch wäre für uns beide sicher lohnend."),
         ("de-idee-profitieren", "Ich habe eine Idee, von der Ihre Firma profitieren könnte."),
@@ -98,6 +99,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("de-spannenden-austausch", "Ich freue mich auf spannenden Austausch mit Ihnen."),
         ("de-mehrwert-schaffen", "Ich bin sicher, wir können gemeinsam Mehrwert schaffen."),
         ("de-geht-was-zusammen", "Ich denke, da geht was zusammen zwischen uns."),
         ("en-perfect-person", "I think you'd be the perfect person to have on board for this."),

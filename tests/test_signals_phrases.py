@@ -277,6 +277,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-damals-zusammen", "Wir haben damals zusammen im Schichtdienst gearbeitet."),
         ("de-geraten", "Ihr Kollege hat mir geraten, mich direkt an Sie zu wenden."),
         ("en-next-to-yours", "Jess from the plot next to yours here, your beans are back."),
         ("en-tuesday-club", "It's Morag from the Tuesday cycling club!"),

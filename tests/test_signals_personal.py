@@ -258,6 +258,7 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "A client of mine is hiring. Would you be interested in hearing more?",
         "Ich sehe da viel Potenzial für uns. Wann passt es Ihnen für ein Telefonat?",
         "Eine Idee hätte ich. Wann sind Sie am besten erreichbar?",
+        "Ich habe ein Thema für Sie, wann können wir darüber sprechen?",
         "Are you tired of writing the same onboarding emails every month?",
     ],
 )

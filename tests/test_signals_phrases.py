@@ -99,6 +99,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
         ("de-spannenden-austausch", "Ich freue mich auf spannenden Austausch mit Ihnen."),
         ("de-mehrwert-schaffen", "Ich bin sicher, wir können gemeinsam Mehrwert schaffen."),
         ("de-geht-was-zusammen", "Ich denke, da geht was zusammen zwischen uns."),
@@ -354,6 +355,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "de-mandat-fuer-die",
+            "Ich habe ein Mandat für die Geschäftsführung eines Stadtwerks in Franken.",
+        ),
         (
             "en-could-service",
             "I'm a mobile mechanic and I could service your pool bikes once a month.",
@@ -613,6 +618,12 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     "PHRASE_LEAD_GEN_PITCH": [
         ("en-help-buyers", "I help first-time buyers get a mortgage in principle within a week."),
         ("de-auftraege", "Wir haben derzeit 20 Aufträge pro Monat aus dem Raum Köln."),
+    ],
+    "PHRASE_VAGUE_EXCHANGE": [
+        (
+            "de-moeglichkeit-seek",
+            "Sie suchen eine PTA – ich hätte eine interessante Möglichkeit für Sie: mich.",
+        ),
     ],
 }
 

@@ -65,12 +65,15 @@ PITCH_QUESTION_STEMS = (
     "praesentier",
     "passt",
     "erreich",
+    "sprech",
+    "besprech",
     "tired",
 )
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
-'Darf ich Sie anrufen?', 'Wann passt es Ihnen?', 'Wann sind Sie erreichbar?' or 'Interested in
-hearing more?' ask for the sender's benefit (a call, a pitch), not about a concrete need; 'Are you
-tired of ...?' is a sales opener, never a question about the recipient."""
+'Darf ich Sie anrufen?', 'Wann passt es Ihnen?', 'Wann sind Sie erreichbar?', 'Wann können wir
+sprechen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a pitch), not
+about a concrete need; 'Are you tired of ...?' is a sales opener, never a question about the
+recipient."""
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes

@@ -249,6 +249,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("en-great-game", "Great game of five-a-side last night."),
+        ("en-having-us", "Thanks for having us over on Sunday."),
         ("de-am-samstag-beim", "Wir haben uns am Samstag beim Hoffest in Melle kurz unterhalten."),
         ("de-hand-geschuettelt", "Wir haben uns nach dem Konzert kurz die Hand geschüttelt."),
         ("de-ich-war-die-mit", "Ich war die mit dem Hund an der Leine, erinnerst du dich?"),
@@ -278,6 +280,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-midwife", "You were my midwife when our son was born in 2019."),
+        ("en-carpooled", "We carpooled to the Leeds site every day in 2017."),
+        ("en-and-mine", "Your son and mine are in the same swimming class."),
+        ("en-same-again", "Same again next Thursday?"),
+        ("en-on-your-course", "I was on your first-aid course at the community centre."),
+        ("en-both-presented", "We both presented at the Bristol Data meetup in June."),
+        ("en-paths-crossed", "Our paths crossed at Deloitte in 2015."),
+        ("en-sold-me", "You sold me my first road bike at the shop on Gloucester Road."),
+        ("en-husband-mentioned", "Your husband mentioned you're looking for a childminder."),
         ("de-damals-zusammen", "Wir haben damals zusammen im Schichtdienst gearbeitet."),
         ("de-geraten", "Ihr Kollege hat mir geraten, mich direkt an Sie zu wenden."),
         ("en-next-to-yours", "Jess from the plot next to yours here, your beans are back."),
@@ -563,6 +574,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-sold-me-on", "You sold me on the idea of ratings-free reviews."),
         ("en-monday-linkedin-group", "I'm from the Monday morning LinkedIn group, let's connect."),
         ("en-linkedin-suggested", "LinkedIn suggested we connect, so here I am."),
         ("de-gedacht", "Ich habe bei Ihnen sofort an eine Zusammenarbeit gedacht."),
@@ -579,6 +591,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "en-session-last-spots",
+            "Great training offer: join our session, last spots!",
+        ),
         (
             "de-am-wochenende-vorgenommen",
             "Wir haben uns am Wochenende vorgenommen, mehr zu netzwerken.",

@@ -249,6 +249,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-gutes-spiel", "Gutes Spiel gestern beim Kick!"),
+        ("de-einladung-am", "Danke für die Einladung am Sonntag, die Kinder reden noch davon."),
         ("en-great-game", "Great game of five-a-side last night."),
         ("en-having-us", "Thanks for having us over on Sunday."),
         ("de-am-samstag-beim", "Wir haben uns am Samstag beim Hoffest in Melle kurz unterhalten."),
@@ -280,6 +282,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-hebamme", "Sie waren meine Hebamme, als unser Sohn 2020 geboren wurde."),
+        ("de-tochter-und-meine", "Deine Tochter und meine gehen in dieselbe Tanzgruppe."),
+        ("de-in-ihrem-kurs", "Ich war in Ihrem Erste-Hilfe-Kurs im März bei der Volkshochschule."),
+        ("de-wege-gekreuzt", "Unsere Wege haben sich 2015 bei Bosch gekreuzt."),
+        ("de-beide-gehalten", "Wir haben beide beim Tag der offenen Tür einen Vortrag gehalten."),
         ("en-midwife", "You were my midwife when our son was born in 2019."),
         ("en-carpooled", "We carpooled to the Leeds site every day in 2017."),
         ("en-and-mine", "Your son and mine are in the same swimming class."),
@@ -574,6 +581,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-xing-gruppe", "Ich war in Ihrer XING-Gruppe und möchte mich vernetzen."),
         ("en-sold-me-on", "You sold me on the idea of ratings-free reviews."),
         ("en-monday-linkedin-group", "I'm from the Monday morning LinkedIn group, let's connect."),
         ("en-linkedin-suggested", "LinkedIn suggested we connect, so here I am."),
@@ -591,6 +599,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),
         (
             "en-session-last-spots",
             "Great training offer: join our session, last spots!",

@@ -170,6 +170,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("de-zugang-gratis", "Mein Videotraining ist fertig, der Zugang ist diese Woche gratis."),
+        ("de-nur-versand", "Ich schicke Ihnen mein Buch, Sie zahlen nur den Versand."),
+        ("en-just-pay-shipping", "A free copy of my book for you, just pay shipping."),
         ("de-buch-sonderpreis", "Mein Buch zum Thema Netzwerken gibt es gerade zum Sonderpreis."),
         ("en-first-users", "Half price for the first 50 users, grab it now."),
         (
@@ -636,6 +639,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-seller-call", "I sell payroll software; would you take a 20-minute call next week?"),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        (
+            "de-zugang-gelaende",
+            "Der Zugang zum Gelände ist für Besucher kostenlos, kommen Sie vorbei?",
+        ),
         ("en-component", "We make the component racks in Leeds."),
         ("de-erste-meter", "Die ersten zwanzig Meter am Steg sind kostenlos."),
         ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),

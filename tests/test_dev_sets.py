@@ -22,7 +22,8 @@ FIXTURES = Path("tests/fixtures")
         ("dev_third.jsonl", 0.95),
         ("dev_fourth.jsonl", 0.95),
         ("dev_fifth.jsonl", 0.96),
-        ("dev_sixth.jsonl", 0.82),
+        ("dev_sixth.jsonl", 0.952),
+        ("dev_seventh.jsonl", 0.955),
         ("dev_eighth.jsonl", 0.84),
     ],
 )

@@ -51,6 +51,9 @@ def fired(engine: Engine, text: str, **kwargs) -> tuple[str, ...]:
         ("en-afternoon", "Good afternoon Mr Kilian, a quick question.", False),
         ("pronoun-after-greeting", "Guten Tag, Ihre Firma und meine passen gut zusammen.", False),
         ("closing-only", "Liebe Grüße", False),
+        ("comma-then-word", "Guten Tag, Anfrage zur Vernetzung. Gruß", False),
+        ("comma-then-pronoun", "Hi, I'd like to ask you something.", False),
+        ("comma-then-title", "Guten Tag, Frau Kilian, eine kurze Frage.", True),
     ],
 )
 def test_salutation_mismatch(engine, case, text, expected) -> None:
@@ -73,6 +76,22 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
 def test_salutation_allows_pet_forms_of_the_name(engine, name, text, expected) -> None:
     recipient = Profile(name=name, gender="f")
     assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=recipient)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "Sehr geehrte Frau Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
+            "generic",
+        ),
+        ("Dear Mr Miller, I'd like to add you to my network.", "generic"),
+        ("Sehr geehrte Frau Kilian, ich suche Kontakte aus dem Bereich Vertrieb.", "collector"),
+    ],
+)
+def test_wrong_name_alone_is_generic_not_collector(engine, text, category) -> None:
+    verdict = engine.score(Request(text=text, recipient=KILIAN), now=NOW)
+    assert verdict.category.value == category
 
 
 def test_salutation_unknown_recipient_never_fires(engine) -> None:
@@ -178,6 +197,53 @@ def test_group_pretext_needs_the_words_as_written(engine) -> None:
     assert "PERS_GROUP_PRETEXT" not in fired(engine, text, recipient=owner)
 
 
+ROOFER = Profile(
+    name="Marek Nowak", publications=("Blog: Wann lohnt sich eine Dachsanierung wirklich?",)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich vergleiche Ihre Police; wenn es sich nicht lohnt, sage ich das auch.", False),
+        ("When would it really suit you to talk?", False),
+        ("Ihr Beitrag zur Dachsanierung kam genau richtig, wir planen eine.", True),
+    ],
+)
+def test_function_words_are_no_publication_reference(engine, text, expected) -> None:
+    names = fired(engine, text, recipient=ROOFER)
+    assert ("GOOD_PUBLICATION_MATCH" in names) is expected
+
+
+def test_a_function_word_is_no_prefix_of_a_title_word(engine) -> None:
+    author = Profile(name="Eva Roth", publications=("Buch: Die Übergabe im Familienbetrieb",))
+    text = "Ich berate Familienbetriebe. Vielleicht reden wir mal über Themen für beide?"
+    publication = [h for h in engine.score(Request(text=text, recipient=author)).hits]
+    spans = [s.text for h in publication if h.name == "GOOD_PUBLICATION_MATCH" for s in h.spans]
+    assert "über" not in spans
+
+
+VIOLIST = Profile(
+    name="Sabine Hartwig", interests=("Kammermusik (Bratsche)", "Radtouren im Münsterland")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unser Quartett sucht für die Kammermusik-Reihe im Juni noch eine Bratsche.", True),
+        ("Ich fahre jedes Wochenende Radtouren im Münsterland, kommen Sie mal mit?", True),
+        ("Wie ich sehe, interessieren Sie sich auch für Kammermusik!", False),
+        ("Kammermusik verbindet! Lassen Sie uns vernetzen.", False),
+        ("Spielen Sie Bratsche? Unser Orchester probt donnerstags, Sie wären willkommen.", True),
+        ("Ich verkaufe Kühlschränke für Apotheken.", False),
+    ],
+)
+def test_interest_named_in_own_words(engine, text, expected) -> None:
+    names = fired(engine, text, recipient=VIOLIST)
+    assert ("GOOD_INTEREST_MATCH" in names) is expected
+
+
 def test_networking_question_is_not_concrete(engine) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, "Wollen Sie sich mit mir vernetzen?")
 
@@ -190,6 +256,10 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "When are you available to talk next week?",
         "Ich habe eine Karriereoption für Sie. Darf ich Sie anrufen?",
         "A client of mine is hiring. Would you be interested in hearing more?",
+        "Ich sehe da viel Potenzial für uns. Wann passt es Ihnen für ein Telefonat?",
+        "Eine Idee hätte ich. Wann sind Sie am besten erreichbar?",
+        "Ich habe ein Thema für Sie, wann können wir darüber sprechen?",
+        "Are you tired of writing the same onboarding emails every month?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:
@@ -204,6 +274,18 @@ def test_concrete_question_still_fires(engine) -> None:
 def test_concrete_question_with_an_english_contraction(engine) -> None:
     text = "I'm moving from IC to EM next month. Any book you'd recommend for the first 90 days?"
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hallo Frau Kilian, auch Sie lieben das Bogenschießen? Ich auch!",
+        "Lieben Sie auch gutes Essen? Dann vernetzen wir uns.",
+        "Hi Anna, are you also interested in blockchain like me?",
+    ],
+)
+def test_pretext_question_is_not_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
 
 
 def test_informal_german_question_is_not_counted(engine) -> None:

@@ -30,8 +30,10 @@ _FUNCTION_WORDS = frozenset(
     "sein seine seinen seinem seiner ihre ihren ihrem ihrer ihres unser unsere unseren unserem "
     "unserer euer eure sehr auch noch schon nur wie was wer wo als mehr gern gerne diese dieser "
     "dieses diesen diesem jede jeder jedes alle allen "
+    "sich wann wenn warum wieso weshalb wirklich damit dass nicht immer "
     "the and for with from of to in on at a an my your our their his her its you we they this "
     "that these those about into over under me him them us mine yours ours "
+    "when what which while why how will would could should really just "
     "thema themen bereich area field topic topics gmbh ltd inc "
     "business businesses company companies unternehmen firma firmen kunden clients customers "
     "recruiting marketing consulting beratung vertrieb sales".split()
@@ -70,13 +72,14 @@ class ProfileTerms:
                     self._stems.setdefault(term[:MIN_STEM], []).append((term, index))
 
     def referred(self, token: str) -> tuple[int, ...]:
-        """Indices of the entries that this note token refers to."""
+        """Indices of the entries that this note token refers to. A function word of the note
+        refers to nothing, even where it starts a title word ("über" and "Übergabe")."""
         found = self.memo.get(token)
         if found is None:
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
             indices: set[int] = set()
-            if len(token) >= MIN_TERM_LENGTH:
+            if len(token) >= MIN_TERM_LENGTH and token not in _FUNCTION_WORDS:
                 indices.update(self._exact.get(token, ()))
                 for term, index in self._stems.get(token[:MIN_STEM], ()):
                     if term_matches(token, term):

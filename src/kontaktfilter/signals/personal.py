@@ -64,10 +64,17 @@ PITCH_QUESTION_STEMS = (
     "hear",
     "vorfuehr",
     "praesentier",
+    "passt",
+    "erreich",
+    "sprech",
+    "besprech",
+    "tired",
 )
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
-'Darf ich Sie anrufen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a
-pitch), not about a concrete need."""
+'Darf ich Sie anrufen?', 'Wann passt es Ihnen?', 'Wann sind Sie erreichbar?', 'Wann können wir
+sprechen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a pitch), not
+about a concrete need; 'Are you tired of ...?' is a sales opener, never a question about the
+recipient."""
 NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
@@ -92,6 +99,22 @@ GENUINE_FAMILIES = frozenset(
     }
 )
 """Words inside any other phrase (a default text, a pretext) never count as a reference."""
+PRETEXT_FAMILIES = (
+    "interest_pretext",
+    "shared_group",
+    "same_field",
+    "seeking_contacts",
+    "expand_network",
+    "internet_research",
+    "profile_visit",
+)
+"""Collector pretexts: a question made of one ("Auch Sie lieben das Reiten?") asks nothing."""
+INTEREST_TERM_LENGTH = 7
+"""A hobby is named by its noun ("Bratsche", "Bouldern"): shorter than an offer's specific term,
+but field words ("Design") are no hobbies."""
+MIN_INTEREST_NOTE_TOKENS = 10
+"""A hobby word and 'let's connect' ("Speedway verbindet! Lass uns vernetzen.") is a pretext,
+not a personal note: an interest named in own words counts only in a note with some content."""
 PROFILE_ENTRY_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
 
 
@@ -116,6 +139,10 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
     position = start + 1
     while position < len(tokens) and tokens[position] in GREETING_WORDS:
         position += 1
+    if _comma_before(note, position) and (
+        position >= len(tokens) or tokens[position] not in TITLES
+    ):
+        return Greeting(start, position - 1, None, ())
     gender = None
     if position < len(tokens) and tokens[position] in TITLES:
         gender = TITLES[tokens[position]]
@@ -136,6 +163,15 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
         if text[note.ends[position - 1] : note.ends[position - 1] + 1] == ",":
             break
     return Greeting(start, max(position - 1, start), gender, tuple(names))
+
+
+def _comma_before(note: AnalysedNote, position: int) -> bool:
+    """A comma closes the greeting ("Guten Tag, Kontaktanfrage.", "Hi, I'd like ..."): the word
+    after it starts the message and is no name, unless a title follows ("Guten Tag, Frau X")."""
+    if position == 0 or position > len(note.tokens):
+        return False
+    end = note.ends[position - 1]
+    return note.text[end : end + 1] == ","
 
 
 def greeting_of(ctx: Context) -> Greeting | None:
@@ -180,11 +216,14 @@ def _familiar_form(written: str, actual: str) -> bool:
 @register(
     "PERS_SALUTATION_MISMATCH",
     2.5,
-    "collector",
+    "generic",
     "Greets the recipient with the wrong name or the wrong Herr/Frau",
     "Spricht den Empfänger mit falschem Namen oder falscher Anrede (Herr/Frau) an",
 )
 def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
+    """A wrong name marks a mass mailing, but alone it shows no intent to collect: beside the
+    default text it stays generic (decline with the policy page); beside a pretext the pretext
+    makes the collector (docs/data-format.md)."""
     greeting = greeting_of(ctx)
     recipient = request.recipient
     if greeting is None or not recipient.name:
@@ -402,6 +441,31 @@ def offer_match(request: Request, ctx: Context) -> list[Hit]:
 
 
 @register(
+    "GOOD_INTEREST_MATCH",
+    -1.5,
+    "personal",
+    "Names an interest of the recipient's profile in the sender's own words, without a stock claim",
+    "Nennt ein Interesse aus dem Profil des Empfängers in eigenen Worten, ohne Floskel",
+)
+def interest_match(request: Request, ctx: Context) -> list[Hit]:
+    """'Ich bin Speedway-Fan, fährst du zum Grand Prix?' refers to the profile as much as a
+    claimed shared interest does. Claims ('wie ich sehe, interessieren Sie sich auch für ...')
+    are left to GOOD_SHARED_INTEREST and PERS_INTEREST_MISMATCH, and words inside any pretext
+    never count."""
+    if ctx.family("interest_pretext") or ctx.family("profile_mention"):
+        return []
+    if len(ctx.note.tokens) < MIN_INTEREST_NOTE_TOKENS:
+        return []
+    pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
+    for _, text, positions in _entry_references(request, ctx, ("interests",), pretexts):
+        distinct = {ctx.note.tokens[i] for i in positions}
+        whole = len(content_terms(text)) == 1  # a one-word hobby ("Speedway") named in full
+        if whole or len(distinct) >= 2 or any(len(t) >= INTEREST_TERM_LENGTH for t in distinct):
+            return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"interest: {text}")]
+    return []
+
+
+@register(
     "PERS_GROUP_PRETEXT",
     1.5,
     "collector",
@@ -429,11 +493,14 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
+    pretexts = ctx.covered_by(PRETEXT_FAMILIES)
     for sentence in sorted(note.questions):
         first = max(bisect_left(note.sentences, sentence), after_greeting)
         last = bisect_right(note.sentences, sentence) - 1
         words = note.tokens[first : last + 1]
         if len(words) < 4 or ADDRESSEE_WORDS.isdisjoint(words):
+            continue
+        if pretexts.intersection(range(first, last + 1)):
             continue
         if any(w.startswith(NON_QUESTION_STEMS) for w in words):
             continue

@@ -34,6 +34,7 @@ def find(pattern: str, text: str) -> list[tuple[str, tuple[int, int] | None]]:
         ("ich [sehr] gerne", "ich gerne", "ich gerne"),
         ("ich [sehr] gerne", "ich sehr gerne", "ich sehr gerne"),
         ("i'd love", "I'd love to", "I'd love"),
+        ("nachbar*", "meine Nachbarin", "Nachbarin"),
     ],
 )
 def test_matches(pattern: str, text: str, matched: str) -> None:
@@ -48,6 +49,8 @@ def test_matches(pattern: str, text: str, matched: str) -> None:
         ("=kontakte", "Kontake"),  # exact: no typo tolerance
         ("seite", "Seide"),  # words under six letters: no typo tolerance
         ("webinar", "Seminar"),  # two edits are never tolerated
+        ("nachbar*", "wäre das machbar?"),  # a lone word has nothing to confirm a typo
+        ("kommilitone*", "Kommilitane"),
     ],
 )
 def test_does_not_match(pattern: str, text: str) -> None:

@@ -2,7 +2,9 @@
 
 A pattern is a sequence of items separated by spaces, matched against folded tokens of a sentence:
 
-    word        the token itself (one typo tolerated in word and word* of 6+ letters)
+    word        the token itself (one typo tolerated in word and word* of 6+ letters, unless
+                the word is the whole pattern: with nothing around it to confirm the reading,
+                one typo turns ordinary words into others, "machbar" into "Nachbar")
     word*       a token starting with word ("synergie*" finds "Synergieeffekte")
     *word       a token ending with word ("*gewinnung" finds "Kundengewinnung")
     *word*      a token containing word
@@ -136,6 +138,8 @@ def parse_pattern(source: str, family: str, lang: str, where: str) -> Pattern:
         raise LexiconError(f"{where}: {source!r} must not end with a gap")
     if sum(item.capture for item in items) > 1:
         raise LexiconError(f"{where}: {source!r} has more than one capture")
+    if len(items) == 1:
+        items = [replace(first, atoms=tuple(replace(a, fuzzy=False) for a in first.atoms))]
     return Pattern(family=family, lang=lang, source=source, items=tuple(items))
 
 

@@ -266,6 +266,29 @@ def test_scheduling_question_is_not_concrete(engine, text) -> None:
     assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We restore old shop signs. Shall we send you a quote for your storefront?",
+        "Wir bauen Messestände. Darf ich Ihnen unseren Katalog schicken?",
+        "Could I mail you our spring price list for your team?",
+    ],
+)
+def test_offer_to_send_sales_material_is_not_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" not in fired(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sie suchen eine Buchhalterin in Teilzeit. Darf ich Ihnen meine Unterlagen schicken?",
+        "Could you send me your price list for the autumn workshops?",
+    ],
+)
+def test_asking_for_material_or_sending_an_application_stays_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
 def test_concrete_question_still_fires(engine) -> None:
     text = "Gilt die verkürzte Frist auch für Sie als Arbeitgeber von Teilzeitkräften?"
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)

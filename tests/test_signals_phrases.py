@@ -398,6 +398,17 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-stelle-als", "Ich habe eine Stelle als Teamleitung Disposition in Hamm zu besetzen."),
         ("de-preis-besichtigung", "Zweimal die Woche abends, Preis nach Besichtigung."),
         ("de-pauschale", "Porträts für Ihr Team, Pauschale für bis zu zehn Personen."),
+        ("de-mach-ich-angebot", "Wenn ihr neue Etiketten braucht, mach ich euch gern ein Angebot."),
+        ("de-empfehlung-provision", "Für jede Empfehlung zahlen wir eine Provision von 5 %."),
+        ("de-abzugeben", "Wir haben zwei Kühltheken aus der Ausstellung günstig abzugeben."),
+        ("de-festanstellung", "Es geht um eine Festanstellung als Bauleiter in Ulm."),
+        ("de-partner-gewinnen", "Wir würden Sie gern als Partner für Ihre Firmenfeiern gewinnen."),
+        ("en-like-to-sell", "We make ergonomic stools and I'd like to sell them to your studio."),
+        ("en-send-pricing", "Shall I send you our pricing for the spring season?"),
+        (
+            "en-first-clients",
+            "I just opened my bookkeeping practice and am looking for my first clients.",
+        ),
         ("de-vertrete", "Ich vertrete einen Hersteller von Pflegebetten aus Thüringen."),
         (
             "de-angebot-machen-frage",
@@ -457,6 +468,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-post", "Your post about remote hiring made me think."),
         ("de-you-asked", "Sie haben im Forum gefragt, wer einen guten Statiker kennt: ich."),
         ("en-you-asked", "You asked in the makers group about laser cutters, I run one."),
+        ("de-you-asked-neulich", "Du hast neulich nach einer Hebamme in Pankow gefragt."),
+        ("de-haben-sie-gefragt", "Haben Sie gefragt, wer den Stand betreut? Das war ich."),
     ],
     "GOOD_CONCRETE_NEED": [
         ("en-needs-accompanist", "Our choir needs an accompanist for the spring concert."),
@@ -555,6 +568,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-interessante-position", "Ich habe eine interessante Position für Sie."),
         ("de-suche-kontakte", "Ich suche Kontakte im Raum Kassel."),
         ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),
+        ("de-recruiter-vague", "Ich bin Personalberaterin und hätte vielleicht etwas für Sie."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -586,6 +600,12 @@ QUIET: dict[str, list[tuple[str, str]]] = {
             "'Endlich eine Kasse, die einfach funktioniert.' Darf ich sie Ihnen zeigen?",
         ),
     ],
+    "GOOD_PROFILE_REFERENCE": [
+        (
+            "de-not-asked",
+            "Ich weiß, Sie haben nicht danach gefragt, aber ich zeige Ihnen unser Sortiment.",
+        ),
+    ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-xing-gruppe", "Ich war in Ihrer XING-Gruppe und möchte mich vernetzen."),
         ("en-sold-me-on", "You sold me on the idea of ratings-free reviews."),
@@ -603,6 +623,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-could-collaborate", "We could collaborate on something next year."),
         ("en-advise-me", "Could you advise me on label printing?"),
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
+        ("de-machbar", "Sie liefern auch samstags, wäre das bei uns machbar?"),
     ],
     "GOOD_MET_IN_PERSON": [
         ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),

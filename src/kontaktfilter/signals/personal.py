@@ -8,7 +8,7 @@ the wrong Herr/Frau, thanks for a contact that does not exist.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -76,6 +76,26 @@ sprechen?' or 'Interested in hearing more?' ask for the sender's benefit (a call
 about a concrete need; 'Are you tired of ...?' is a sales opener, never a question about the
 recipient."""
 NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
+SENDER_WORDS = frozenset("i ich we wir".split())
+SEND_STEMS = ("send", "schick", "zukommen", "mail")
+SALES_MATERIAL_STEMS = (
+    "pric",
+    "preis",
+    "quote",
+    "angebot",
+    "katalog",
+    "catalog",
+    "brochure",
+    "broschuer",
+    "flyer",
+    "proposal",
+    "muster",
+    "sample",
+)
+"""'Can I send you our pricing?', 'Darf ich Ihnen eine Preisliste schicken?': the sender offers
+to send sales material, which is a pitch. 'Could you send me your price list?' asks the
+recipient for something, and 'Darf ich Ihnen meine Unterlagen schicken?' (an applicant) answers
+their need: both stay questions."""
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -482,6 +502,14 @@ def group_pretext(request: Request, ctx: Context) -> list[Hit]:
     return []
 
 
+def _offers_to_send_sales_material(words: Sequence[str]) -> bool:
+    return (
+        not SENDER_WORDS.isdisjoint(words)
+        and any(w.startswith(SEND_STEMS) for w in words)
+        and any(w.startswith(SALES_MATERIAL_STEMS) for w in words)
+    )
+
+
 @register(
     "GOOD_CONCRETE_QUESTION",
     -1.5,
@@ -503,6 +531,8 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
         if pretexts.intersection(range(first, last + 1)):
             continue
         if any(w.startswith(NON_QUESTION_STEMS) for w in words):
+            continue
+        if _offers_to_send_sales_material(words):
             continue
         return [Hit(1.0, (ctx.span(first, last),), "question to the recipient")]
     return []

@@ -19,6 +19,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-bestaetigung", "Ich freue mich auf Ihre Bestätigung."),
         ("en-linkedin", "I'd like to add you to my professional network on LinkedIn."),
         ("en-connect", "Hi Anna, I would like to connect with you."),
+        ("en-love-to-add", "I'd love to add you to my network."),
     ],
     "PHRASE_SENT_VIA_APP": [
         ("de-seed", "per iPhone-App"),
@@ -42,6 +43,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-ebenfalls", "wie ich sah, dass Sie sich ebenfalls für Oldtimer interessieren"),
         ("en-also", "I noticed you are also interested in blockchain."),
         ("en-share", "We share a passion for sailing!"),
+        ("en-share-my-passion", "So you share my love for sailing, great!"),
     ],
     "PHRASE_INTERNET_RESEARCH": [
         ("en-when-searching", "I found your profile when searching online for roofers."),
@@ -97,6 +99,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-beiderseitig", "zum beiderseitigen Nutzen"),
         ("en-win", "It's a win-win for both of us."),
         ("en-both", "There is value for both sides."),
+        ("en-benefit-each-other", "I think we could really benefit from one another."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
         ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
@@ -109,6 +112,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-austausch", "Ich würde mich über einen Austausch freuen."),
         ("de-kooperation", "Eine mögliche Zusammenarbeit wäre denkbar."),
         ("en-ideas", "Happy to exchange ideas."),
+        ("en-room-for", "I see room for working together at some point."),
+        ("en-create-value", "Let's find ways to create value together."),
+        ("en-see-where", "Let's talk and see where we might team up."),
+        ("de-tueren", "Wir könnten uns gegenseitig viele Türen öffnen."),
+        ("de-schauen-was-geht", "Lass uns telefonieren und schauen, was geht."),
     ],
     "PHRASE_CALENDAR_WISDOM": [
         ("de-seed", "„Kein engeres Band gibt es unter den Menschen als gemeinsam gewollte Ziele.“"),
@@ -116,6 +124,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-motto", "Ganz nach dem Motto: Gemeinsam sind wir stärker."),
         ("en-quote", "As Henry Ford once said, coming together is a beginning."),
         ("en-fast", "If you want to go fast, go alone; if you want to go far, go together."),
+        ("en-richest-people", "Successful people never stop building networks."),
     ],
     "PHRASE_CONTACTS_HURT": [
         ("de-seed", "„Kontakte schaden nur dem, der keine hat.“"),
@@ -147,6 +156,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-like-minded", "Always great to meet like-minded professionals."),
         ("de-verb-first", "Ich erweitere gerade mein Netzwerk um Kontakte aus der Logistik."),
         ("de-vernetze", "Ich vernetze mich aktuell mit Unternehmern aus Franken."),
+        ("en-adding-every", "I'm adding every product manager I can find here."),
     ],
     "PHRASE_OPEN_NETWORKER": [
         ("de-jede", "Ich nehme jede Kontaktanfrage an."),
@@ -232,6 +242,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-home", "Work from home and be your own boss!"),
         ("de-provision", "Bei uns verdienen Sie attraktive Provisionen von zu Hause."),
         ("en-commission", "Earn generous commissions on every sale in my team."),
+        ("en-extra-income", "Looking for a second income next to your job?"),
+        (
+            "en-investment",
+            "A rare investment opportunity in vineyards, returns of 2% per month guaranteed.",
+        ),
+        ("de-kurs-link", "Im Video findest du den Link zu meinem Kurs."),
+        ("de-zukunftsbusiness", "Starte mit uns dein Zukunftsbusiness."),
+        ("de-vorkenntnisse", "Keine Vorkenntnisse nötig, nur Motivation."),
     ],
     "PHRASE_COACHING_PITCH": [
         ("de-schenke", "Ich schenke Ihnen ein Strategiegespräch mit mir."),
@@ -283,6 +301,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-club", "Moin Jens, war ein tolles Doppel gestern beim Tennisverein, bis Samstag!"),
         ("de-weekday", "Danke für die Tipps am Dienstag im Fitnessstudio."),
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
+        ("en-coffee-together", "We grabbed a coffee together after the panel on Friday."),
+        ("de-war-schoen-beim", "War schön beim Grillfest gestern, lass uns in Kontakt bleiben."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-hebamme", "Sie waren meine Hebamme, als unser Sohn 2020 geboren wurde."),
@@ -359,6 +379,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-market", "Moin Jana, hier ist Till vom Bauernmarkt, der mit den Äpfeln."),
         ("de-old-flatmate", "Na, dein alter Mitbewohner aus der Südstadt meldet sich!"),
         ("de-old-comrade", "Hey, ehemalige Zeltgenossin vom Pfadfinderlager hier :)"),
+        ("en-in-your-class", "I was in your evening class on bookkeeping two years ago."),
+        ("en-old-intern-here", "Your former intern here, Maja, now in Lisbon!"),
+        ("en-nephew-of", "I'm the nephew of Brian Walsh from the rowing club."),
+        ("en-mum-says-hi", "Mum says hello, by the way."),
+        ("de-tochter-von", "Ich bin die Tochter von Renate Albrecht aus der Gartenstraße."),
+        ("de-oma-gruesse", "Oma lässt dich ganz herzlich grüßen!"),
+        ("de-proseminar", "Ich saß im Wintersemester in Ihrem Hauptseminar zur Stadtgeschichte."),
+        ("de-abi", "Zehn Jahre nach dem Abi sieht man sich hier wieder!"),
+        ("de-beliefern-uns", "Sie beliefern unsere Kita seit Jahren mit Obst, danke dafür."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -584,6 +613,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
+        ("en-income-statement", "Our income statement template is attached, as you asked."),
     ],
     "PHRASE_VANITY_AWARD": [
         ("de-congrats", "Herzlichen Glückwunsch zur Nominierung für den Handwerkspreis!"),
@@ -624,6 +654,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-advise-me", "Could you advise me on label printing?"),
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
         ("de-machbar", "Sie liefern auch samstags, wäre das bei uns machbar?"),
+        ("en-your-seminar-plan", "I'd like to book a place in your seminar in May."),
+        ("de-abi-topic", "Wir bieten Nachhilfe fürs Abi an."),
     ],
     "GOOD_MET_IN_PERSON": [
         ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),

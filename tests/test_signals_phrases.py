@@ -52,6 +52,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-compound", "Bei meiner Internetrecherche bin ich auf Sie gestoßen."),
         ("de-google", "Ich habe Sie bei Google gefunden."),
         ("en-online", "While researching online I found your page."),
+        ("en-while-researching", "Found you while researching logistics leaders in Hamburg."),
     ],
     "PHRASE_SHARED_GROUP": [
         ("de-seed", "Wie ich lese, sind Sie ja auch in der Gruppe Aufträge und Kundengewinnung!"),
@@ -196,6 +197,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-download", "Hier geht's zum kostenlosen Download meiner Checkliste."),
         ("de-gratis", "Gratis Leitfaden für Sie!"),
         ("en-free", "Grab your free guide here."),
+        ("de-runterladen", "Mein Willkommensgeschenk: die Vorlage, einfach hier runterladen."),
     ],
     "PHRASE_WEBINAR_INVITE": [
         ("de-infoabend", "Ich lade Sie zu unserem Info-Abend 'Mehr Umsatz im Handwerk' ein."),
@@ -206,6 +208,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-webinar", "Join my free webinar next week!"),
         ("en-seat", "Save your seat for our masterclass."),
         ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
+        ("de-gebe-ich", "Nächsten Dienstag halte ich einen Livestream zum Thema Rente."),
+        ("de-anmeldung-link", "Anmeldung über den Link in meiner Bio."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
         (
@@ -250,6 +254,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-kurs-link", "Im Video findest du den Link zu meinem Kurs."),
         ("de-zukunftsbusiness", "Starte mit uns dein Zukunftsbusiness."),
         ("de-vorkenntnisse", "Keine Vorkenntnisse nötig, nur Motivation."),
+        ("de-sechsstellig-selbst", "So startest du in die sechsstellige Selbstständigkeit."),
+        ("en-token-presale", "Our token presale opens Friday, early birds get 40% APY."),
     ],
     "PHRASE_COACHING_PITCH": [
         ("de-schenke", "Ich schenke Ihnen ein Strategiegespräch mit mir."),
@@ -388,6 +394,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-proseminar", "Ich saß im Wintersemester in Ihrem Hauptseminar zur Stadtgeschichte."),
         ("de-abi", "Zehn Jahre nach dem Abi sieht man sich hier wieder!"),
         ("de-beliefern-uns", "Sie beliefern unsere Kita seit Jahren mit Obst, danke dafür."),
+        (
+            "de-beliefern-seit",
+            "Ihr beliefert ja schon seit Jahren unsere Mensa, deshalb die Anfrage.",
+        ),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -514,6 +524,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-need", "We need a UX designer for a three-month project."),
         ("en-help", "Could you help us review our onboarding flow?"),
         ("en-your-firm-seeks", "I saw your clinic is looking for night-shift physiotherapists."),
+        ("en-could-you-quote", "Could you quote us for a two-day team workshop in March?"),
     ],
     "PHRASE_VANITY_AWARD": [
         (
@@ -580,6 +591,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
         ("de-contacts", "Ich suche derzeit gute Kontakte aus dem Bereich Gebäudetechnik."),
         ("en-contacts", "I'm looking to connect with professionals in logistics."),
+        (
+            "en-would-you-like-quote",
+            "We resurface tennis courts. Would you like a quote for your club?",
+        ),
     ],
     "PHRASE_CONTACTS_HURT": [
         ("de-kontakt", "Der Kontakt zu Ihnen würde mir bei meinem Projekt helfen."),
@@ -614,6 +629,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
         ("en-income-statement", "Our income statement template is attached, as you asked."),
+        ("en-token-auth", "Our login uses a token from your authenticator app."),
     ],
     "PHRASE_VANITY_AWARD": [
         ("de-congrats", "Herzlichen Glückwunsch zur Nominierung für den Handwerkspreis!"),

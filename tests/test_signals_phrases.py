@@ -309,6 +309,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
         ("en-coffee-together", "We grabbed a coffee together after the panel on Friday."),
         ("de-war-schoen-beim", "War schön beim Grillfest gestern, lass uns in Kontakt bleiben."),
+        ("en-both-speakers", "We were both panelists at the Hannover fair talk on packaging."),
+        ("en-dinner-with", "Had dinner with your team after the audit, thanks again."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
         ("de-hebamme", "Sie waren meine Hebamme, als unser Sohn 2020 geboren wurde."),
@@ -398,6 +400,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
             "de-beliefern-seit",
             "Ihr beliefert ja schon seit Jahren unsere Mensa, deshalb die Anfrage.",
         ),
+        ("en-catch-up-again", "Would be nice to catch up again sometime."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -698,6 +701,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-here", "Hi Linh, I'm a product manager in Berlin. Nice to meet you here."),
         ("de-you-sing", "Wie ich sehe, singen Sie im Chor, ich leite einen Kammerchor."),
         ("en-online-group", "Hi, I'm from the Marketing Leaders group on this platform."),
+        ("en-speakers-wanted", "We are looking for speakers for our spring meetup."),
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("en-network-team", "I'm building the network team at our new data centre."),

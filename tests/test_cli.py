@@ -50,6 +50,17 @@ def test_check_json(runner: CliRunner, profile: Path) -> None:
     assert text[span["start"] : span["end"]] == span["text"]
 
 
+def test_check_works_when_the_configured_server_is_down(runner: CliRunner) -> None:
+    """Nothing listens on port 1: the learned model is unreachable, the rules still answer."""
+    server_down = "postgresql://nobody@127.0.0.1:1/kontaktfilter"
+    result = runner.invoke(
+        main, ["--db", server_down, "check", "Vielleicht ergeben sich Synergien."]
+    )
+    assert result.exit_code == 0, result.output
+    assert "VAGUE" in result.output
+    assert "the rules decide without your learned model" in result.output
+
+
 def test_check_reads_stdin_and_rejects_bad_utf8(runner: CliRunner) -> None:
     assert runner.invoke(main, ["check", "-"], input="Synergien!").exit_code == 0
     result = runner.invoke(main, ["check", "-"], input=b"bad \xff")

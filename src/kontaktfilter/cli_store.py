@@ -50,11 +50,17 @@ def with_user_model(engine: Engine, store: Store) -> Engine:
 
 def engine_with_stored_model(ctx: click.Context) -> Engine:
     """For commands that need no store (`check`): the user's learned model when their store
-    already exists, so the verdict explains what the model learned; never creates a store."""
+    already exists, so the verdict explains what the model learned; never creates a store,
+    and a store that cannot be opened (a server down) only costs the learned signal."""
     settings = ctx.find_root().meta["settings"]
     if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
         return ctx.obj
-    return with_user_model(ctx.obj, store_from(ctx))
+    try:
+        store = open_store(settings["db"] or None)
+    except StoreError as exc:  # checking a text must not depend on a database server
+        click.echo(f"warning: {exc}; the rules decide without your learned model", err=True)
+        return ctx.obj
+    return with_user_model(ctx.obj, store)
 
 
 class ProgressBars:

@@ -207,6 +207,8 @@ def stock_phrase_user_accepted() -> list[str]:
         "Können Sie am Dienstag um zehn Uhr über den Workshop in Rostock sprechen?",
         "Schön, dass wir uns beim Stammtisch letzte Woche kennengelernt haben.",
         "Ich bin Einkäuferin bei Hansa Logistik und suche ein Training für 8 Leute.",
+        "Sie haben mir letztes Jahr bei der Ausschreibung in Lübeck sehr geholfen, danke!",
+        "Unser Vertriebsteam in Flensburg braucht im Mai zwei Tage Einwandtraining, ginge das?",
     ]
 
 
@@ -257,7 +259,10 @@ def test_a_known_contact_stays_protected_when_its_signal_is_weighted_off() -> No
     GOOD_KNOWN_CONTACT to 0 still never has a known contact declined by the learner."""
     declined_empty = [
         example(text, DECLINE)
-        for text in ("", "Hallo", "Hi", "Kontaktanfrage", "Guten Tag", "Servus", "Moin", "Hey")
+        for text in (
+            *("", "Hallo", "Hi", "Kontaktanfrage", "Guten Tag", "Servus", "Moin", "Hey"),
+            *("Hello", "Grüß Gott", "Tach", "Hallo zusammen"),
+        )
     ]
     accepted = [example(t, REPLY) for t in stock_phrase_user_accepted()]
     engine = Engine(weights={"GOOD_KNOWN_CONTACT": 0.0}).with_learner(

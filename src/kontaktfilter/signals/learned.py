@@ -55,6 +55,10 @@ because a false decline of a genuine person is the worst error (tuned on the dev
 with half of the rule signals switched off, see docs/learning.md)."""
 NEVER = 2.0
 """A bar no probability reaches."""
+MIN_TRUST = 0.3
+"""Below this trust (about 25 balanced decisions) the learner is silent: with fewer decisions
+its clear-looking probabilities righted less than they spoilt on the handicapped development
+sets (docs/learning.md)."""
 
 OUTCOME_GROUPS = {ACCEPT: "known", LINK: "generic", DECLINE: "collector", REPORT: "spam"}
 """The group each outcome pushes; accepting with a reply is personal or honest (see below)."""
@@ -194,7 +198,7 @@ def _explain(
 )
 def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     model = ctx.learner
-    if model is None or model.trust == 0:  # the engine runs late signals only with a model
+    if model is None or model.trust < MIN_TRUST:  # late signals run only with a model
         return []
     found = request_columns(ctx.note, [(hit.name, hit.strength) for hit in ctx.rule_hits])
     probabilities = model.probabilities(found.columns, found.values)

@@ -401,6 +401,18 @@ FIRES: dict[str, list[tuple[str, str]]] = {
             "Ihr beliefert ja schon seit Jahren unsere Mensa, deshalb die Anfrage.",
         ),
         ("en-catch-up-again", "Would be nice to catch up again sometime."),
+        ("de-klassenlehrerin", "Sie waren vor zehn Jahren meine Klassenlehrerin."),
+        ("de-mutter-operiert", "Sie haben letztes Jahr meine Mutter operiert, danke noch einmal."),
+        ("de-hatten-zusammen", "Wir hatten zusammen Elternabend in der 3b."),
+        ("de-mama-von", "Ich bin die Mama von Finn aus der Kita."),
+        ("de-nach-all-den-jahren", "Schön, dich nach all den Jahren hier zu finden!"),
+        ("de-alte-clique", "Grüße von der alten Clique aus Fulda."),
+        ("de-tischnachbar", "Ich war dein Tischnachbar beim Grillen."),
+        ("de-bei-uns", "Sie waren bei uns im Haus der Hausmeister."),
+        ("de-spielen-beide", "Wir spielen doch beide im Posaunenchor."),
+        ("en-supervised", "You supervised my PhD in Durham."),
+        ("en-rented", "I rented the flat above your office for three years."),
+        ("en-ran-together", "We ran the Berlin marathon together last year."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -419,6 +431,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-mandant", "Ich hätte Ihre Firma gern als Mandantin."),
         ("de-mitglied", "Wir würden Sie gern als Mitglied gewinnen."),
         ("en-customer", "We'd love your firm as a direct customer."),
+        ("de-bedarf", "Wir reinigen Praxen im Raum Bonn. Hätten Sie Bedarf?"),
     ],
     "GOOD_DIRECT_OFFER": [
         (
@@ -500,6 +513,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-angebot", "Falls Sie umbauen, mach ich Ihnen gern ein Angebot."),
         ("de-vermieten", "Wir vermieten Seminarräume in der Altstadt."),
         ("en-customer-list", "Would love to have your studio on my client list."),
+        ("de-mache-fuer", "Ich bin Fotografin und mache Businessporträts für Kanzleien."),
+        ("de-als-kunden", "Wir suchen Mittelständler in Franken als Kunden."),
+        ("en-agency-writes", "Our agency writes grant applications for charities."),
+        ("en-success", "Paid only on success, of course."),
+        ("en-would-like-to-cater", "We would like to cater your company's summer party."),
     ],
     "GOOD_PROFILE_REFERENCE": [
         ("de-answered", "Sie haben mir in der Gruppe auf meine Frage zur Dämmung geantwortet."),
@@ -565,6 +583,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
 QUIET: dict[str, list[tuple[str, str]]] = {
     "PHRASE_SAME_FIELD": [
         ("de-referral", "Ihr Kollege meinte, ich solle mich hier mal mit Ihnen vernetzen."),
+        ("de-spielen-beide", "Wir spielen doch beide im Posaunenchor."),
     ],
     "PHRASE_DEFAULT_TEXT": [
         ("de-own-words", "Ich habe Ihren Vortrag gehört und hätte eine Frage zur Preisgestaltung."),
@@ -616,6 +635,11 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-suche-kontakte", "Ich suche Kontakte im Raum Kassel."),
         ("de-need", "Wir suchen einen Berater für unsere Vertriebsstrategie."),
         ("de-recruiter-vague", "Ich bin Personalberaterin und hätte vielleicht etwas für Sie."),
+        (
+            "de-sie-selbststaendig",
+            "Sie haben sich vor drei Jahren selbstständig gemacht, wie ich sehe.",
+        ),
+        ("en-we-are-company", "We're a software company planning a summer party for 250 people."),
     ],
     "GOOD_HONEST_INTENT": [
         (
@@ -675,6 +699,11 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-machbar", "Sie liefern auch samstags, wäre das bei uns machbar?"),
         ("en-your-seminar-plan", "I'd like to book a place in your seminar in May."),
         ("de-abi-topic", "Wir bieten Nachhilfe fürs Abi an."),
+        ("de-halten-zusammen", "Wir hatten zusammen mit der Stadt ein Problem."),
+        (
+            "de-selbststaendig-gemacht",
+            "Bevor Sie sich selbstständig gemacht haben, waren Sie bei Siemens.",
+        ),
     ],
     "GOOD_MET_IN_PERSON": [
         ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),
@@ -702,10 +731,12 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-you-sing", "Wie ich sehe, singen Sie im Chor, ich leite einen Kammerchor."),
         ("en-online-group", "Hi, I'm from the Marketing Leaders group on this platform."),
         ("en-speakers-wanted", "We are looking for speakers for our spring meetup."),
+        ("de-visitenkarten", "Unsere Druckerei druckt Visitenkarten über Nacht."),
     ],
     "PHRASE_EXPAND_NETWORK": [
         ("en-network-team", "I'm building the network team at our new data centre."),
         ("de-haus", "Ich baue gerade ein Haus in Regensburg."),
+        ("de-hatten-zusammen", "Wir hatten zusammen Elternabend in der 3b."),
     ],
     "PHRASE_COACHING_PITCH": [
         (

@@ -252,6 +252,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-see-you-next", "Wir sehen uns dann am Donnerstag zur Probe."),
+        ("de-talk-happened", "Schön, dass wir uns im Zug nach Kassel so lange unterhalten haben."),
+        ("de-outing-any-adjective", "Lustige Wanderung am Samstag, die Blasen heilen schon."),
         ("de-gutes-spiel", "Gutes Spiel gestern beim Kick!"),
         ("de-einladung-am", "Danke für die Einladung am Sonntag, die Kinder reden noch davon."),
         ("en-great-game", "Great game of five-a-side last night."),
@@ -285,6 +288,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-gym", "Hey Sam, Marta from the Thursday yoga class at the gym, good to see you here."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-no-longer", "I'm no longer at the agency, but wanted to keep in touch."),
+        ("de-work-done-any-possessive", "Sie haben vor Jahren meiner Mutter das Bad umgebaut."),
+        (
+            "de-job-change",
+            "Ich arbeite nicht mehr bei der Sparkasse, bleibe aber gern in Verbindung.",
+        ),
+        ("de-endlich-hier", "Endlich sind Sie auch hier, das wurde Zeit!"),
+        ("de-dialect-zamm", "Mir ham zamm die Lehre beim Huber gmacht."),
+        ("de-ewig-nix", "Ewig nix gesprochen, wie läuft's in Bremen?"),
         ("de-hebamme", "Sie waren meine Hebamme, als unser Sohn 2020 geboren wurde."),
         ("de-tochter-und-meine", "Deine Tochter und meine gehen in dieselbe Tanzgruppe."),
         ("de-in-ihrem-kurs", "Ich war in Ihrem Erste-Hilfe-Kurs im März bei der Volkshochschule."),
@@ -605,6 +617,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-firm-intro", "Hallo, hier ist Max von der Firma Beispiel GmbH."),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-kontaktparty", "Die Kontaktparty gestern hat mir 200 neue Kontakte gebracht."),
+        ("en-connection-party", "Our connection party last night brought 300 new contacts."),
+        ("de-talk-wish", "Ich fände es schön, wenn wir uns mal unterhalten könnten."),
         ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),
         (
             "en-session-last-spots",
@@ -659,6 +674,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
             "de-moeglichkeit-seek",
             "Sie suchen eine PTA – ich hätte eine interessante Möglichkeit für Sie: mich.",
         ),
+    ],
+    "PHRASE_EBOOK_NEWSLETTER": [
+        ("de-rundbrief-service", "Ich gestalte Rundbriefe für Arztpraxen, Preis nach Umfang."),
     ],
 }
 

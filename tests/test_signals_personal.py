@@ -260,6 +260,8 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "Eine Idee hätte ich. Wann sind Sie am besten erreichbar?",
         "Ich habe ein Thema für Sie, wann können wir darüber sprechen?",
         "Are you tired of writing the same onboarding emails every month?",
+        "Ich hätte da einen Vorschlag. Sind Sie Donnerstag frei?",
+        "Got an idea for your team - when would you be free for a quick call?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:
@@ -268,6 +270,11 @@ def test_scheduling_question_is_not_concrete(engine, text) -> None:
 
 def test_concrete_question_still_fires(engine) -> None:
     text = "Gilt die verkürzte Frist auch für Sie als Arbeitgeber von Teilzeitkräften?"
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+def test_concrete_question_about_freelancing_still_fires(engine) -> None:
+    text = "Do you freelance for agencies, or only for direct clients like us?"
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
 
 

@@ -80,6 +80,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-connect", "I'm looking to connect with professionals in logistics."),
     ],
     "PHRASE_SYNERGIES": [
+        ("de-gegenseitig-ergaenzen", "Unsere Angebote würden sich gegenseitig prima ergänzen."),
         ("de-seed", "Vielleicht ergeben sich wertvolle Synergien."),
         ("de-typo", "Es gibt sicher Synergieen."),
         ("de-compound", "Ich sehe große Synergiepotenziale."),
@@ -87,6 +88,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("en-benefit-both", "This could benefit both of us in the long run."),
+        ("de-fuer-uns-beide-vorteil", "Ein Gespräch wäre für uns beide bestimmt von Vorteil."),
+        ("de-beiden-seiten", "Ein Kontakt bringt beiden Seiten sicher einen Nutzen."),
         ("de-grosses-bewirken", "Gemeinsam können wir Großes bewirken."),
         ("de-uns-beiden", "Ich habe eine Idee, die uns beiden nützen könnte."),
         ("de-fuer-uns-beide", "Ein Gespräch wäre für uns beide sicher lohnend."),
@@ -99,6 +103,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "There is value for both sides."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-possible-collaboration", "Open to talking about a future partnership at some point."),
+        ("de-was-interessieren", "Ich habe etwas, das Sie interessieren dürfte."),
         ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
         ("de-spannenden-austausch", "Ich freue mich auf spannenden Austausch mit Ihnen."),
         ("de-mehrwert-schaffen", "Ich bin sicher, wir können gemeinsam Mehrwert schaffen."),
@@ -373,6 +379,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-old-comrade", "Hey, ehemalige Zeltgenossin vom Pfadfinderlager hier :)"),
     ],
     "GOOD_HONEST_INTENT": [
+        ("de-offen-gesagt", "Offen gesagt geht es mir um einen Auftrag für meine Druckerei."),
         (
             "de-gern-als-kunden",
             "Ich hätte gern Ihre Kanzlei als Kunden für unsere Aktenvernichtung.",
@@ -391,6 +398,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "de-als-vertriebspartner",
+            "Wir möchten Sie als Vertriebspartner für unsere Dämmplatten gewinnen.",
+        ),
         (
             "de-mandat-fuer-die",
             "Ich habe ein Mandat für die Geschäftsführung eines Stadtwerks in Franken.",

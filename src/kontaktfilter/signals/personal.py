@@ -76,6 +76,9 @@ sprechen?' or 'Interested in hearing more?' ask for the sender's benefit (a call
 about a concrete need; 'Are you tired of ...?' is a sales opener, never a question about the
 recipient."""
 NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
+PITCH_QUESTION_WORDS = frozenset({"free", "frei"})
+"""'When are you free?', 'Wann sind Sie frei?' schedule a call like 'Zeit' does; whole words only,
+as 'freelance' or 'freiberuflich' may well be part of a real question."""
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -502,7 +505,7 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
             continue
         if pretexts.intersection(range(first, last + 1)):
             continue
-        if any(w.startswith(NON_QUESTION_STEMS) for w in words):
+        if any(w.startswith(NON_QUESTION_STEMS) or w in PITCH_QUESTION_WORDS for w in words):
             continue
         return [Hit(1.0, (ctx.span(first, last),), "question to the recipient")]
     return []

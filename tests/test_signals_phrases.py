@@ -176,6 +176,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("en-booking-fee", "Your spa weekend is on us, you only pay the handling fee."),
         ("de-zugang-gratis", "Mein Videotraining ist fertig, der Zugang ist diese Woche gratis."),
         ("de-nur-versand", "Ich schicke Ihnen mein Buch, Sie zahlen nur den Versand."),
         ("en-just-pay-shipping", "A free copy of my book for you, just pay shipping."),
@@ -194,6 +195,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-free", "Grab your free guide here."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-anlegerabend", "Sie sind herzlich zu unserem Anlegerabend im Hotel Adlon eingeladen."),
+        ("de-challenge", "Machen Sie mit bei unserer gratis 7-Tage-Challenge für Selbständige!"),
         ("de-infoabend", "Ich lade Sie zu unserem Info-Abend 'Mehr Umsatz im Handwerk' ein."),
         ("en-complimentary", "You're invited to a complimentary seminar on pension planning."),
         ("de-webinar", "Ich lade Sie zu meinem kostenlosen Webinar ein."),
@@ -219,6 +222,16 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        (
+            "en-ambitious-owners",
+            "We want ambitious salon owners who dream of earning more than their rent.",
+        ),
+        (
+            "en-earning-potential-flexible",
+            "Great earning potential and you can work from home on your own schedule.",
+        ),
+        ("de-pro-monat-nebenher", "Bis zu 1.500 Euro pro Monat nebenbei, ganz ohne Vorkenntnisse."),
+        ("de-rendite-danach", "Mit unserem Fonds sind Renditen von 9 Prozent jährlich garantiert."),
         ("en-lose-kg", "I help busy mums lose 10kg in 30 days, interested?"),
         ("de-kilo-abnehmen", "Mit meinem Programm kannst du 8 Kilo in vier Wochen abnehmen."),
         ("en-from-my-phone", "Made €3k last month working two hours a day from my phone."),
@@ -246,6 +259,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-call", "Book a free strategy call with me."),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
+        (
+            "de-garantiert-neukunden",
+            "Wir bringen Ihnen garantiert zehn Neukunden in den ersten 90 Tagen.",
+        ),
         ("en-help-land-clients", "I help coaches land five new clients a month without ads."),
         ("de-garantiert", "Unser System liefert 30 Anfragen pro Monat garantiert."),
         ("de-leads", "Wir generieren mehr Leads pro Monat für Ihr Unternehmen."),
@@ -498,6 +515,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_VANITY_AWARD": [
         (
+            "de-veroeffentlichung-gebuehr",
+            "Für die Veröffentlichung im Ranking fällt ein kleiner Kostenbeitrag an.",
+        ),
+        (
+            "de-verzeichnis-ausgewaehlt",
+            "Sie wurden von unserer Redaktion für die Liste der Top-Arbeitgeber ausgewählt.",
+        ),
+        ("de-eintragsgebuehr", "Die Eintragsgebühr für das Jahrbuch beträgt einmalig 189 Euro."),
+        (
             "en-selected",
             "Congratulations! You've been selected for our Top 100 Engineers list.",
         ),
@@ -540,6 +566,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-challenge-erzaehlt", "Die Challenge mit dem Umbau hat uns ganz schön gefordert."),
         ("de-chorabend", "Ich lade dich zu unserem Chorabend ein, du singst doch auch?"),
         ("de-your-live", "Ihre Live-Session zur E-Akte hat mir sehr geholfen."),
         ("de-your-waiting-list", "Ich stehe auf Ihrer Warteliste für einen Termin."),
@@ -589,12 +616,21 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-miete-monatlich", "Die Miete beträgt 39 Euro im Monat zuzüglich Wartung."),
+        (
+            "en-recruiter-uncapped",
+            "We pay well: £45k base, uncapped earning potential, Leeds office.",
+        ),
         ("de-savings", "Unsere Software spart Kanzleien vierstellige Beträge im Jahr."),
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
         ("en-royalties", "We would pay a fixed fee plus royalties for the sound design."),
     ],
     "PHRASE_VANITY_AWARD": [
+        (
+            "de-nominierung-glueckwunsch",
+            "Glückwunsch zur Nominierung für den Gründerpreis, verdient!",
+        ),
         ("de-congrats", "Herzlichen Glückwunsch zur Nominierung für den Handwerkspreis!"),
     ],
     "GOOD_PRICE_QUOTE": [

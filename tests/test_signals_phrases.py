@@ -10,6 +10,7 @@ from kontaktfilter.model import Request
 # signal -> list of (case id, note) that must fire it
 FIRES: dict[str, list[tuple[str, str]]] = {
     "PHRASE_DEFAULT_TEXT": [
+        ("de-in-meinen-kontakten", "Ich würde Sie gern in meinen Kontakten haben."),
         (
             "de-seed",
             "Sehr geehrter Herr Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
@@ -58,6 +59,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "We are both members of the Digital Marketing group."),
     ],
     "PHRASE_SAME_FIELD": [
+        ("de-auch-sie-sind-aktiv", "Auch Sie sind in der Pflege tätig, da passt eine Vernetzung."),
         ("de-ebenfalls-apothekerin", "Ich bin ebenfalls Tierärztin und würde mich gern vernetzen."),
         ("en-in-too", "I'm in logistics too, happy to connect."),
         ("en-like-you", "Like you, I work in procurement."),
@@ -74,6 +76,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-growth", "Would love to discuss ways to bring in new clients."),
     ],
     "PHRASE_SEEKING_CONTACTS": [
+        ("de-fuer-mein-netzwerk", "Ich suche Architekten für mein Netzwerk in Franken."),
         ("en-like-you", "I'm keen to connect with professionals like you."),
         ("de-seed-typo", "Ich suche derzeit gute Kontake aus dem Bereich Gebäudetechnik."),
         ("de-branche", "Ich suche Kontakte in der Baubranche."),
@@ -415,6 +418,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-customer", "We'd love your firm as a direct customer."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-suche-neue-mandanten", "Ich suche derzeit neue Mandanten im Raum Stade."),
+        (
+            "de-besetze-stelle",
+            "Ich besetze für ein Stadtwerk in Kassel die Position der Leitung Netzbetrieb.",
+        ),
         (
             "de-als-vertriebspartner",
             "Wir möchten Sie als Vertriebspartner für unsere Dämmplatten gewinnen.",
@@ -600,6 +608,14 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "en-client-hiring",
+            "A client of mine is hiring people with your background. Open to a chat?",
+        ),
+        (
+            "de-fuer-einen-kunden",
+            "Ich suche für einen Mandanten jemanden wie Sie. Offen für ein Gespräch?",
+        ),
         ("en-translate-ideas", "I can translate your ideas into growth, let's connect."),
         ("en-run-idea", "I'd love to run an idea past you."),
         ("de-interessante-position", "Ich habe eine interessante Position für Sie."),

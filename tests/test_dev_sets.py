@@ -25,6 +25,7 @@ FIXTURES = Path("tests/fixtures")
         ("dev_sixth.jsonl", 0.952),
         ("dev_seventh.jsonl", 0.955),
         ("dev_eighth.jsonl", 0.84),
+        ("dev_ninth.jsonl", 0.97),
     ],
 )
 def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:

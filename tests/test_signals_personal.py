@@ -260,6 +260,8 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "Eine Idee hätte ich. Wann sind Sie am besten erreichbar?",
         "Ich habe ein Thema für Sie, wann können wir darüber sprechen?",
         "Are you tired of writing the same onboarding emails every month?",
+        "Ich hätte da einen Vorschlag. Sind Sie Donnerstag frei?",
+        "Got an idea for your team - when would you be free for a quick call?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:
@@ -291,6 +293,22 @@ def test_asking_for_material_or_sending_an_application_stays_concrete(engine, te
 
 def test_concrete_question_still_fires(engine) -> None:
     text = "Gilt die verkürzte Frist auch für Sie als Arbeitgeber von Teilzeitkräften?"
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir feiern im Juni mit 60 Gästen. Haben Sie am letzten Juniwochenende noch frei?",
+        "We're planning a team offsite in May. Are you still free on the 14th?",
+    ],
+)
+def test_asking_whether_a_date_is_still_free_is_concrete(engine, text) -> None:
+    assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
+
+
+def test_concrete_question_about_freelancing_still_fires(engine) -> None:
+    text = "Do you freelance for agencies, or only for direct clients like us?"
     assert "GOOD_CONCRETE_QUESTION" in fired(engine, text)
 
 

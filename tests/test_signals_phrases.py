@@ -10,6 +10,7 @@ from kontaktfilter.model import Request
 # signal -> list of (case id, note) that must fire it
 FIRES: dict[str, list[tuple[str, str]]] = {
     "PHRASE_DEFAULT_TEXT": [
+        ("de-in-meinen-kontakten", "Ich würde Sie gern in meinen Kontakten haben."),
         (
             "de-seed",
             "Sehr geehrter Herr Kilian, ich würde Sie gerne zu meinen Kontakten hinzufügen.",
@@ -61,6 +62,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-both", "We are both members of the Digital Marketing group."),
     ],
     "PHRASE_SAME_FIELD": [
+        ("de-auch-sie-sind-aktiv", "Auch Sie sind in der Pflege tätig, da passt eine Vernetzung."),
         ("de-ebenfalls-apothekerin", "Ich bin ebenfalls Tierärztin und würde mich gern vernetzen."),
         ("en-in-too", "I'm in logistics too, happy to connect."),
         ("en-like-you", "Like you, I work in procurement."),
@@ -77,12 +79,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-growth", "Would love to discuss ways to bring in new clients."),
     ],
     "PHRASE_SEEKING_CONTACTS": [
+        ("de-fuer-mein-netzwerk", "Ich suche Architekten für mein Netzwerk in Franken."),
         ("en-like-you", "I'm keen to connect with professionals like you."),
         ("de-seed-typo", "Ich suche derzeit gute Kontake aus dem Bereich Gebäudetechnik."),
         ("de-branche", "Ich suche Kontakte in der Baubranche."),
         ("en-connect", "I'm looking to connect with professionals in logistics."),
     ],
     "PHRASE_SYNERGIES": [
+        ("de-gegenseitig-ergaenzen", "Unsere Angebote würden sich gegenseitig prima ergänzen."),
         ("de-seed", "Vielleicht ergeben sich wertvolle Synergien."),
         ("de-typo", "Es gibt sicher Synergieen."),
         ("de-compound", "Ich sehe große Synergiepotenziale."),
@@ -90,6 +94,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("en-benefit-both", "This could benefit both of us in the long run."),
+        ("de-fuer-uns-beide-vorteil", "Ein Gespräch wäre für uns beide bestimmt von Vorteil."),
+        ("de-beiden-seiten", "Ein Kontakt bringt beiden Seiten sicher einen Nutzen."),
         ("de-grosses-bewirken", "Gemeinsam können wir Großes bewirken."),
         ("de-uns-beiden", "Ich habe eine Idee, die uns beiden nützen könnte."),
         ("de-fuer-uns-beide", "Ein Gespräch wäre für uns beide sicher lohnend."),
@@ -103,6 +110,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-benefit-each-other", "I think we could really benefit from one another."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-possible-collaboration", "Open to talking about a future partnership at some point."),
+        ("de-was-interessieren", "Ich habe etwas, das Sie interessieren dürfte."),
         ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
         ("de-spannenden-austausch", "Ich freue mich auf spannenden Austausch mit Ihnen."),
         ("de-mehrwert-schaffen", "Ich bin sicher, wir können gemeinsam Mehrwert schaffen."),
@@ -181,6 +190,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "We have 12 mutual connections."),
     ],
     "PHRASE_FREE_DOWNLOAD": [
+        ("en-booking-fee", "Your spa weekend is on us, you only pay the handling fee."),
         ("de-zugang-gratis", "Mein Videotraining ist fertig, der Zugang ist diese Woche gratis."),
         ("de-nur-versand", "Ich schicke Ihnen mein Buch, Sie zahlen nur den Versand."),
         ("en-just-pay-shipping", "A free copy of my book for you, just pay shipping."),
@@ -200,6 +210,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-runterladen", "Mein Willkommensgeschenk: die Vorlage, einfach hier runterladen."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-anlegerabend", "Sie sind herzlich zu unserem Anlegerabend im Hotel Adlon eingeladen."),
+        ("de-challenge", "Machen Sie mit bei unserer gratis 7-Tage-Challenge für Selbständige!"),
         ("de-infoabend", "Ich lade Sie zu unserem Info-Abend 'Mehr Umsatz im Handwerk' ein."),
         ("en-complimentary", "You're invited to a complimentary seminar on pension planning."),
         ("de-webinar", "Ich lade Sie zu meinem kostenlosen Webinar ein."),
@@ -227,6 +239,16 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        (
+            "en-ambitious-owners",
+            "We want ambitious salon owners who dream of earning more than their rent.",
+        ),
+        (
+            "en-earning-potential-flexible",
+            "Great earning potential and you can work from home on your own schedule.",
+        ),
+        ("de-pro-monat-nebenher", "Bis zu 1.500 Euro pro Monat nebenbei, ganz ohne Vorkenntnisse."),
+        ("de-rendite-danach", "Mit unserem Fonds sind Renditen von 9 Prozent jährlich garantiert."),
         ("en-lose-kg", "I help busy mums lose 10kg in 30 days, interested?"),
         ("de-kilo-abnehmen", "Mit meinem Programm kannst du 8 Kilo in vier Wochen abnehmen."),
         ("en-from-my-phone", "Made €3k last month working two hours a day from my phone."),
@@ -264,6 +286,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-call", "Book a free strategy call with me."),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
+        (
+            "de-garantiert-neukunden",
+            "Wir bringen Ihnen garantiert zehn Neukunden in den ersten 90 Tagen.",
+        ),
         ("en-help-land-clients", "I help coaches land five new clients a month without ads."),
         ("de-garantiert", "Unser System liefert 30 Anfragen pro Monat garantiert."),
         ("de-leads", "Wir generieren mehr Leads pro Monat für Ihr Unternehmen."),
@@ -276,6 +302,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-see-you-next", "Wir sehen uns dann am Donnerstag zur Probe."),
+        ("de-talk-happened", "Schön, dass wir uns im Zug nach Kassel so lange unterhalten haben."),
+        ("de-outing-any-adjective", "Lustige Wanderung am Samstag, die Blasen heilen schon."),
         ("de-gutes-spiel", "Gutes Spiel gestern beim Kick!"),
         ("de-einladung-am", "Danke für die Einladung am Sonntag, die Kinder reden noch davon."),
         ("en-great-game", "Great game of five-a-side last night."),
@@ -313,6 +342,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-dinner-with", "Had dinner with your team after the audit, thanks again."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("en-no-longer", "I'm no longer at the agency, but wanted to keep in touch."),
+        ("de-work-done-any-possessive", "Sie haben vor Jahren meiner Mutter das Bad umgebaut."),
+        (
+            "de-job-change",
+            "Ich arbeite nicht mehr bei der Sparkasse, bleibe aber gern in Verbindung.",
+        ),
+        ("de-endlich-hier", "Endlich sind Sie auch hier, das wurde Zeit!"),
+        ("de-dialect-zamm", "Mir ham zamm die Lehre beim Huber gmacht."),
+        ("de-ewig-nix", "Ewig nix gesprochen, wie läuft's in Bremen?"),
         ("de-hebamme", "Sie waren meine Hebamme, als unser Sohn 2020 geboren wurde."),
         ("de-tochter-und-meine", "Deine Tochter und meine gehen in dieselbe Tanzgruppe."),
         ("de-in-ihrem-kurs", "Ich war in Ihrem Erste-Hilfe-Kurs im März bei der Volkshochschule."),
@@ -415,6 +453,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-ran-together", "We ran the Berlin marathon together last year."),
     ],
     "GOOD_HONEST_INTENT": [
+        ("de-offen-gesagt", "Offen gesagt geht es mir um einen Auftrag für meine Druckerei."),
         (
             "de-gern-als-kunden",
             "Ich hätte gern Ihre Kanzlei als Kunden für unsere Aktenvernichtung.",
@@ -434,6 +473,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-bedarf", "Wir reinigen Praxen im Raum Bonn. Hätten Sie Bedarf?"),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-suche-neue-mandanten", "Ich suche derzeit neue Mandanten im Raum Stade."),
+        (
+            "de-besetze-stelle",
+            "Ich besetze für ein Stadtwerk in Kassel die Position der Leitung Netzbetrieb.",
+        ),
+        (
+            "de-als-vertriebspartner",
+            "Wir möchten Sie als Vertriebspartner für unsere Dämmplatten gewinnen.",
+        ),
         (
             "de-mandat-fuer-die",
             "Ich habe ein Mandat für die Geschäftsführung eines Stadtwerks in Franken.",
@@ -549,6 +597,15 @@ FIRES: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_VANITY_AWARD": [
         (
+            "de-veroeffentlichung-gebuehr",
+            "Für die Veröffentlichung im Ranking fällt ein kleiner Kostenbeitrag an.",
+        ),
+        (
+            "de-verzeichnis-ausgewaehlt",
+            "Sie wurden von unserer Redaktion für die Liste der Top-Arbeitgeber ausgewählt.",
+        ),
+        ("de-eintragsgebuehr", "Die Eintragsgebühr für das Jahrbuch beträgt einmalig 189 Euro."),
+        (
             "en-selected",
             "Congratulations! You've been selected for our Top 100 Engineers list.",
         ),
@@ -592,6 +649,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-energie", "Ich habe viel Energie in das Projekt gesteckt."),
     ],
     "PHRASE_WEBINAR_INVITE": [
+        ("de-challenge-erzaehlt", "Die Challenge mit dem Umbau hat uns ganz schön gefordert."),
         ("de-chorabend", "Ich lade dich zu unserem Chorabend ein, du singst doch auch?"),
         ("de-your-live", "Ihre Live-Session zur E-Akte hat mir sehr geholfen."),
         ("de-your-waiting-list", "Ich stehe auf Ihrer Warteliste für einen Termin."),
@@ -629,6 +687,14 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "en-client-hiring",
+            "A client of mine is hiring people with your background. Open to a chat?",
+        ),
+        (
+            "de-fuer-einen-kunden",
+            "Ich suche für einen Mandanten jemanden wie Sie. Offen für ein Gespräch?",
+        ),
         ("en-translate-ideas", "I can translate your ideas into growth, let's connect."),
         ("en-run-idea", "I'd love to run an idea past you."),
         ("de-interessante-position", "Ich habe eine interessante Position für Sie."),
@@ -651,6 +717,11 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
+        ("de-miete-monatlich", "Die Miete beträgt 39 Euro im Monat zuzüglich Wartung."),
+        (
+            "en-recruiter-uncapped",
+            "We pay well: £45k base, uncapped earning potential, Leeds office.",
+        ),
         ("de-savings", "Unsere Software spart Kanzleien vierstellige Beträge im Jahr."),
         ("de-fee", "Ich vermittle Dolmetscher an Kliniken gegen 8 % Provision vom Auftrag."),
         ("en-commission-verb", "Our museum wants to commission you for a mural in the lobby."),
@@ -659,6 +730,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-token-auth", "Our login uses a token from your authenticator app."),
     ],
     "PHRASE_VANITY_AWARD": [
+        (
+            "de-nominierung-glueckwunsch",
+            "Glückwunsch zur Nominierung für den Gründerpreis, verdient!",
+        ),
         ("de-congrats", "Herzlichen Glückwunsch zur Nominierung für den Handwerkspreis!"),
     ],
     "GOOD_PRICE_QUOTE": [
@@ -706,6 +781,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_MET_IN_PERSON": [
+        ("de-kontaktparty", "Die Kontaktparty gestern hat mir 200 neue Kontakte gebracht."),
+        ("en-connection-party", "Our connection party last night brought 300 new contacts."),
+        ("de-talk-wish", "Ich fände es schön, wenn wir uns mal unterhalten könnten."),
         ("de-einladung-webinar", "Danke für die Einladung zum Webinar, ich melde mich an."),
         (
             "en-session-last-spots",
@@ -763,6 +841,9 @@ QUIET: dict[str, list[tuple[str, str]]] = {
             "de-moeglichkeit-seek",
             "Sie suchen eine PTA – ich hätte eine interessante Möglichkeit für Sie: mich.",
         ),
+    ],
+    "PHRASE_EBOOK_NEWSLETTER": [
+        ("de-rundbrief-service", "Ich gestalte Rundbriefe für Arztpraxen, Preis nach Umfang."),
     ],
 }
 

@@ -96,6 +96,11 @@ SALES_MATERIAL_STEMS = (
 to send sales material, which is a pitch. 'Could you send me your price list?' asks the
 recipient for something, and 'Darf ich Ihnen meine Unterlagen schicken?' (an applicant) answers
 their need: both stay questions."""
+FREE_WORDS = frozenset({"free", "frei"})
+STILL_WORDS = frozenset({"noch", "still"})
+"""'When are you free?', 'Sind Sie Donnerstag frei?' schedule a call like 'Zeit' does; whole
+words only, as 'freelance' or 'freiberuflich' may well be part of a real question. 'Haben Sie
+am 12. Mai noch frei?' asks whether a date is still open: a booking, a concrete need."""
 ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll youd youre".split())
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
@@ -531,6 +536,8 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
         if pretexts.intersection(range(first, last + 1)):
             continue
         if any(w.startswith(NON_QUESTION_STEMS) for w in words):
+            continue
+        if not FREE_WORDS.isdisjoint(words) and STILL_WORDS.isdisjoint(words):
             continue
         if _offers_to_send_sales_material(words):
             continue

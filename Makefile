@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-quick lint bench eval fingerprints
+.PHONY: setup run test test-quick lint bench eval fingerprints corpus-model
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -50,6 +50,12 @@ bench: setup
 	$(BIN)/python bench/bench_learning.py
 
 ## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
+## Refit the corpus model on the development sets (after changing lexicons, signals or sets;
+## tests/test_corpus_model.py says when). Never on eval/.
+corpus-model: setup
+	$(BIN)/python -m kontaktfilter.learning.corpus_training tests/fixtures/dev_*.jsonl \
+		--output src/kontaktfilter/data/corpus_model.npz
+
 fingerprints: setup
 	$(BIN)/kontaktfilter fingerprints export corpus/templates.jsonl --each \
 		-o src/kontaktfilter/data/fingerprints.json

@@ -1,5 +1,7 @@
 """Regression guard on the tuning sets (never on eval/, which stays held out): the quality the
-engine reached on them must not silently drop, and no genuine request may be declined."""
+rules reached on them must not silently drop, and no genuine request may be declined. The rules
+are measured alone: the corpus model was fitted on these very sets, so with it the figures
+would say nothing."""
 
 from __future__ import annotations
 
@@ -24,12 +26,12 @@ FIXTURES = Path("tests/fixtures")
         ("dev_fifth.jsonl", 0.96),
         ("dev_sixth.jsonl", 0.952),
         ("dev_seventh.jsonl", 0.955),
-        ("dev_eighth.jsonl", 0.84),
+        ("dev_eighth.jsonl", 0.955),
         ("dev_ninth.jsonl", 0.97),
     ],
 )
 def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:
-    engine = Engine()
+    engine = Engine(corpus=None)
     evaluation = Evaluation()
     with (FIXTURES / name).open("rb") as stream:
         for record in read_records(stream, name, "jsonl"):

@@ -11,8 +11,9 @@ import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from kontaktfilter.learning.corpus import CorpusModel, shipped_corpus_model
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
 from kontaktfilter.matcher import PhraseMatch, PhraseMatcher
 from kontaktfilter.model import Action, Category, Request, SignalHit, Verdict
@@ -21,12 +22,17 @@ from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
+from kontaktfilter.signals.corpus import CATEGORY_OF_GROUP
 from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strategy
 
 if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
     from kontaktfilter.learning.model import LearnedModel
 
 _RUN_MEMO_LIMIT = 10_000
+LEARNED_SIGNAL = "LEARN_USER_DECISIONS"
+CORPUS_SIGNAL = "LEARN_CORPUS_CATEGORY"
+SHIPPED: Literal["shipped"] = "shipped"
+"""Engine(corpus=SHIPPED), the default: the corpus model that ships with the package."""
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
@@ -66,9 +72,11 @@ class Engine:
         history: History | None = None,
         strategy: Strategy | None = None,
         learner: LearnedModel | None = None,
+        corpus: CorpusModel | Literal["shipped"] | None = SHIPPED,
     ) -> None:
         self.history = history
         self.learner = learner
+        self.corpus = shipped_corpus_model() if isinstance(corpus, str) else corpus
         self.strategy = strategy or default_strategy()
         registry = dict(signals if signals is not None else REGISTRY)
         overrides = dict(weights or {})
@@ -106,6 +114,13 @@ class Engine:
         twin.strategy = strategy
         return twin
 
+    def with_corpus(self, corpus: CorpusModel | None) -> Engine:
+        """The same engine with another corpus model, or none (the rules and the user's learner
+        decide alone)."""
+        twin = copy.copy(self)
+        twin.corpus = corpus
+        return twin
+
     def with_learner(self, learner: LearnedModel | None) -> Engine:
         """The same engine with a user's learned model (kontaktfilter.learning), or without."""
         twin = copy.copy(self)
@@ -128,11 +143,13 @@ class Engine:
             phrases=phrases,
             history=self.history,
             learner=self.learner,
+            corpus=self.corpus,
         )
 
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
-        """Every signal that fired, strongest contribution first. Late signals (the learned
-        one) run last and see the others' hits and the category those alone give."""
+        """Every signal that fired, strongest contribution first. Late signals (the user's
+        learner, the corpus model) run last and see the others' hits and the category those
+        alone give."""
         families = tuple(ctx.phrases)
         signals = self._to_run.get(families)
         if signals is None:
@@ -142,7 +159,7 @@ class Engine:
                 self._to_run.clear()
             self._to_run[families] = signals
         found = self._run(signals, request, ctx)
-        if self._late and ctx.learner is not None:
+        if self._late and (ctx.learner is not None or ctx.corpus is not None):
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
             found += self._run(self._late, request, ctx)
@@ -177,6 +194,21 @@ class Engine:
                     )
         return found
 
+    def decide(self, hits: Sequence[SignalHit], ctx: Context) -> Category:
+        """The category, in this order of authority: the user's own learner when it spoke (its
+        push added to the rules' weights); else the corpus model when it has an opinion; else
+        the rules' weights alone."""
+        opinion = None
+        rest = []
+        for hit in hits:
+            if hit.name == CORPUS_SIGNAL:
+                opinion = hit
+            else:
+                rest.append(hit)
+        if opinion is None or any(hit.name == LEARNED_SIGNAL for hit in rest):
+            return self.category_of(rest, ctx)
+        return CATEGORY_OF_GROUP[opinion.group]
+
     @staticmethod
     def category_of(hits: Sequence[SignalHit], ctx: Context) -> Category:
         """The category these hits give, by the weight each signal group gathered."""
@@ -199,7 +231,7 @@ class Engine:
         """The verdict for one request; `now` defaults to its sending time, else the clock."""
         ctx = self.context(request, now)
         hits = self.hits(request, ctx)
-        category = self.category_of(hits, ctx)
+        category = self.decide(hits, ctx)
         action, rule = decide(self.strategy, category, hits, request, ctx.now)
         reply, note = draft_reply(
             action,

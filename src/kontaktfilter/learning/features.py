@@ -40,7 +40,7 @@ def column(name: str) -> tuple[int, float]:
     return code & _INDEX_MASK, -1.0 if code & 0x80000000 else 1.0
 
 
-def _token(token: str) -> str:
+def token_form(token: str) -> str:
     return "#" if token.isdigit() else token
 
 
@@ -54,7 +54,7 @@ def _word_names(token: str) -> list[str]:
     return names
 
 
-def _word_columns(token: str) -> tuple[list[int], list[float]]:
+def word_columns(token: str) -> tuple[list[int], list[float]]:
     found = _word_memo.get(token)
     if found is None:
         if len(_word_memo) >= _WORD_MEMO_LIMIT:
@@ -64,7 +64,7 @@ def _word_columns(token: str) -> tuple[list[int], list[float]]:
     return found
 
 
-def _bigram_pairs(note: AnalysedNote, tokens: list[str]) -> list[tuple[int, str]]:
+def bigram_pairs(note: AnalysedNote, tokens: list[str]) -> list[tuple[int, str]]:
     """(first token index, name) of each word pair within a sentence."""
     return [
         (i, f"b|{tokens[i]} {tokens[i + 1]}")
@@ -73,7 +73,7 @@ def _bigram_pairs(note: AnalysedNote, tokens: list[str]) -> list[tuple[int, str]
     ]
 
 
-def _signal_strengths(signals: Iterable[tuple[str, float]]) -> dict[str, float]:
+def signal_strengths(signals: Iterable[tuple[str, float]]) -> dict[str, float]:
     strongest: dict[str, float] = {}
     for name, strength in signals:
         strongest[name] = max(strongest.get(name, 0.0), min(abs(strength), 1.0))
@@ -97,18 +97,18 @@ def request_columns(note: AnalysedNote, signals: Iterable[tuple[str, float]]) ->
 
     The text block (words, word pairs, character n-grams) has unit length whatever the note's
     length; each fired rule signal adds one feature valued by its strength (at most 1)."""
-    tokens = [_token(t) for t in note.tokens]
+    tokens = [token_form(t) for t in note.tokens]
     count = len(tokens)
     columns: list[int] = []
     signs: list[float] = []
     owners: list[int] = []
     if tokens:
         for i, token in enumerate(tokens):
-            word_columns, word_signs = _word_columns(token)
-            columns += word_columns
-            signs += word_signs
-            owners += [i] * len(word_columns)
-        for i, name in _bigram_pairs(note, tokens):
+            its_columns, its_signs = word_columns(token)
+            columns += its_columns
+            signs += its_signs
+            owners += [i] * len(its_columns)
+        for i, name in bigram_pairs(note, tokens):
             index, sign = column(name)
             columns.append(index)
             signs.append(sign)
@@ -119,7 +119,7 @@ def request_columns(note: AnalysedNote, signals: Iterable[tuple[str, float]]) ->
     else:
         index, sign = column(EMPTY_NOTE)
         columns, values, owners, base = [index], [sign], [0], 1
-    strengths = _signal_strengths(signals)
+    strengths = signal_strengths(signals)
     for k, (name, strength) in enumerate(strengths.items()):
         index, sign = column(f"s|{name}")
         columns.append(index)
@@ -137,10 +137,10 @@ def request_columns(note: AnalysedNote, signals: Iterable[tuple[str, float]]) ->
 def feature_names(note: AnalysedNote, signals: Iterable[tuple[str, float]]) -> list[str]:
     """The readable name of each entry of request_columns, in the same order (for tests and
     for anyone inspecting a model)."""
-    tokens = [_token(t) for t in note.tokens]
+    tokens = [token_form(t) for t in note.tokens]
     if not tokens:
         names = [EMPTY_NOTE]
     else:
         names = [name for token in tokens for name in _word_names(token)]
-        names += [name for _, name in _bigram_pairs(note, tokens)]
-    return names + [f"s|{name}" for name in _signal_strengths(signals)]
+        names += [name for _, name in bigram_pairs(note, tokens)]
+    return names + [f"s|{name}" for name in signal_strengths(signals)]

@@ -79,7 +79,8 @@ def _distinct(examples: Sequence[TrainingExample]) -> list[tuple[Row, int]]:
     ]
 
 
-def _matrix(rows: Sequence[Row]) -> csr_matrix:
+def feature_matrix(rows: Sequence[Row]) -> csr_matrix:
+    """The rows as one sparse matrix over the hashed columns."""
     indptr = np.concatenate([[0], np.cumsum([len(columns) for columns, _ in rows])])
     matrix = csr_matrix(
         (
@@ -169,7 +170,7 @@ def train(examples: Sequence[TrainingExample], now: datetime) -> LearnedModel:
             f"{accepted} accepted and {declined} declined notes; learning needs at least "
             f"{MIN_PER_SIDE} of each"
         )
-    matrix = _matrix([features for features, _ in distinct])
+    matrix = feature_matrix([features for features, _ in distinct])
     weights, intercepts = _fit(matrix, labels)
     temperature = 1.0
     folds = min(CALIBRATION_FOLDS, accepted, declined, int(counts.max()))

@@ -2,6 +2,7 @@
 
 from kontaktfilter.signals import (  # noqa: F401
     behaviour,
+    corpus,
     learned,
     personal,
     phrases,

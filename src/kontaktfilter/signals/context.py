@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kontaktfilter.bulk import TemplateIndex
 
 if TYPE_CHECKING:
+    from kontaktfilter.learning.corpus import CorpusModel
     from kontaktfilter.learning.model import LearnedModel
 from kontaktfilter.bulk.fingerprints import FingerprintSet
 from kontaktfilter.matcher import PhraseMatch
@@ -154,6 +155,8 @@ class Context:
     """What other requests showed (the template index); None when the caller has no history."""
     learner: LearnedModel | None = None
     """The user's learned model (kontaktfilter.learning), None until they have one."""
+    corpus: CorpusModel | None = None
+    """The model fitted on the labelled development corpus (kontaktfilter.learning.corpus)."""
     rule_hits: tuple[SignalHit, ...] = ()
     """For late signals: the hits of every other signal."""
     rules_category: Category | None = None

@@ -33,7 +33,8 @@ from kontaktfilter.learning.model import (
 )
 from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
 from kontaktfilter.signals.context import Context
-from kontaktfilter.signals.personal import sender_is_known
+from kontaktfilter.signals.evidence import shown, strongest_features
+from kontaktfilter.signals.protection import model_may_decline, suspicious
 from kontaktfilter.signals.registry import register
 
 ACCEPT_FROM = 0.6
@@ -62,18 +63,10 @@ sets (docs/learning.md)."""
 
 OUTCOME_GROUPS = {ACCEPT: "known", LINK: "generic", DECLINE: "collector", REPORT: "spam"}
 """The group each outcome pushes; accepting with a reply is personal or honest (see below)."""
-GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
-SUSPICIOUS_GROUPS = frozenset({"spam", "collector", "vague", "generic"})
-SUSPICION_MIN = 1.0
-"""As the categoriser's COLLECTOR_MIN: the least suspicious weight that decides anything."""
-INDIVIDUAL_NOTE_TOKENS = 15
-"""As the engine's SUBSTANTIAL_NOTE_TOKENS: a note this long is likely written for its recipient."""
 SIDE_CATEGORIES = {
     ACCEPT_SIDE: GENUINE_CATEGORIES,
     DECLINE_SIDE: frozenset({Category.GENERIC, Category.COLLECTOR, Category.SPAM}),
 }
-SHOWN_FEATURES = 4
-SHOWN_SPANS = 3
 RULE_GROUPS = {
     Category.KNOWN: "known",
     Category.PERSONAL: "personal",
@@ -99,16 +92,9 @@ def _group(ctx: Context, outcome: int, side: tuple[int, ...]) -> str:
     return "honest" if honest > personal else "personal"
 
 
-def _suspicious(ctx: Context) -> bool:
-    """Whether the rules hold real evidence against the request: at least SUSPICION_MIN of
-    suspicious weight, not a faint hint such as a large network on an old profile."""
-    weight = sum(hit.score for hit in ctx.rule_hits if hit.group in SUSPICIOUS_GROUPS)
-    return weight >= SUSPICION_MIN
-
-
 def _accept_bar(ctx: Context, model: LearnedModel, probabilities: np.ndarray) -> float:
     """The probability of accept the learner needs before pushing that way."""
-    if ctx.rules_category in SIDE_CATEGORIES[DECLINE_SIDE] and _suspicious(ctx):
+    if ctx.rules_category in SIDE_CATEGORIES[DECLINE_SIDE] and suspicious(ctx):
         return ACCEPT_AGAINST_RULES_FROM
     if ctx.rules_category == Category.VAGUE and model.trust >= RESCUE_VAGUE_TRUST:
         accept = probabilities[list(ACCEPT_SIDE)].sum()
@@ -119,43 +105,9 @@ def _accept_bar(ctx: Context, model: LearnedModel, probabilities: np.ndarray) ->
 
 
 def _decline_bar(request: Request, ctx: Context) -> float:
-    """The probability of a decline the learner needs before pushing that way: never for a
-    known contact (checked on the request itself, so a known-contact signal weighted to 0 in the
-    config does not lift the protection), never when the rules alone call the request genuine
-    or see any genuine evidence, nor for a note long enough
-    to be individual writing in which the rules find no real suspicion (the rules ask about such
-    notes, and words alone must not decline them); DECLINE_FROM otherwise."""
-    if ctx.rules_category in GENUINE_CATEGORIES or sender_is_known(request):
-        return NEVER
-    if any(hit.group in GENUINE_GROUPS and hit.score < 0 for hit in ctx.rule_hits):
-        return NEVER
-    if not _suspicious(ctx) and len(ctx.note.tokens) >= INDIVIDUAL_NOTE_TOKENS:
-        return NEVER
-    return DECLINE_FROM
-
-
-def _evidence(
-    ctx: Context, model: LearnedModel, found: Columns, outcome: int
-) -> list[tuple[str, Span | None]]:
-    """What pushed towards `outcome`, strongest first, with the note span it stands on: whole
-    words (their character n-grams added in), word pairs and rule signals."""
-    pushes = model.pushes(found.columns, found.values, outcome)
-    totals = np.bincount(found.owners, weights=pushes)
-    note, words = ctx.note, len(ctx.note.tokens)
-    evidence: list[tuple[str, Span | None]] = []
-    for owner in np.argsort(-totals)[: SHOWN_FEATURES + SHOWN_SPANS].tolist():
-        if totals[owner] <= 0:
-            break
-        if owner >= found.signal_base:
-            evidence.append((found.signals[owner - found.signal_base], None))
-        elif not words:
-            evidence.append(("(leere Notiz)" if ctx.lang == "de" else "(empty note)", None))
-        else:
-            first, last = (owner, owner) if owner < words else (owner - words, owner - words + 1)
-            start, end = note.starts[first], note.ends[last]
-            text = note.text[start:end]
-            evidence.append((f'"{text}"', Span(start, end, text)))
-    return evidence
+    """The probability of a decline the learner needs before pushing that way: DECLINE_FROM
+    where a model may decline at all (signals.protection), never elsewhere."""
+    return DECLINE_FROM if model_may_decline(request, ctx) else NEVER
 
 
 def _explain(
@@ -167,24 +119,23 @@ def _explain(
     declining: bool,
 ) -> tuple[str, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
-    evidence = _evidence(ctx, model, found, outcome)
-    shown = ", ".join(label for label, _ in evidence[:SHOWN_FEATURES])
-    spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
+    pushes = model.pushes(found.columns, found.values, outcome)
+    labels, spans = shown(strongest_features(ctx, found, pushes))
     distinct = model.info.distinct
     share = round(100 * probability)
     if ctx.lang == "de":
         way = "ablehnen" if declining else "annehmen"
         detail = (
             f"zu {share} % wie Anfragen, die Sie {way}; gelernt aus {distinct} "
-            f"Entscheidungen; ausschlaggebend: {shown}"
+            f"Entscheidungen; ausschlaggebend: {labels}"
         )
     else:
         way = "decline" if declining else "accept"
         detail = (
             f"{share}% like requests you {way}; learned from {distinct} decisions; "
-            f"driven by: {shown}"
+            f"driven by: {labels}"
         )
-    return detail, tuple(sorted(spans))
+    return detail, spans
 
 
 @register(

@@ -1,0 +1,216 @@
+"""The corpus model: a calibrated combiner learned from the labelled development corpus.
+
+The rules add up signal weights; where no phrase they know fires, a note falls to the catch-all
+(`vague`), and a weak phrase can outweigh what the rest of the note says. This model reads the
+same note the user's learner reads (hashed words, word pairs, character n-grams) plus every rule
+signal that fired, and was fitted once on the hand-labelled development sets
+(tests/fixtures/dev_*.jsonl; never on eval/). Its opinion enters the verdict as the signal
+`LEARN_CORPUS_CATEGORY` (kontaktfilter.signals.corpus), bounded by the same protections as the
+user's learner.
+
+The model ships with the package (data/corpus_model.npz, written by `make corpus-model`).
+Reading it needs NumPy only; fitting (kontaktfilter.learning.corpus_training) needs scikit-learn.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+
+import numpy as np
+
+from kontaktfilter.learning.features import (
+    CHAR_GRAMS,
+    EMPTY_NOTE,
+    N_FEATURES,
+    column,
+    signal_strengths,
+    token_form,
+    word_columns,
+)
+from kontaktfilter.model import Category
+from kontaktfilter.note import AnalysedNote
+
+FORMAT = "kontaktfilter-corpus-model"
+FORMAT_VERSION = 1
+CATEGORIES = tuple(Category)
+SHIPPED = "corpus_model.npz"
+MEMO_LIMIT = 100_000
+"""Rows remembered per sentence, word, word pair or signal name (never per note); each memo is
+cleared when full."""
+
+
+class CorpusModelError(ValueError):
+    """The shipped or given corpus model cannot be read by this version."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusInfo:
+    sources: dict[str, int]
+    """Training file name -> labelled requests taken from it."""
+    features_digest: str
+    """SHA-256 over every training request's note and the rule signals it fired when the model
+    was fitted: when the rules change, the digest changes and the model must be refitted."""
+    regularisation: float
+
+
+class CorpusModel:
+    """Weights (N_FEATURES × categories), intercepts and what the model was fitted on."""
+
+    def __init__(self, weights: np.ndarray, intercepts: np.ndarray, info: CorpusInfo) -> None:
+        self.weights = weights
+        self.intercepts = intercepts
+        self.info = info
+        self._sentences: dict[tuple[str, ...], tuple[np.ndarray, int]] = {}
+        self._words: dict[str, tuple[np.ndarray, int]] = {}
+        self._names: dict[str, np.ndarray] = {}
+
+    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Probability of each category (in CATEGORIES order) for one request's features
+        (features.request_columns)."""
+        return _softmax(self.intercepts + values @ self.weights[columns])
+
+    def note_probabilities(
+        self, note: AnalysedNote, signals: list[tuple[str, float]]
+    ) -> np.ndarray:
+        """The same probabilities as `probabilities(*request_columns(note, signals)[:2])`, from
+        rows remembered per sentence, word and signal: what every verdict pays for, while the
+        explaining columns are built only when the model speaks."""
+        tokens = [token_form(t) for t in note.tokens]
+        if tokens:
+            rows: list[np.ndarray] = []
+            entries = 0
+            sentences = note.sentences
+            start = 0
+            for end in range(1, len(tokens) + 1):
+                if end == len(tokens) or sentences[end] != sentences[start]:
+                    row, count = self._sentence_row(tuple(tokens[start:end]))
+                    rows.append(row)
+                    entries += count
+                    start = end
+            scores = self.intercepts + np.add.reduce(rows) / math.sqrt(entries)
+        else:
+            scores = self.intercepts + self._named_row(EMPTY_NOTE)
+        for name, strength in signal_strengths(signals).items():
+            scores = scores + strength * self._named_row(f"s|{name}")
+        return _softmax(scores)
+
+    def _sentence_row(self, tokens: tuple[str, ...]) -> tuple[np.ndarray, int]:
+        """The summed rows of a sentence's words and word pairs, and how many entries they
+        are (the note's text block is scaled by the count of all its entries)."""
+        found = self._sentences.get(tokens)
+        if found is None:
+            rows = [self._word_row(token) for token in tokens]
+            pairs = [self._named_row(f"b|{a} {b}") for a, b in pairwise(tokens)]
+            total = np.add.reduce([row for row, _ in rows] + pairs)
+            found = (total, sum(count for _, count in rows) + len(pairs))
+            if len(self._sentences) >= MEMO_LIMIT:
+                self._sentences.clear()
+            self._sentences[tokens] = found
+        return found
+
+    def _word_row(self, token: str) -> tuple[np.ndarray, int]:
+        found = self._words.get(token)
+        if found is None:
+            columns, signs = word_columns(token)
+            found = (np.asarray(signs) @ self.weights[columns].astype(np.float64), len(columns))
+            if len(self._words) >= MEMO_LIMIT:
+                self._words.clear()
+            self._words[token] = found
+        return found
+
+    def _named_row(self, name: str) -> np.ndarray:
+        found = self._names.get(name)
+        if found is None:
+            index, sign = column(name)
+            found = sign * self.weights[index].astype(np.float64)
+            if len(self._names) >= MEMO_LIMIT:
+                self._names.clear()
+            self._names[name] = found
+        return found
+
+    def pushes(self, columns: np.ndarray, values: np.ndarray, category: int) -> np.ndarray:
+        """Each entry's push on the score of `category` against the mean of the others."""
+        rows = self.weights[columns].astype(np.float64)
+        others = [c for c in range(len(CATEGORIES)) if c != category]
+        return (rows[:, category] - rows[:, others].mean(axis=1)) * values
+
+    def to_bytes(self) -> bytes:
+        """A compressed NumPy archive (no pickle): the used columns and their weight rows, in
+        half precision (the opinions are the same as in single precision on the corpus)."""
+        used = np.flatnonzero(np.any(self.weights != 0, axis=1))
+        header = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "categories": [c.value for c in CATEGORIES],
+            "n_features": N_FEATURES,
+            "char_grams": list(CHAR_GRAMS),
+            "info": asdict(self.info),
+        }
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+            intercepts=self.intercepts.astype(np.float64),
+            columns=used.astype(np.int32),
+            rows=self.weights[used].astype(np.float16),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, where: str = "corpus model") -> CorpusModel:
+        """Read a model; never unpickles, checks every shape and index."""
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
+                header = json.loads(archive["header"].tobytes().decode("utf-8"))
+                intercepts, columns, rows = (
+                    archive["intercepts"],
+                    archive["columns"],
+                    archive["rows"],
+                )
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise CorpusModelError(f"{where}: not a kontaktfilter corpus model ({exc})") from exc
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise CorpusModelError(f"{where}: not a kontaktfilter corpus model")
+        if (
+            header.get("version") != FORMAT_VERSION
+            or header.get("categories") != [c.value for c in CATEGORIES]
+            or header.get("n_features") != N_FEATURES
+            or header.get("char_grams") != list(CHAR_GRAMS)
+        ):
+            raise CorpusModelError(f"{where}: built for another version; run `make corpus-model`")
+        count = len(CATEGORIES)
+        if (
+            intercepts.shape != (count,)
+            or rows.shape != (len(columns), count)
+            or (columns.size and (columns.min() < 0 or columns.max() >= N_FEATURES))
+        ):
+            raise CorpusModelError(f"{where}: weights out of shape")
+        try:
+            info = CorpusInfo(**header["info"])
+        except (KeyError, TypeError) as exc:
+            raise CorpusModelError(f"{where}: training summary unreadable ({exc})") from exc
+        weights = np.zeros((N_FEATURES, count), dtype=np.float32)
+        weights[columns] = rows
+        return cls(weights, intercepts.astype(np.float64), info)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
+
+
+@lru_cache(maxsize=1)
+def shipped_corpus_model() -> CorpusModel | None:
+    """The model shipped with the package, read once per process; None when it is absent (a
+    checkout before `make corpus-model`): the rules then decide alone."""
+    entry = resources.files("kontaktfilter") / "data" / SHIPPED
+    if not entry.is_file():
+        return None
+    return CorpusModel.from_bytes(entry.read_bytes(), f"data/{SHIPPED}")

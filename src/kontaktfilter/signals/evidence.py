@@ -1,0 +1,44 @@
+"""What pushed a learned judgement: the features of a note that moved a model's score most,
+shown as words of the note (with their spans) and rule signals. Shared by the user's learner
+and the corpus model so both explain themselves the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kontaktfilter.learning.features import Columns
+from kontaktfilter.model import Span
+from kontaktfilter.signals.context import Context
+
+SHOWN_FEATURES = 4
+SHOWN_SPANS = 3
+
+
+def strongest_features(
+    ctx: Context, found: Columns, pushes: np.ndarray
+) -> list[tuple[str, Span | None]]:
+    """Owners of the features (whole words with their character n-grams, word pairs, rule
+    signals) by their summed push, strongest first, each with the note span it stands on."""
+    totals = np.bincount(found.owners, weights=pushes)
+    note, words = ctx.note, len(ctx.note.tokens)
+    evidence: list[tuple[str, Span | None]] = []
+    for owner in np.argsort(-totals)[: SHOWN_FEATURES + SHOWN_SPANS].tolist():
+        if totals[owner] <= 0:
+            break
+        if owner >= found.signal_base:
+            evidence.append((found.signals[owner - found.signal_base], None))
+        elif not words:
+            evidence.append(("(leere Notiz)" if ctx.lang == "de" else "(empty note)", None))
+        else:
+            first, last = (owner, owner) if owner < words else (owner - words, owner - words + 1)
+            start, end = note.starts[first], note.ends[last]
+            text = note.text[start:end]
+            evidence.append((f'"{text}"', Span(start, end, text)))
+    return evidence
+
+
+def shown(evidence: list[tuple[str, Span | None]]) -> tuple[str, tuple[Span, ...]]:
+    """The labels for a detail line and the spans to mark in the note."""
+    labels = ", ".join(label for label, _ in evidence[:SHOWN_FEATURES])
+    spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
+    return labels, tuple(sorted(spans))

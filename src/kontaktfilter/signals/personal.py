@@ -80,7 +80,6 @@ ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll y
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
 ask that way as often as real people."""
-PUBLICATION_FIELDS = ("publications",)
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific
 ("Vertriebstraining"), not a field name ("Design", "Marketing") that collectors echo."""
@@ -374,31 +373,35 @@ def shared_interest(request: Request, ctx: Context) -> list[Hit]:
     return hits
 
 
-def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
-    """Profile entry index -> note token positions referring to it, computed once per request."""
-    terms = _recipient_terms(request, ctx)
-    return terms.positions(ctx.note.tokens) if terms.entries else {}
+_Reference = tuple[str, str, frozenset[str], list[int]]
+"""A profile entry the note refers to: field, entry text, its terms, note token positions."""
+
+
+def _field_references(request: Request, ctx: Context) -> dict[str, list[_Reference]]:
+    """Per profile field, the entries the note refers to in profile order; computed once per
+    request, so a signal whose fields the note does not touch returns at one look-up."""
+    found = ctx.derived.get("field_references")
+    if found is None:
+        terms = _recipient_terms(request, ctx)
+        found = {}
+        if terms.entries:
+            positions = terms.positions(ctx.note.tokens)
+            for index in sorted(positions):
+                field_name, text, entry_terms = terms.entries[index]
+                reference = (field_name, text, entry_terms, positions[index])
+                found.setdefault(field_name, []).append(reference)
+        ctx.derived["field_references"] = found
+    return found
 
 
 def _entry_references(
-    request: Request, ctx: Context, fields: tuple[str, ...], skip: set[int]
-) -> Iterator[tuple[str, str, list[int]]]:
-    """Profile entries (field, text) whose identifying terms the note uses, with token indices."""
-    references = ctx.shared("references", lambda: _references(request, ctx))
-    entries = _recipient_terms(request, ctx).entries
-    for index in sorted(references):
-        field_name, text, _ = entries[index]
-        if field_name in fields:
-            positions = [p for p in references[index] if p not in skip]
-            if positions:
-                yield field_name, text, positions
-
-
-def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
-    """Whether any note token refers to an entry of these profile fields."""
-    references = ctx.shared("references", lambda: _references(request, ctx))
-    entries = _recipient_terms(request, ctx).entries
-    return any(entries[index][0] in fields for index in references)
+    references: list[_Reference], skip: set[int]
+) -> Iterator[tuple[str, str, frozenset[str], list[int]]]:
+    """The references with their token positions outside `skip`, where any are left."""
+    for field_name, text, terms, positions in references:
+        kept = [p for p in positions if p not in skip]
+        if kept:
+            yield field_name, text, terms, kept
 
 
 @register(
@@ -409,9 +412,12 @@ def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
     "Bezieht sich inhaltlich auf eine Veröffentlichung des Empfängers",
 )
 def publication_match(request: Request, ctx: Context) -> list[Hit]:
+    references = _field_references(request, ctx).get("publications")
+    if not references:
+        return []
     hits: list[Hit] = []
     referenced = bool(ctx.family("profile_reference"))
-    for _, title, positions in _entry_references(request, ctx, PUBLICATION_FIELDS, set()):
+    for _, title, _, positions in references:
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or (referenced and any(len(t) >= 7 for t in distinct)):
             spans = tuple(ctx.span(i, i) for i in positions[:4])
@@ -427,12 +433,12 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
-    if not _refers_to(request, ctx, ("offers", "seeks")):
+    found = _field_references(request, ctx)
+    references = found.get("offers", []) + found.get("seeks", [])
+    if not references:
         return []  # then there is nothing to set the pretexts' words apart from
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
-    for field_name, text, positions in _entry_references(
-        request, ctx, ("offers", "seeks"), pretexts
-    ):
+    for field_name, text, _, positions in _entry_references(references, pretexts):
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
@@ -456,10 +462,13 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
         return []
     if len(ctx.note.tokens) < MIN_INTEREST_NOTE_TOKENS:
         return []
+    references = _field_references(request, ctx).get("interests")
+    if not references:
+        return []
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
-    for _, text, positions in _entry_references(request, ctx, ("interests",), pretexts):
+    for _, text, terms, positions in _entry_references(references, pretexts):
         distinct = {ctx.note.tokens[i] for i in positions}
-        whole = len(content_terms(text)) == 1  # a one-word hobby ("Speedway") named in full
+        whole = len(terms) == 1  # a one-word hobby ("Speedway") named in full
         if whole or len(distinct) >= 2 or any(len(t) >= INTEREST_TERM_LENGTH for t in distinct):
             return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"interest: {text}")]
     return []
@@ -475,8 +484,8 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
 def group_pretext(request: Request, ctx: Context) -> list[Hit]:
     """A group shares nothing but a membership: naming it is a pretext whatever the wording.
     Weaker than a genuine reference, so a real question or meeting beside it still wins."""
-    for _, text, positions in _entry_references(request, ctx, ("groups",), set()):
-        named = {ctx.note.tokens[i] for i in positions} & content_terms(text)
+    for _, text, terms, positions in _field_references(request, ctx).get("groups", ()):
+        named = {ctx.note.tokens[i] for i in positions} & terms
         if len(named) >= GROUP_NAME_TERMS:
             return [Hit(1.0, (ctx.span(positions[0], positions[-1]),), f"group: {text}")]
     return []

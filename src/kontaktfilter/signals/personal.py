@@ -177,15 +177,19 @@ def greeting_of(ctx: Context) -> Greeting | None:
     return ctx.shared("greeting", lambda: find_greeting(ctx.note))
 
 
-@lru_cache(maxsize=4096)
-def _name_parts(name: str) -> frozenset[str]:
-    return frozenset(fold(part) for part in name.split())
-
-
 @lru_cache(maxsize=16_384)
+def greeted_by_name(written: tuple[str, ...], recipient: str, titled: bool) -> bool:
+    """Whether a name written in the greeting is the recipient's: one typo allowed, and without
+    Herr/Frau a short or pet form. Remembered (bounded): the same few recipient names meet the
+    same greetings again and again."""
+    actual = {fold(part) for part in recipient.split()}
+    return any(
+        _same_name(n, a) or (not titled and _familiar_form(n, a)) for n in written for a in actual
+    )
+
+
 def _same_name(written: str, actual: str) -> bool:
-    """Names match allowing one typo in names of five letters or more. Remembered (bounded):
-    the same few recipient names meet the same greetings again and again."""
+    """Names match allowing one typo in names of five letters or more."""
     if not actual:
         return False
     if written == actual:
@@ -231,11 +235,8 @@ def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
     if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
         problems.append("wrong form of address")
         strength = 1.0
-    actual = _name_parts(recipient.name)
-    if greeting.names and not any(
-        _same_name(n, a) or (not greeting.gender and _familiar_form(n, a))
-        for n in greeting.names
-        for a in actual
+    if greeting.names and not greeted_by_name(
+        greeting.names, recipient.name, bool(greeting.gender)
     ):
         problems.append("wrong name")
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
@@ -500,15 +501,19 @@ def group_pretext(request: Request, ctx: Context) -> list[Hit]:
 )
 def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
+    if not note.questions:
+        return []
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
-    pretexts = ctx.covered_by(PRETEXT_FAMILIES)
+    pretexts = None  # looked up for the first question that addresses the recipient
     for sentence in sorted(note.questions):
         first = max(bisect_left(note.sentences, sentence), after_greeting)
         last = bisect_right(note.sentences, sentence) - 1
         words = note.tokens[first : last + 1]
         if len(words) < 4 or ADDRESSEE_WORDS.isdisjoint(words):
             continue
+        if pretexts is None:
+            pretexts = ctx.covered_by(PRETEXT_FAMILIES)
         if pretexts.intersection(range(first, last + 1)):
             continue
         if any(w.startswith(NON_QUESTION_STEMS) for w in words):

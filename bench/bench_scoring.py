@@ -28,6 +28,7 @@ from kontaktfilter.lexicon import Item, Pattern, load_builtin_lexicons
 from kontaktfilter.model import Profile, Request
 from kontaktfilter.note import clear_memos, fold
 from kontaktfilter.signals.context import History, profile_terms
+from kontaktfilter.signals.personal import greeted_by_name
 
 CACHED = (
     "cached between requests, each memo bounded: folded form per word; tokens per sentence seen "
@@ -198,6 +199,7 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
         module-level memos are emptied first, so no engine profits from the one measured before."""
         clear_memos()
         profile_terms.cache_clear()
+        greeted_by_name.cache_clear()
         engine = Engine(history=history)
         for request in warm_up:
             engine.score(request, now)

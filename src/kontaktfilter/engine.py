@@ -172,7 +172,7 @@ class Engine:
     ) -> list[SignalHit]:
         found: list[SignalHit] = []
         german = ctx.lang == "de"
-        make = SignalHit._make  # skips the keyword handling of SignalHit(...), once per hit
+        new = tuple.__new__  # a SignalHit without the Python frame of SignalHit(...) or _make
         for signal, weight in signals:
             hits = signal.function(request, ctx)
             if hits:
@@ -180,7 +180,8 @@ class Engine:
                 name, group = signal.name, signal.group
                 for hit in hits:
                     found.append(
-                        make(
+                        new(
+                            SignalHit,
                             (
                                 name,
                                 hit.group or group,
@@ -189,7 +190,7 @@ class Engine:
                                 hit.spans,
                                 hit.detail,
                                 description,
-                            )
+                            ),
                         )
                     )
         return found

@@ -124,7 +124,7 @@ class PhraseMatcher:
         and again are matched once, whatever greeting and name surround them."""
         tokens, sentences = note.tokens, note.sentences
         matches: list[PhraseMatch] = []
-        make = PhraseMatch._make  # skips the keyword handling of PhraseMatch(...), once per match
+        new = tuple.__new__  # a PhraseMatch without the Python frame of PhraseMatch(...) or _make
         start, count = 0, len(tokens)
         while start < count:
             end = bisect_right(sentences, sentences[start], start)
@@ -137,7 +137,8 @@ class PhraseMatcher:
             for family, lang, source, first, last, capture in found:
                 if capture is not None:
                     capture = (capture[0] + start, capture[1] + start)
-                matches.append(make((family, lang, first + start, last + start, capture, source)))
+                match = (family, lang, first + start, last + start, capture, source)
+                matches.append(new(PhraseMatch, match))
             start = end
         return matches
 

@@ -154,9 +154,9 @@ def clear_memos() -> None:
 def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     """Tokenise a note; markup is blanked so offsets stay those of the original text.
 
-    When every sentence of the note was seen before, the tokens come from the sentence memo
-    (shifted to where each sentence stands); no word contains a stop character, so they are the
-    words of the whole text."""
+    The tokens of the sentences seen before come from the sentence memo (shifted to where each
+    sentence stands), only the others are tokenised; no word contains a stop character, so they
+    are the words of the whole text."""
     truncated = len(text) > max_chars
     visible = text[:max_chars] if truncated else text
     if "<" in visible:
@@ -167,27 +167,49 @@ def analyse(text: str, max_chars: int = MAX_ANALYSED_CHARS) -> AnalysedNote:
     pieces.append(visible[begins[-1] :])
     known = list(map(_memo.words.get, pieces))
     if None in known:
-        _memo.remember([piece for piece, words in zip(pieces, known, strict=True) if words is None])
-        tokens, starts, ends = _words(visible)
-        sentences: list[int] = []
-        for number, (stop_start, _, _) in enumerate(stops):
-            # every word lies wholly before or after a stop
-            sentences += [number] * (bisect_left(starts, stop_start) - len(sentences))
-        sentences += [len(stops)] * (len(starts) - len(sentences))
-    else:
-        token_list: list[str] = []
-        start_list: list[int] = []
-        end_list: list[int] = []
-        sentences = []
-        for number, (begin, (words, word_starts, word_ends)) in enumerate(
-            zip(begins, known, strict=True)
-        ):
-            if words:
-                token_list += words
-                start_list += map(begin.__add__, word_starts)
-                end_list += map(begin.__add__, word_ends)
-                sentences += [number] * len(words)
-        tokens, starts, ends = tuple(token_list), tuple(start_list), tuple(end_list)
+        missing = [piece for piece, words in zip(pieces, known, strict=True) if words is None]
+        _memo.remember(missing)
+        if len(missing) == len(pieces):  # one pass over the whole text
+            words = _words(visible)
+            return _note(text, words, _sentence_numbers(stops, words), stops, truncated)
+        # remembered sentences beside new ones: only the new ones are tokenised
+        known = [words or _words(piece) for piece, words in zip(pieces, known, strict=True)]
+    token_list: list[str] = []
+    start_list: list[int] = []
+    end_list: list[int] = []
+    sentences: list[int] = []
+    for number, (begin, (words, word_starts, word_ends)) in enumerate(
+        zip(begins, known, strict=True)
+    ):
+        if words:
+            token_list += words
+            start_list += map(begin.__add__, word_starts)
+            end_list += map(begin.__add__, word_ends)
+            sentences += [number] * len(words)
+    return _note(
+        text, (tuple(token_list), tuple(start_list), tuple(end_list)), sentences, stops, truncated
+    )
+
+
+def _sentence_numbers(stops: list[tuple[int, int, bool]], words: _Words) -> list[int]:
+    """The sentence number of each word of a whole text, from where its stops begin."""
+    starts = words[1]
+    sentences: list[int] = []
+    for number, (stop_start, _, _) in enumerate(stops):
+        # every word lies wholly before or after a stop
+        sentences += [number] * (bisect_left(starts, stop_start) - len(sentences))
+    sentences += [len(stops)] * (len(starts) - len(sentences))
+    return sentences
+
+
+def _note(
+    text: str,
+    words: _Words,
+    sentences: list[int],
+    stops: list[tuple[int, int, bool]],
+    truncated: bool,
+) -> AnalysedNote:
+    tokens, starts, ends = words
     return AnalysedNote(
         text=text,
         tokens=tokens,

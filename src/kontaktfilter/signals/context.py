@@ -39,6 +39,7 @@ _FUNCTION_WORDS = frozenset(
     "business businesses company companies unternehmen firma firmen kunden clients customers "
     "recruiting marketing consulting beratung vertrieb sales".split()
 )
+_new = tuple.__new__
 MIN_TERM_LENGTH = 4
 MIN_STEM = 5
 
@@ -171,7 +172,7 @@ class Context:
         """Character offsets and text of the token range first..last (inclusive)."""
         note = self.note
         start, end = note.starts[first], note.ends[last]
-        return Span(start, end, note.text[start:end])
+        return _new(Span, (start, end, note.text[start:end]))  # Span(...) without its frame
 
     def family(self, name: str) -> list[PhraseMatch]:
         return self.phrases.get(name, [])

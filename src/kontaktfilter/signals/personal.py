@@ -105,7 +105,6 @@ ADDRESSEE_WORDS = frozenset("sie ihnen ihr you your you'd you're you've you'll y
 """A question to the recipient addresses them ("Any book you'd recommend?" included). Informal
 German ("Magst du mehr erfahren?", "Bist du dabei?") is left out: collectors and vague notes
 ask that way as often as real people."""
-PUBLICATION_FIELDS = ("publications",)
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific
 ("Vertriebstraining"), not a field name ("Design", "Marketing") that collectors echo."""
@@ -203,15 +202,19 @@ def greeting_of(ctx: Context) -> Greeting | None:
     return ctx.shared("greeting", lambda: find_greeting(ctx.note))
 
 
-@lru_cache(maxsize=4096)
-def _name_parts(name: str) -> frozenset[str]:
-    return frozenset(fold(part) for part in name.split())
-
-
 @lru_cache(maxsize=16_384)
+def greeted_by_name(written: tuple[str, ...], recipient: str, titled: bool) -> bool:
+    """Whether a name written in the greeting is the recipient's: one typo allowed, and without
+    Herr/Frau a short or pet form. Remembered (bounded): the same few recipient names meet the
+    same greetings again and again."""
+    actual = {fold(part) for part in recipient.split()}
+    return any(
+        _same_name(n, a) or (not titled and _familiar_form(n, a)) for n in written for a in actual
+    )
+
+
 def _same_name(written: str, actual: str) -> bool:
-    """Names match allowing one typo in names of five letters or more. Remembered (bounded):
-    the same few recipient names meet the same greetings again and again."""
+    """Names match allowing one typo in names of five letters or more."""
     if not actual:
         return False
     if written == actual:
@@ -257,11 +260,8 @@ def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
     if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
         problems.append("wrong form of address")
         strength = 1.0
-    actual = _name_parts(recipient.name)
-    if greeting.names and not any(
-        _same_name(n, a) or (not greeting.gender and _familiar_form(n, a))
-        for n in greeting.names
-        for a in actual
+    if greeting.names and not greeted_by_name(
+        greeting.names, recipient.name, bool(greeting.gender)
     ):
         problems.append("wrong name")
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
@@ -399,31 +399,35 @@ def shared_interest(request: Request, ctx: Context) -> list[Hit]:
     return hits
 
 
-def _references(request: Request, ctx: Context) -> dict[int, list[int]]:
-    """Profile entry index -> note token positions referring to it, computed once per request."""
-    terms = _recipient_terms(request, ctx)
-    return terms.positions(ctx.note.tokens) if terms.entries else {}
+_Reference = tuple[str, str, frozenset[str], list[int]]
+"""A profile entry the note refers to: field, entry text, its terms, note token positions."""
+
+
+def _field_references(request: Request, ctx: Context) -> dict[str, list[_Reference]]:
+    """Per profile field, the entries the note refers to in profile order; computed once per
+    request, so a signal whose fields the note does not touch returns at one look-up."""
+    found = ctx.derived.get("field_references")
+    if found is None:
+        terms = _recipient_terms(request, ctx)
+        found = {}
+        if terms.entries:
+            positions = terms.positions(ctx.note.tokens)
+            for index in sorted(positions):
+                field_name, text, entry_terms = terms.entries[index]
+                reference = (field_name, text, entry_terms, positions[index])
+                found.setdefault(field_name, []).append(reference)
+        ctx.derived["field_references"] = found
+    return found
 
 
 def _entry_references(
-    request: Request, ctx: Context, fields: tuple[str, ...], skip: set[int]
-) -> Iterator[tuple[str, str, list[int]]]:
-    """Profile entries (field, text) whose identifying terms the note uses, with token indices."""
-    references = ctx.shared("references", lambda: _references(request, ctx))
-    entries = _recipient_terms(request, ctx).entries
-    for index in sorted(references):
-        field_name, text, _ = entries[index]
-        if field_name in fields:
-            positions = [p for p in references[index] if p not in skip]
-            if positions:
-                yield field_name, text, positions
-
-
-def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
-    """Whether any note token refers to an entry of these profile fields."""
-    references = ctx.shared("references", lambda: _references(request, ctx))
-    entries = _recipient_terms(request, ctx).entries
-    return any(entries[index][0] in fields for index in references)
+    references: list[_Reference], skip: set[int]
+) -> Iterator[tuple[str, str, frozenset[str], list[int]]]:
+    """The references with their token positions outside `skip`, where any are left."""
+    for field_name, text, terms, positions in references:
+        kept = [p for p in positions if p not in skip]
+        if kept:
+            yield field_name, text, terms, kept
 
 
 @register(
@@ -434,9 +438,12 @@ def _refers_to(request: Request, ctx: Context, fields: tuple[str, ...]) -> bool:
     "Bezieht sich inhaltlich auf eine Veröffentlichung des Empfängers",
 )
 def publication_match(request: Request, ctx: Context) -> list[Hit]:
+    references = _field_references(request, ctx).get("publications")
+    if not references:
+        return []
     hits: list[Hit] = []
     referenced = bool(ctx.family("profile_reference"))
-    for _, title, positions in _entry_references(request, ctx, PUBLICATION_FIELDS, set()):
+    for _, title, _, positions in references:
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or (referenced and any(len(t) >= 7 for t in distinct)):
             spans = tuple(ctx.span(i, i) for i in positions[:4])
@@ -452,12 +459,12 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
-    if not _refers_to(request, ctx, ("offers", "seeks")):
+    found = _field_references(request, ctx)
+    references = found.get("offers", []) + found.get("seeks", [])
+    if not references:
         return []  # then there is nothing to set the pretexts' words apart from
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
-    for field_name, text, positions in _entry_references(
-        request, ctx, ("offers", "seeks"), pretexts
-    ):
+    for field_name, text, _, positions in _entry_references(references, pretexts):
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
@@ -481,10 +488,13 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
         return []
     if len(ctx.note.tokens) < MIN_INTEREST_NOTE_TOKENS:
         return []
+    references = _field_references(request, ctx).get("interests")
+    if not references:
+        return []
     pretexts = ctx.covered_by(tuple(f for f in ctx.phrases if f not in GENUINE_FAMILIES))
-    for _, text, positions in _entry_references(request, ctx, ("interests",), pretexts):
+    for _, text, terms, positions in _entry_references(references, pretexts):
         distinct = {ctx.note.tokens[i] for i in positions}
-        whole = len(content_terms(text)) == 1  # a one-word hobby ("Speedway") named in full
+        whole = len(terms) == 1  # a one-word hobby ("Speedway") named in full
         if whole or len(distinct) >= 2 or any(len(t) >= INTEREST_TERM_LENGTH for t in distinct):
             return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"interest: {text}")]
     return []
@@ -500,8 +510,8 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
 def group_pretext(request: Request, ctx: Context) -> list[Hit]:
     """A group shares nothing but a membership: naming it is a pretext whatever the wording.
     Weaker than a genuine reference, so a real question or meeting beside it still wins."""
-    for _, text, positions in _entry_references(request, ctx, ("groups",), set()):
-        named = {ctx.note.tokens[i] for i in positions} & content_terms(text)
+    for _, text, terms, positions in _field_references(request, ctx).get("groups", ()):
+        named = {ctx.note.tokens[i] for i in positions} & terms
         if len(named) >= GROUP_NAME_TERMS:
             return [Hit(1.0, (ctx.span(positions[0], positions[-1]),), f"group: {text}")]
     return []
@@ -524,15 +534,19 @@ def _offers_to_send_sales_material(words: Sequence[str]) -> bool:
 )
 def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note
+    if not note.questions:
+        return []
     greeting = greeting_of(ctx)
     after_greeting = greeting.last + 1 if greeting else 0
-    pretexts = ctx.covered_by(PRETEXT_FAMILIES)
+    pretexts = None  # looked up for the first question that addresses the recipient
     for sentence in sorted(note.questions):
         first = max(bisect_left(note.sentences, sentence), after_greeting)
         last = bisect_right(note.sentences, sentence) - 1
         words = note.tokens[first : last + 1]
         if len(words) < 4 or ADDRESSEE_WORDS.isdisjoint(words):
             continue
+        if pretexts is None:
+            pretexts = ctx.covered_by(PRETEXT_FAMILIES)
         if pretexts.intersection(range(first, last + 1)):
             continue
         if any(w.startswith(NON_QUESTION_STEMS) for w in words):

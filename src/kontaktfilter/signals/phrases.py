@@ -14,6 +14,8 @@ from kontaktfilter.note import fold
 from kontaktfilter.signals.context import Context, content_terms
 from kontaktfilter.signals.registry import SignalFunction, register
 
+_new = tuple.__new__
+
 
 def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
     """A signal function that reports each match of `family` outside matches of `unless`."""
@@ -22,7 +24,8 @@ def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
         matches = ctx.family(family)
         blocked = ctx.covered_by(unless) if unless else set()
         if len(matches) == 1 and not blocked:  # the usual case, without the bookkeeping
-            return [Hit(1.0, (ctx.span(matches[0].first, matches[0].last),), family)]
+            span = ctx.span(matches[0].first, matches[0].last)
+            return [_new(Hit, (1.0, (span,), family, ""))]  # Hit(...) without its frame
         hits: list[Hit] = []
         seen: set[int] = set()
         for match in matches:

@@ -2,7 +2,9 @@
 
 The peer is what one would write first: every lexicon phrase compiled to its own regular
 expression and searched in the folded note, one search per phrase per request. Both see the same
-generated requests. Prints requests/s, p50/p99 latency and the ratio.
+generated requests. Prints requests/s, p50/p99 latency and the ratio, for the full verdict (with
+the corpus model, docs/corpus-model.md), the rules alone, and the text signals (the rule signals
+of Engine.hits, without the learned stage).
 
 Each engine measured starts with empty word, sentence and profile memos and is warmed on other
 requests than the measured ones; what it remembers between requests is printed (CACHED): nothing
@@ -24,6 +26,7 @@ from datetime import date, datetime
 
 from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
+from kontaktfilter.learning.corpus import shipped_corpus_model
 from kontaktfilter.lexicon import Item, Pattern, load_builtin_lexicons
 from kontaktfilter.model import Profile, Request
 from kontaktfilter.note import clear_memos, fold
@@ -33,7 +36,8 @@ from kontaktfilter.signals.personal import greeted_by_name
 CACHED = (
     "cached between requests, each memo bounded: folded form per word; tokens per sentence seen "
     "twice; lexicon atoms per word; phrase matches per sentence (token sequence); profile terms "
-    "per recipient and the entries each word refers to; name comparisons. Nothing per note."
+    "per recipient and the entries each word refers to; name comparisons; the corpus model's "
+    "row sums per sentence and per signal. Nothing per note."
 )
 
 GREETINGS = [
@@ -194,13 +198,16 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     mean = statistics.mean(len(r.text) for r in requests)
     print(f"\n== {title}: {len(requests):,} requests, mean note {mean:.0f} chars")
 
-    def fresh_engine(history: History | None = None) -> Engine:
+    def fresh_engine(history: History | None = None, corpus: bool = True) -> Engine:
         """A new engine warmed on other requests, as a long-running service is warm; the
         module-level memos are emptied first, so no engine profits from the one measured before."""
         clear_memos()
         profile_terms.cache_clear()
         greeted_by_name.cache_clear()
-        engine = Engine(history=history)
+        model = shipped_corpus_model()
+        if model is not None:
+            model.clear_memos()
+        engine = Engine(history=history, corpus=model if corpus else None)
         for request in warm_up:
             engine.score(request, now)
         return engine
@@ -211,7 +218,9 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     )
     shipped = fresh_engine(History(fingerprints=FingerprintSet(shipped_fingerprints())))
     measure("  ... with shipped fingerprints (CLI)", lambda r: shipped.score(r, now), requests)
-    texts = fresh_engine()
+    rules = fresh_engine(corpus=False)
+    measure("  ... rules alone (no corpus model)", lambda r: rules.score(r, now), requests)
+    texts = fresh_engine(corpus=False)
     text = measure(
         "kontaktfilter text signals only",
         lambda r: texts.hits(r, texts.context(r, now)),

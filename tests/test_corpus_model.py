@@ -153,3 +153,12 @@ def test_weight_zero_or_no_model_leaves_the_rules_alone() -> None:
     )
     assert off.score(request).category == rules.category
     assert all(hit.name != "LEARN_CORPUS_CATEGORY" for hit in off.score(request).hits)
+
+
+def test_it_does_not_argue_with_decisive_rule_evidence() -> None:
+    """Bait of full weight decides spam; a model reading the rest of the note does not turn it
+    into a personal request."""
+    request = Request(text="Ich lade Sie herzlich zu meinem kostenlosen Webinar über Vertrieb ein.")
+    assert Engine(corpus=None).score(request).category == Category.SPAM
+    verdict, hit = corpus_hit(Engine().with_corpus(leaning_to(Category.PERSONAL)), request)
+    assert hit is None and verdict.category == Category.SPAM

@@ -42,8 +42,8 @@ FORMAT_VERSION = 1
 CATEGORIES = tuple(Category)
 SHIPPED = "corpus_model.npz"
 MEMO_LIMIT = 100_000
-"""Rows remembered per sentence, word, word pair or signal name (never per note); each memo is
-cleared when full."""
+"""Rows remembered per sentence and per signal name (never per note); each memo is cleared when
+full."""
 
 
 class CorpusModelError(ValueError):
@@ -68,7 +68,6 @@ class CorpusModel:
         self.intercepts = intercepts
         self.info = info
         self._sentences: dict[tuple[str, ...], tuple[np.ndarray, int]] = {}
-        self._words: dict[str, tuple[np.ndarray, int]] = {}
         self._names: dict[str, np.ndarray] = {}
 
     def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -80,7 +79,7 @@ class CorpusModel:
         self, note: AnalysedNote, signals: list[tuple[str, float]]
     ) -> np.ndarray:
         """The same probabilities as `probabilities(*request_columns(note, signals)[:2])`, from
-        rows remembered per sentence, word and signal: what every verdict pays for, while the
+        rows remembered per sentence and signal: what every verdict pays for, while the
         explaining columns are built only when the model speaks."""
         tokens = [token_form(t) for t in note.tokens]
         if tokens:
@@ -103,26 +102,25 @@ class CorpusModel:
 
     def _sentence_row(self, tokens: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """The summed rows of a sentence's words and word pairs, and how many entries they
-        are (the note's text block is scaled by the count of all its entries)."""
+        are (the note's text block is scaled by the count of all its entries): one gather for
+        the whole sentence when it is new."""
         found = self._sentences.get(tokens)
         if found is None:
-            rows = [self._word_row(token) for token in tokens]
-            pairs = [self._named_row(f"b|{a} {b}") for a, b in pairwise(tokens)]
-            total = np.add.reduce([row for row, _ in rows] + pairs)
-            found = (total, sum(count for _, count in rows) + len(pairs))
+            columns: list[int] = []
+            signs: list[float] = []
+            for token in tokens:
+                its_columns, its_signs = word_columns(token)
+                columns += its_columns
+                signs += its_signs
+            for first, second in pairwise(tokens):
+                index, sign = column(f"b|{first} {second}")
+                columns.append(index)
+                signs.append(sign)
+            total = np.asarray(signs) @ self.weights[columns].astype(np.float64)
+            found = (total, len(columns))
             if len(self._sentences) >= MEMO_LIMIT:
                 self._sentences.clear()
             self._sentences[tokens] = found
-        return found
-
-    def _word_row(self, token: str) -> tuple[np.ndarray, int]:
-        found = self._words.get(token)
-        if found is None:
-            columns, signs = word_columns(token)
-            found = (np.asarray(signs) @ self.weights[columns].astype(np.float64), len(columns))
-            if len(self._words) >= MEMO_LIMIT:
-                self._words.clear()
-            self._words[token] = found
         return found
 
     def _named_row(self, name: str) -> np.ndarray:
@@ -134,6 +132,12 @@ class CorpusModel:
                 self._names.clear()
             self._names[name] = found
         return found
+
+    def clear_memos(self) -> None:
+        """Forget every remembered row: a measurement starts each engine cold
+        (bench/bench_scoring.py)."""
+        self._sentences.clear()
+        self._names.clear()
 
     def pushes(self, columns: np.ndarray, values: np.ndarray, category: int) -> np.ndarray:
         """Each entry's push on the score of `category` against the mean of the others."""

@@ -20,6 +20,9 @@ from kontaktfilter.signals.registry import register
 
 MAJORITY = 0.5
 """The model speaks only when one category is more likely than all others together."""
+DECISIVE = 2.5
+"""A rule hit this strong (a known contact's meeting, bait, a shared-group pretext, an open
+intent, a concrete need) decides its category: the model does not argue with it."""
 GROUP_OF = {
     Category.KNOWN: "known",
     Category.PERSONAL: "personal",
@@ -53,6 +56,9 @@ NAMES_DE = {
 def corpus_category(request: Request, ctx: Context) -> list[Hit]:
     model = ctx.corpus
     if model is None or sender_is_known(request):  # a fact, not a reading of the words
+        return []
+    winner = GROUP_OF.get(ctx.rules_category) if ctx.rules_category else None
+    if any(hit.group == winner and abs(hit.score) >= DECISIVE for hit in ctx.rule_hits):
         return []
     signals = [(hit.name, hit.strength) for hit in ctx.rule_hits]
     probabilities = model.note_probabilities(ctx.note, signals)

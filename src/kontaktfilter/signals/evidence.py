@@ -39,6 +39,7 @@ def strongest_features(
 
 def shown(evidence: list[tuple[str, Span | None]]) -> tuple[str, tuple[Span, ...]]:
     """The labels for a detail line and the spans to mark in the note."""
-    labels = ", ".join(label for label, _ in evidence[:SHOWN_FEATURES])
+    distinct = list(dict.fromkeys(label for label, _ in evidence))  # "wir" twice reads once
+    labels = ", ".join(distinct[:SHOWN_FEATURES])
     spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
     return labels, tuple(sorted(spans))

@@ -51,6 +51,7 @@ def test_matches(pattern: str, text: str, matched: str) -> None:
         ("webinar", "Seminar"),  # two edits are never tolerated
         ("nachbar*", "wäre das machbar?"),  # a lone word has nothing to confirm a typo
         ("kommilitone*", "Kommilitane"),
+        ("keinen newsletter", "in meinen Newsletter"),  # a typo never changes the first letter
     ],
 )
 def test_does_not_match(pattern: str, text: str) -> None:

@@ -71,6 +71,10 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
         ("Markus Kraus", "Hallo Martin, eine Frage.", True),
         ("Thomas Kilian", "Hallo Tobias, eine Frage.", True),
         ("Katharina Vogt", "Hallo Frau Kathi, eine Frage.", True),
+        ("Merle Okonkwo-Hansen", "Sehr geehrte Frau Okonkwo-Hansen, eine Frage.", False),
+        ("Merle Okonkwo-Hansen", "Guten Tag Frau Hansen, eine Frage.", False),
+        ("Siobhan O'Brien", "Dear Ms O'Brien, one question.", False),
+        ("Merle Okonkwo-Hansen", "Guten Tag Frau Ohlsen, eine Frage.", True),
     ],
 )
 def test_salutation_allows_pet_forms_of_the_name(engine, name, text, expected) -> None:
@@ -195,6 +199,14 @@ def test_group_pretext_needs_the_words_as_written(engine) -> None:
     owner = Profile(name="Stefan Berger", groups=("Junge Unternehmer Oberpfalz",))
     text = "Wir sind ein junges Unternehmen und suchen Partner für eine Zusammenarbeit."
     assert "PERS_GROUP_PRETEXT" not in fired(engine, text, recipient=owner)
+
+
+def test_group_pretext_needs_the_words_close_together(engine) -> None:
+    owner = Profile(name="Jana Weiß", groups=("Kita-Leitungen Sachsen",))
+    spread = "Ich mache seit Jahren Kita-Fotografie in ganz Sachsen, gern auch bei Ihnen."
+    assert "PERS_GROUP_PRETEXT" not in fired(engine, spread, recipient=owner)
+    named = "Wie ich sehe, sind Sie auch bei den Kita-Leitungen Sachsen aktiv."
+    assert "PERS_GROUP_PRETEXT" in fired(engine, named, recipient=owner)
 
 
 ROOFER = Profile(

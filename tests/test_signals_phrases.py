@@ -237,6 +237,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-newsletter", "Tragen Sie sich in meinen Newsletter ein."),
         ("en-ebook", "Download my eBook on sales."),
         ("en-newsletter", "Subscribe to our newsletter for tips."),
+        ("de-meinen-newsletter", "Ich habe Sie in meinen Newsletter eingetragen."),
     ],
     "PHRASE_GET_RICH": [
         (
@@ -566,6 +567,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-agency-writes", "Our agency writes grant applications for charities."),
         ("en-success", "Paid only on success, of course."),
         ("en-would-like-to-cater", "We would like to cater your company's summer party."),
+        ("de-preise-schicke", "Preise schicke ich gern vorab."),
     ],
     "GOOD_PROFILE_REFERENCE": [
         ("de-answered", "Sie haben mir in der Gruppe auf meine Frage zur Dämmung geantwortet."),
@@ -659,6 +661,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-our-training", "Our training ground hosts the regional youth league."),
         ("en-live-recording", "Here is a live session of my band: example.org/v. Thoughts?"),
         ("de-live-recording", "Hier eine Live-Session unseres Quartetts, wie gefällt sie Ihnen?"),
+        ("de-kein-webinar", "Kein Webinar, kein Gewinnspiel, nur ein Muster für Ihre Praxis."),
+        ("en-no-webinar", "No webinar, no funnel, just our price list."),
     ],
     "PHRASE_SEEKING_CONTACTS": [
         ("en-contract", "I'm looking for my next contract from April."),
@@ -831,6 +835,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-component", "We make the component racks in Leeds."),
         ("de-erste-meter", "Die ersten zwanzig Meter am Steg sind kostenlos."),
         ("de-free-event", "Die Teilnahme am Hackathon ist kostenlos, hätten Sie Lust?"),
+        ("de-kein-gewinnspiel", "Kein Gewinnspiel und kein Download, versprochen."),
     ],
     "PHRASE_LEAD_GEN_PITCH": [
         ("en-help-buyers", "I help first-time buyers get a mortgage in principle within a week."),
@@ -844,6 +849,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
         ("de-rundbrief-service", "Ich gestalte Rundbriefe für Arztpraxen, Preis nach Umfang."),
+        ("de-schreiben-fuer", "Wir schreiben Whitepaper und Fachartikel für Softwarehäuser."),
+        ("en-write-for", "We write white papers and case studies for cyber security firms."),
     ],
 }
 

@@ -3,6 +3,9 @@
 The matcher asks this once per distinct token and remembers the answer, but a note full of words
 never seen before (names, typos, rare words) asks for each of them, so a question costs a handful
 of dictionary look-ups rather than a test per atom or per prefix length.
+
+A typo never changes a word's first letter (prefixes keep their first two): "meinen" is no typo
+of "keinen", nor "machbar" of "Nachbar"; people mistype inside words far more than at the start.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ class AtomIndex:
                 exact[word].append(atom_id)
                 if atom.fuzzy:
                     for key in edit_keys(word):
-                        fuzzy_exact[key].append(atom_id)
+                        fuzzy_exact[word[0] + key].append(atom_id)
             elif atom.kind == "prefix":
                 prefix[word].append(atom_id)
                 if atom.fuzzy:
@@ -106,7 +109,7 @@ class AtomIndex:
             # The typo keys are intersected with the known keys in one set operation; most words
             # share none, and only shared keys are looked up.
             fuzzy_exact = self._fuzzy_exact
-            for key in fuzzy_exact.keys() & edit_keys(token):
+            for key in fuzzy_exact.keys() & {token[0] + key for key in edit_keys(token)}:
                 found.update(fuzzy_exact[key])
             fuzzy_prefix = self._fuzzy_prefix
             for cut, lengths in self._fuzzy_cuts.get(token[:HEAD], ()):

@@ -2,9 +2,10 @@
 
 A pattern is a sequence of items separated by spaces, matched against folded tokens of a sentence:
 
-    word        the token itself (one typo tolerated in word and word* of 6+ letters, unless
-                the word is the whole pattern: with nothing around it to confirm the reading,
-                one typo turns ordinary words into others, "machbar" into "Nachbar")
+    word        the token itself (one typo tolerated in word and word* of 6+ letters, never in
+                the first letter, and not at all when the word is the whole pattern: with
+                nothing around it to confirm the reading, one typo turns ordinary words into
+                others, "machbar" into "Nachbar")
     word*       a token starting with word ("synergie*" finds "Synergieeffekte")
     *word       a token ending with word ("*gewinnung" finds "Kundengewinnung")
     *word*      a token containing word

@@ -10,10 +10,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from kontaktfilter.model import Hit, Request
-from kontaktfilter.note import AnalysedNote, fold
+from kontaktfilter.note import AnalysedNote, analyse, fold
 from kontaktfilter.signals.context import (
     Context,
     ProfileTerms,
@@ -108,10 +109,13 @@ ask that way as often as real people."""
 SPECIFIC_TERM_LENGTH = 9
 """One shared word counts as a reference to an offer only when it is long and specific
 ("Vertriebstraining"), not a field name ("Design", "Marketing") that collectors echo."""
-GROUP_NAME_TERMS = 2
-"""A group is named when two of its words appear as written ("Steuerberater Netzwerk Franken"):
-one word ("Unternehmer", "Bayern") is only a field or a region, and look-alikes ("ein junges
-Unternehmen" beside "Junge Unternehmer Oberpfalz") name nothing."""
+GROUP_NAME_GAP = 1
+"""A group is named when two of its words appear as written and close together, at most this
+many other words between them ("Steuerberater Netzwerk Franken", "Junge Unternehmer der
+Oberpfalz"): one word ("Unternehmer", "Bayern") is only a field or a region, look-alikes ("ein
+junges Unternehmen" beside "Junge Unternehmer Oberpfalz") name nothing, and words of the name
+spread over the sentence ("Kita-Fotografie in Sachsen" beside "Kita-Leitungen Sachsen") describe
+the sender's own work, not the group."""
 GENUINE_FAMILIES = frozenset(
     {
         "met_in_person",
@@ -207,7 +211,7 @@ def greeted_by_name(written: tuple[str, ...], recipient: str, titled: bool) -> b
     """Whether a name written in the greeting is the recipient's: one typo allowed, and without
     Herr/Frau a short or pet form. Remembered (bounded): the same few recipient names meet the
     same greetings again and again."""
-    actual = {fold(part) for part in recipient.split()}
+    actual = set(analyse(recipient).tokens)  # as the note is split: "Okonkwo-Hansen" is two
     return any(
         _same_name(n, a) or (not titled and _familiar_form(n, a)) for n in written for a in actual
     )
@@ -510,10 +514,16 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
 def group_pretext(request: Request, ctx: Context) -> list[Hit]:
     """A group shares nothing but a membership: naming it is a pretext whatever the wording.
     Weaker than a genuine reference, so a real question or meeting beside it still wins."""
+    tokens = ctx.note.tokens
     for _, text, terms, positions in _field_references(request, ctx).get("groups", ()):
-        named = {ctx.note.tokens[i] for i in positions} & terms
-        if len(named) >= GROUP_NAME_TERMS:
-            return [Hit(1.0, (ctx.span(positions[0], positions[-1]),), f"group: {text}")]
+        named = [i for i in positions if tokens[i] in terms]
+        close = [
+            (a, b)
+            for a, b in pairwise(named)
+            if b - a <= GROUP_NAME_GAP + 1 and tokens[a] != tokens[b]
+        ]
+        if close:
+            return [Hit(1.0, (ctx.span(close[0][0], close[-1][1]),), f"group: {text}")]
     return []
 
 

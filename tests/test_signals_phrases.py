@@ -297,6 +297,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-umsatz", "Ich zeige Ihnen, wie Sie Ihren Umsatz verdoppeln."),
         ("en-leads", "We generate qualified leads for agencies like yours."),
         ("en-revenue", "We help you double your revenue."),
+        ("en-leads-autopilot", "Want 40 new leads every month on autopilot?"),
+        ("en-book-free-call", "Book a free call with me this week."),
+        ("de-leads-pro-monat", "Wir liefern Ihnen 30 Neukunden pro Monat."),
     ],
     "PHRASE_LINK": [
         ("de-link", "Schauen Sie mal hier: https://example.com/angebot"),
@@ -840,6 +843,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
     "PHRASE_LEAD_GEN_PITCH": [
         ("en-help-buyers", "I help first-time buyers get a mortgage in principle within a week."),
         ("de-auftraege", "Wir haben derzeit 20 Aufträge pro Monat aus dem Raum Köln."),
+        ("en-book-call-paid", "Could we book a call to discuss your quote?"),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
         (

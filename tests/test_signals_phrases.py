@@ -167,6 +167,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-verb-first", "Ich erweitere gerade mein Netzwerk um Kontakte aus der Logistik."),
         ("de-vernetze", "Ich vernetze mich aktuell mit Unternehmern aus Franken."),
         ("en-adding-every", "I'm adding every product manager I can find here."),
+        ("en-adding-to-network", "I'm adding product owners in Munich to my network."),
     ],
     "PHRASE_OPEN_NETWORKER": [
         ("de-jede", "Ich nehme jede Kontaktanfrage an."),
@@ -184,6 +185,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-viewed", "I noticed you viewed my profile."),
         ("de-vorbeigeschaut", "Schön, dass Sie auf meinem Profil vorbeigeschaut haben."),
         ("en-stopping-by", "Thanks for stopping by my profile!"),
+        ("de-vorgeschlagen", "Sie wurden mir hier als Kontakt vorgeschlagen."),
     ],
     "PHRASE_MUTUAL_CONNECTIONS": [
         ("de-gemeinsam", "Wir haben viele gemeinsame Kontakte."),
@@ -222,6 +224,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-live-session", "Am Montag halte ich eine Live-Session, die Teilnahme ist gratis."),
         ("de-gebe-ich", "Nächsten Dienstag halte ich einen Livestream zum Thema Rente."),
         ("de-anmeldung-link", "Anmeldung über den Link in meiner Bio."),
+        ("de-kurs-entwickelt", "Ich habe einen Onlinekurs für Physios entwickelt."),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
         (
@@ -455,6 +458,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-supervised", "You supervised my PhD in Durham."),
         ("en-rented", "I rented the flat above your office for three years."),
         ("en-ran-together", "We ran the Berlin marathon together last year."),
+        ("de-in-ihrem-team", "Ich war bis 2024 in Ihrem Team bei der Sparkasse."),
+        ("en-miss-lunches", "I miss our Friday lunches at the studio."),
+        ("en-reference", "Thanks again for the reference, it made the difference."),
     ],
     "GOOD_HONEST_INTENT": [
         ("de-offen-gesagt", "Offen gesagt geht es mir um einen Auftrag für meine Druckerei."),
@@ -786,6 +792,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
             "de-selbststaendig-gemacht",
             "Bevor Sie sich selbstständig gemacht haben, waren Sie bei Siemens.",
         ),
+        ("en-reference-request", "Could you give me a reference for the tender?"),
     ],
     "GOOD_MET_IN_PERSON": [
         ("de-kontaktparty", "Die Kontaktparty gestern hat mir 200 neue Kontakte gebracht."),

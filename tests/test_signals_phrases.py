@@ -302,6 +302,19 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "de-hatten-uns-unterhalten",
+            "Wir hatten uns letztes Jahr auf der Hochzeit von Jana kurz unterhalten.",
+        ),
+        (
+            "de-telefonat-gestern",
+            "Kurzer Nachtrag zum Telefonat gestern: die Unterlagen kommen per Post.",
+        ),
+        ("de-bis-zum-naechsten-einsatz", "Danke fürs Anpacken, bis zum nächsten Einsatz!"),
+        ("de-am-freitag-war", "Das Konzert am Freitag war klasse, danke für die Karten."),
+        ("de-ich-war-die-dame-mit", "Ich war die Dame mit dem roten Schal in der ersten Reihe."),
+        ("en-match-on-sunday", "Nice match on Sunday, your backhand is getting scary."),
+        ("en-stepping-in", "Thanks for stepping in at the last minute, the workshop went fine."),
         ("de-see-you-next", "Wir sehen uns dann am Donnerstag zur Probe."),
         ("de-talk-happened", "Schön, dass wir uns im Zug nach Kassel so lange unterhalten haben."),
         ("de-outing-any-adjective", "Lustige Wanderung am Samstag, die Blasen heilen schon."),
@@ -342,6 +355,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-dinner-with", "Had dinner with your team after the audit, thanks again."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-du-auch-hier", "Jonas! Hab gesehen, dass du jetzt auch hier bist."),
+        (
+            "de-sie-hatten-mich-im-kurs",
+            "Sie hatten mich 2019 im Erste-Hilfe-Kurs, ich bin der Rettungsschwimmer.",
+        ),
+        ("de-zusammen-gefahren", "Wir sind damals zusammen mit dem Rad nach Rom gefahren."),
+        ("de-mal-wieder-kaffee", "Wir sollten mal wieder einen Kaffee trinken, melde mich!"),
+        ("de-jahrgang-year", "Wir waren Jahrgang 1998 auf dem Gymnasium."),
         ("en-no-longer", "I'm no longer at the agency, but wanted to keep in touch."),
         ("de-work-done-any-possessive", "Sie haben vor Jahren meiner Mutter das Bad umgebaut."),
         (
@@ -580,6 +601,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-haben-sie-gefragt", "Haben Sie gefragt, wer den Stand betreut? Das war ich."),
     ],
     "GOOD_CONCRETE_NEED": [
+        (
+            "de-tage-fuer-workshop",
+            "Hätten Sie im Mai zwei Vormittage für einen Workshop bei uns in Ulm?",
+        ),
+        ("de-termin-fuer-shooting", "Hast du nächste Woche einen Termin für ein Shooting frei?"),
         ("en-needs-accompanist", "Our choir needs an accompanist for the spring concert."),
         ("en-wondering-how", "I was wondering how you handled your first audit."),
         ("de-frage-mich-wie", "Ich frage mich, wie Sie die Übergabe im Team gestaltet haben."),
@@ -643,6 +669,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-spielen-beide", "Wir spielen doch beide im Posaunenchor."),
     ],
     "PHRASE_DEFAULT_TEXT": [
+        ("de-verbunden-bleiben", "Lass uns verbunden bleiben, bis bald!"),
         ("de-own-words", "Ich habe Ihren Vortrag gehört und hätte eine Frage zur Preisgestaltung."),
     ],
     "PHRASE_SYNERGIES": [
@@ -755,6 +782,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-wine-vintage", "Für den neuen Jahrgang gestalte ich Ihnen gern frische Etiketten."),
+        ("de-sie-auch-hier", "Schön, dass Sie auch hier sind."),
         ("de-xing-gruppe", "Ich war in Ihrer XING-Gruppe und möchte mich vernetzen."),
         ("en-sold-me-on", "You sold me on the idea of ratings-free reviews."),
         ("en-monday-linkedin-group", "I'm from the Monday morning LinkedIn group, let's connect."),
@@ -781,6 +810,15 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "en-great-to-see-a-member",
+            "Great to see a fellow member of the Growth Hackers group here!",
+        ),
+        ("de-nie-unterhalten", "Wir haben uns noch nie unterhalten, aber Ihr Profil gefällt mir."),
+        (
+            "de-hatten-nicht-unterhalten",
+            "Wir hatten uns bisher nicht persönlich unterhalten, trotzdem eine Frage.",
+        ),
         ("de-kontaktparty", "Die Kontaktparty gestern hat mir 200 neue Kontakte gebracht."),
         ("en-connection-party", "Our connection party last night brought 300 new contacts."),
         ("de-talk-wish", "Ich fände es schön, wenn wir uns mal unterhalten könnten."),

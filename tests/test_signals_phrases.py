@@ -494,6 +494,19 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-bedarf", "Wir reinigen Praxen im Raum Bonn. Hätten Sie Bedarf?"),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "de-vergleichsangebot",
+            "Ich würde Ihnen gern ein Vergleichsangebot für die Kfz-Versicherung machen.",
+        ),
+        ("de-angebot-vorbei", "Gern komme ich für ein Angebot bei Ihnen vorbei."),
+        ("de-gegen-provision", "Ich vermittle Catering-Aufträge gegen 8 % Provision."),
+        ("de-im-sortiment", "Ich hätte Sie gern in unserem Sortiment."),
+        ("de-nehme-neue-an", "Ich nehme ab Januar wieder neue Klienten an."),
+        ("de-wechseln", "Falls Sie den Anbieter wechseln möchten, rufen Sie mich an."),
+        ("en-catalogue", "Could I send you our spring catalogue?"),
+        ("en-represent-you", "We'd love to represent you at next year's book fairs."),
+        ("en-plus-car", "Head of Fleet, £60k plus car, based in Cardiff."),
+        ("en-permanent-role", "It's a permanent role in our Leeds office."),
         ("de-suche-neue-mandanten", "Ich suche derzeit neue Mandanten im Raum Stade."),
         (
             "de-besetze-stelle",
@@ -589,6 +602,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-would-like-to-cater", "We would like to cater your company's summer party."),
     ],
     "GOOD_PROFILE_REFERENCE": [
+        ("de-folge-ueber", "Die Folge über Erbrecht habe ich zweimal gehört."),
         ("de-answered", "Sie haben mir in der Gruppe auf meine Frage zur Dämmung geantwortet."),
         ("de-tip", "Ihr Tipp mit der Gegenfrage hat im Termin wirklich funktioniert."),
         ("en-answered", "You answered my question about churn in the founders group."),
@@ -601,6 +615,13 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-haben-sie-gefragt", "Haben Sie gefragt, wer den Stand betreut? Das war ich."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("de-einen-tipp", "Haben Sie einen Tipp, wie ich mich auf die Prüfung vorbereite?"),
+        ("de-compound-stelle-frei", "Ist die Minijobstelle im Laden noch frei?"),
+        ("en-still-looking", "Are you still looking for a venue for the spring workshop?"),
+        (
+            "en-wondered-if-advise",
+            "We wondered if you'd advise our parish on the churchyard planting.",
+        ),
         (
             "de-tage-fuer-workshop",
             "Hätten Sie im Mai zwei Vormittage für einen Workshop bei uns in Ulm?",
@@ -692,6 +713,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("en-recruiter-hiring-for", "I'm hiring for a logistics firm in Leeds, salary £52k."),
         (
             "de-frage-mich-ob-synergien",
             "Ich frage mich, ob Sie auch an Synergien interessiert sind.",
@@ -714,6 +736,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-nehmen-sie-noch", "Nehmen Sie noch neue Mandanten an?"),
+        ("en-recruiter-alone", "I'm a recruiter and have something you might like."),
         (
             "en-client-hiring",
             "A client of mine is hiring people with your background. Open to a chat?",
@@ -881,6 +905,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
+        (
+            "de-ihr-buch-geschenkt",
+            "Ich habe Ihr Buch meinem Vater geschenkt, er liest es jeden Abend.",
+        ),
         ("de-rundbrief-service", "Ich gestalte Rundbriefe für Arztpraxen, Preis nach Umfang."),
     ],
 }

@@ -34,6 +34,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        (
+            "de-fuer-x-interessieren-ich-auch",
+            "Ich sehe, dass Sie sich für Bogenschießen interessieren – ich auch!",
+        ),
         ("en-lot-in-common", "I noticed we have a lot in common, let's connect."),
         ("de-gemeinsamkeiten", "Wir haben viele Gemeinsamkeiten, lass uns vernetzen."),
         ("de-auch-ich", "Auch ich interessiere mich sehr für Oldtimer."),
@@ -56,6 +60,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-while-researching", "Found you while researching logistics leaders in Hamburg."),
     ],
     "PHRASE_SHARED_GROUP": [
+        ("de-dass-wir-beide-bei", "Schön, dass wir beide bei den Jungen Unternehmern Kiel sind."),
         ("de-seed", "Wie ich lese, sind Sie ja auch in der Gruppe Aufträge und Kundengewinnung!"),
         ("de-gemeinsam", "Wir sind in der gleichen XING-Gruppe."),
         ("de-mitglied", "Da wir beide Mitglied der Gruppe Mittelstand sind"),
@@ -94,6 +99,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-einiges-zu-bieten", "Als Agentur haben wir so einiges zu bieten."),
+        ("en-win-win-partnership", "A win-win partnership is waiting for us."),
         ("en-benefit-both", "This could benefit both of us in the long run."),
         ("de-fuer-uns-beide-vorteil", "Ein Gespräch wäre für uns beide bestimmt von Vorteil."),
         ("de-beiden-seiten", "Ein Kontakt bringt beiden Seiten sicher einen Nutzen."),
@@ -110,6 +117,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-benefit-each-other", "I think we could really benefit from one another."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-potential-to-team-up", "I see real potential for us to team up."),
+        ("en-explore-partnership", "Let's explore a partnership opportunity."),
+        ("de-lust-auf-austausch", "Lust auf einen Austausch?"),
         ("en-possible-collaboration", "Open to talking about a future partnership at some point."),
         ("de-was-interessieren", "Ich habe etwas, das Sie interessieren dürfte."),
         ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
@@ -137,6 +147,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-richest-people", "Successful people never stop building networks."),
     ],
     "PHRASE_CONTACTS_HURT": [
+        ("de-schaden-bekanntlich", "Kontakte schaden bekanntlich ja wohl nur dem, der keine hat."),
         ("de-seed", "„Kontakte schaden nur dem, der keine hat.“"),
         ("de-plural", "Kontakte schaden nur denen, die keine haben."),
         ("de-geben", "Netzwerke leben vom Geben und Nehmen."),
@@ -239,6 +250,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-newsletter", "Subscribe to our newsletter for tips."),
     ],
     "PHRASE_GET_RICH": [
+        ("en-ambassador-programme", "Join our ambassador programme and earn on every sale."),
         (
             "en-ambitious-owners",
             "We want ambitious salon owners who dream of earning more than their rent.",
@@ -280,6 +292,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-token-presale", "Our token presale opens Friday, early birds get 40% APY."),
     ],
     "PHRASE_COACHING_PITCH": [
+        (
+            "de-die-ersten",
+            "Mein Online-Coaching startet im März, die ersten fünf zahlen nur die Hälfte.",
+        ),
         ("de-schenke", "Ich schenke Ihnen ein Strategiegespräch mit mir."),
         ("de-erstgespraech", "Buchen Sie ein kostenloses Erstgespräch mit mir."),
         ("de-programm", "Mein Coaching-Programm hilft Ihnen, mehr zu verdienen."),

@@ -28,6 +28,7 @@ FIXTURES = Path("tests/fixtures")
         ("dev_seventh.jsonl", 0.955),
         ("dev_eighth.jsonl", 0.955),
         ("dev_ninth.jsonl", 0.97),
+        ("dev_eleventh.jsonl", 0.98),
     ],
 )
 def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:

@@ -29,6 +29,7 @@ FIXTURES = Path("tests/fixtures")
         ("dev_eighth.jsonl", 0.955),
         ("dev_ninth.jsonl", 0.97),
         ("dev_tenth.jsonl", 0.85),
+        ("dev_eleventh.jsonl", 0.98),
     ],
 )
 def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:

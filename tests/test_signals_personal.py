@@ -274,6 +274,7 @@ def test_networking_question_is_not_concrete(engine) -> None:
         "Are you tired of writing the same onboarding emails every month?",
         "Ich hätte da einen Vorschlag. Sind Sie Donnerstag frei?",
         "Got an idea for your team - when would you be free for a quick call?",
+        "Wir sind ein junges Team aus Ulm. Hätten Sie Lust auf einen Austausch?",
     ],
 )
 def test_scheduling_question_is_not_concrete(engine, text) -> None:
@@ -371,3 +372,7 @@ def test_fast_withdrawals(engine, withdrawn, expected) -> None:
 def test_unanswered_question(engine) -> None:
     history = SenderHistory(unanswered_questions=1)
     assert "BEH_UNANSWERED_QUESTIONS" in fired(engine, "Hallo", sender_history=history)
+
+
+def test_thanks_for_the_follow_is_phantom_thanks(engine) -> None:
+    assert "PERS_PHANTOM_THANKS" in fired(engine, "Thanks for the follow, appreciate it!")

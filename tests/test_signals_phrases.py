@@ -34,6 +34,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-came-across", "I came across your profile and wanted to reach out."),
     ],
     "PHRASE_INTEREST_PRETEXT": [
+        (
+            "de-fuer-x-interessieren-ich-auch",
+            "Ich sehe, dass Sie sich für Bogenschießen interessieren – ich auch!",
+        ),
         ("en-lot-in-common", "I noticed we have a lot in common, let's connect."),
         ("de-gemeinsamkeiten", "Wir haben viele Gemeinsamkeiten, lass uns vernetzen."),
         ("de-auch-ich", "Auch ich interessiere mich sehr für Oldtimer."),
@@ -56,6 +60,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-while-researching", "Found you while researching logistics leaders in Hamburg."),
     ],
     "PHRASE_SHARED_GROUP": [
+        ("de-dass-wir-beide-bei", "Schön, dass wir beide bei den Jungen Unternehmern Kiel sind."),
         ("de-seed", "Wie ich lese, sind Sie ja auch in der Gruppe Aufträge und Kundengewinnung!"),
         ("de-gemeinsam", "Wir sind in der gleichen XING-Gruppe."),
         ("de-mitglied", "Da wir beide Mitglied der Gruppe Mittelstand sind"),
@@ -94,6 +99,8 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-mutual", "This could be mutually beneficial."),
     ],
     "PHRASE_WIN_WIN": [
+        ("de-einiges-zu-bieten", "Als Agentur haben wir so einiges zu bieten."),
+        ("en-win-win-partnership", "A win-win partnership is waiting for us."),
         ("en-benefit-both", "This could benefit both of us in the long run."),
         ("de-fuer-uns-beide-vorteil", "Ein Gespräch wäre für uns beide bestimmt von Vorteil."),
         ("de-beiden-seiten", "Ein Kontakt bringt beiden Seiten sicher einen Nutzen."),
@@ -110,6 +117,9 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-benefit-each-other", "I think we could really benefit from one another."),
     ],
     "PHRASE_VAGUE_EXCHANGE": [
+        ("en-potential-to-team-up", "I see real potential for us to team up."),
+        ("en-explore-partnership", "Let's explore a partnership opportunity."),
+        ("de-lust-auf-austausch", "Lust auf einen Austausch?"),
         ("en-possible-collaboration", "Open to talking about a future partnership at some point."),
         ("de-was-interessieren", "Ich habe etwas, das Sie interessieren dürfte."),
         ("de-spannende-vakanz", "Ich habe eine spannende Vakanz für Sie."),
@@ -137,6 +147,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-richest-people", "Successful people never stop building networks."),
     ],
     "PHRASE_CONTACTS_HURT": [
+        ("de-schaden-bekanntlich", "Kontakte schaden bekanntlich ja wohl nur dem, der keine hat."),
         ("de-seed", "„Kontakte schaden nur dem, der keine hat.“"),
         ("de-plural", "Kontakte schaden nur denen, die keine haben."),
         ("de-geben", "Netzwerke leben vom Geben und Nehmen."),
@@ -243,6 +254,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-meinen-newsletter", "Ich habe Sie in meinen Newsletter eingetragen."),
     ],
     "PHRASE_GET_RICH": [
+        ("en-ambassador-programme", "Join our ambassador programme and earn on every sale."),
         (
             "en-ambitious-owners",
             "We want ambitious salon owners who dream of earning more than their rent.",
@@ -284,6 +296,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-token-presale", "Our token presale opens Friday, early birds get 40% APY."),
     ],
     "PHRASE_COACHING_PITCH": [
+        (
+            "de-die-ersten",
+            "Mein Online-Coaching startet im März, die ersten fünf zahlen nur die Hälfte.",
+        ),
         ("de-schenke", "Ich schenke Ihnen ein Strategiegespräch mit mir."),
         ("de-erstgespraech", "Buchen Sie ein kostenloses Erstgespräch mit mir."),
         ("de-programm", "Mein Coaching-Programm hilft Ihnen, mehr zu verdienen."),
@@ -309,6 +325,19 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "de-hatten-uns-unterhalten",
+            "Wir hatten uns letztes Jahr auf der Hochzeit von Jana kurz unterhalten.",
+        ),
+        (
+            "de-telefonat-gestern",
+            "Kurzer Nachtrag zum Telefonat gestern: die Unterlagen kommen per Post.",
+        ),
+        ("de-bis-zum-naechsten-einsatz", "Danke fürs Anpacken, bis zum nächsten Einsatz!"),
+        ("de-am-freitag-war", "Das Konzert am Freitag war klasse, danke für die Karten."),
+        ("de-ich-war-die-dame-mit", "Ich war die Dame mit dem roten Schal in der ersten Reihe."),
+        ("en-match-on-sunday", "Nice match on Sunday, your backhand is getting scary."),
+        ("en-stepping-in", "Thanks for stepping in at the last minute, the workshop went fine."),
         ("de-see-you-next", "Wir sehen uns dann am Donnerstag zur Probe."),
         ("de-talk-happened", "Schön, dass wir uns im Zug nach Kassel so lange unterhalten haben."),
         ("de-outing-any-adjective", "Lustige Wanderung am Samstag, die Blasen heilen schon."),
@@ -349,6 +378,14 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-dinner-with", "Had dinner with your team after the audit, thanks again."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-du-auch-hier", "Jonas! Hab gesehen, dass du jetzt auch hier bist."),
+        (
+            "de-sie-hatten-mich-im-kurs",
+            "Sie hatten mich 2019 im Erste-Hilfe-Kurs, ich bin der Rettungsschwimmer.",
+        ),
+        ("de-zusammen-gefahren", "Wir sind damals zusammen mit dem Rad nach Rom gefahren."),
+        ("de-mal-wieder-kaffee", "Wir sollten mal wieder einen Kaffee trinken, melde mich!"),
+        ("de-jahrgang-year", "Wir waren Jahrgang 1998 auf dem Gymnasium."),
         ("en-no-longer", "I'm no longer at the agency, but wanted to keep in touch."),
         ("de-work-done-any-possessive", "Sie haben vor Jahren meiner Mutter das Bad umgebaut."),
         (
@@ -483,6 +520,19 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-bedarf", "Wir reinigen Praxen im Raum Bonn. Hätten Sie Bedarf?"),
     ],
     "GOOD_DIRECT_OFFER": [
+        (
+            "de-vergleichsangebot",
+            "Ich würde Ihnen gern ein Vergleichsangebot für die Kfz-Versicherung machen.",
+        ),
+        ("de-angebot-vorbei", "Gern komme ich für ein Angebot bei Ihnen vorbei."),
+        ("de-gegen-provision", "Ich vermittle Catering-Aufträge gegen 8 % Provision."),
+        ("de-im-sortiment", "Ich hätte Sie gern in unserem Sortiment."),
+        ("de-nehme-neue-an", "Ich nehme ab Januar wieder neue Klienten an."),
+        ("de-wechseln", "Falls Sie den Anbieter wechseln möchten, rufen Sie mich an."),
+        ("en-catalogue", "Could I send you our spring catalogue?"),
+        ("en-represent-you", "We'd love to represent you at next year's book fairs."),
+        ("en-plus-car", "Head of Fleet, £60k plus car, based in Cardiff."),
+        ("en-permanent-role", "It's a permanent role in our Leeds office."),
         ("de-suche-neue-mandanten", "Ich suche derzeit neue Mandanten im Raum Stade."),
         (
             "de-besetze-stelle",
@@ -579,6 +629,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-preise-schicke", "Preise schicke ich gern vorab."),
     ],
     "GOOD_PROFILE_REFERENCE": [
+        ("de-folge-ueber", "Die Folge über Erbrecht habe ich zweimal gehört."),
         ("de-answered", "Sie haben mir in der Gruppe auf meine Frage zur Dämmung geantwortet."),
         ("de-tip", "Ihr Tipp mit der Gegenfrage hat im Termin wirklich funktioniert."),
         ("en-answered", "You answered my question about churn in the founders group."),
@@ -591,6 +642,18 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-haben-sie-gefragt", "Haben Sie gefragt, wer den Stand betreut? Das war ich."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("de-einen-tipp", "Haben Sie einen Tipp, wie ich mich auf die Prüfung vorbereite?"),
+        ("de-compound-stelle-frei", "Ist die Minijobstelle im Laden noch frei?"),
+        ("en-still-looking", "Are you still looking for a venue for the spring workshop?"),
+        (
+            "en-wondered-if-advise",
+            "We wondered if you'd advise our parish on the churchyard planting.",
+        ),
+        (
+            "de-tage-fuer-workshop",
+            "Hätten Sie im Mai zwei Vormittage für einen Workshop bei uns in Ulm?",
+        ),
+        ("de-termin-fuer-shooting", "Hast du nächste Woche einen Termin für ein Shooting frei?"),
         ("en-needs-accompanist", "Our choir needs an accompanist for the spring concert."),
         ("en-wondering-how", "I was wondering how you handled your first audit."),
         ("de-frage-mich-wie", "Ich frage mich, wie Sie die Übergabe im Team gestaltet haben."),
@@ -654,6 +717,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-spielen-beide", "Wir spielen doch beide im Posaunenchor."),
     ],
     "PHRASE_DEFAULT_TEXT": [
+        ("de-verbunden-bleiben", "Lass uns verbunden bleiben, bis bald!"),
         ("de-own-words", "Ich habe Ihren Vortrag gehört und hätte eine Frage zur Preisgestaltung."),
     ],
     "PHRASE_SYNERGIES": [
@@ -678,6 +742,7 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-need", "Wir suchen einen Trainer für unser Vertriebsteam."),
     ],
     "GOOD_CONCRETE_NEED": [
+        ("en-recruiter-hiring-for", "I'm hiring for a logistics firm in Leeds, salary £52k."),
         (
             "de-frage-mich-ob-synergien",
             "Ich frage mich, ob Sie auch an Synergien interessiert sind.",
@@ -700,6 +765,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-zielgruppe", "Unsere Zielgruppe sind kleine Handwerksbetriebe in Bayern."),
     ],
     "GOOD_DIRECT_OFFER": [
+        ("de-nehmen-sie-noch", "Nehmen Sie noch neue Mandanten an?"),
+        ("en-recruiter-alone", "I'm a recruiter and have something you might like."),
         (
             "en-client-hiring",
             "A client of mine is hiring people with your background. Open to a chat?",
@@ -768,6 +835,8 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-wine-vintage", "Für den neuen Jahrgang gestalte ich Ihnen gern frische Etiketten."),
+        ("de-sie-auch-hier", "Schön, dass Sie auch hier sind."),
         ("de-xing-gruppe", "Ich war in Ihrer XING-Gruppe und möchte mich vernetzen."),
         ("en-sold-me-on", "You sold me on the idea of ratings-free reviews."),
         ("en-monday-linkedin-group", "I'm from the Monday morning LinkedIn group, let's connect."),
@@ -795,6 +864,15 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("en-reference-request", "Could you give me a reference for the tender?"),
     ],
     "GOOD_MET_IN_PERSON": [
+        (
+            "en-great-to-see-a-member",
+            "Great to see a fellow member of the Growth Hackers group here!",
+        ),
+        ("de-nie-unterhalten", "Wir haben uns noch nie unterhalten, aber Ihr Profil gefällt mir."),
+        (
+            "de-hatten-nicht-unterhalten",
+            "Wir hatten uns bisher nicht persönlich unterhalten, trotzdem eine Frage.",
+        ),
         ("de-kontaktparty", "Die Kontaktparty gestern hat mir 200 neue Kontakte gebracht."),
         ("en-connection-party", "Our connection party last night brought 300 new contacts."),
         ("de-talk-wish", "Ich fände es schön, wenn wir uns mal unterhalten könnten."),
@@ -859,6 +937,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "PHRASE_EBOOK_NEWSLETTER": [
+        (
+            "de-ihr-buch-geschenkt",
+            "Ich habe Ihr Buch meinem Vater geschenkt, er liest es jeden Abend.",
+        ),
         ("de-rundbrief-service", "Ich gestalte Rundbriefe für Arztpraxen, Preis nach Umfang."),
         ("de-schreiben-fuer", "Wir schreiben Whitepaper und Fachartikel für Softwarehäuser."),
         ("en-write-for", "We write white papers and case studies for cyber security firms."),

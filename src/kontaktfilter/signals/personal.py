@@ -70,12 +70,13 @@ PITCH_QUESTION_STEMS = (
     "sprech",
     "besprech",
     "tired",
+    "austausch",
 )
 """'Hätten Sie Interesse an einem Gespräch?', 'Wann hätten Sie Zeit?', 'Wären Sie offen für ...?',
 'Darf ich Sie anrufen?', 'Wann passt es Ihnen?', 'Wann sind Sie erreichbar?', 'Wann können wir
-sprechen?' or 'Interested in hearing more?' ask for the sender's benefit (a call, a pitch), not
-about a concrete need; 'Are you tired of ...?' is a sales opener, never a question about the
-recipient."""
+sprechen?', 'Lust auf einen Austausch?' or 'Interested in hearing more?' ask for the sender's
+benefit (a call, a pitch, an unspecified exchange), not about a concrete need; 'Are you tired of
+...?' is a sales opener, never a question about the recipient."""
 NON_QUESTION_STEMS = NETWORKING_STEMS + PITCH_QUESTION_STEMS
 SENDER_WORDS = frozenset("i ich we wir".split())
 SEND_STEMS = ("send", "schick", "zukommen", "mail")

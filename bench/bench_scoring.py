@@ -232,8 +232,14 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
         requests[: args.peer_requests],
     )
     print(f"ratio ours/peer: full verdict {ours / peer:.1f}x, text signals {text[0] / peer:.1f}x")
+    rate, _, text_p99 = text
     print(
-        f"bars: >= 20,000 req/s {'met' if ours >= 20_000 else 'NOT met'} ({ours:,.0f}); "
+        f"bar (issue 2, text signals): >= 20,000 req/s {'met' if rate >= 20_000 else 'NOT met'} "
+        f"({rate:,.0f}); p99 <= 1 ms {'met' if text_p99 <= 1.0 else 'NOT met'} "
+        f"({text_p99:.3f} ms)"
+    )
+    print(
+        f"full verdict: >= 20,000 req/s {'met' if ours >= 20_000 else 'not met'} ({ours:,.0f}); "
         f"p99 <= 1 ms {'met' if p99 <= 1.0 else 'NOT met'} ({p99:.3f} ms)"
     )
 

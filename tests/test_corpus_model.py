@@ -162,3 +162,23 @@ def test_it_does_not_argue_with_decisive_rule_evidence() -> None:
     assert Engine(corpus=None).score(request).category == Category.SPAM
     verdict, hit = corpus_hit(Engine().with_corpus(leaning_to(Category.PERSONAL)), request)
     assert hit is None and verdict.category == Category.SPAM
+
+
+def test_a_learner_on_the_same_side_confirms_the_corpus_opinion() -> None:
+    """The rules call an open offer an honest pitch, the corpus model reads it as personal, and
+    the user answers such notes: the learner confirms the side and keeps the model's choice
+    within it, instead of falling back to the rules'."""
+    replied = [
+        TrainingExample(f"Wir vermieten Seminarräume in der Altstadt, Raum {n}.", (), REPLY)
+        for n in range(15)
+    ]
+    declined = [
+        TrainingExample(f"Ich sammle Kontakte, Nummer {n} von vielen.", (), DECLINE)
+        for n in range(15)
+    ]
+    request = Request(text="Wir vermieten Seminarräume in der Altstadt.")
+    assert Engine(corpus=None).score(request).category == Category.HONEST_PITCH
+    engine = Engine().with_corpus(leaning_to(Category.PERSONAL))
+    verdict = engine.with_learner(train(replied + declined, NOW)).score(request)
+    assert "LEARN_USER_DECISIONS" in {hit.name for hit in verdict.hits}
+    assert verdict.category == Category.PERSONAL

@@ -162,7 +162,11 @@ class Engine:
         if self._late and (ctx.learner is not None or ctx.corpus is not None):
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
-            found += self._run(self._late, request, ctx)
+            for late in self._late:  # the corpus model first: the learner sees its opinion
+                spoken = self._run((late,), request, ctx)
+                if spoken and late[0].name == CORPUS_SIGNAL:
+                    ctx.rules_category = CATEGORY_OF_GROUP[spoken[0].group]
+                found += spoken
         found.sort(key=_contribution)
         return found
 
@@ -196,19 +200,21 @@ class Engine:
         return found
 
     def decide(self, hits: Sequence[SignalHit], ctx: Context) -> Category:
-        """The category, in this order of authority: the user's own learner when it spoke (its
-        push added to the rules' weights); else the corpus model when it has an opinion; else
-        the rules' weights alone."""
-        opinion = None
+        """The category, in this order of authority: the user's own learner when it pushes
+        elsewhere (its push added to the rules' weights); else the corpus model when it has an
+        opinion (which the learner may also confirm); else the rules' weights alone."""
+        opinion = learned = None
         rest = []
         for hit in hits:
             if hit.name == CORPUS_SIGNAL:
                 opinion = hit
-            else:
-                rest.append(hit)
-        if opinion is None or any(hit.name == LEARNED_SIGNAL for hit in rest):
-            return self.category_of(rest, ctx)
-        return CATEGORY_OF_GROUP[opinion.group]
+                continue
+            if hit.name == LEARNED_SIGNAL:
+                learned = hit
+            rest.append(hit)
+        if opinion is not None and (learned is None or learned.group == opinion.group):
+            return CATEGORY_OF_GROUP[opinion.group]
+        return self.category_of(rest, ctx)
 
     @staticmethod
     def category_of(hits: Sequence[SignalHit], ctx: Context) -> Category:

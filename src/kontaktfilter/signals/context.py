@@ -161,7 +161,8 @@ class Context:
     rule_hits: tuple[SignalHit, ...] = ()
     """For late signals: the hits of every other signal."""
     rules_category: Category | None = None
-    """For late signals: the category those hits alone give."""
+    """For late signals: the category those hits alone give, or, for the user's learner, the
+    corpus model's category when it has an opinion."""
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.derived:

@@ -348,6 +348,18 @@ def test_learning_curve_runs_rules_beside_learning() -> None:
         assert len(point.harmed) == 1
 
 
+def test_the_ceiling_only_rights_verdicts() -> None:
+    """The ceiling takes the model's likeliest outcome only where it is the user's own: without
+    a model it is the rules, with one it can only be higher, and a model trained on every other
+    fold's decisions gets some of the rules' errors right (dev_more: the rules err there)."""
+    records = dev_records("dev_more.jsonl")
+    curve = learning_curve(records, ENGINE.with_corpus(None), sizes=(0, 200), folds=3, repeats=1)
+    rules = curve.rules.macro_f1()
+    zero, many = curve.points
+    assert zero.ceiling_f1 == [pytest.approx(rules)]
+    assert many.mean_ceiling > rules
+
+
 def test_genuine_dev_requests_are_never_declined_with_learning(dev_model: LearnedModel) -> None:
     """A model from one author's decisions, applied to another author's requests."""
     engine = ENGINE.with_learner(dev_model)

@@ -8,6 +8,11 @@ declined silently, spam reported),
 a model is trained on those decisions, and the held-out fold is scored with rules only and with
 rules plus the learned signal. Every request is therefore judged by a model that never saw it.
 Each size is repeated with different draws, and the spread is reported.
+
+Beside it runs a ceiling: the macro-F1 that any gate on the same model could at best reach, if
+each held-out request took the category of the model's likeliest outcome exactly where that
+outcome is what the user would have done, and kept the rules' category everywhere else. When the
+ceiling itself lies close to the rules, no threshold can make those decisions add more.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+import numpy as np
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.evaluation import Evaluation
@@ -55,9 +62,9 @@ def rule_signals(verdict: Verdict) -> tuple[tuple[str, float], ...]:
     return tuple((hit.name, hit.strength) for hit in verdict.hits if not is_late(hit.name))
 
 
-def _decline_probability(model: LearnedModel, request: Request, verdict: Verdict) -> float:
+def _outcome_probabilities(model: LearnedModel, request: Request, verdict: Verdict) -> np.ndarray:
     found = request_columns(analyse(request.text), rule_signals(verdict))
-    return float(model.probabilities(found.columns, found.values)[list(DECLINE_SIDE)].sum())
+    return model.probabilities(found.columns, found.values)
 
 
 @dataclass
@@ -66,6 +73,9 @@ class CurvePoint:
 
     decisions: int
     macro_f1: list[float] = field(default_factory=list)
+    ceiling_f1: list[float] = field(default_factory=list)
+    """Macro-F1 per draw had the model's likeliest outcome been taken exactly where it is right
+    (see the module's docstring): the most any gate on this model could add."""
     harmed: list[int] = field(default_factory=list)
     untrained: int = 0
     improved: int = 0
@@ -79,6 +89,10 @@ class CurvePoint:
     @property
     def mean_f1(self) -> float:
         return statistics.fmean(self.macro_f1)
+
+    @property
+    def mean_ceiling(self) -> float:
+        return statistics.fmean(self.ceiling_f1)
 
     @property
     def spread(self) -> float:
@@ -140,7 +154,7 @@ def learning_curve(
     points = [CurvePoint(size) for size in sizes]
     for point in points:
         for repeat in range(repeats):
-            evaluation = Evaluation()
+            evaluation, ceiling = Evaluation(), Evaluation()
             for k, held_out in enumerate(split):
                 pool = [i for j, fold in enumerate(split) if j != k for i in fold]
                 rng = random.Random(f"{seed}/{point.decisions}/{repeat}/{k}")
@@ -154,16 +168,23 @@ def learning_curve(
                     verdict = scorer.score(request) if model else rules_verdicts[i]
                     evaluation.add(str(request.id), label, verdict.category, verdict.action)
                     before = rules_verdicts[i].category
+                    best = before
+                    if model is not None:
+                        outcomes = _outcome_probabilities(model, request, rules_verdicts[i])
+                        if int(outcomes.argmax()) == SIMULATED_OUTCOME[label]:
+                            best = label
+                        if repeat == 0:
+                            decline = float(outcomes[list(DECLINE_SIDE)].sum())
+                            truth = SIMULATED_OUTCOME[label] in DECLINE_SIDE
+                            point.probabilities.append((decline, truth))
+                    ceiling.add(str(request.id), label, best, rules_verdicts[i].action)
                     if verdict.category != before:
                         point.improved += verdict.category == label
                         point.worsened += before == label
-                    if model is not None and repeat == 0:
-                        probability = _decline_probability(model, request, rules_verdicts[i])
-                        truth = SIMULATED_OUTCOME[label] in DECLINE_SIDE
-                        point.probabilities.append((probability, truth))
                 if progress is not None:
                     progress()
             point.macro_f1.append(evaluation.macro_f1())
+            point.ceiling_f1.append(ceiling.macro_f1())
             point.harmed.append(len(evaluation.genuine_harmed))
     return Curve(rules, points, folds, repeats)
 
@@ -185,6 +206,11 @@ def _train(
         return None
 
 
+def _gain(value: float) -> float:
+    """Rounded to the printed precision, so that a difference of 1e-17 prints +0.000."""
+    return round(value, 3) + 0.0
+
+
 def format_curve(curve: Curve) -> str:
     rules_f1 = curve.rules.macro_f1()
     rules_harmed = len(curve.rules.genuine_harmed)
@@ -193,14 +219,16 @@ def format_curve(curve: Curve) -> str:
         "(a simulated user decides N requests of the other folds by the default strategy)",
         "",
         f"{'decisions':>9}  {'rules F1':>8}  {'+learning F1':>14}  {'gain':>6}  "
-        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'Brier':>5}  {'ECE':>5}  "
-        f"{'righted':>7}  {'spoilt':>6}  untrained",
+        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'ceiling':>7}  "
+        f"{'Brier':>5}  {'ECE':>5}  {'righted':>7}  {'spoilt':>6}  untrained",
     ]
     for point in curve.points:
         brier, ece = point.brier(), point.calibration_error()
         lines.append(
             f"{point.decisions:>9}  {rules_f1:>8.3f}  {point.mean_f1:>8.3f} ±{point.spread:.3f}  "
-            f"{point.mean_f1 - rules_f1:>+6.3f}  {rules_harmed:>12}  {max(point.harmed):>16}  "
+            f"{_gain(point.mean_f1 - rules_f1):>+6.3f}  "
+            f"{rules_harmed:>12}  {max(point.harmed):>16}  "
+            f"{_gain(point.mean_ceiling - rules_f1):>+7.3f}  "
             f"{'  -  ' if brier is None else f'{brier:.3f}'}  "
             f"{'  -  ' if ece is None else f'{ece:.3f}'}  "
             f"{point.improved / curve.repeats:>7.1f}  {point.worsened / curve.repeats:>6.1f}  "
@@ -208,8 +236,10 @@ def format_curve(curve: Curve) -> str:
         )
     lines += [
         "",
-        "harmed: genuine requests declined or reported (the worst of the draws); Brier and ECE:",
-        "calibration of the learned probability of a decline on held-out requests; righted and",
-        "spoilt: verdicts per draw whose category learning turned from wrong to right, and back.",
+        "harmed: genuine requests declined or reported (the worst of the draws); ceiling: the",
+        "gain had the model's likeliest outcome been taken exactly where it is right (the most",
+        "any threshold on it could add); Brier and ECE: calibration of the learned probability",
+        "of a decline on held-out requests; righted and spoilt: verdicts per draw whose category",
+        "learning turned from wrong to right, and back.",
     ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ TEXTS = [
     "",
     "...",
     "ohne Satzende",
+    "Wir haben uns am 14. März getroffen. Halle 4. Dort",
 ]
 
 
@@ -35,6 +36,27 @@ def test_sentence_ends() -> None:
     # "3.000" and "example.com" end no sentence (a word follows the dot); ". " and "?!" do
     assert note.sentences == (0, 0, 0, 0, 0, 0, 0, 1, 2)
     assert note.questions == frozenset({1})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir haben uns am 14. März auf der Messe kennengelernt",
+        "Zum 3. Mal schreibe ich Ihnen",
+        "Die 2. Auflage Ihres Buches",
+        "Kapitel 3. hat mir gefallen",
+        "Wir sehen uns am 1. Juli",
+    ],
+)
+def test_a_german_ordinal_ends_no_sentence(text: str) -> None:
+    assert set(analyse(text).sentences) == {0}
+
+
+@pytest.mark.parametrize(
+    "text", ["Wir waren in Halle 4. Dort gab es Kaffee", "Seit 2019. Ich", "Version 1.2. Next"]
+)
+def test_a_number_at_a_sentence_end_still_ends_it(text: str) -> None:
+    assert set(analyse(text).sentences) == {0, 1}
 
 
 def test_truncated_notes_are_analysed_up_to_the_bound() -> None:

@@ -325,6 +325,11 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-www", "More at www.example.com/offer"),
     ],
     "GOOD_MET_IN_PERSON": [
+        (  # the ordinal "14." ends no sentence, so the meeting stays one phrase
+            "de-messe-am-14",
+            "Wir haben uns auf der Messe am 14. kennengelernt und ich wollte mich melden.",
+        ),
+        ("de-barcamp-am-14-mai", "Wir haben uns auf dem Barcamp am 14. Mai kurz unterhalten."),
         (
             "de-hatten-uns-unterhalten",
             "Wir hatten uns letztes Jahr auf der Hochzeit von Jana kurz unterhalten.",

@@ -38,6 +38,17 @@ follows: "3.000", "example.com" and "z.B." followed by a word do not end a sente
 literal characters is found far faster than that rule as one regular expression with a look-ahead,
 so the rule is applied to the few runs afterwards."""
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
+_ORDINAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])([^\W\d_]+) )?(?<![\w.,])\d{1,2}$")
+"""One or two digits on their own right before the dot, and the word before them if any."""
+_ORDINAL_AFTER = re.compile(r" ([^\W\d_]+)")
+_MONTHS = frozenset(
+    "januar jaenner februar maerz april mai juni juli august september oktober november "
+    "dezember jan feb mrz apr jun jul aug sep sept okt nov dez".split()
+)
+_ORDINAL_LEADS = frozenset(
+    "am an zum zur im vom beim ab bis seit den dem der des die das ihr ihre ihrem ihren "
+    "mein meine meinem meinen unser unsere unserem".split()
+)
 
 _GERMAN_MARKERS = frozenset(
     "ich sie und der die das nicht mit fuer ihr ihre ihnen ein eine einen ist wir auf bei "
@@ -88,6 +99,24 @@ def fold_all(words: list[str]) -> list[str]:
         ]
 
 
+def _is_ordinal(visible: str, start: int) -> bool:
+    """A lone "." right after a German ordinal number ("am 14. März", "zum 3. Mal", "die
+    2. Auflage") ends no sentence: one or two digits on their own, and after the dot a space
+    and a lower-case word, a month, or an article or preposition before the number."""
+    before = _ORDINAL_BEFORE.search(visible, max(0, start - 16), start)
+    if before is None:
+        return False
+    after = _ORDINAL_AFTER.match(visible, start + 1)
+    if after is None:
+        return False
+    following = after.group(1)
+    return (
+        following[0].islower()
+        or fold(following) in _MONTHS
+        or (before.group(1) is not None and fold(before.group(1)) in _ORDINAL_LEADS)
+    )
+
+
 def _stops(visible: str) -> list[tuple[int, int, bool]]:
     """The sentence ends of a text in order: start, end and whether it asks a question."""
     stops = []
@@ -95,6 +124,13 @@ def _stops(visible: str) -> list[tuple[int, int, bool]]:
         start, end = run.span()
         if visible[end - 1] in ".:" and _WORD_CHAR.match(visible, end):
             end -= 1
+        elif (
+            end - start == 1
+            and visible[start] == "."
+            and visible[start - 1 : start].isdigit()  # cheap test first: most dots end words
+            and _is_ordinal(visible, start)
+        ):
+            continue
         if end > start:
             stops.append((start, end, "?" in visible[start:end]))
     return stops

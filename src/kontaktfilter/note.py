@@ -40,6 +40,7 @@ so the rule is applied to the few runs afterwards."""
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
 _ORDINAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])([^\W\d_]+) )?(?<![\w.,])\d{1,2}$")
 """One or two digits on their own right before the dot, and the word before them if any."""
+_DIGITS = frozenset("0123456789")
 _ORDINAL_AFTER = re.compile(r" ([^\W\d_]+)")
 _MONTHS = frozenset(
     "januar jaenner februar maerz april mai juni juli august september oktober november "
@@ -125,9 +126,10 @@ def _stops(visible: str) -> list[tuple[int, int, bool]]:
         if visible[end - 1] in ".:" and _WORD_CHAR.match(visible, end):
             end -= 1
         elif (
-            end - start == 1
+            visible[start - 1] in _DIGITS  # cheap test first: most stops follow a letter
+            and end - start == 1
             and visible[start] == "."
-            and visible[start - 1 : start].isdigit()  # cheap test first: most dots end words
+            and start
             and _is_ordinal(visible, start)
         ):
             continue

@@ -68,6 +68,10 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
         ("Grace Adeyemi", "Hey Gracie, see you at the rink.", False),
         ("Jana Petersen", "Hey Janni, die Nachbarin hier.", False),
         ("Tom Gallagher", "Hey Gally! Still birdwatching?", False),
+        ("Friedrich Brandl", "Servus Fritz, schön dich zu sehen!", False),  # data/nicknames.txt
+        ("Elizabeth Moore", "Hi Liz, great to run into you again.", False),
+        ("Josef Huber", "Griaß di Sepp, wie gehts?", False),
+        ("Friedrich Brandl", "Servus Franz, schön dich zu sehen!", True),
         ("Markus Kraus", "Hallo Martin, eine Frage.", True),
         ("Thomas Kilian", "Hallo Tobias, eine Frage.", True),
         ("Katharina Vogt", "Hallo Frau Kathi, eine Frage.", True),
@@ -105,6 +109,8 @@ def test_salutation_unknown_recipient_never_fires(engine) -> None:
 def test_no_salutation(engine) -> None:
     assert "PERS_NO_SALUTATION" in fired(engine, "Vielleicht ergeben sich wertvolle Synergien.")
     assert "PERS_NO_SALUTATION" not in fired(engine, "Guten Tag Herr Kilian, eine Frage.")
+    for regional in ("Grüezi Frau Kilian, eine Frage.", "Griaß di Anna, wie gehts?"):
+        assert "PERS_NO_SALUTATION" not in fired(engine, regional)  # folded: "grueezi"
 
 
 @pytest.mark.parametrize(

@@ -254,6 +254,10 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("de-meinen-newsletter", "Ich habe Sie in meinen Newsletter eingetragen."),
     ],
     "PHRASE_GET_RICH": [
+        (  # the sender's own search for partners still fires
+            "de-wir-suchen-vertriebspartner",
+            "Wir suchen Vertriebspartner, die nebenbei vierstellig verdienen wollen.",
+        ),
         ("en-ambassador-programme", "Join our ambassador programme and earn on every sale."),
         (
             "en-ambitious-owners",
@@ -383,6 +387,7 @@ FIRES: dict[str, list[tuple[str, str]]] = {
         ("en-dinner-with", "Had dinner with your team after the audit, thanks again."),
     ],
     "GOOD_KNOW_EACH_OTHER": [
+        ("de-ch-zaeme-studiert", "Mir händ doch zäme in Fribourg studiert, weisch no?"),
         ("de-du-auch-hier", "Jonas! Hab gesehen, dass du jetzt auch hier bist."),
         (
             "de-sie-hatten-mich-im-kurs",
@@ -802,6 +807,10 @@ QUIET: dict[str, list[tuple[str, str]]] = {
         ("de-plain", "Ich würde Sie gerne zu meinen Kontakten hinzufügen."),
     ],
     "PHRASE_GET_RICH": [
+        (  # the recipient's own search, answered by a sales agent, is no MLM recruiting
+            "de-da-sie-vertriebspartner-suchen",
+            "Da Sie Vertriebspartner in Österreich suchen: ich vertrete drei Outdoor-Marken.",
+        ),
         ("de-miete-monatlich", "Die Miete beträgt 39 Euro im Monat zuzüglich Wartung."),
         (
             "en-recruiter-uncapped",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -25,12 +26,19 @@ from kontaktfilter.signals.context import (
 from kontaktfilter.signals.registry import register
 
 GREETING_WORDS = frozenset(
-    "hallo hello hi hey dear liebe lieber geehrte geehrter geehrt moin servus gruess "
-    "gott gruezi hoi tach gude guten good morning afternoon evening morgen abend tag greetings "
-    "halloechen".split()
+    fold(word)
+    for word in (
+        "hallo hello hi hey dear liebe lieber geehrte geehrter geehrt moin servus servas grüß "
+        "griaß gott grüezi gruezi grüessech hoi sali salü tach gude guten good morning afternoon "
+        "evening morgen abend tag greetings hallöchen"
+    ).split()
 )
 """Opening words, time-of-day and regional greetings included: in "Guten Morgen Frau Krüger" or
-"Grüß Gott Herr Hofer" the name is the word after the title, never "Morgen" or "Gott"."""
+"Grüß Gott Herr Hofer" the name is the word after the title, never "Morgen" or "Gott". Written
+naturally and folded like the notes' words ("Grüezi" is "grueezi")."""
+GREETING_OBJECTS = frozenset("eana enk di god".split())
+"""Words that may follow a regional greeting word and are still the greeting, never a name:
+"Griaß Eana Frau Huber", "Griaß di Florian", "Griaß God"."""
 TITLES = {"herr": "m", "herrn": "m", "mr": "m", "frau": "f", "mrs": "f", "ms": "f", "miss": "f"}
 ACADEMIC_TITLES = frozenset({"dr", "prof", "professor", "mag", "dipl", "ing"})
 NOT_NAMES = frozenset(
@@ -166,7 +174,9 @@ def find_greeting(note: AnalysedNote) -> Greeting | None:
     else:
         return None
     position = start + 1
-    while position < len(tokens) and tokens[position] in GREETING_WORDS:
+    while position < len(tokens) and (
+        tokens[position] in GREETING_WORDS or tokens[position] in GREETING_OBJECTS
+    ):
         position += 1
     if _comma_before(note, position) and (
         position >= len(tokens) or tokens[position] not in TITLES
@@ -237,10 +247,27 @@ PET_ENDINGS = ("chen", "erl", "ie", "y", "i")
 MIN_NAME_STEM = 3
 
 
+def _load_nicknames() -> frozenset[tuple[str, str]]:
+    """(nickname, full name) pairs of data/nicknames.txt, folded."""
+    text = resources.files("kontaktfilter").joinpath("data/nicknames.txt").read_text("utf-8")
+    pairs = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            full, nicknames = line.split(":", 1)
+            pairs.update((fold(nick), fold(full.strip())) for nick in nicknames.split())
+    return frozenset(pairs)
+
+
+NICKNAMES = _load_nicknames()
+
+
 def _familiar_form(written: str, actual: str) -> bool:
     """A short or pet form of the name ("Kathi" for Katharina, "Rik" for Henrik, "Janni" for
-    Jana): friends greet that way, so without Herr/Frau it is no wrong name. The stem, without a
-    pet ending or a doubled last letter, must be part of the real name and shorter than it."""
+    Jana), or a listed nickname ("Fritz" for Friedrich): friends greet that way, so without
+    Herr/Frau it is no wrong name. The stem, without a pet ending or a doubled last letter, must
+    be part of the real name and shorter than it."""
+    if (written, actual) in NICKNAMES:
+        return True
     stems = {written} | {written[: -len(e)] for e in PET_ENDINGS if written.endswith(e)}
     stems |= {stem[:-1] for stem in stems if len(stem) > 1 and stem[-1] == stem[-2]}
     return any(MIN_NAME_STEM <= len(stem) < len(actual) and stem in actual for stem in stems)

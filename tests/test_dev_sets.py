@@ -44,15 +44,18 @@ def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:
     assert evaluation.genuine_harmed == []
 
 
-def test_unseen_check_set_with_the_corpus_model() -> None:
-    """check_twelfth was written by an author who saw neither the rules nor these sets, and is
+@pytest.mark.parametrize(
+    ("name", "min_macro_f1"), [("check_twelfth.jsonl", 0.87), ("check_thirteenth.jsonl", 0.85)]
+)
+def test_unseen_check_sets_with_the_corpus_model(name: str, min_macro_f1: float) -> None:
+    """The check sets were written by authors who saw neither the rules nor these sets, and are
     never used to fit the corpus model: here the whole engine is measured."""
     engine = Engine()
     evaluation = Evaluation()
-    with (FIXTURES / "check_twelfth.jsonl").open("rb") as stream:
-        for record in read_records(stream, "check_twelfth.jsonl", "jsonl"):
+    with (FIXTURES / name).open("rb") as stream:
+        for record in read_records(stream, name, "jsonl"):
             assert isinstance(record, Record), record
             verdict = engine.score(record.request)
             evaluation.add(record.request.id, record.label, verdict.category, verdict.action)
-    assert evaluation.macro_f1() >= 0.87
+    assert evaluation.macro_f1() >= min_macro_f1
     assert evaluation.genuine_harmed == []

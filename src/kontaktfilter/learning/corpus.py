@@ -139,12 +139,6 @@ class CorpusModel:
         self._sentences.clear()
         self._names.clear()
 
-    def pushes(self, columns: np.ndarray, values: np.ndarray, category: int) -> np.ndarray:
-        """Each entry's push on the score of `category` against the mean of the others."""
-        rows = self.weights[columns].astype(np.float64)
-        others = [c for c in range(len(CATEGORIES)) if c != category]
-        return (rows[:, category] - rows[:, others].mean(axis=1)) * values
-
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in
         half precision (the opinions are the same as in single precision on the corpus)."""

@@ -96,12 +96,6 @@ class LearnedModel:
         amount = info.distinct / (info.distinct + HALF_TRUST_DECISIONS)
         return amount * 2 * min(info.accepted, info.declined) / decided
 
-    def pushes(self, columns: np.ndarray, values: np.ndarray, outcome: int) -> np.ndarray:
-        """Each entry's push on the score of `outcome` against the mean of the other outcomes."""
-        rows = self.weights[columns].astype(np.float64)
-        others = [o for o in range(len(OUTCOMES)) if o != outcome]
-        return (rows[:, outcome] - rows[:, others].mean(axis=1)) * values
-
     def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Calibrated probability of each outcome for one request's features
         (features.request_columns)."""

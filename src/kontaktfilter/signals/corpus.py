@@ -70,9 +70,7 @@ def corpus_category(request: Request, ctx: Context) -> list[Hit]:
     if declining and not model_may_decline(request, ctx):
         return []
     found = request_columns(ctx.note, signals)
-    labels, spans = shown(
-        strongest_features(ctx, found, model.pushes(found.columns, found.values, best))
-    )
+    labels, spans = shown(strongest_features(ctx, found, model.weights, best))
     share = round(100 * probability)
     if ctx.lang == "de":
         detail = f"zu {share} % wie {NAMES_DE[category]} im Korpus; ausschlaggebend: {labels}"

@@ -14,12 +14,21 @@ SHOWN_FEATURES = 4
 SHOWN_SPANS = 3
 
 
+def pushes(weights: np.ndarray, found: Columns, target: int) -> np.ndarray:
+    """Each feature entry's push on the score of class `target` against the mean of the other
+    classes, for a linear model's weights (features × classes)."""
+    rows = weights[found.columns].astype(np.float64)
+    others = [c for c in range(weights.shape[1]) if c != target]
+    return (rows[:, target] - rows[:, others].mean(axis=1)) * found.values
+
+
 def strongest_features(
-    ctx: Context, found: Columns, pushes: np.ndarray
+    ctx: Context, found: Columns, weights: np.ndarray, target: int
 ) -> list[tuple[str, Span | None]]:
     """Owners of the features (whole words with their character n-grams, word pairs, rule
-    signals) by their summed push, strongest first, each with the note span it stands on."""
-    totals = np.bincount(found.owners, weights=pushes)
+    signals) by their summed push towards class `target`, strongest first, each with the note
+    span it stands on."""
+    totals = np.bincount(found.owners, weights=pushes(weights, found, target))
     note, words = ctx.note, len(ctx.note.tokens)
     evidence: list[tuple[str, Span | None]] = []
     for owner in np.argsort(-totals)[: SHOWN_FEATURES + SHOWN_SPANS].tolist():

@@ -121,8 +121,7 @@ def _explain(
     declining: bool,
 ) -> tuple[str, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
-    pushes = model.pushes(found.columns, found.values, outcome)
-    labels, spans = shown(strongest_features(ctx, found, pushes))
+    labels, spans = shown(strongest_features(ctx, found, model.weights, outcome))
     distinct = model.info.distinct
     share = round(100 * probability)
     if ctx.lang == "de":

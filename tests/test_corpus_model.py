@@ -19,7 +19,7 @@ from kontaktfilter.learning.corpus import (
 )
 from kontaktfilter.learning.corpus_training import corpus_examples, features_digest, main
 from kontaktfilter.learning.features import N_FEATURES, column
-from kontaktfilter.learning.model import DECLINE, REPLY
+from kontaktfilter.learning.model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.model import Category, Profile, Request
 
@@ -124,18 +124,21 @@ def test_it_never_declines_where_a_person_could_be_behind_it(request_: Request) 
         assert verdict.category not in (Category.GENERIC, Category.COLLECTOR, Category.SPAM)
 
 
-def test_the_users_own_learner_outranks_the_corpus() -> None:
-    """The rules call the note vague, the corpus model would call it generic, the user has
-    always answered such notes: the user's learner speaks, and its side wins."""
-    accepted = [
-        TrainingExample(f"Servus, vielleicht ergeben sich ja Synergien in Halle {n}.", (), REPLY)
-        for n in range(15)
-    ]
+def learner_answering(template: str) -> LearnedModel:
+    """A user's model from 15 notes like `template` ({n} numbered) answered with a reply, and
+    15 collector notes declined."""
+    replied = [TrainingExample(template.format(n=n), (), REPLY) for n in range(15)]
     declined = [
         TrainingExample(f"Ich sammle Kontakte, Nummer {n} von vielen.", (), DECLINE)
         for n in range(15)
     ]
-    learner = train(accepted + declined, NOW)
+    return train(replied + declined, NOW)
+
+
+def test_the_users_own_learner_outranks_the_corpus() -> None:
+    """The rules call the note vague, the corpus model would call it generic, the user has
+    always answered such notes: the user's learner speaks, and its side wins."""
+    learner = learner_answering("Servus, vielleicht ergeben sich ja Synergien in Halle {n}.")
     request = Request(text="Servus, vielleicht ergeben sich ja Synergien.")
     corpus_only = Engine().with_corpus(leaning_to(Category.GENERIC))
     assert corpus_only.score(request).category == Category.GENERIC
@@ -168,17 +171,10 @@ def test_a_learner_on_the_same_side_confirms_the_corpus_opinion() -> None:
     """The rules call an open offer an honest pitch, the corpus model reads it as personal, and
     the user answers such notes: the learner confirms the side and keeps the model's choice
     within it, instead of falling back to the rules'."""
-    replied = [
-        TrainingExample(f"Wir vermieten Seminarräume in der Altstadt, Raum {n}.", (), REPLY)
-        for n in range(15)
-    ]
-    declined = [
-        TrainingExample(f"Ich sammle Kontakte, Nummer {n} von vielen.", (), DECLINE)
-        for n in range(15)
-    ]
     request = Request(text="Wir vermieten Seminarräume in der Altstadt.")
     assert Engine(corpus=None).score(request).category == Category.HONEST_PITCH
     engine = Engine().with_corpus(leaning_to(Category.PERSONAL))
-    verdict = engine.with_learner(train(replied + declined, NOW)).score(request)
+    learner = learner_answering("Wir vermieten Seminarräume in der Altstadt, Raum {n}.")
+    verdict = engine.with_learner(learner).score(request)
     assert "LEARN_USER_DECISIONS" in {hit.name for hit in verdict.hits}
     assert verdict.category == Category.PERSONAL

@@ -8,6 +8,7 @@ import pytest
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.model import Profile, Request, SenderHistory
+from kontaktfilter.signals.personal import parse_nicknames
 
 KILIAN = Profile(
     name="Thomas Kilian",
@@ -84,6 +85,12 @@ def test_salutation_mismatch(engine, case, text, expected) -> None:
 def test_salutation_allows_pet_forms_of_the_name(engine, name, text, expected) -> None:
     recipient = Profile(name=name, gender="f")
     assert ("PERS_SALUTATION_MISMATCH" in fired(engine, text, recipient=recipient)) is expected
+
+
+def test_nickname_file_lines_are_checked() -> None:
+    assert ("sepp", "josef") in parse_nicknames("# comment\nJosef: Sepp Seppi\n")
+    with pytest.raises(ValueError, match="nicknames.txt:2: expected"):
+        parse_nicknames("josef: sepp\nfriedrich fritz\n")
 
 
 @pytest.mark.parametrize(

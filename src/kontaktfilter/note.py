@@ -126,10 +126,10 @@ def _stops(visible: str) -> list[tuple[int, int, bool]]:
         if visible[end - 1] in ".:" and _WORD_CHAR.match(visible, end):
             end -= 1
         elif (
-            visible[start - 1] in _DIGITS  # cheap test first: most stops follow a letter
+            start
+            and visible[start - 1] in _DIGITS  # cheap test first: most stops follow a letter
             and end - start == 1
             and visible[start] == "."
-            and start
             and _is_ordinal(visible, start)
         ):
             continue

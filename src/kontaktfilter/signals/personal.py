@@ -247,18 +247,21 @@ PET_ENDINGS = ("chen", "erl", "ie", "y", "i")
 MIN_NAME_STEM = 3
 
 
-def _load_nicknames() -> frozenset[tuple[str, str]]:
-    """(nickname, full name) pairs of data/nicknames.txt, folded."""
-    text = resources.files("kontaktfilter").joinpath("data/nicknames.txt").read_text("utf-8")
+def parse_nicknames(text: str) -> frozenset[tuple[str, str]]:
+    """(nickname, full name) pairs of a nicknames file (data/nicknames.txt), folded."""
     pairs = set()
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         if line.strip() and not line.startswith("#"):
-            full, nicknames = line.split(":", 1)
+            full, colon, nicknames = line.partition(":")
+            if not colon or not full.strip() or not nicknames.split():
+                raise ValueError(f"data/nicknames.txt:{number}: expected 'name: nickname ...'")
             pairs.update((fold(nick), fold(full.strip())) for nick in nicknames.split())
     return frozenset(pairs)
 
 
-NICKNAMES = _load_nicknames()
+NICKNAMES = parse_nicknames(
+    resources.files("kontaktfilter").joinpath("data/nicknames.txt").read_text("utf-8")
+)
 
 
 def _familiar_form(written: str, actual: str) -> bool:

@@ -128,7 +128,7 @@ class Curve:
     repeats: int
 
 
-def _folds(count: int, folds: int, seed: int) -> list[list[int]]:
+def split_folds(count: int, folds: int, seed: int) -> list[list[int]]:
     order = list(range(count))
     random.Random(seed).shuffle(order)
     return [order[k::folds] for k in range(folds)]
@@ -150,7 +150,7 @@ def learning_curve(
     rules = Evaluation()
     for (request, label), verdict in zip(labelled, rules_verdicts, strict=True):
         rules.add(str(request.id), label, verdict.category, verdict.action)
-    split = _folds(len(labelled), folds, seed)
+    split = split_folds(len(labelled), folds, seed)
     points = [CurvePoint(size) for size in sizes]
     for point in points:
         for repeat in range(repeats):

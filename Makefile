@@ -49,13 +49,14 @@ bench: setup
 	$(BIN)/python bench/bench_serve.py
 	$(BIN)/python bench/bench_learning.py
 
-## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
-## Refit the corpus model on the development sets (after changing lexicons, signals or sets;
-## tests/test_corpus_model.py says when). Never on eval/.
+## Refit the combiner (the corpus model) on the real labelled requests of eval/real/, with the
+## team's own sets at a low weight (after changing lexicons, signals or data;
+## tests/test_corpus_model.py says when). eval/requests.jsonl never trains.
 corpus-model: setup
-	$(BIN)/python -m kontaktfilter.learning.corpus_training tests/fixtures/dev_*.jsonl \
-		--output src/kontaktfilter/data/corpus_model.npz
+	$(BIN)/python -m kontaktfilter.learning.corpus_training eval/real/*.jsonl \
+		--own tests/fixtures/dev_*.jsonl --output src/kontaktfilter/data/corpus_model.npz
 
+## Rebuild the shipped known-template fingerprints from corpus/templates.jsonl.
 fingerprints: setup
 	$(BIN)/kontaktfilter fingerprints export corpus/templates.jsonl --each \
 		-o src/kontaktfilter/data/fingerprints.json

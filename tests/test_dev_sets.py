@@ -1,7 +1,8 @@
-"""Regression guard on the tuning sets (never on eval/, which stays held out): the quality the
-rules reached on them must not silently drop, and no genuine request may be declined. The rules
-are measured alone: the corpus model was fitted on these very sets, so with it the figures
-would say nothing."""
+"""Regression guard on the team's own sets: behaviour, not quality (docs/quality.md; quality is
+measured on real requests). What the rules reached on the tuning sets must not silently drop, and
+no genuine request may be declined; the rules are measured alone there. On the two check sets
+(authors who saw neither the rules nor the sets) the whole engine is measured on the four labels
+of real requests, with no genuine request declined."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.evaluation import Evaluation
+from kontaktfilter.evaluation import Evaluation, score_real
 from kontaktfilter.records import Record, read_records
 
 FIXTURES = Path("tests/fixtures")
@@ -39,14 +40,17 @@ def test_tuning_set_quality(name: str, min_macro_f1: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "min_macro_f1"), [("check_twelfth.jsonl", 0.87), ("check_thirteenth.jsonl", 0.85)]
+    ("name", "min_macro_f1"), [("check_twelfth.jsonl", 0.86), ("check_thirteenth.jsonl", 0.92)]
 )
-def test_unseen_check_sets_with_the_corpus_model(name: str, min_macro_f1: float) -> None:
+def test_unseen_check_sets_with_the_whole_engine(name: str, min_macro_f1: float) -> None:
     """The check sets were written by authors who saw neither the rules nor these sets, and are
-    never used to fit the corpus model: here the whole engine is measured."""
-    evaluation = _evaluate(Engine(), name)
+    never used to fit the combiner: here the whole engine is measured, on the four labels
+    (0.878 and 0.941 when the combiner moved to real text)."""
+    with (FIXTURES / name).open("rb") as stream:
+        records = [r for r in read_records(stream, name, "jsonl") if isinstance(r, Record)]
+    evaluation = score_real(Engine(), records)
     assert evaluation.macro_f1() >= min_macro_f1
-    assert evaluation.genuine_harmed == []
+    assert evaluation.harmed == []
 
 
 def _evaluate(engine: Engine, name: str) -> Evaluation:

@@ -1,11 +1,36 @@
-"""The engine end to end on the seeds' own examples, and the guard for genuine requests."""
+"""The engine end to end on the seeds' own examples, and the guard for genuine requests.
+
+Each seed example must land on the right side: its label (the four of eval/real/README.md) and
+an action the seed asks for. Within a label the category may move (a free download from a shared
+group is a collector's letter in seed 001 as much as spam); the side may not."""
 
 from __future__ import annotations
 
 import pytest
 
 from kontaktfilter.engine import ConfigurationError, Engine
-from kontaktfilter.model import HARMFUL_ACTIONS, Category, Profile, Request
+from kontaktfilter.model import (
+    ACCEPTING_ACTIONS,
+    HARMFUL_ACTIONS,
+    LABEL_OF_CATEGORY,
+    Action,
+    Category,
+    Profile,
+    Request,
+)
+
+SEED_ACTIONS = {
+    Category.KNOWN: ACCEPTING_ACTIONS,
+    Category.PERSONAL: ACCEPTING_ACTIONS,
+    Category.HONEST_PITCH: {Action.REPLY_ONLY},
+    Category.VAGUE: {Action.ASK_DETAILS},
+    Category.GENERIC: {Action.DECLINE_WITH_LINK, Action.DECLINE_SILENTLY},
+    Category.COLLECTOR: HARMFUL_ACTIONS | {Action.ASK_DETAILS},
+    Category.SPAM: HARMFUL_ACTIONS,
+}
+"""The actions the seeds ask for, per expected category: accept whom you know and answer the
+concrete ones (seed 002), answer an honest seller without connecting (seed 000), ask the vague
+ones (seed 002), decline the rest; a collector may also be asked (seed 002's test question)."""
 
 KILIAN = Profile(
     name="Thomas Kilian",
@@ -79,17 +104,19 @@ def engine() -> Engine:
             "7-Jahres-Kurs zur finanziellen Freiheit ein.",
             Category.SPAM,
         ),
-        (
+        (  # seed 001 lists group, synergies and download as the collectors' standard letter
             "seed001-download",
             "Wir sind in der gleichen Gruppe, vielleicht ergeben sich Synergien. "
             "Hier mein kostenloser Download für Sie!",
-            Category.SPAM,
+            Category.COLLECTOR,
         ),
     ],
 )
 def test_seed_examples(engine: Engine, case: str, text: str, category: Category) -> None:
     verdict = engine.score(Request(text=text, recipient=KILIAN))
-    assert verdict.category is category, [(h.name, h.score) for h in verdict.hits]
+    explained = [(h.name, round(h.score, 2)) for h in verdict.hits]
+    assert LABEL_OF_CATEGORY[verdict.category] is LABEL_OF_CATEGORY[category], explained
+    assert verdict.action in SEED_ACTIONS[category], (verdict.action, explained)
 
 
 def test_guard_keeps_genuine_evidence_from_being_declined(engine: Engine) -> None:
@@ -150,10 +177,10 @@ def test_hits_sorted_by_contribution(engine: Engine) -> None:
             "Verkaufsanfrage: Wir haben Headsets als Vorführgeräte mit 20 % Rabatt.",
             Category.HONEST_PITCH,
         ),
-        (
-            "recruiter-without-details-is-vague",
+        (  # no role, no reason: as good as the default text (the real corpus's reading)
+            "recruiter-without-details-is-no-reason",
             "Hello Thomas, I'm a recruiter and would love to connect regarding opportunities.",
-            Category.VAGUE,
+            Category.GENERIC,
         ),
         (
             "claimed-interest-me-too",
@@ -169,6 +196,11 @@ def test_hits_sorted_by_contribution(engine: Engine) -> None:
 )
 def test_paraphrases_beyond_the_seeds(engine: Engine, case: str, text: str, category: Category):
     verdict = engine.score(Request(text=text, recipient=KILIAN))
-    assert verdict.category is category, (case, verdict.signal_names)
+    assert LABEL_OF_CATEGORY[verdict.category] is LABEL_OF_CATEGORY[category], (
+        case,
+        verdict.signal_names,
+    )
     if category in (Category.PERSONAL, Category.HONEST_PITCH, Category.KNOWN):
         assert verdict.action not in HARMFUL_ACTIONS
+    else:
+        assert verdict.action not in ACCEPTING_ACTIONS

@@ -22,6 +22,7 @@ from kontaktfilter.bulk.fingerprints import (
     read_fingerprints,
     write_fingerprints,
 )
+from kontaktfilter.cli_eval import COMMANDS as EVAL_COMMANDS
 from kontaktfilter.cli_inbox import COMMANDS as INBOX_COMMANDS
 from kontaktfilter.cli_learn import COMMANDS as LEARN_COMMANDS
 from kontaktfilter.cli_store import COMMANDS, engine_with_stored_model
@@ -29,7 +30,6 @@ from kontaktfilter.cli_strategy import strategy_group
 from kontaktfilter.cli_web import COMMANDS as WEB_COMMANDS
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
-from kontaktfilter.evaluation import Evaluation, format_report
 from kontaktfilter.lint import lint_request
 from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
 from kontaktfilter.records import (
@@ -246,78 +246,6 @@ def lint(engine: Engine, text: str, to: str, platform: str) -> None:
         sys.exit(1)
 
 
-@main.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--errors", "show_errors", is_flag=True, help="List every misclassified request.")
-@click.option(
-    "--learning-curve",
-    "curve",
-    is_flag=True,
-    help="Cross-validate learning from decisions: macro-F1 and genuine harmed after "
-    "0/20/50/100/200 decisions, rules only beside rules plus learning.",
-)
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
-@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1, 20))
-@click.pass_obj
-def evaluate_file(
-    engine: Engine, file: str, show_errors: bool, curve: bool, folds: int, repeats: int
-) -> None:
-    """Evaluate against a labelled FILE: precision/recall, macro-F1, confusion, genuine harmed."""
-    if curve:
-        _learning_curve(engine, file, folds, repeats)
-        return
-    evaluation = Evaluation()
-    errors: list[RecordError] = []
-    mistakes: list[str] = []
-    for item in _records(file, None):
-        if isinstance(item, RecordError) or item.label is None:
-            error = (
-                item
-                if isinstance(item, RecordError)
-                else RecordError(item.where, "field 'label' is missing")
-            )
-            click.echo(f"error: {error}", err=True)
-            errors.append(error)
-            continue
-        verdict = engine.score(item.request)
-        evaluation.add(str(item.request.id), item.label, verdict.category, verdict.action)
-        if show_errors and verdict.category != item.label:
-            top = ", ".join(f"{h.name}({h.score:+.1f})" for h in verdict.hits[:4])
-            mistakes.append(
-                f"{item.request.id}: {item.label.value} -> {verdict.category.value}/"
-                f"{verdict.action.value} [{top}] {item.request.text[:110]!r}"
-            )
-    click.echo(format_report(evaluation))
-    if mistakes:
-        click.echo("\nmisclassified:\n" + "\n".join(mistakes))
-    _report_bad(errors, evaluation.total)
-
-
-def _learning_curve(engine: Engine, file: str, folds: int, repeats: int) -> None:
-    from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
-
-    records = []
-    for item in _records(file, None):
-        if isinstance(item, RecordError) or item.label is None:
-            where = item.where if isinstance(item, RecordError) else item.where
-            raise click.ClickException(
-                str(item) if isinstance(item, RecordError) else f"{where}: field 'label' is missing"
-            )
-        records.append(item)
-    if len(records) < 2 * folds:
-        raise click.ClickException(
-            f"{file}: {len(records)} labelled request(s); {folds}-fold cross-validation needs "
-            f"at least {2 * folds}"
-        )
-    with click.progressbar(
-        length=len(DEFAULT_SIZES) * folds * repeats, label="learning curve", file=sys.stderr
-    ) as bar:
-        result = learning_curve(
-            records, engine, folds=folds, repeats=repeats, progress=lambda: bar.update(1)
-        )
-    click.echo(format_curve(result))
-
-
 def _sample_paths() -> tuple[Any, Any]:
     data = resources.files("kontaktfilter") / "data"
     return data / "sample_inbox.jsonl", data / "sample_recipient.json"
@@ -491,7 +419,14 @@ def list_signals(lang: str) -> None:
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 
 
-for _command in (*COMMANDS, *INBOX_COMMANDS, *WEB_COMMANDS, *LEARN_COMMANDS, strategy_group):
+for _command in (
+    *COMMANDS,
+    *EVAL_COMMANDS,
+    *INBOX_COMMANDS,
+    *WEB_COMMANDS,
+    *LEARN_COMMANDS,
+    strategy_group,
+):
     main.add_command(_command)
 
 

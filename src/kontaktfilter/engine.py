@@ -13,17 +13,17 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from kontaktfilter.learning.corpus import CorpusModel, shipped_corpus_model
+from kontaktfilter.learning.corpus import LABELS, CorpusModel, shipped_corpus_model
 from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
 from kontaktfilter.matcher import PhraseMatch, PhraseMatcher
-from kontaktfilter.model import Action, Category, Request, SignalHit, Verdict
+from kontaktfilter.model import Action, Category, Label, Request, SignalHit, Verdict
 from kontaktfilter.note import analyse, guess_language
 from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.corpus import CATEGORY_OF_GROUP
-from kontaktfilter.strategy import GUARD_RULE, Strategy, decide, default_strategy
+from kontaktfilter.strategy import GUARD_RULE, Costs, Strategy, decide, default_strategy
 
 if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
     from kontaktfilter.learning.model import LearnedModel
@@ -73,8 +73,10 @@ class Engine:
         strategy: Strategy | None = None,
         learner: LearnedModel | None = None,
         corpus: CorpusModel | Literal["shipped"] | None = SHIPPED,
+        costs: Costs | None = None,
     ) -> None:
         self.history = history
+        self.costs = costs or Costs()
         self.learner = learner
         self.corpus = shipped_corpus_model() if isinstance(corpus, str) else corpus
         self.strategy = strategy or default_strategy()
@@ -162,6 +164,9 @@ class Engine:
         if self._late and (ctx.learner is not None or ctx.corpus is not None):
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
+            if ctx.corpus is not None and ctx.note.tokens:  # an empty note: the rules decide
+                signals = [(hit.name, hit.strength) for hit in found]
+                ctx.probabilities = tuple(ctx.corpus.note_probabilities(ctx.note, signals).tolist())
             for late in self._late:  # the corpus model first: the learner sees its opinion
                 spoken = self._run((late,), request, ctx)
                 if spoken and late[0].name == CORPUS_SIGNAL:
@@ -217,6 +222,27 @@ class Engine:
         return self.category_of(rest, ctx)
 
     @staticmethod
+    def learned_weights(hits: Sequence[SignalHit], ctx: Context) -> tuple[tuple[str, float], ...]:
+        """Each rule signal's learned push towards the combiner's likeliest label (its weight
+        in the combiner times the hit's strength), for the explanation."""
+        if ctx.corpus is None or ctx.probabilities is None:
+            return ()
+        target = max(range(len(LABELS)), key=ctx.probabilities.__getitem__)
+        return tuple(
+            (hit.name, round(ctx.corpus.signal_push(hit.name, target) * min(hit.strength, 1.0), 3))
+            for hit in hits
+            if hit.name not in (CORPUS_SIGNAL, LEARNED_SIGNAL)
+        )
+
+    @staticmethod
+    def genuine_probability(hits: Sequence[SignalHit], ctx: Context) -> float | None:
+        """The combiner's probability that a genuine person wrote the note, when the combiner
+        spoke (not for a known contact, whose acceptance rests on the fact)."""
+        if ctx.probabilities is None or not any(hit.name == CORPUS_SIGNAL for hit in hits):
+            return None
+        return ctx.probabilities[LABELS.index(Label.PERSONAL)]
+
+    @staticmethod
     def category_of(hits: Sequence[SignalHit], ctx: Context) -> Category:
         """The category these hits give, by the weight each signal group gathered."""
         groups: dict[str, float] = defaultdict(float)
@@ -239,7 +265,8 @@ class Engine:
         ctx = self.context(request, now)
         hits = self.hits(request, ctx)
         category = self.decide(hits, ctx)
-        action, rule = decide(self.strategy, category, hits, request, ctx.now)
+        genuine = self.genuine_probability(hits, ctx)
+        action, rule = decide(self.strategy, category, hits, request, ctx.now, genuine, self.costs)
         reply, note = draft_reply(
             action,
             hits,
@@ -260,4 +287,6 @@ class Engine:
             reply=reply,
             reply_note=note,
             truncated=ctx.note.truncated,
+            genuine=None if genuine is None else round(genuine, 3),
+            learned_weights=self.learned_weights(hits, ctx),
         )

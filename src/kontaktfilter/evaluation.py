@@ -1,13 +1,28 @@
-"""Measures the engine against labelled requests: per-category precision/recall, macro-F1, the
-confusion matrix, and the count that matters most: genuine requests that would be declined."""
+"""Measures the engine against labelled requests: on real requests the four labels with harm
+(genuine people declined or reported) and leak (others accepted), out of fold by source where
+the engine learns; on the team's own sets the seven categories (behaviour checks, not quality)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kontaktfilter.model import GENUINE_CATEGORIES, HARMFUL_ACTIONS, Action, Category
+from kontaktfilter.model import (
+    ACCEPTING_ACTIONS,
+    GENUINE_CATEGORIES,
+    HARMFUL_ACTIONS,
+    LABEL_OF_CATEGORY,
+    Action,
+    Category,
+    Label,
+)
+from kontaktfilter.records import Record
+
+if TYPE_CHECKING:
+    from kontaktfilter.engine import Engine
+    from kontaktfilter.learning.corpus_training import CorpusExample
 
 CATEGORIES = tuple(Category)
 
@@ -78,4 +93,110 @@ def evaluate(triples: Iterable[tuple[str, Category, Category, Action]]) -> Evalu
     evaluation = Evaluation()
     for request_id, label, category, action in triples:
         evaluation.add(request_id, label, category, action)
+    return evaluation
+
+
+@dataclass
+class RealEvaluation:
+    """The quality figures on the four labels of real requests (eval/real/README.md): harm (a
+    genuine person declined or reported), leak (anyone else accepted), per-label precision and
+    recall, macro-F1."""
+
+    pairs: Counter[tuple[Label, Label]] = field(default_factory=Counter)
+    harmed: list[str] = field(default_factory=list)
+    leaked: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, request_id: str, label: Label, predicted: Label, action: Action) -> None:
+        self.pairs[(label, predicted)] += 1
+        self.total += 1
+        if label is Label.PERSONAL and action in HARMFUL_ACTIONS:
+            self.harmed.append(request_id)
+        if label is not Label.PERSONAL and action in ACCEPTING_ACTIONS:
+            self.leaked.append(request_id)
+
+    def support(self, label: Label) -> int:
+        return sum(n for (g, _), n in self.pairs.items() if g == label)
+
+    def per_label(self) -> dict[Label, tuple[float, float, float, int]]:
+        """precision, recall, F1 and support of every label."""
+        scores = {}
+        for label in Label:
+            true_pos = self.pairs[(label, label)]
+            predicted = sum(n for (_, p), n in self.pairs.items() if p == label)
+            support = self.support(label)
+            precision = true_pos / predicted if predicted else 0.0
+            recall = true_pos / support if support else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            scores[label] = (precision, recall, f1, support)
+        return scores
+
+    def macro_f1(self) -> float:
+        return sum(f1 for _, _, f1, _ in self.per_label().values()) / len(Label)
+
+    def harm_rate(self) -> float:
+        genuine = self.support(Label.PERSONAL)
+        return len(self.harmed) / genuine if genuine else 0.0
+
+    def leak_rate(self) -> float:
+        others = self.total - self.support(Label.PERSONAL)
+        return len(self.leaked) / others if others else 0.0
+
+    def summary(self) -> str:
+        genuine = self.support(Label.PERSONAL)
+        return (
+            f"macro-F1 {self.macro_f1():.3f}  harm {len(self.harmed)}/{genuine} "
+            f"({100 * self.harm_rate():.1f} %)  leak {len(self.leaked)}/{self.total - genuine} "
+            f"({100 * self.leak_rate():.1f} %)"
+        )
+
+
+def format_real_report(evaluation: RealEvaluation, title: str = "") -> str:
+    """Per-label table, confusion (rows: label, columns: predicted) and the summary line."""
+    lines = [title] if title else []
+    lines.append(f"{'label':<12}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+    for label, (precision, recall, f1, support) in evaluation.per_label().items():
+        lines.append(f"{label.value:<12}{precision:>10.3f}{recall:>8.3f}{f1:>8.3f}{support:>9}")
+    lines.append(f"{'':<12}" + "".join(f"{label.value[:9]:>10}" for label in Label))
+    for label in Label:
+        row = [evaluation.pairs[(label, p)] for p in Label]
+        lines.append(f"{label.value:<12}" + "".join(f"{n:>10}" for n in row))
+    lines.append(evaluation.summary())
+    return "\n".join(lines)
+
+
+def score_real(
+    engine: Engine, records: Iterable[Record], evaluation: RealEvaluation | None = None
+) -> RealEvaluation:
+    """Score labelled records with `engine` into a RealEvaluation."""
+    evaluation = evaluation or RealEvaluation()
+    for record in records:
+        if record.real_label is None:
+            continue
+        verdict = engine.score(record.request)
+        evaluation.add(
+            str(record.request.id),
+            record.real_label,
+            LABEL_OF_CATEGORY[verdict.category],
+            verdict.action,
+        )
+    return evaluation
+
+
+def evaluate_out_of_fold(
+    engine: Engine,
+    examples: Sequence[CorpusExample],
+    folds: int | None = None,
+    progress: Callable[[], None] | None = None,
+    **settings: float,
+) -> RealEvaluation:
+    """The whole engine measured on real examples it was not fitted on: per fold of sources,
+    a corpus model fitted on the other sources (and the own sets) scores the held-out ones."""
+    from kontaktfilter.learning.corpus_training import FOLDS, out_of_fold
+
+    evaluation = RealEvaluation()
+    for held_out, model in out_of_fold(examples, folds or FOLDS, **settings):
+        score_real(engine.with_corpus(model), [e.record for e in held_out], evaluation)
+        if progress:
+            progress()
     return evaluation

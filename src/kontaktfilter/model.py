@@ -21,11 +21,36 @@ class Category(StrEnum):
 GENUINE_CATEGORIES = frozenset({Category.KNOWN, Category.PERSONAL, Category.HONEST_PITCH})
 
 
+class Label(StrEnum):
+    """The four labels of real, hand-labelled requests (eval/real/README.md): what quality is
+    measured on and what the combiner is fitted on. Coarser than the categories, because a
+    reader of a real note can tell these four apart reliably, not the seven."""
+
+    PERSONAL = "personal"
+    GENERIC = "generic"
+    COLLECTOR = "collector"
+    PITCH = "pitch"
+
+
+LABEL_OF_CATEGORY = {
+    Category.KNOWN: Label.PERSONAL,
+    Category.PERSONAL: Label.PERSONAL,
+    Category.HONEST_PITCH: Label.PITCH,
+    Category.VAGUE: Label.COLLECTOR,
+    Category.GENERIC: Label.GENERIC,
+    Category.COLLECTOR: Label.COLLECTOR,
+    Category.SPAM: Label.PITCH,
+}
+
+
 class Action(StrEnum):
     ACCEPT = "accept"
     ACCEPT_AND_REPLY = "accept_and_reply"
     ASK_DETAILS = "ask_details"
     HOLD_MEET_FIRST = "hold_meet_first"
+    REPLY_ONLY = "reply_only"
+    """Answer, but do not connect: the honest seller of seed 000 ("charmant, aber passte
+    inhaltlich nicht ... 2-3 Mal hin- und hergemailt") gets a reply, not a place in the network."""
     HOLD_WAIT = "hold_wait"
     DECLINE_SILENTLY = "decline_silently"
     DECLINE_WITH_LINK = "decline_with_link"
@@ -36,6 +61,7 @@ ACTION_PRIORITY = (
     Action.ACCEPT_AND_REPLY,
     Action.ASK_DETAILS,
     Action.ACCEPT,
+    Action.REPLY_ONLY,
     Action.HOLD_MEET_FIRST,
     Action.HOLD_WAIT,
     Action.DECLINE_WITH_LINK,
@@ -44,6 +70,9 @@ ACTION_PRIORITY = (
 )
 """What needs the user first: people who asked something, then the rest down to spam."""
 HARMFUL_ACTIONS = frozenset({Action.DECLINE_SILENTLY, Action.DECLINE_WITH_LINK, Action.REPORT_SPAM})
+"""Harm when the sender is a genuine person (the count quality is judged by first)."""
+ACCEPTING_ACTIONS = frozenset({Action.ACCEPT, Action.ACCEPT_AND_REPLY})
+"""A leak when the sender is not a genuine person."""
 
 PLATFORMS = ("xing", "linkedin", "other")
 KINDS = ("contact_request", "message", "group_invitation")
@@ -155,6 +184,12 @@ class Verdict:
     reply: str | None
     reply_note: str | None
     truncated: bool = False
+    genuine: float | None = None
+    """The combiner's probability that a genuine person wrote the note (None: a known contact,
+    or no combiner); the strategy declines only when it is low (strategy/costs.py)."""
+    learned_weights: tuple[tuple[str, float], ...] = ()
+    """Each rule signal's learned weight towards the combiner's likeliest label, as fitted on
+    real requests (learning/corpus.py): how much that signal moved this verdict."""
 
     @property
     def signal_names(self) -> tuple[str, ...]:

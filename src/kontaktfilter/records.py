@@ -16,9 +16,11 @@ from typing import Any, BinaryIO
 
 from kontaktfilter.model import (
     KINDS,
+    LABEL_OF_CATEGORY,
     LANGUAGES,
     PLATFORMS,
     Category,
+    Label,
     Profile,
     Request,
     SenderHistory,
@@ -46,6 +48,11 @@ class Record:
     where: str
     request: Request
     label: Category | None
+    """The category, when the file labels with the seven categories (the team's own sets)."""
+    real_label: Label | None = None
+    """The four-label view (eval/real/README.md): given directly, or read off the category."""
+    source: str | None = None
+    """Where a real request was found: cross-validation keeps one source on one side."""
 
 
 def _text_list(value: Any, field: str) -> tuple[str, ...]:
@@ -180,14 +187,25 @@ def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[
     return request, data.get("label")
 
 
-def _label(value: Any) -> Category | None:
+def _label(value: Any) -> tuple[Category | None, Label | None]:
+    """A label in either vocabulary: one of the seven categories, or one of the four labels
+    of real requests (`pitch` is only the latter; the other three names mean the same in both
+    as far as the four labels go)."""
     if value in (None, ""):
-        return None
-    try:
-        return Category(value)
-    except ValueError:
-        allowed = ", ".join(c.value for c in Category)
-        raise ValueError(f"field 'label' must be one of {allowed}, not {value!r}") from None
+        return None, None
+    if value in Category.__members__.values():
+        category = Category(value)
+        return category, LABEL_OF_CATEGORY[category]
+    if value in Label.__members__.values():
+        return None, Label(value)
+    allowed = ", ".join([c.value for c in Category] + [Label.PITCH.value])
+    raise ValueError(f"field 'label' must be one of {allowed}, not {value!r}")
+
+
+def _source(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    raise ValueError("field 'source' must be a string")
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
@@ -311,13 +329,24 @@ def read_records(
             continue
         try:
             request, raw_label = parse_request(data, default_recipient)
-            label = _label(raw_label)
+            label, real_label = _label(raw_label)
+            source = _source(data.get("source"))
         except ValueError as exc:
             yield RecordError(where, str(exc))
             continue
         if request.id is None:
             request = replace(request, id=where.rsplit(":", 1)[-1])
-        yield Record(where, request, label)
+        yield Record(where, request, label, real_label, source)
+
+
+def source_group(source: str) -> str:
+    """The author behind a source: `owner/repo:path` -> `owner/repo`, a URL -> its host without
+    `www.`. Cross-validation keeps each author on one side (one repository's five template files
+    are one style, not five)."""
+    if "://" in source:
+        host = source.split("://", 1)[1].split("/", 1)[0].lower()
+        return host.removeprefix("www.")
+    return source.split(":", 1)[0]
 
 
 def read_profile_file(path: str | Path) -> Profile:

@@ -34,15 +34,19 @@ def verdict_summary(verdict: Verdict) -> dict[str, Any]:
 
 
 def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
-    """The verdict as plain data: id, category, action, score and every signal with its spans."""
+    """The verdict as plain data: id, category, action, score and every signal with its spans
+    and its learned weight in the combiner."""
+    learned = dict(verdict.learned_weights)
     return {
         "id": verdict.request_id,
         **verdict_summary(verdict),
+        "genuine_probability": verdict.genuine,
         "signals": [
             {
                 "name": hit.name,
                 "group": hit.group,
                 "weight": hit.weight,
+                "learned_weight": learned.get(hit.name),
                 "strength": round(hit.strength, 3),
                 "score": round(hit.score, 3),
                 "description": hit.description,
@@ -86,6 +90,9 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     lines = [
         f"{head}  action: {verdict.action.value}  score: {verdict.score:+.1f}  ({verdict.rule})"
     ]
+    if verdict.genuine is not None:
+        lines.append(f"probability of a genuine person: {100 * verdict.genuine:.0f} %")
+    learned = dict(verdict.learned_weights)
     if verdict.truncated:
         lines.append("note: the text was longer than the analysed bound and was truncated")
     spans = [span for hit in verdict.hits for span in hit.spans]
@@ -94,7 +101,8 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
         spans = "; ".join(f"“{s.text}”" for s in hit.spans)
         # a late (learned) signal's detail names what it learned: more than its spans say
         evidence = hit.detail if is_late(hit.name) else spans or hit.detail
-        lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}")
+        weight = f" (learned {learned[hit.name]:+.2f})" if hit.name in learned else ""
+        lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}{weight}")
         if evidence:
             lines.append(f"         {'':<34} {evidence}")
     if not verdict.hits:

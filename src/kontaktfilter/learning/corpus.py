@@ -1,12 +1,12 @@
-"""The corpus model: a calibrated combiner learned from the labelled development corpus.
+"""The corpus model: the combiner, learned from real labelled requests.
 
-The rules add up signal weights; where no phrase they know fires, a note falls to the catch-all
-(`vague`), and a weak phrase can outweigh what the rest of the note says. This model reads the
-same note the user's learner reads (hashed words, word pairs, character n-grams) plus every rule
-signal that fired, and was fitted once on the hand-labelled development sets
-(tests/fixtures/dev_*.jsonl; never on eval/). Its opinion enters the verdict as the signal
-`LEARN_CORPUS_CATEGORY` (kontaktfilter.signals.corpus), bounded by the same protections as the
-user's learner.
+Like SpamAssassin's rule scores, the weight of every named rule signal is not set by hand but
+fitted on a corpus of real requests (eval/real/, written by people outside the team), together
+with the note's wording (hashed words, word pairs, character n-grams, as the user's learner reads
+them). The model gives a calibrated probability for each of the four real labels (personal,
+generic, collector, pitch); the engine turns the likeliest into a category and the strategy
+chooses the action by expected cost (kontaktfilter.strategy.costs). Its learned weights are what
+the verdict shows beside each signal.
 
 The model ships with the package (data/corpus_model.npz, written by `make corpus-model`).
 Reading it needs NumPy only; fitting (kontaktfilter.learning.corpus_training) needs scikit-learn.
@@ -29,17 +29,18 @@ from kontaktfilter.learning.features import (
     CHAR_GRAMS,
     EMPTY_NOTE,
     N_FEATURES,
+    Columns,
     column,
     signal_strengths,
     token_form,
     word_columns,
 )
-from kontaktfilter.model import Category
+from kontaktfilter.model import Label
 from kontaktfilter.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
-FORMAT_VERSION = 1
-CATEGORIES = tuple(Category)
+FORMAT_VERSION = 2
+LABELS = tuple(Label)
 SHIPPED = "corpus_model.npz"
 MEMO_LIMIT = 100_000
 """Rows remembered per sentence and per signal name (never per note); each memo is cleared when
@@ -58,10 +59,15 @@ class CorpusInfo:
     """SHA-256 over every training request's note and the rule signals it fired when the model
     was fitted: when the rules change, the digest changes and the model must be refitted."""
     regularisation: float
+    text_scale: float
+    """The note's text block enters multiplied by this (the rule signals by 1): with one
+    regularisation for both, it sets how much the wording may say beside the named signals."""
+    own_weight: float
+    """Sample weight of a request from the team's own sets (real requests weigh 1)."""
 
 
 class CorpusModel:
-    """Weights (N_FEATURES × categories), intercepts and what the model was fitted on."""
+    """Weights (N_FEATURES × labels), intercepts and what the model was fitted on."""
 
     def __init__(self, weights: np.ndarray, intercepts: np.ndarray, info: CorpusInfo) -> None:
         self.weights = weights
@@ -70,10 +76,17 @@ class CorpusModel:
         self._sentences: dict[tuple[str, ...], tuple[np.ndarray, int]] = {}
         self._names: dict[str, np.ndarray] = {}
 
-    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Probability of each category (in CATEGORIES order) for one request's features
+    def scaled(self, found: Columns) -> Columns:
+        """The features as the model reads them: the text block times `text_scale`."""
+        values = found.values.copy()
+        values[found.owners < found.signal_base] *= self.info.text_scale
+        return found._replace(values=values)
+
+    def probabilities(self, found: Columns) -> np.ndarray:
+        """Probability of each label (in LABELS order) for one request's features
         (features.request_columns)."""
-        return _softmax(self.intercepts + values @ self.weights[columns])
+        scaled = self.scaled(found)
+        return _softmax(self.intercepts + scaled.values @ self.weights[scaled.columns])
 
     def note_probabilities(
         self, note: AnalysedNote, signals: list[tuple[str, float]]
@@ -93,12 +106,20 @@ class CorpusModel:
                     rows.append(row)
                     entries += count
                     start = end
-            scores = self.intercepts + np.add.reduce(rows) / math.sqrt(entries)
+            text = np.add.reduce(rows) / math.sqrt(entries)
+            scores = self.intercepts + self.info.text_scale * text
         else:
-            scores = self.intercepts + self._named_row(EMPTY_NOTE)
+            scores = self.intercepts + self.info.text_scale * self._named_row(EMPTY_NOTE)
         for name, strength in signal_strengths(signals).items():
             scores = scores + strength * self._named_row(f"s|{name}")
         return _softmax(scores)
+
+    def signal_push(self, name: str, target: int) -> float:
+        """The learned weight of a rule signal towards label `target`, against the mean of the
+        other labels: what the verdict shows beside the signal."""
+        row = self._named_row(f"s|{name}")
+        others = [row[k] for k in range(len(row)) if k != target]
+        return float(row[target] - sum(others) / len(others))
 
     def _sentence_row(self, tokens: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """The summed rows of a sentence's words and word pairs, and how many entries they
@@ -146,7 +167,7 @@ class CorpusModel:
         header = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
-            "categories": [c.value for c in CATEGORIES],
+            "labels": [label.value for label in LABELS],
             "n_features": N_FEATURES,
             "char_grams": list(CHAR_GRAMS),
             "info": asdict(self.info),
@@ -178,12 +199,12 @@ class CorpusModel:
             raise CorpusModelError(f"{where}: not a kontaktfilter corpus model")
         if (
             header.get("version") != FORMAT_VERSION
-            or header.get("categories") != [c.value for c in CATEGORIES]
+            or header.get("labels") != [label.value for label in LABELS]
             or header.get("n_features") != N_FEATURES
             or header.get("char_grams") != list(CHAR_GRAMS)
         ):
             raise CorpusModelError(f"{where}: built for another version; run `make corpus-model`")
-        count = len(CATEGORIES)
+        count = len(LABELS)
         if (
             intercepts.shape != (count,)
             or rows.shape != (len(columns), count)

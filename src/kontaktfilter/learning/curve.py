@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.evaluation import Evaluation
+from kontaktfilter.evaluation import RealEvaluation
 from kontaktfilter.learning.features import request_columns
 from kontaktfilter.learning.model import (
     ACCEPT,
@@ -39,9 +39,9 @@ from kontaktfilter.learning.model import (
     LearnedModel,
 )
 from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample, train
-from kontaktfilter.model import Category, Request, Verdict
+from kontaktfilter.model import LABEL_OF_CATEGORY, Category, Label, Request, Verdict
 from kontaktfilter.note import analyse
-from kontaktfilter.records import Record
+from kontaktfilter.records import Record, source_group
 from kontaktfilter.signals.registry import is_late
 
 DEFAULT_SIZES = (0, 20, 50, 100, 200)
@@ -55,7 +55,21 @@ SIMULATED_OUTCOME = {
     Category.COLLECTOR: DECLINE,
     Category.SPAM: REPORT,
 }
-"""What a user following the default strategy (seed 002) does with a request of each label."""
+"""What a user following the default strategy (seed 002) does with a request of each category."""
+OUTCOME_OF_LABEL = {
+    Label.PERSONAL: REPLY,
+    Label.GENERIC: LINK,
+    Label.COLLECTOR: DECLINE,
+    Label.PITCH: REPORT,
+}
+"""... and of each of the four labels of real requests, where no category is given."""
+
+
+def simulated_outcome(record: Record) -> int:
+    if record.label is not None:
+        return SIMULATED_OUTCOME[record.label]
+    assert record.real_label is not None
+    return OUTCOME_OF_LABEL[record.real_label]
 
 
 def rule_signals(verdict: Verdict) -> tuple[tuple[str, float], ...]:
@@ -122,7 +136,7 @@ class CurvePoint:
 
 @dataclass
 class Curve:
-    rules: Evaluation
+    rules: RealEvaluation
     points: list[CurvePoint]
     folds: int
     repeats: int
@@ -134,6 +148,18 @@ def split_folds(count: int, folds: int, seed: int) -> list[list[int]]:
     return [order[k::folds] for k in range(folds)]
 
 
+def split_grouped(groups: Sequence[str], folds: int) -> list[list[int]]:
+    """Folds that keep each group whole: groups by size, largest first, each into the fold that
+    is smallest so far (as scikit-learn's GroupKFold)."""
+    members: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+    split: list[list[int]] = [[] for _ in range(min(folds, len(members)))]
+    for group in sorted(members, key=lambda g: (-len(members[g]), g)):
+        min(split, key=len).extend(members[group])
+    return split
+
+
 def learning_curve(
     records: Sequence[Record],
     engine: Engine,
@@ -141,20 +167,25 @@ def learning_curve(
     folds: int = 5,
     repeats: int = 3,
     seed: int = 0,
+    grouped: bool = False,
     progress: Callable[[], None] | None = None,
 ) -> Curve:
-    """Cross-validated curve of macro-F1 and genuine requests harmed against decisions made."""
-    labelled = [(r.request, r.label) for r in records if r.label is not None]
+    """Cross-validated curve of macro-F1 (on the four labels) and genuine requests harmed
+    against decisions made; `grouped` keeps each source in one fold (real requests)."""
+    labelled = [r for r in records if r.real_label is not None]
     rules_engine = engine.with_learner(None)
-    rules_verdicts = [rules_engine.score(request) for request, _ in labelled]
-    rules = Evaluation()
-    for (request, label), verdict in zip(labelled, rules_verdicts, strict=True):
-        rules.add(str(request.id), label, verdict.category, verdict.action)
-    split = split_folds(len(labelled), folds, seed)
+    rules_verdicts = [rules_engine.score(r.request) for r in labelled]
+    rules = RealEvaluation()
+    for record, verdict in zip(labelled, rules_verdicts, strict=True):
+        rules.add(str(record.request.id), record.real_label, _label(verdict), verdict.action)
+    if grouped:
+        split = split_grouped([source_group(r.source or r.where) for r in labelled], folds)
+    else:
+        split = split_folds(len(labelled), folds, seed)
     points = [CurvePoint(size) for size in sizes]
     for point in points:
         for repeat in range(repeats):
-            evaluation, ceiling = Evaluation(), Evaluation()
+            evaluation, ceiling = RealEvaluation(), RealEvaluation()
             for k, held_out in enumerate(split):
                 pool = [i for j, fold in enumerate(split) if j != k for i in fold]
                 rng = random.Random(f"{seed}/{point.decisions}/{repeat}/{k}")
@@ -164,39 +195,42 @@ def learning_curve(
                     point.untrained += 1
                 scorer = engine.with_learner(model)
                 for i in held_out:
-                    request, label = labelled[i]
+                    record = labelled[i]
+                    label, request = record.real_label, record.request
                     verdict = scorer.score(request) if model else rules_verdicts[i]
-                    evaluation.add(str(request.id), label, verdict.category, verdict.action)
-                    before = rules_verdicts[i].category
+                    evaluation.add(str(request.id), label, _label(verdict), verdict.action)
+                    before = _label(rules_verdicts[i])
                     best = before
                     if model is not None:
                         outcomes = _outcome_probabilities(model, request, rules_verdicts[i])
-                        if int(outcomes.argmax()) == SIMULATED_OUTCOME[label]:
+                        if int(outcomes.argmax()) == simulated_outcome(record):
                             best = label
                         if repeat == 0:
                             decline = float(outcomes[list(DECLINE_SIDE)].sum())
-                            truth = SIMULATED_OUTCOME[label] in DECLINE_SIDE
+                            truth = simulated_outcome(record) in DECLINE_SIDE
                             point.probabilities.append((decline, truth))
                     ceiling.add(str(request.id), label, best, rules_verdicts[i].action)
-                    if verdict.category != before:
-                        point.improved += verdict.category == label
+                    if _label(verdict) != before:
+                        point.improved += _label(verdict) == label
                         point.worsened += before == label
                 if progress is not None:
                     progress()
             point.macro_f1.append(evaluation.macro_f1())
             point.ceiling_f1.append(ceiling.macro_f1())
-            point.harmed.append(len(evaluation.genuine_harmed))
+            point.harmed.append(len(evaluation.harmed))
     return Curve(rules, points, folds, repeats)
 
 
+def _label(verdict: Verdict) -> Label:
+    return LABEL_OF_CATEGORY[verdict.category]
+
+
 def _train(
-    labelled: Sequence[tuple[Request, Category]],
-    verdicts: Sequence[Verdict],
-    chosen: Sequence[int],
+    labelled: Sequence[Record], verdicts: Sequence[Verdict], chosen: Sequence[int]
 ) -> LearnedModel | None:
     examples = [
         TrainingExample(
-            labelled[i][0].text, rule_signals(verdicts[i]), SIMULATED_OUTCOME[labelled[i][1]]
+            labelled[i].request.text, rule_signals(verdicts[i]), simulated_outcome(labelled[i])
         )
         for i in chosen
     ]
@@ -213,7 +247,7 @@ def _gain(value: float) -> float:
 
 def format_curve(curve: Curve) -> str:
     rules_f1 = curve.rules.macro_f1()
-    rules_harmed = len(curve.rules.genuine_harmed)
+    rules_harmed = len(curve.rules.harmed)
     lines = [
         f"learning curve: {curve.folds}-fold cross-validation, {curve.repeats} draws per size "
         "(a simulated user decides N requests of the other folds by the default strategy)",

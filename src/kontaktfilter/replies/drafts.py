@@ -88,9 +88,14 @@ def _body(action: Action, hits: Sequence[SignalHit], lang: str, policy_url: str)
         vague = _first(hits, *VAGUE_SIGNALS)
         if vague is not None and vague.spans:
             return [t["ask_vague"].format(quote=_quote(lang, vague.spans[0].text))]
+        question = _first(hits, "GOOD_CONCRETE_QUESTION")
+        if question is not None and question.spans:
+            return [t["ask_question"].format(quote=_quote(lang, question.spans[0].text + "?"))]
         return [t["ask_open"]]
     if action is Action.HOLD_MEET_FIRST:
         return [t["meet_first"]]
+    if action is Action.REPLY_ONLY:
+        return [t["reply_only"].format(answer=t["answer_placeholder"])]
     if action is Action.DECLINE_WITH_LINK:
         return [t["decline_link"].format(policy_url=policy_url)]
     return []

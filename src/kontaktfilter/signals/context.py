@@ -157,7 +157,9 @@ class Context:
     learner: LearnedModel | None = None
     """The user's learned model (kontaktfilter.learning), None until they have one."""
     corpus: CorpusModel | None = None
-    """The model fitted on the labelled development corpus (kontaktfilter.learning.corpus)."""
+    """The combiner fitted on real labelled requests (kontaktfilter.learning.corpus)."""
+    probabilities: tuple[float, ...] | None = None
+    """For late signals: the combiner's probability of each label (learning.corpus.LABELS)."""
     rule_hits: tuple[SignalHit, ...] = ()
     """For late signals: the hits of every other signal."""
     rules_category: Category | None = None

@@ -1,28 +1,30 @@
-"""The corpus model's opinion (kontaktfilter.learning.corpus) as a signal.
+"""The combiner's verdict (kontaktfilter.learning.corpus) as a signal: which of the four real
+labels the named signals and the wording make likeliest, with what probability and why.
 
-It runs after the rule signals and reads their hits. When the model gives one category a clear
-majority and that category differs from the rules' own, its hit names the category, and the
-engine takes it, unless the user's own learner spoke (Engine.decide). Like the learner, it may
-never move a request into a decline or a report where a person could be behind it
-(signals.protection).
+It runs after the rule signals and reads their hits. The label becomes a category with the
+rules' help: a genuine note is `known` when the rules found a real acquaintance; a pitch is
+`spam` when bait fired (webinar, free download, MLM), else an honest pitch; a collector is a
+`collector` when a named pretext fired (same group, contacts slogan), else `vague` (the user asks
+what exactly is meant). The probability of a genuine person also reaches the strategy, which
+declines only when it is low (kontaktfilter.strategy.costs).
 """
 
 from __future__ import annotations
 
-from kontaktfilter.learning.corpus import CATEGORIES
+from kontaktfilter.learning.corpus import LABELS
 from kontaktfilter.learning.features import request_columns
-from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request
+from kontaktfilter.model import Category, Hit, Label, Request
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import shown, strongest_features
 from kontaktfilter.signals.personal import sender_is_known
-from kontaktfilter.signals.protection import GENUINE_GROUPS, model_may_decline
+from kontaktfilter.signals.protection import GENUINE_GROUPS
 from kontaktfilter.signals.registry import register
 
-MAJORITY = 0.5
-"""The model speaks only when one category is more likely than all others together."""
-DECISIVE = 2.5
-"""A rule hit this strong (a known contact's meeting, bait, a shared-group pretext, an open
-intent, a concrete need) decides its category: the model does not argue with it."""
+BAIT_MIN = 2.5
+"""Rule weight in the spam group (a webinar, a free download, MLM) that makes a pitch spam."""
+PRETEXT_MIN = 1.0
+"""Rule weight in the collector group (a named pretext) that makes a collector a collector rather
+than a vague request worth a question."""
 GROUP_OF = {
     Category.KNOWN: "known",
     Category.PERSONAL: "personal",
@@ -34,48 +36,52 @@ GROUP_OF = {
 }
 CATEGORY_OF_GROUP = {group: category for category, group in GROUP_OF.items()}
 NAMES_DE = {
-    Category.KNOWN: "bekannte Kontakte",
-    Category.PERSONAL: "persönliche Anfragen",
-    Category.HONEST_PITCH: "offene Angebote",
-    Category.VAGUE: "vage Anfragen",
-    Category.GENERIC: "Anfragen ohne Bezug",
-    Category.COLLECTOR: "Kontaktsammler",
-    Category.SPAM: "Spam",
+    Label.PERSONAL: "persönliche Anfragen",
+    Label.GENERIC: "Anfragen ohne Bezug",
+    Label.COLLECTOR: "Kontaktsammler",
+    Label.PITCH: "Verkaufsanfragen",
 }
+
+
+def category_of_label(label: Label, ctx: Context) -> Category:
+    """The category a label becomes, by what the rules found."""
+    groups: dict[str, float] = {}
+    for hit in ctx.rule_hits:
+        groups[hit.group] = groups.get(hit.group, 0.0) + hit.score
+    if label is Label.PERSONAL:
+        return Category.KNOWN if ctx.rules_category is Category.KNOWN else Category.PERSONAL
+    if label is Label.PITCH:
+        return Category.SPAM if groups.get("spam", 0.0) >= BAIT_MIN else Category.HONEST_PITCH
+    if label is Label.COLLECTOR:
+        pretext = groups.get("collector", 0.0) >= PRETEXT_MIN
+        return Category.COLLECTOR if pretext else Category.VAGUE
+    return Category.GENERIC
 
 
 @register(
     "LEARN_CORPUS_CATEGORY",
     3.0,
     "learned",
-    "Reads like requests of another category in the labelled corpus, words and signals together",
-    "Liest sich wie Anfragen einer anderen Kategorie im gelabelten Korpus (Wörter und Signale "
-    "zusammen)",
+    "The combiner fitted on real requests: the likeliest label, words and signals together",
+    "Der an echten Anfragen gelernte Kombinierer: das wahrscheinlichste Label (Wörter und "
+    "Signale zusammen)",
     late=True,
 )
 def corpus_category(request: Request, ctx: Context) -> list[Hit]:
-    model = ctx.corpus
-    if model is None or sender_is_known(request):  # a fact, not a reading of the words
+    model, probabilities = ctx.corpus, ctx.probabilities
+    if model is None or probabilities is None or sender_is_known(request):  # a fact, not words
         return []
-    winner = GROUP_OF.get(ctx.rules_category) if ctx.rules_category else None
-    if any(hit.group == winner and abs(hit.score) >= DECISIVE for hit in ctx.rule_hits):
-        return []
+    best = max(range(len(LABELS)), key=probabilities.__getitem__)
+    label, probability = LABELS[best], probabilities[best]
+    category = category_of_label(label, ctx)
     signals = [(hit.name, hit.strength) for hit in ctx.rule_hits]
-    probabilities = model.note_probabilities(ctx.note, signals)
-    best = int(probabilities.argmax())
-    category, probability = CATEGORIES[best], float(probabilities[best])
-    if probability < MAJORITY or category == ctx.rules_category:
-        return []
-    declining = category not in GENUINE_CATEGORIES and category != Category.VAGUE
-    if declining and not model_may_decline(request, ctx):
-        return []
-    found = request_columns(ctx.note, signals)
+    found = model.scaled(request_columns(ctx.note, signals))
     labels, spans = shown(strongest_features(ctx, found, model.weights, best))
     share = round(100 * probability)
     if ctx.lang == "de":
-        detail = f"zu {share} % wie {NAMES_DE[category]} im Korpus; ausschlaggebend: {labels}"
+        detail = f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: {labels}"
     else:
-        detail = f"{share}% like the corpus's {category.value} requests; driven by: {labels}"
+        detail = f"{share}% like real {label.value} requests; driven by: {labels}"
     group = GROUP_OF[category]
     strength = -probability if group in GENUINE_GROUPS else probability
     return [Hit(strength, spans, detail, group)]

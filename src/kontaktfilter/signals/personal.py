@@ -365,7 +365,8 @@ def known_contact(request: Request, ctx: Context) -> list[Hit]:
     families=("phantom_thanks",),
 )
 def phantom_thanks(request: Request, ctx: Context) -> list[Hit]:
-    if request.kind == "message" and sender_is_known(request):
+    """Only on an invitation: in the first message after connecting the thanks are due."""
+    if request.kind == "message":
         return []
     match = ctx.family("phantom_thanks")[0]
     return [Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")]

@@ -41,12 +41,30 @@ def phrase_signal(family: str, unless: tuple[str, ...] = ()) -> SignalFunction:
     return find
 
 
+DEFAULT_TEXT_OTHER_WORDS = 8
+"""Words beside the default text (salutation, name, signature) up to which the note is still
+"only" the platform's default text. With more, the note says something of its own and the stock
+phrase is its closing formula ("saw you're speaking at LogiMAT ... would love to connect")."""
+
+
+def default_text_only(request: Request, ctx: Context) -> list[Hit]:
+    """The platform's default text, when the note is (nearly) nothing else."""
+    if len(ctx.note.tokens) - len(ctx.covered_by(("default_text",))) > DEFAULT_TEXT_OTHER_WORDS:
+        return []
+    return _default_text(request, ctx)
+
+
+_default_text = phrase_signal("default_text")
+SPECIAL_FUNCTIONS: dict[str, SignalFunction] = {"default_text": default_text_only}
+"""Families whose signal needs more than the match itself."""
+
+
 # (name, family, weight, group, English description, German description, cancelling families)
 # fmt: off
 PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ...] = (
     ("PHRASE_DEFAULT_TEXT", "default_text", 2.0, "generic",
-     "Uses the platform's default text instead of a personal note",
-     "Verwendet den vorformulierten Standardtext der Plattform statt einer eigenen Nachricht", ()),
+     "Is (nearly) only the platform's default text, no note of the sender's own",
+     "Besteht (fast) nur aus dem vorformulierten Standardtext der Plattform", ()),
     ("PHRASE_SENT_VIA_APP", "sent_via_app", 1.5, "generic",
      "Gives 'sent via app' as the reason for the request",
      "Nennt 'per iPhone-App' o. ä. als Begründung der Anfrage", ()),
@@ -156,7 +174,8 @@ PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ..
 # fmt: on
 
 for _name, _family, _weight, _group, _en, _de, _unless in PHRASE_SIGNALS:
-    register(_name, _weight, _group, _en, _de, families=(_family,))(phrase_signal(_family, _unless))
+    _function = SPECIAL_FUNCTIONS.get(_family) or phrase_signal(_family, _unless)
+    register(_name, _weight, _group, _en, _de, families=(_family,))(_function)
 
 PHRASE_FAMILIES = frozenset(row[1] for row in PHRASE_SIGNALS)
 CANCELLING_FAMILIES = frozenset(family for row in PHRASE_SIGNALS for family in row[6])

@@ -1,4 +1,5 @@
-"""Template signal: the same note arrived from several other senders (seeds 000 and 001).
+"""Template signals: the same note arrived from several other senders (seeds 000 and 001), or a
+mail-merge slot was left unfilled.
 
 Collectors' automation tools send one stock text to hundreds of people with the names swapped;
 the template index (bulk/) recognises the copies. A known contact's note is never a template:
@@ -7,9 +8,11 @@ people one knows write to one once, however plain the words.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import Hit, Request, Span
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import register
@@ -98,3 +101,36 @@ def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
         f"seen from {fingerprint.senders} senders)"
     )
     return [Hit(1.0, (), detail)]
+
+
+_PLACEHOLDER = re.compile(
+    r"\{\{\s*[\w .:|-]{1,40}\s*\}\}"  # {{first_name}}, {{ company }}
+    r"|\{[A-Za-z_][\w .-]{0,30}\}"  # {firstName}, {Company Name}
+    r"|\$\{[A-Za-z_][\w.]{0,30}\}"  # ${name}
+    r"|%[A-Z][A-Z0-9_]{1,30}%"  # %COMPANY%
+    r"|\[(?:[A-Z][\w'’-]*(?:[ /][\w'’-]+){0,5})\]"  # [Name], [Your Name], [specific point]
+    r"|<(?:first ?name|name|company|vorname|firma)>",  # <first name>
+    re.IGNORECASE,
+)
+"""An unfilled slot of a mail-merge tool. `[Name]` must start with a capital: a bracketed
+aside ("[sic]") or a footnote mark ("[1]") is no slot."""
+
+
+@register(
+    "TPL_PLACEHOLDER",
+    1.0,
+    "form",
+    "Contains an unfilled placeholder of a mass-sending tool ({{first_name}}, [Name], %COMPANY%)",
+    "Enthält einen nicht ausgefüllten Platzhalter eines Massenversand-Werkzeugs "
+    "({{first_name}}, [Name], %COMPANY%)",
+)
+def placeholder(request: Request, ctx: Context) -> list[Hit]:
+    """Evidence of a mass tool, never on its own a reason to report: the person behind it may
+    still have a concrete reason (the combiner weighs it beside the rest)."""
+    text = ctx.note.text
+    if not any(map(text.__contains__, ("{", "[", "%", "<"))):
+        return []
+    spans = tuple(Span(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text))
+    if not spans:
+        return []
+    return [Hit(1.0, spans[:3], f"{len(spans)} placeholder(s)")]

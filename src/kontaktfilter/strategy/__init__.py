@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from kontaktfilter.model import Action, Category, Request, SignalHit
+from kontaktfilter.strategy.costs import COST_RULE, Costs, by_cost
 from kontaktfilter.strategy.guard import GUARD_RULE, PROTECTING_SIGNALS, guard, protection
 from kontaktfilter.strategy.rules import Facts, Rule, Strategy, StrategyError, parse_strategy
 
@@ -97,18 +98,27 @@ def decide(
     hits: Sequence[SignalHit],
     request: Request,
     now: datetime,
+    genuine: float | None = None,
+    costs: Costs | None = None,
 ) -> tuple[Action, str]:
-    """The action and the name of the rule that chose it, after the guard."""
+    """The action and the name of the rule that chose it, after the guard and the expected cost
+    at `genuine`, the combiner's probability of a genuine person (kontaktfilter.strategy.costs)."""
     rule = strategy.first_match(Facts(category, hits, request, now))
     action, name = (rule.action, rule.name) if rule else (Action.HOLD_WAIT, NO_RULE)
     softened = guard(action, hits)
     if softened is not None:
         return softened, GUARD_RULE
+    empty = not request.text.strip()
+    cheaper = by_cost(action, category, genuine, hits, empty, costs or Costs())
+    if cheaper is not None:
+        return cheaper, COST_RULE
     return action, name
 
 
 __all__ = [
+    "COST_RULE",
     "GUARD_RULE",
+    "Costs",
     "NO_RULE",
     "PROTECTING_SIGNALS",
     "Facts",

@@ -1,0 +1,187 @@
+"""`kontaktfilter eval`: quality on labelled requests (docs/quality.md).
+
+On real requests (four labels, eval/real/) the figures that count are harm, leak and macro-F1,
+measured out of fold with `--group-by source`: the combiner is refitted for every fold on the
+other sources, so no request is judged by a model that saw its source. Without it, the engine as
+shipped scores the files, which for the shipped training files is an in-sample figure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.evaluation import (
+    Evaluation,
+    RealEvaluation,
+    format_real_report,
+    format_report,
+)
+from kontaktfilter.model import LABEL_OF_CATEGORY
+from kontaktfilter.records import Record, RecordError, detect_format, read_records
+
+
+def _read(paths: tuple[str, ...]) -> list[Record]:
+    """Every record of the files; a bad or unlabelled record stops with its file and line."""
+    records: list[Record] = []
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                for item in read_records(stream, path, detect_format(path)):
+                    if isinstance(item, RecordError):
+                        raise click.ClickException(str(item))
+                    if item.real_label is None:
+                        raise click.ClickException(f"{item.where}: field 'label' is missing")
+                    records.append(item)
+        except OSError as exc:
+            raise click.ClickException(f"{path}: {exc.strerror}") from exc
+    if not records:
+        raise click.ClickException("no labelled requests in " + ", ".join(paths))
+    return records
+
+
+def _in_sample(engine: Engine, paths: tuple[str, ...]) -> list[str]:
+    """The files the engine's combiner was fitted on: their figures are not quality figures."""
+    if engine.corpus is None:
+        return []
+    trained = set(engine.corpus.info.sources)
+    return [path for path in paths if Path(path).name in trained]
+
+
+@click.command("eval")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--group-by",
+    type=click.Choice(["source"]),
+    help="Cross-validate: refit the combiner per fold of sources and score the held-out ones.",
+)
+@click.option(
+    "--own",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --group-by: the team's own labelled sets, on every training side at their low "
+    "weight (as `make corpus-model` fits the shipped model). Repeatable.",
+)
+@click.option("--baseline", is_flag=True, help="With --group-by: TF-IDF + LR on the same folds.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every wrong label or action.")
+@click.option(
+    "--learning-curve",
+    "curve",
+    is_flag=True,
+    help="Cross-validate learning from decisions: macro-F1 and genuine harmed after "
+    "0/20/50/100/200 decisions, without and with the learner.",
+)
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.pass_obj
+def evaluate_files(
+    engine: Engine,
+    files: tuple[str, ...],
+    group_by: str | None,
+    own: tuple[str, ...],
+    baseline: bool,
+    show_errors: bool,
+    curve: bool,
+    folds: int,
+    repeats: int,
+) -> None:
+    """Quality on labelled FILES: harm, leak, per-label precision/recall, macro-F1."""
+    records = _read(files)
+    if curve:
+        _learning_curve(engine, records, folds, repeats, group_by is not None)
+        return
+    if group_by:
+        _out_of_fold(engine, files, own, baseline, show_errors, folds)
+        return
+    if baseline or own:
+        raise click.UsageError("--baseline and --own need --group-by source")
+    real = RealEvaluation()
+    seven = Evaluation() if all(r.label is not None for r in records) else None
+    mistakes: list[str] = []
+    for record in records:
+        verdict = engine.score(record.request)
+        predicted = LABEL_OF_CATEGORY[verdict.category]
+        real.add(str(record.request.id), record.real_label, predicted, verdict.action)
+        if seven is not None and record.label is not None:
+            seven.add(str(record.request.id), record.label, verdict.category, verdict.action)
+        if show_errors and predicted != record.real_label:
+            top = ", ".join(f"{h.name}({h.score:+.1f})" for h in verdict.hits[:4])
+            mistakes.append(
+                f"{record.request.id}: {record.real_label.value} -> {verdict.category.value}/"
+                f"{verdict.action.value} [{top}] {record.request.text[:110]!r}"
+            )
+    for path in _in_sample(engine, files):
+        click.echo(
+            f"note: the shipped combiner was fitted on {path}: in-sample figures; "
+            "use --group-by source for quality",
+            err=True,
+        )
+    click.echo(format_real_report(real))
+    if seven is not None:
+        click.echo("\nseven categories (the team's own labels: behaviour, not quality)")
+        click.echo(format_report(seven))
+    if mistakes:
+        click.echo("\nwrong label:\n" + "\n".join(mistakes))
+
+
+def _out_of_fold(
+    engine: Engine,
+    files: tuple[str, ...],
+    own: tuple[str, ...],
+    baseline: bool,
+    show_errors: bool,
+    folds: int,
+) -> None:
+    from kontaktfilter.evaluation import evaluate_out_of_fold
+    from kontaktfilter.learning.corpus_training import CorpusFileError, corpus_examples
+
+    try:
+        examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])
+    except CorpusFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with click.progressbar(length=folds, label="folds", file=sys.stderr) as bar:
+        result = evaluate_out_of_fold(engine, examples, folds, progress=lambda: bar.update(1))
+    groups = len({e.group for e in examples if not e.own})
+    click.echo(format_real_report(result, f"engine, out of fold ({folds} folds, {groups} sources)"))
+    if baseline:
+        from kontaktfilter.learning.baseline import baseline_out_of_fold
+
+        peer = baseline_out_of_fold(examples, folds)
+        click.echo(
+            "\n" + format_real_report(peer, "peer: TF-IDF + logistic regression, same folds")
+        )
+    if show_errors:
+        texts = {str(e.record.request.id): e.record.request.text for e in examples}
+        for title, ids in (("harm", result.harmed), ("leak", result.leaked)):
+            for request_id in ids:
+                click.echo(f"{title}: {request_id}: {texts[request_id][:140]!r}")
+
+
+def _learning_curve(
+    engine: Engine, records: list[Record], folds: int, repeats: int, grouped: bool
+) -> None:
+    from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
+
+    if len(records) < 2 * folds:
+        raise click.ClickException(
+            f"{len(records)} labelled request(s); {folds}-fold cross-validation needs at least "
+            f"{2 * folds}"
+        )
+    with click.progressbar(
+        length=len(DEFAULT_SIZES) * folds * repeats, label="learning curve", file=sys.stderr
+    ) as bar:
+        result = learning_curve(
+            records,
+            engine,
+            folds=folds,
+            repeats=repeats,
+            grouped=grouped,
+            progress=lambda: bar.update(1),
+        )
+    click.echo(format_curve(result))
+
+
+COMMANDS = (evaluate_files,)

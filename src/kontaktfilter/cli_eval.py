@@ -8,6 +8,7 @@ shipped scores the files, which for the shipped training files is an in-sample f
 
 from __future__ import annotations
 
+import glob
 import sys
 from pathlib import Path
 
@@ -43,6 +44,17 @@ def _read(paths: tuple[str, ...]) -> list[Record]:
     return records
 
 
+def _expand(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Files named by each pattern, sorted; a pattern that names nothing is an error."""
+    found: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            raise click.BadParameter(f"{pattern!r} names no file", param_hint="--own")
+        found += matches
+    return tuple(found)
+
+
 def _in_sample(engine: Engine, paths: tuple[str, ...]) -> list[str]:
     """The files the engine's combiner was fitted on: their figures are not quality figures."""
     if engine.corpus is None:
@@ -60,10 +72,12 @@ def _in_sample(engine: Engine, paths: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--own",
+    "own_patterns",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
+    metavar="GLOB",
     help="With --group-by: the team's own labelled sets, on every training side at their low "
-    "weight (as `make corpus-model` fits the shipped model). Repeatable.",
+    "weight (as `make corpus-model` fits the shipped model). A file or a quoted pattern such "
+    "as 'tests/fixtures/dev_*.jsonl'; repeatable.",
 )
 @click.option("--baseline", is_flag=True, help="With --group-by: TF-IDF + LR on the same folds.")
 @click.option("--errors", "show_errors", is_flag=True, help="List every wrong label or action.")
@@ -81,7 +95,7 @@ def evaluate_files(
     engine: Engine,
     files: tuple[str, ...],
     group_by: str | None,
-    own: tuple[str, ...],
+    own_patterns: tuple[str, ...],
     baseline: bool,
     show_errors: bool,
     curve: bool,
@@ -89,9 +103,10 @@ def evaluate_files(
     repeats: int,
 ) -> None:
     """Quality on labelled FILES: harm, leak, per-label precision/recall, macro-F1."""
+    own = _expand(own_patterns)
     records = _read(files)
     if curve:
-        _learning_curve(engine, records, folds, repeats, group_by is not None)
+        _learning_curve(engine, records, files, own, folds, repeats, group_by is not None)
         return
     if group_by:
         _out_of_fold(engine, files, own, baseline, show_errors, folds)
@@ -161,8 +176,16 @@ def _out_of_fold(
 
 
 def _learning_curve(
-    engine: Engine, records: list[Record], folds: int, repeats: int, grouped: bool
+    engine: Engine,
+    records: list[Record],
+    files: tuple[str, ...],
+    own: tuple[str, ...],
+    folds: int,
+    repeats: int,
+    grouped: bool,
 ) -> None:
+    """With `grouped`, each fold is scored by a combiner fitted without it (and with `own`),
+    so neither the combiner nor the learner has seen a held-out request."""
     from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
 
     if len(records) < 2 * folds:
@@ -179,9 +202,25 @@ def _learning_curve(
             folds=folds,
             repeats=repeats,
             grouped=grouped,
+            fold_engine=_fold_engines(engine, files, own) if grouped else None,
             progress=lambda: bar.update(1),
         )
     click.echo(format_curve(result))
+
+
+def _fold_engines(engine: Engine, files: tuple[str, ...], own: tuple[str, ...]):  # noqa: ANN202
+    """A function from a fold's training indices (into the files' records) to the engine with
+    a combiner fitted on those records and the own sets."""
+    from kontaktfilter.learning.corpus_training import corpus_examples, fit_examples
+
+    examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])
+    real = [e for e in examples if not e.own]
+    extra = [e for e in examples if e.own]
+
+    def fold_engine(train: list[int]) -> Engine:
+        return engine.with_corpus(fit_examples([real[i] for i in train] + extra, {}))
+
+    return fold_engine
 
 
 COMMANDS = (evaluate_files,)

@@ -168,20 +168,31 @@ def learning_curve(
     repeats: int = 3,
     seed: int = 0,
     grouped: bool = False,
+    fold_engine: Callable[[list[int]], Engine] | None = None,
     progress: Callable[[], None] | None = None,
 ) -> Curve:
     """Cross-validated curve of macro-F1 (on the four labels) and genuine requests harmed
-    against decisions made; `grouped` keeps each source in one fold (real requests)."""
+    against decisions made; `grouped` keeps each source in one fold (real requests), and
+    `fold_engine` gives the engine for a fold from the indices of the other folds' records (a
+    combiner fitted without the held-out fold), else `engine` scores every fold."""
     labelled = [r for r in records if r.real_label is not None]
-    rules_engine = engine.with_learner(None)
-    rules_verdicts = [rules_engine.score(r.request) for r in labelled]
-    rules = RealEvaluation()
-    for record, verdict in zip(labelled, rules_verdicts, strict=True):
-        rules.add(str(record.request.id), record.real_label, _label(verdict), verdict.action)
     if grouped:
         split = split_grouped([source_group(r.source or r.where) for r in labelled], folds)
     else:
         split = split_folds(len(labelled), folds, seed)
+    engines = [
+        fold_engine([i for j, fold in enumerate(split) if j != k for i in fold])
+        if fold_engine
+        else engine
+        for k in range(len(split))
+    ]
+    fold_of = {i: k for k, fold in enumerate(split) for i in fold}
+    rules_verdicts = [
+        engines[fold_of[i]].with_learner(None).score(r.request) for i, r in enumerate(labelled)
+    ]
+    rules = RealEvaluation()
+    for record, verdict in zip(labelled, rules_verdicts, strict=True):
+        rules.add(str(record.request.id), record.real_label, _label(verdict), verdict.action)
     points = [CurvePoint(size) for size in sizes]
     for point in points:
         for repeat in range(repeats):
@@ -193,7 +204,7 @@ def learning_curve(
                 model = _train(labelled, rules_verdicts, chosen)
                 if model is None:
                     point.untrained += 1
-                scorer = engine.with_learner(model)
+                scorer = engines[k].with_learner(model)
                 for i in held_out:
                     record = labelled[i]
                     label, request = record.real_label, record.request

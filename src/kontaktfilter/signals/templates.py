@@ -109,8 +109,7 @@ _PLACEHOLDER = re.compile(
     r"|\$\{[A-Za-z_][\w.]{0,30}\}"  # ${name}
     r"|%[A-Z][A-Z0-9_]{1,30}%"  # %COMPANY%
     r"|\[(?:[A-Z][\w'’-]*(?:[ /][\w'’-]+){0,5})\]"  # [Name], [Your Name], [specific point]
-    r"|<(?:first ?name|name|company|vorname|firma)>",  # <first name>
-    re.IGNORECASE,
+    r"|<(?i:first ?name|name|company|vorname|firma)>",  # <first name>
 )
 """An unfilled slot of a mail-merge tool. `[Name]` must start with a capital: a bracketed
 aside ("[sic]") or a footnote mark ("[1]") is no slot."""

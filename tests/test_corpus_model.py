@@ -25,10 +25,11 @@ from kontaktfilter.learning.corpus_training import (
     fit_examples,
     main,
 )
-from kontaktfilter.learning.features import N_FEATURES, column
+from kontaktfilter.learning.features import N_FEATURES, column, request_columns
 from kontaktfilter.learning.model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.model import HARMFUL_ACTIONS, Action, Category, Label, Profile, Request
+from kontaktfilter.signals.evidence import strongest_features
 
 REAL_SETS = sorted(Path("eval/real").glob("*.jsonl"))
 OWN_SETS = sorted(Path("tests/fixtures").glob("dev_*.jsonl"))
@@ -223,3 +224,30 @@ def test_a_learner_on_the_same_side_confirms_the_combiner() -> None:
     verdict = engine.with_learner(learner).score(request)
     assert "LEARN_USER_DECISIONS" in {hit.name for hit in verdict.hits}
     assert verdict.category == Category.PERSONAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Laura, saw you're speaking at LogiMAT in Stuttgart. I'll be there too—would love to "
+        "connect beforehand.",
+        "Vielleicht ergeben sich wertvolle Synergien. Kontakte schaden nur dem, der keine hat.",
+        "I help B2B founders get 20 qualified meetings a month. Open to a quick call?",
+    ],
+)
+def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
+    """model.strongest (rows per word, pair and signal) names the same features in the same
+    order as the pushes over the whole feature vector (signals.evidence)."""
+    engine = Engine()
+    request = Request(text=text)
+    ctx = engine.context(request)
+    signals = [(h.name, h.strength) for h in engine.hits(request, ctx) if h.group != "learned"]
+    model = engine.corpus
+    for target in range(len(LABELS)):
+        remembered = [
+            name or f'"{ctx.span(first, last).text}"'
+            for name, first, last in model.strongest(model.read(ctx.note, signals), target, 7)
+        ]
+        found = model.scaled(request_columns(ctx.note, signals))
+        full = [label for label, _ in strongest_features(ctx, found, model.weights, target)]
+        assert remembered == full

@@ -165,8 +165,7 @@ class Engine:
             ctx.rule_hits = tuple(found)
             ctx.rules_category = self.category_of(found, ctx)
             if ctx.corpus is not None and ctx.note.tokens:  # an empty note: the rules decide
-                signals = [(hit.name, hit.strength) for hit in found]
-                ctx.probabilities = tuple(ctx.corpus.note_probabilities(ctx.note, signals).tolist())
+                ctx.reading = ctx.corpus.read(ctx.note, [(h.name, h.strength) for h in found])
             for late in self._late:  # the corpus model first: the learner sees its opinion
                 spoken = self._run((late,), request, ctx)
                 if spoken and late[0].name == CORPUS_SIGNAL:
@@ -225,9 +224,10 @@ class Engine:
     def learned_weights(hits: Sequence[SignalHit], ctx: Context) -> tuple[tuple[str, float], ...]:
         """Each rule signal's learned push towards the combiner's likeliest label (its weight
         in the combiner times the hit's strength), for the explanation."""
-        if ctx.corpus is None or ctx.probabilities is None:
+        if ctx.corpus is None or ctx.reading is None:
             return ()
-        target = max(range(len(LABELS)), key=ctx.probabilities.__getitem__)
+        probabilities = ctx.reading.probabilities
+        target = max(range(len(LABELS)), key=probabilities.__getitem__)
         return tuple(
             (hit.name, round(ctx.corpus.signal_push(hit.name, target) * min(hit.strength, 1.0), 3))
             for hit in hits
@@ -238,9 +238,9 @@ class Engine:
     def genuine_probability(hits: Sequence[SignalHit], ctx: Context) -> float | None:
         """The combiner's probability that a genuine person wrote the note, when the combiner
         spoke (not for a known contact, whose acceptance rests on the fact)."""
-        if ctx.probabilities is None or not any(hit.name == CORPUS_SIGNAL for hit in hits):
+        if ctx.reading is None or not any(hit.name == CORPUS_SIGNAL for hit in hits):
             return None
-        return ctx.probabilities[LABELS.index(Label.PERSONAL)]
+        return ctx.reading.probabilities[LABELS.index(Label.PERSONAL)]
 
     @staticmethod
     def category_of(hits: Sequence[SignalHit], ctx: Context) -> Category:

@@ -18,10 +18,12 @@ import io
 import json
 import math
 import zipfile
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,6 +44,8 @@ FORMAT = "kontaktfilter-corpus-model"
 FORMAT_VERSION = 2
 LABELS = tuple(Label)
 SHIPPED = "corpus_model.npz"
+EXPLAINED = 8
+"""Entries per sentence and label kept for explanations (more than a verdict ever shows)."""
 MEMO_LIMIT = 100_000
 """Rows remembered per sentence and per signal name (never per note); each memo is cleared when
 full."""
@@ -73,7 +77,11 @@ class CorpusModel:
         self.weights = weights
         self.intercepts = intercepts
         self.info = info
-        self._sentences: dict[tuple[str, ...], tuple[np.ndarray, int]] = {}
+        self._sentences: dict[tuple[str, ...], _Sentence] = {}
+        self._rows: dict[str, tuple[float, ...]] = {}
+        self._intercepts = tuple(intercepts.tolist())
+        self._signal_pushes: dict[str, tuple[float, ...]] = {}
+        """Per signal name: its push towards each label (a few hundred names at most)."""
         self._names: dict[str, np.ndarray] = {}
 
     def scaled(self, found: Columns) -> Columns:
@@ -88,60 +96,112 @@ class CorpusModel:
         scaled = self.scaled(found)
         return _softmax(self.intercepts + scaled.values @ self.weights[scaled.columns])
 
-    def note_probabilities(
-        self, note: AnalysedNote, signals: list[tuple[str, float]]
-    ) -> np.ndarray:
-        """The same probabilities as `probabilities(*request_columns(note, signals)[:2])`, from
-        rows remembered per sentence and signal: what every verdict pays for, while the
-        explaining columns are built only when the model speaks."""
-        tokens = [token_form(t) for t in note.tokens]
-        if tokens:
-            rows: list[np.ndarray] = []
-            entries = 0
-            sentences = note.sentences
-            start = 0
-            for end in range(1, len(tokens) + 1):
-                if end == len(tokens) or sentences[end] != sentences[start]:
-                    row, count = self._sentence_row(tuple(tokens[start:end]))
-                    rows.append(row)
-                    entries += count
-                    start = end
-            text = np.add.reduce(rows) / math.sqrt(entries)
-            scores = self.intercepts + self.info.text_scale * text
+    def read(self, note: AnalysedNote, signals: list[tuple[str, float]]) -> Reading:
+        """The probability of each label (in LABELS order) for a note and the rule signals it
+        fired, the same as `probabilities(request_columns(note, signals))`, from rows
+        remembered per sentence and signal; the reading keeps the sentences for `strongest`."""
+        tokens = note.tokens
+        sentences: list[tuple[int, _Sentence]] = []
+        entries = 0
+        start = 0
+        numbers = note.sentences
+        while start < len(tokens):
+            end = bisect_right(numbers, numbers[start], start)
+            sentence = self._sentence(tuple(map(token_form, tokens[start:end])))
+            sentences.append((start, sentence))
+            entries += sentence.entries
+            start = end
+        # four numbers per row: plain Python adds them faster than NumPy's per-call overhead
+        scores = list(self._intercepts)
+        if sentences:
+            scale = self.info.text_scale / math.sqrt(entries)
+            for _, sentence in sentences:
+                scores = [a + scale * b for a, b in zip(scores, sentence.total, strict=True)]
         else:
-            scores = self.intercepts + self.info.text_scale * self._named_row(EMPTY_NOTE)
-        for name, strength in signal_strengths(signals).items():
-            scores = scores + strength * self._named_row(f"s|{name}")
-        return _softmax(scores)
+            empty = self._row(EMPTY_NOTE)
+            scores = [a + self.info.text_scale * b for a, b in zip(scores, empty, strict=True)]
+        strengths = signal_strengths(signals)
+        for name, strength in strengths.items():
+            row = self._row(f"s|{name}")
+            scores = [a + strength * b for a, b in zip(scores, row, strict=True)]
+        top = max(scores)
+        exps = [math.exp(a - top) for a in scores]
+        total = sum(exps)
+        probabilities = tuple(e / total for e in exps)
+        return Reading(probabilities, tuple(sentences), entries, len(tokens), strengths)
+
+    def strongest(self, reading: Reading, target: int, shown: int) -> list[tuple[str, int, int]]:
+        """The `shown` (at most EXPLAINED) features of a reading that push most towards
+        label `target` (against the mean of the others), strongest first, as (name, first
+        token, last token): a word with its character n-grams, a word pair, or a rule signal
+        (name given, tokens -1). The same pushes as evidence.strongest_features on
+        request_columns, from the pushes remembered per sentence and signal."""
+        found: list[tuple[float, int, str, int, int]] = []  # (-push, owner, name, first, last)
+        count = reading.tokens
+        if reading.entries:
+            scale = self.info.text_scale / math.sqrt(reading.entries)
+            for start, sentence in reading.sentences:
+                width = sentence.width
+                order = sentence.order[:shown, target].tolist()
+                pushes = sentence.pushes[:shown, target].tolist()
+                for i, push in zip(order, pushes, strict=True):
+                    first = start + (i if i < width else i - width)
+                    owner = first if i < width else count + first
+                    last = first if i < width else first + 1
+                    found.append((-scale * push, owner, "", first, last))
+        for k, (name, strength) in enumerate(reading.signals.items()):
+            found.append((-strength * self.signal_push(name, target), 2 * count + k, name, -1, -1))
+        found.sort()  # strongest push first, ties in feature order, as strongest_features
+        return [(name, first, last) for pull, _, name, first, last in found[:shown] if pull < 0]
 
     def signal_push(self, name: str, target: int) -> float:
         """The learned weight of a rule signal towards label `target`, against the mean of the
         other labels: what the verdict shows beside the signal."""
-        row = self._named_row(f"s|{name}")
-        others = [row[k] for k in range(len(row)) if k != target]
-        return float(row[target] - sum(others) / len(others))
+        found = self._signal_pushes.get(name)
+        if found is None:
+            row = self._named_row(f"s|{name}")
+            found = self._signal_pushes[name] = tuple(_pushes(row[np.newaxis, :])[0].tolist())
+        return found[target]
 
-    def _sentence_row(self, tokens: tuple[str, ...]) -> tuple[np.ndarray, int]:
-        """The summed rows of a sentence's words and word pairs, and how many entries they
-        are (the note's text block is scaled by the count of all its entries): one gather for
-        the whole sentence when it is new."""
+    def _sentence(self, tokens: tuple[str, ...]) -> _Sentence:
+        """A sentence's summed row, entry count and each word's and word pair's push towards
+        every label: one gather for the whole sentence when it is new, remembered after."""
         found = self._sentences.get(tokens)
         if found is None:
             columns: list[int] = []
             signs: list[float] = []
+            starts: list[int] = []
             for token in tokens:
                 its_columns, its_signs = word_columns(token)
+                starts.append(len(columns))
                 columns += its_columns
                 signs += its_signs
             for first, second in pairwise(tokens):
                 index, sign = column(f"b|{first} {second}")
+                starts.append(len(columns))
                 columns.append(index)
                 signs.append(sign)
-            total = np.asarray(signs) @ self.weights[columns].astype(np.float64)
-            found = (total, len(columns))
+            rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
+            rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
+            owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
+            total = tuple(owners.sum(axis=0, dtype=np.float64).tolist())
+            pushes = _pushes(owners)
+            order = np.argsort(-pushes, axis=0, kind="stable")[:EXPLAINED]
+            strongest = np.take_along_axis(pushes, order, axis=0)
+            found = _Sentence(total, len(columns), order.astype(np.int32), strongest, len(tokens))
             if len(self._sentences) >= MEMO_LIMIT:
                 self._sentences.clear()
             self._sentences[tokens] = found
+        return found
+
+    def _row(self, name: str) -> tuple[float, ...]:
+        """A named feature's row as plain numbers (see `read`)."""
+        found = self._rows.get(name)
+        if found is None:
+            found = tuple(self._named_row(name).tolist())
+            if len(self._rows) >= MEMO_LIMIT:
+                self._rows.clear()
+            self._rows[name] = found
         return found
 
     def _named_row(self, name: str) -> np.ndarray:
@@ -159,6 +219,7 @@ class CorpusModel:
         (bench/bench_scoring.py)."""
         self._sentences.clear()
         self._names.clear()
+        self._rows.clear()
 
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in
@@ -218,6 +279,35 @@ class CorpusModel:
         weights = np.zeros((N_FEATURES, count), dtype=np.float32)
         weights[columns] = rows
         return cls(weights, intercepts.astype(np.float64), info)
+
+
+class Reading(NamedTuple):
+    """What the model read in one note."""
+
+    probabilities: tuple[float, ...]
+    sentences: tuple[tuple[int, _Sentence], ...]
+    """(first token, remembered sentence) per sentence of the note."""
+    entries: int
+    tokens: int
+    signals: dict[str, float]
+    """The rule signals read, each with its strength."""
+
+
+class _Sentence(NamedTuple):
+    total: tuple[float, ...]
+    entries: int
+    order: np.ndarray
+    """Per label (column): the EXPLAINED strongest entries, as indices into the sentence's
+    words, then word pairs."""
+    pushes: np.ndarray
+    """Their pushes, in the same places (float32)."""
+    width: int
+    """Words in the sentence."""
+
+
+def _pushes(rows: np.ndarray) -> np.ndarray:
+    """Each row's score for every label against the mean of the other labels."""
+    return rows - (rows.sum(axis=1, keepdims=True) - rows) / (rows.shape[1] - 1)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kontaktfilter.bulk import TemplateIndex
 
 if TYPE_CHECKING:
-    from kontaktfilter.learning.corpus import CorpusModel
+    from kontaktfilter.learning.corpus import CorpusModel, Reading
     from kontaktfilter.learning.model import LearnedModel
 from kontaktfilter.bulk.fingerprints import FingerprintSet
 from kontaktfilter.matcher import PhraseMatch
@@ -158,8 +158,8 @@ class Context:
     """The user's learned model (kontaktfilter.learning), None until they have one."""
     corpus: CorpusModel | None = None
     """The combiner fitted on real labelled requests (kontaktfilter.learning.corpus)."""
-    probabilities: tuple[float, ...] | None = None
-    """For late signals: the combiner's probability of each label (learning.corpus.LABELS)."""
+    reading: Reading | None = None
+    """For late signals: what the combiner read, with each label's probability."""
     rule_hits: tuple[SignalHit, ...] = ()
     """For late signals: the hits of every other signal."""
     rules_category: Category | None = None

@@ -12,14 +12,14 @@ declines only when it is low (kontaktfilter.strategy.costs).
 from __future__ import annotations
 
 from kontaktfilter.learning.corpus import LABELS
-from kontaktfilter.learning.features import request_columns
-from kontaktfilter.model import Category, Hit, Label, Request
+from kontaktfilter.model import Category, Hit, Label, Request, Span
 from kontaktfilter.signals.context import Context
-from kontaktfilter.signals.evidence import shown, strongest_features
+from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.protection import GENUINE_GROUPS
 from kontaktfilter.signals.registry import register
 
+SHOWN = SHOWN_FEATURES + SHOWN_SPANS
 BAIT_MIN = 2.5
 """Rule weight in the spam group (a webinar, a free download, MLM) that makes a pitch spam."""
 PRETEXT_MIN = 1.0
@@ -68,15 +68,21 @@ def category_of_label(label: Label, ctx: Context) -> Category:
     late=True,
 )
 def corpus_category(request: Request, ctx: Context) -> list[Hit]:
-    model, probabilities = ctx.corpus, ctx.probabilities
-    if model is None or probabilities is None or sender_is_known(request):  # a fact, not words
+    model, reading = ctx.corpus, ctx.reading
+    if model is None or reading is None or sender_is_known(request):  # a fact, not words
         return []
+    probabilities = reading.probabilities
     best = max(range(len(LABELS)), key=probabilities.__getitem__)
     label, probability = LABELS[best], probabilities[best]
     category = category_of_label(label, ctx)
-    signals = [(hit.name, hit.strength) for hit in ctx.rule_hits]
-    found = model.scaled(request_columns(ctx.note, signals))
-    labels, spans = shown(strongest_features(ctx, found, model.weights, best))
+    evidence: list[tuple[str, Span | None]] = []
+    for name, first, last in model.strongest(reading, best, SHOWN):
+        if name:
+            evidence.append((name, None))
+        else:
+            span = ctx.span(first, last)
+            evidence.append((f'"{span.text}"', span))
+    labels, spans = shown(evidence)
     share = round(100 * probability)
     if ctx.lang == "de":
         detail = f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: {labels}"

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-quick lint bench eval fingerprints corpus-model
+.PHONY: setup run test test-quick lint bench eval quality fingerprints corpus-model
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -39,6 +39,15 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Quality on real text (docs/quality.md): out of fold by source, beside the TF-IDF peer, and
+## what the user's learner adds.
+quality: setup
+	$(BIN)/kontaktfilter eval eval/real/*.jsonl --group-by source \
+		--own 'tests/fixtures/dev_*.jsonl' --baseline
+	$(BIN)/kontaktfilter eval eval/real/*.jsonl --learning-curve --group-by source \
+		--own 'tests/fixtures/dev_*.jsonl'
+
+## Behaviour on the team's own held-out set (not a quality figure).
 eval: setup
 	$(BIN)/kontaktfilter eval eval/requests.jsonl
 

@@ -207,3 +207,44 @@ def test_cli_check_set_show(tmp_path):
     shown = runner.invoke(main, ["strategy", "show", "Kontakte schaden nur dem, der keine hat."])
     assert "1. meet-twice-first" in shown.output
     assert "everything-else: matches -> ask_details" in shown.output
+
+
+def test_costs_set_the_bars_for_decline_and_accept():
+    from kontaktfilter.strategy.costs import Costs
+
+    assert Costs().decline_max == pytest.approx(0.05)
+    assert Costs().accept_min == pytest.approx(2 / 3)
+    assert Costs(false_decline=4.0, question=2.0).decline_max == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("genuine", "action", "category", "expected"),
+    [
+        (0.04, "decline_silently", "collector", None),
+        (0.06, "decline_silently", "collector", "ask_details"),
+        (0.30, "report_spam", "spam", "ask_details"),
+        (0.70, "accept_and_reply", "personal", None),
+        (0.50, "accept_and_reply", "personal", "ask_details"),
+        (0.01, "accept", "known", None),
+        (None, "decline_silently", "collector", None),
+    ],
+)
+def test_the_action_by_expected_cost(genuine, action, category, expected):
+    from kontaktfilter.model import Action, Category
+    from kontaktfilter.strategy.costs import Costs, by_cost
+
+    cheaper = by_cost(Action(action), Category(category), genuine, (), False, Costs())
+    assert cheaper == (Action(expected) if expected else None)
+
+
+def test_costs_are_settings(tmp_path):
+    from kontaktfilter.config import SettingsError, load_settings
+    from kontaktfilter.runtime import build_engine
+
+    config = tmp_path / "k.yaml"
+    config.write_text("cost_false_decline: 4\n", "utf-8")
+    engine, _ = build_engine(load_settings(config))
+    assert engine.costs.decline_max == pytest.approx(0.25)
+    config.write_text("cost_question: -1\n", "utf-8")
+    with pytest.raises(SettingsError, match="cost_question: must be a positive number"):
+        load_settings(config)

@@ -161,6 +161,11 @@ def _out_of_fold(
         result = evaluate_out_of_fold(engine, examples, folds, progress=lambda: bar.update(1))
     groups = len({e.group for e in examples if not e.own})
     click.echo(format_real_report(result, f"engine, out of fold ({folds} folds, {groups} sources)"))
+    for lang in ("de", "en"):
+        ids = {str(e.record.request.id) for e in examples if e.record.request.lang == lang}
+        part = result.subset(ids)
+        if part.total:
+            click.echo(f"  {lang}: {part.total} requests, {part.summary()}")
     if baseline:
         from kontaktfilter.learning.baseline import baseline_out_of_fold
 

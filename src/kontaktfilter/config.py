@@ -53,6 +53,16 @@ def _positive_days(value: Any, where: str) -> float:
     return number
 
 
+def _cost(value: Any, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where}: must be a number, not {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise SettingsError(f"{where}: must be a positive number")
+    return number
+
+
 def _weights(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, Mapping):
         raise SettingsError(f"{where}: must be a mapping of signal name to number")
@@ -108,6 +118,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Store URL: sqlite:///path/file.db or postgresql://user@host/db (empty: SQLite in the "
         "data folder, ~/.local/share/kontaktfilter/kontaktfilter.db).",
         _url,
+    ),
+    Setting(
+        "cost_false_decline",
+        20.0,
+        "What declining or reporting a genuine person costs, in questions (strategy/costs.py).",
+        _cost,
+    ),
+    Setting(
+        "cost_false_accept",
+        3.0,
+        "What accepting a collector, a generic request or a seller costs, in questions.",
+        _cost,
+    ),
+    Setting(
+        "cost_question",
+        1.0,
+        "What asking the sender (or waiting) costs: the unit of the two costs above.",
+        _cost,
     ),
     Setting(
         "weights",

@@ -106,14 +106,24 @@ class RealEvaluation:
     harmed: list[str] = field(default_factory=list)
     leaked: list[str] = field(default_factory=list)
     total: int = 0
+    items: list[tuple[str, Label, Label, Action]] = field(default_factory=list)
 
     def add(self, request_id: str, label: Label, predicted: Label, action: Action) -> None:
+        self.items.append((request_id, label, predicted, action))
         self.pairs[(label, predicted)] += 1
         self.total += 1
         if label is Label.PERSONAL and action in HARMFUL_ACTIONS:
             self.harmed.append(request_id)
         if label is not Label.PERSONAL and action in ACCEPTING_ACTIONS:
             self.leaked.append(request_id)
+
+    def subset(self, request_ids: set[str]) -> RealEvaluation:
+        """The same figures over some of the requests (one language, one source)."""
+        part = RealEvaluation()
+        for item in self.items:
+            if item[0] in request_ids:
+                part.add(*item)
+        return part
 
     def support(self, label: Label) -> int:
         return sum(n for (g, _), n in self.pairs.items() if g == label)

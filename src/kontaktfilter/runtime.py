@@ -17,7 +17,13 @@ from kontaktfilter.bulk.fingerprints import (
 from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
 from kontaktfilter.signals.context import History
-from kontaktfilter.strategy import ACTIVE_NAME, Strategy, active_strategy, default_strategy_text
+from kontaktfilter.strategy import (
+    ACTIVE_NAME,
+    Costs,
+    Strategy,
+    active_strategy,
+    default_strategy_text,
+)
 
 LOCAL_USER = "local"
 """The user of a screener on localhost (and of every command line call)."""
@@ -53,6 +59,9 @@ def build_engine(
     )
     strategy, warning = user_strategy(user)
     engine = Engine(
+        costs=Costs(
+            settings["cost_false_decline"], settings["cost_false_accept"], settings["cost_question"]
+        ),
         weights=settings["weights"],
         policy_url=settings["policy_url"],
         history=history,

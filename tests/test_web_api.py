@@ -38,6 +38,18 @@ def test_score_names_the_signals_and_their_spans(web):
     assert all(s["description"] for s in verdict["signals"])
 
 
+def test_score_knows_the_kind_and_gives_learned_weights(web):
+    thanks = "Thanks for connecting, Anna! How did the SAP rollout at your plant go?"
+    invitation = web.post("/api/score", json={"text": thanks}).json()
+    message = web.post("/api/score", json={"text": thanks, "kind": "message"}).json()
+    assert "PERS_PHANTOM_THANKS" in {s["name"] for s in invitation["signals"]}
+    assert "PERS_PHANTOM_THANKS" not in {s["name"] for s in message["signals"]}
+    assert 0.0 <= message["genuine_probability"] <= 1.0
+    rule_signals = [s for s in message["signals"] if not s["name"].startswith("LEARN_")]
+    assert rule_signals and all(s["learned_weight"] is not None for s in rule_signals)
+    _error(web.post("/api/score", json={"text": "x", "kind": "letter"}), 422, "invalid")
+
+
 def test_score_refuses_a_bad_profile_field_by_name(web):
     response = web.post("/api/score", json={"text": "Hallo", "sender": {"contacts": "many"}})
     error = _error(response, 422, "invalid")

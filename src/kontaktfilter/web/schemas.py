@@ -22,6 +22,9 @@ def _utc(moment: datetime) -> datetime:
 UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 Platform = Literal["xing", "linkedin", "other"]
 Language = Literal["de", "en"]
+Kind = Literal["contact_request", "message", "group_invitation"]
+"""An invitation's note, a message (the first after connecting, or later), a group invitation:
+signals that only make sense for one kind fire only there (docs/data-format.md)."""
 
 
 class ErrorDetail(BaseModel):
@@ -41,6 +44,7 @@ class ScoreIn(BaseModel):
     id: str | None = Field(default=None, max_length=300)
     lang: Language | None = None
     platform: Platform = "other"
+    kind: Kind = "contact_request"
     sent_at: datetime | None = None
     sender: dict[str, Any] | None = None
     recipient: dict[str, Any] | None = None
@@ -60,6 +64,8 @@ class SignalOut(BaseModel):
     score: float
     description: str
     detail: str | None = None
+    learned_weight: float | None = None
+    """The signal's weight towards the verdict's label in the combiner fitted on real text."""
     spans: list[SpanOut]
 
 
@@ -74,6 +80,9 @@ class VerdictOut(BaseModel):
     reply_note: str | None
     signals: list[SignalOut]
     truncated: bool
+    genuine_probability: float | None = None
+    """The combiner's probability that a genuine person wrote the note (None: a known contact,
+    an empty note, or no combiner)."""
 
 
 class RequestOut(BaseModel):

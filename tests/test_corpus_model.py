@@ -241,7 +241,8 @@ def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
     engine = Engine()
     request = Request(text=text)
     ctx = engine.context(request)
-    signals = [(h.name, h.strength) for h in engine.hits(request, ctx) if h.group != "learned"]
+    engine.hits(request, ctx)
+    signals = [(h.name, h.strength) for h in ctx.rule_hits]
     model = engine.corpus
     for target in range(len(LABELS)):
         remembered = [

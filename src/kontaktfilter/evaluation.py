@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 CATEGORIES = tuple(Category)
 
 
+def _scores(true_pos: int, predicted: int, support: int) -> tuple[float, float, float, int]:
+    """precision, recall, F1 and support of one class."""
+    precision = true_pos / predicted if predicted else 0.0
+    recall = true_pos / support if support else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, support
+
+
 @dataclass
 class Evaluation:
     """Accumulates (label, predicted category, action) triples."""
@@ -50,10 +58,7 @@ class Evaluation:
             support = sum(n for (g, _), n in self.pairs.items() if g == category)
             if not predicted and not support:
                 continue
-            precision = true_pos / predicted if predicted else 0.0
-            recall = true_pos / support if support else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            scores[category] = (precision, recall, f1, support)
+            scores[category] = _scores(true_pos, predicted, support)
         return scores
 
     def macro_f1(self) -> float:
@@ -134,11 +139,7 @@ class RealEvaluation:
         for label in Label:
             true_pos = self.pairs[(label, label)]
             predicted = sum(n for (_, p), n in self.pairs.items() if p == label)
-            support = self.support(label)
-            precision = true_pos / predicted if predicted else 0.0
-            recall = true_pos / support if support else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            scores[label] = (precision, recall, f1, support)
+            scores[label] = _scores(true_pos, predicted, self.support(label))
         return scores
 
     def macro_f1(self) -> float:

@@ -234,3 +234,21 @@ def test_templates_reads_csv_with_plain_sender_names(runner: CliRunner, tmp_path
         json.loads(line)["id"]: json.loads(line)["cluster"] for line in result.stdout.splitlines()
     }
     assert clusters["c9"] is None and len({clusters[f"c{n}"] for n in range(3)}) == 1
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "\x1b]0;pwned\x07",  # OSC: set the window title
+        "\x1b]52;c;ZXZpbA==\x07",  # OSC 52: write the clipboard
+        "\x1b[2J\x1b[H",  # CSI: clear the screen
+        "\x9b2J",  # C1 CSI
+        "\u202egnp.exe",  # right-to-left override
+    ],
+)
+def test_sender_text_cannot_steer_the_terminal(runner: CliRunner, hostile: str) -> None:
+    text = f"Hallo Frau Berg, {hostile} vielleicht ergeben sich Synergien."
+    result = runner.invoke(main, ["check", text])
+    assert result.exit_code == 0
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b\u202e")
+    assert "Synergien" in result.output

@@ -39,7 +39,7 @@ from kontaktfilter.records import (
     read_profile_file,
     read_records,
 )
-from kontaktfilter.report import render_verdict, verdict_to_dict
+from kontaktfilter.report import render_verdict, terminal_safe, verdict_to_dict
 from kontaktfilter.runtime import build_engine
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.strategy import StrategyError
@@ -239,7 +239,7 @@ def lint(engine: Engine, text: str, to: str, platform: str) -> None:
         f"the recipient's filter would say: {verdict.category.value} ({verdict.action.value})"
     )
     for finding in findings:
-        click.echo(f"  {finding.severity:<4} {finding.message}")
+        click.echo(terminal_safe(f"  {finding.severity:<4} {finding.message}"))
     if not findings:
         click.echo("  ok: personal, concrete and free of stock phrases")
     if any(f.severity == "fix" for f in findings):
@@ -285,7 +285,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
             evidence = next((f"“{s.text}”" for h in verdict.hits for s in h.spans), "")
             reason = verdict.hits[0].name if verdict.hits else "no signal"
             line = f"  {request.id:<8} {verdict.category.value:<12} {who[:22]:<22} {reason:<28}"
-            click.echo(f"{line} {evidence[:60]}")
+            click.echo(terminal_safe(f"{line} {evidence[:60]}"))
     _report_bad(errors, sum(len(v) for v in verdicts.values()))
 
 
@@ -331,7 +331,7 @@ def templates(
                 f"\n#{cluster.cluster_id}: {cluster.senders} senders, {len(cluster.members)} "
                 f"messages, {cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
             )
-            click.echo(f"  {' '.join(cluster.example.split())[:160]}")
+            click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
     if save:
         index.save(save)
         click.echo(f"saved the index to {save}", err=True)

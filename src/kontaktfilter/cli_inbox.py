@@ -21,6 +21,7 @@ from kontaktfilter.inbox import (
 from kontaktfilter.learning.user_model import retrain_if_due
 from kontaktfilter.model import Action
 from kontaktfilter.policy_page import render_policy_page
+from kontaktfilter.report import terminal_safe
 from kontaktfilter.store.repository import as_utc_naive, utcnow
 from kontaktfilter.sweep import sweep
 
@@ -56,11 +57,11 @@ now_option = click.option("--now", "now_text", help="Act as if it were this ISO 
 def _show(item: QueueItem, position: int, total: int) -> None:
     click.echo("")
     when = f"{item.sent_at:%Y-%m-%d}" if item.sent_at else "undated"
-    click.echo(f"[{position}/{total}] {item.sender_name or '(no name)'}, {when}")
+    click.echo(terminal_safe(f"[{position}/{total}] {item.sender_name or '(no name)'}, {when}"))
     click.echo(f"{item.category.upper()}  recommended: {item.action}  ({item.rule})")
-    click.echo(item.text if item.text.strip() else "(empty note)")
+    click.echo(terminal_safe(item.text) if item.text.strip() else "(empty note)")
     for signal in item.signals[:5]:
-        detail = signal.get("detail") or ""
+        detail = terminal_safe(signal.get("detail") or "")
         click.echo(f"  {signal['weight'] * signal['strength']:+5.1f} {signal['name']} {detail}")
 
 
@@ -107,7 +108,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
             if reply is None:
                 click.echo(f"no draft for {item.action}" + (f" ({note})" if note else ""))
             elif key == "v":
-                click.echo(reply + (f"\n[{note}]" if note else ""))
+                click.echo(terminal_safe(reply) + (f"\n[{note}]" if note else ""))
             else:  # OSC 52: the terminal puts the text on the clipboard, also over ssh
                 encoded = base64.b64encode(reply.encode("utf-8")).decode("ascii")
                 click.echo(f"\x1b]52;c;{encoded}\x07", nl=False)
@@ -138,7 +139,7 @@ def followups(ctx: click.Context, now_text: str | None) -> None:
         return
     for due in found:
         when = f"{due.due_at:%Y-%m-%d}" if due.due_at else "-"
-        click.echo(f"{due.kind:<10} {when}  {due.sender_name:<24} {due.detail}")
+        click.echo(terminal_safe(f"{due.kind:<10} {when}  {due.sender_name:<24} {due.detail}"))
 
 
 @click.command("sweep")
@@ -151,10 +152,10 @@ def sweep_command(ctx: click.Context) -> None:
         return
     for finding in findings:
         connected = f"{finding.connected_on:%Y-%m-%d}" if finding.connected_on else "?"
-        click.echo(f"{finding.name} (connected {connected}): {finding.reason}")
+        click.echo(terminal_safe(f"{finding.name} (connected {connected}): {finding.reason}"))
         for hit in finding.hits[:4]:
             evidence = "; ".join(f"“{span.text}”" for span in hit.spans) or hit.detail
-            click.echo(f"    {hit.name}: {evidence}")
+            click.echo(terminal_safe(f"    {hit.name}: {evidence}"))
 
 
 @click.command("policy-page")

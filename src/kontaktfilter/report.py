@@ -9,6 +9,20 @@ import click
 from kontaktfilter.model import Span, Verdict
 from kontaktfilter.signals.registry import is_late
 
+_NEUTRALISED = {
+    code: f"\\x{code:02x}"
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]
+    if chr(code) not in "\n\t"
+} | {code: f"\\u{code:04x}" for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+"""Control characters (C0, DEL, C1) and bidirectional overrides, shown as escapes: sender-written
+text must not set a terminal's title, write its clipboard, clear its screen or reorder a line."""
+
+
+def terminal_safe(text: str) -> str:
+    """Sender-written text made harmless for a terminal (line breaks and tabs stay)."""
+    return text.translate(_NEUTRALISED)
+
+
 CATEGORY_COLOURS = {
     "known": "green",
     "personal": "green",
@@ -69,13 +83,13 @@ def highlight(text: str, spans: list[Span], colour: bool) -> str:
             merged.append((span.start, span.end))
     out, position = [], 0
     for start, end in merged:
-        out.append(text[position:start])
-        piece = text[start:end]
+        out.append(terminal_safe(text[position:start]))
+        piece = terminal_safe(text[start:end])
         out.append(
             click.style(piece, fg="yellow", bold=True, underline=True) if colour else f"[[{piece}]]"
         )
         position = end
-    out.append(text[position:])
+    out.append(terminal_safe(text[position:]))
     return "".join(out)
 
 
@@ -104,11 +118,11 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
         weight = f" (learned {learned[hit.name]:+.2f})" if hit.name in learned else ""
         lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}{weight}")
         if evidence:
-            lines.append(f"         {'':<34} {evidence}")
+            lines.append(f"         {'':<34} {terminal_safe(evidence)}")
     if not verdict.hits:
         lines.append("  no signal fired")
     if verdict.reply:
-        lines += ["", "reply draft:", verdict.reply]
+        lines += ["", "reply draft:", terminal_safe(verdict.reply)]
     if verdict.reply_note:
         lines += ["", f"note: {verdict.reply_note}"]
     return "\n".join(lines)

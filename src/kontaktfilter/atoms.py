@@ -73,6 +73,9 @@ class AtomIndex:
         instead of testing every suffix."""
         self._infix = tuple(infix)
         self._fuzzy_exact = {key: tuple(ids) for key, ids in fuzzy_exact.items()}
+        self._fuzzy_exact_longest = max(map(len, self._fuzzy_exact), default=0)
+        """A token longer than every typo key by more than one letter shares none: its own
+        keys, which cost the square of its length, are never made (a 40,000-letter word)."""
         self._fuzzy_prefix = {key: tuple(entries) for key, entries in fuzzy_prefix.items()}
         self._fuzzy_cuts: dict[str, tuple[tuple[int, frozenset[int]], ...]] = {}
         """For a token's first letters: each length of its beginning to compare with the fuzzy
@@ -109,8 +112,9 @@ class AtomIndex:
             # The typo keys are intersected with the known keys in one set operation; most words
             # share none, and only shared keys are looked up.
             fuzzy_exact = self._fuzzy_exact
-            for key in fuzzy_exact.keys() & {token[0] + key for key in edit_keys(token)}:
-                found.update(fuzzy_exact[key])
+            if len(token) <= self._fuzzy_exact_longest:
+                for key in fuzzy_exact.keys() & {token[0] + key for key in edit_keys(token)}:
+                    found.update(fuzzy_exact[key])
             fuzzy_prefix = self._fuzzy_prefix
             for cut, lengths in self._fuzzy_cuts.get(token[:HEAD], ()):
                 if len(token) >= cut:

@@ -47,6 +47,8 @@ SHIPPED = "corpus_model.npz"
 EXPLAINED = 8
 """Entries per sentence and label kept for explanations (more than a verdict ever shows)."""
 MEMO_LIMIT = 100_000
+MEMO_SENTENCE_CHARS = 2_000
+"""Longer sentences are not remembered: the memo's size stays bounded in characters too."""
 """Rows remembered per sentence and per signal name (never per note); each memo is cleared when
 full."""
 
@@ -189,9 +191,10 @@ class CorpusModel:
             order = np.argsort(-pushes, axis=0, kind="stable")[:EXPLAINED]
             strongest = np.take_along_axis(pushes, order, axis=0)
             found = _Sentence(total, len(columns), order.astype(np.int32), strongest, len(tokens))
-            if len(self._sentences) >= MEMO_LIMIT:
-                self._sentences.clear()
-            self._sentences[tokens] = found
+            if sum(map(len, tokens)) <= MEMO_SENTENCE_CHARS:
+                if len(self._sentences) >= MEMO_LIMIT:
+                    self._sentences.clear()
+                self._sentences[tokens] = found
         return found
 
     def _row(self, name: str) -> tuple[float, ...]:

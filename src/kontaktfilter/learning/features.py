@@ -29,6 +29,9 @@ CHAR_GRAMS = (3,)
 """Character n-grams inside words catch inflection, ae/ä spellings and typos that words miss
 (3-grams did better than 4-grams or 3+4 on the development sets, docs/learning.md)."""
 MIN_CHAR_WORD = 3
+MAX_CHAR_WORD = 40
+"""A longer token (a run of one letter, a pasted hash or link) gets no character n-grams: no
+real word is that long, and their count would grow with a hostile token's length."""
 EMPTY_NOTE = "m|empty"
 _WORD_MEMO_LIMIT = 100_000
 _word_memo: dict[str, tuple[list[int], list[float]]] = {}
@@ -47,7 +50,7 @@ def token_form(token: str) -> str:
 def _word_names(token: str) -> list[str]:
     """The word itself and its character n-grams (inside "<word>" so edges count)."""
     names = [f"w|{token}"]
-    if len(token) >= MIN_CHAR_WORD:
+    if MIN_CHAR_WORD <= len(token) <= MAX_CHAR_WORD:
         padded = f"<{token}>"
         for size in CHAR_GRAMS:
             names += [f"c|{padded[j : j + size]}" for j in range(len(padded) - size + 1)]

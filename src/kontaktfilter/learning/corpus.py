@@ -143,14 +143,10 @@ class CorpusModel:
         if reading.entries:
             scale = self.info.text_scale / math.sqrt(reading.entries)
             for start, sentence in reading.sentences:
-                width = sentence.width
-                order = sentence.order[:shown, target].tolist()
-                pushes = sentence.pushes[:shown, target].tolist()
-                for i, push in zip(order, pushes, strict=True):
-                    first = start + (i if i < width else i - width)
-                    owner = first if i < width else count + first
-                    last = first if i < width else first + 1
-                    found.append((-scale * push, owner, "", first, last))
+                for push, local, pair in sentence.strongest(target):
+                    first = start + local
+                    owner = count + first if pair else first
+                    found.append((-scale * push, owner, "", first, first + pair))
         for k, (name, strength) in enumerate(reading.signals.items()):
             found.append((-strength * self.signal_push(name, target), 2 * count + k, name, -1, -1))
         found.sort()  # strongest push first, ties in feature order, as strongest_features
@@ -187,10 +183,7 @@ class CorpusModel:
             rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
             owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
             total = tuple(owners.sum(axis=0, dtype=np.float64).tolist())
-            pushes = _pushes(owners)
-            order = np.argsort(-pushes, axis=0, kind="stable")[:EXPLAINED]
-            strongest = np.take_along_axis(pushes, order, axis=0)
-            found = _Sentence(total, len(columns), order.astype(np.int32), strongest, len(tokens))
+            found = _Sentence(total, len(columns), owners, len(tokens), {})
             if sum(map(len, tokens)) <= MEMO_SENTENCE_CHARS:
                 if len(self._sentences) >= MEMO_LIMIT:
                     self._sentences.clear()
@@ -299,13 +292,26 @@ class Reading(NamedTuple):
 class _Sentence(NamedTuple):
     total: tuple[float, ...]
     entries: int
-    order: np.ndarray
-    """Per label (column): the EXPLAINED strongest entries, as indices into the sentence's
-    words, then word pairs."""
-    pushes: np.ndarray
-    """Their pushes, in the same places (float32)."""
+    owners: np.ndarray
+    """Per word (with its n-grams), then per word pair: its row (float32)."""
     width: int
     """Words in the sentence."""
+    tops: dict[int, tuple[tuple[float, int, int], ...]]
+    """Per label asked for: the EXPLAINED strongest (push, first word, is a pair)."""
+
+    def strongest(self, target: int) -> tuple[tuple[float, int, int], ...]:
+        """The entries that push most towards `target`, worked out once per label asked."""
+        found = self.tops.get(target)
+        if found is None:
+            pushes = _pushes(self.owners)[:, target]
+            order = np.argsort(-pushes, kind="stable")[:EXPLAINED].tolist()
+            width = self.width
+            found = tuple(
+                (float(pushes[i]), i, 0) if i < width else (float(pushes[i]), i - width, 1)
+                for i in order
+            )
+            self.tops[target] = found
+        return found
 
 
 def _pushes(rows: np.ndarray) -> np.ndarray:

@@ -252,3 +252,10 @@ def test_sender_text_cannot_steer_the_terminal(runner: CliRunner, hostile: str) 
     assert result.exit_code == 0
     assert not any(ch in result.output for ch in "\x1b\x07\x9b\u202e")
     assert "Synergien" in result.output
+
+
+def test_eval_prints_what_the_user_still_decides(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["eval", "tests/fixtures/dev_requests.jsonl"])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.output and "harm" in result.output
+    assert "actions: " in result.output and "P(genuine) band" in result.output

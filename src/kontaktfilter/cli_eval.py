@@ -18,6 +18,7 @@ from kontaktfilter.engine import Engine
 from kontaktfilter.evaluation import (
     Evaluation,
     RealEvaluation,
+    format_decisions,
     format_real_report,
     format_report,
 )
@@ -119,7 +120,9 @@ def evaluate_files(
     for record in records:
         verdict = engine.score(record.request)
         predicted = LABEL_OF_CATEGORY[verdict.category]
-        real.add(str(record.request.id), record.real_label, predicted, verdict.action)
+        real.add(
+            str(record.request.id), record.real_label, predicted, verdict.action, verdict.genuine
+        )
         if seven is not None and record.label is not None:
             seven.add(str(record.request.id), record.label, verdict.category, verdict.action)
         if show_errors and predicted != record.real_label:
@@ -135,6 +138,7 @@ def evaluate_files(
             err=True,
         )
     click.echo(format_real_report(real))
+    click.echo(format_decisions(real))
     if seven is not None:
         click.echo("\nseven categories (the team's own labels: behaviour, not quality)")
         click.echo(format_report(seven))
@@ -166,6 +170,13 @@ def _out_of_fold(
         part = result.subset(ids)
         if part.total:
             click.echo(f"  {lang}: {part.total} requests, {part.summary()}")
+    for path in files:
+        name = Path(path).name
+        ids = {str(e.record.request.id) for e in examples if e.record.where.startswith(name)}
+        part = result.subset(ids)
+        if part.total:
+            click.echo(f"  {name}: {part.total} requests, {part.summary()}")
+    click.echo("\n" + format_decisions(result))
     if baseline:
         from kontaktfilter.learning.baseline import baseline_out_of_fold
 

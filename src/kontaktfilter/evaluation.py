@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kontaktfilter.model import (
@@ -19,6 +20,7 @@ from kontaktfilter.model import (
     Label,
 )
 from kontaktfilter.records import Record
+from kontaktfilter.strategy.costs import Costs
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
@@ -111,10 +113,19 @@ class RealEvaluation:
     harmed: list[str] = field(default_factory=list)
     leaked: list[str] = field(default_factory=list)
     total: int = 0
-    items: list[tuple[str, Label, Label, Action]] = field(default_factory=list)
+    items: list[tuple[str, Label, Label, Action, float | None]] = field(default_factory=list)
 
-    def add(self, request_id: str, label: Label, predicted: Label, action: Action) -> None:
-        self.items.append((request_id, label, predicted, action))
+    def add(
+        self,
+        request_id: str,
+        label: Label,
+        predicted: Label,
+        action: Action,
+        genuine: float | None = None,
+    ) -> None:
+        """One request: its label, the predicted label, the action and, where the combiner
+        spoke, its probability of a genuine person."""
+        self.items.append((request_id, label, predicted, action, genuine))
         self.pairs[(label, predicted)] += 1
         self.total += 1
         if label is Label.PERSONAL and action in HARMFUL_ACTIONS:
@@ -129,6 +140,19 @@ class RealEvaluation:
             if item[0] in request_ids:
                 part.add(*item)
         return part
+
+    def actions(self) -> Counter[Action]:
+        return Counter(item[3] for item in self.items)
+
+    def calibration(self) -> list[tuple[float, float, int, int]]:
+        """Per band of the combiner's probability of a genuine person (CALIBRATION_BANDS): the
+        band, how many requests fell in it, and how many of them were genuine."""
+        rows = []
+        for low, high in pairwise(CALIBRATION_BANDS):
+            inside = [i for i in self.items if i[4] is not None and low <= i[4] < high]
+            genuine = sum(1 for i in inside if i[1] is Label.PERSONAL)
+            rows.append((low, high, len(inside), genuine))
+        return rows
 
     def support(self, label: Label) -> int:
         return sum(n for (g, _), n in self.pairs.items() if g == label)
@@ -162,6 +186,31 @@ class RealEvaluation:
         )
 
 
+CALIBRATION_BANDS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)
+"""Bands of the probability of a genuine person; the first ends at the default decline bar."""
+
+
+def format_decisions(evaluation: RealEvaluation) -> str:
+    """What the actions were, and how well the probability of a genuine person was calibrated:
+    what the user still decides, and why the bars of strategy/costs.py hold."""
+    counts = evaluation.actions()
+    lines = [
+        "actions: "
+        + ", ".join(f"{action.value} {counts[action]}" for action in Action if counts[action])
+    ]
+    bar = Costs().decline_max
+    above = [i for i in evaluation.items if i[3] in HARMFUL_ACTIONS and (i[4] or 0.0) > bar]
+    lines.append(
+        f"declined above the default {100 * bar:.0f} % bar, corroborated by the rules: "
+        f"{len(above)} (genuine: {sum(1 for i in above if i[1] is Label.PERSONAL)})"
+    )
+    lines.append("P(genuine) band  requests  genuine  rate")
+    for low, high, count, genuine in evaluation.calibration():
+        rate = f"{genuine / count:.3f}" if count else "  -  "
+        lines.append(f"{low:>6.2f}-{min(high, 1.0):.2f}  {count:>9}  {genuine:>7}  {rate}")
+    return "\n".join(lines)
+
+
 def format_real_report(evaluation: RealEvaluation, title: str = "") -> str:
     """Per-label table, confusion (rows: label, columns: predicted) and the summary line."""
     lines = [title] if title else []
@@ -190,6 +239,7 @@ def score_real(
             record.real_label,
             LABEL_OF_CATEGORY[verdict.category],
             verdict.action,
+            verdict.genuine,
         )
     return evaluation
 

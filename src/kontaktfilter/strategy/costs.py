@@ -11,9 +11,10 @@ decline is the highest of all.
 
 One exception, measured: where the rules themselves hold clear suspicion (SUSPICION_MIN of
 suspicious weight) and no genuine evidence at all, a decline pays up to CORROBORATED_MAX. Out of
-fold on the real corpus (618 requests, docs/quality.md), 29 requests lay between 5 % and 20 %
-with such corroboration, and none of them was genuine; the seeds' own examples ("Kontakte schaden
-nur dem, der keine hat" after a greeting) are among them.
+fold on the real corpus (618 requests; `kontaktfilter eval eval/real/*.jsonl --group-by source`
+prints the count, docs/quality.md), 23 requests were declined so, and none of them was genuine;
+the seeds' own examples ("Kontakte schaden nur dem, der keine hat" after a greeting) are of
+this kind.
 """
 
 from __future__ import annotations

@@ -42,3 +42,18 @@ def test_a_hostile_note_is_scored_within_budget(text: str) -> None:
         spent.append(time.process_time() - start)
     assert verdict.action is not None
     assert min(spent) < BUDGET_SECONDS, f"{min(spent) * 1000:.0f} ms"
+
+
+@pytest.mark.parametrize("body", ["<a" * 300_000, "<br" * 200_000, "< " * 300_000])
+def test_a_hostile_html_mail_body_is_read_in_linear_time(body: str) -> None:
+    """Issue 19: a 600 KB HTML body of unclosed tags took 200 s in the mail importer."""
+    from email.message import EmailMessage
+
+    from kontaktfilter.imports.mail import _body_text
+
+    message = EmailMessage()
+    message.set_content(body, subtype="html")
+    start = time.process_time()
+    text = _body_text(message)
+    assert time.process_time() - start < 1.0
+    assert text

@@ -38,8 +38,10 @@ SUBJECT_PATTERNS = tuple(
     )
 )
 QUOTED_NOTE = re.compile(r"[„“\"»«]([^„“”\"»«]{2,})[“”\"«»]", re.DOTALL)
-TAG = re.compile(r"<[^>]+>")
-BREAK_TAGS = re.compile(r"<\s*(br|/p|/div|/tr)\b[^>]*>", re.IGNORECASE)
+TAG = re.compile(r"<[^<>]+>")
+BREAK_TAGS = re.compile(r"<\s*(br|/p|/div|/tr)\b[^<>]*>", re.IGNORECASE)
+"""A tag ends at its `>` and holds no `<`: a body of many `<` without `>` is read in linear time
+(with `[^>]`, each `<` scanned to the end: 200 s for a 600 KB body)."""
 
 
 @dataclass(frozen=True, slots=True)

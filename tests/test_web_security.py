@@ -159,3 +159,31 @@ def test_user_add_names_an_unreadable_password_file(url, tmp_path):
     )
     assert result.exit_code != 0 and f"{latin}: cannot read the password" in result.output
     assert not verify_password(screener(url).database, "anna", "Passwört-mit-Umlaut")
+
+
+def _signed_in(web) -> None:
+    form = {"name": "anna", "password": "correct horse battery", "csrf_token": _login_token(web)}
+    assert web.post("/login", data=form).status_code == 303
+    assert web.get("/api/requests").status_code == 200
+
+
+@pytest.mark.parametrize("how", ["logout", "new password", "user deleted"])
+def test_a_copied_cookie_dies_with_the_session(url, how):
+    """Issue 19: a cookie stayed valid for 14 days after logout, a password change or deletion."""
+    from kontaktfilter.web.app import SESSION_COOKIE
+    from kontaktfilter.web.auth import delete_user
+
+    state = screener(url, local=False)
+    set_password(state.database, "anna", "correct horse battery")
+    with client(state) as web, client(state) as thief:
+        _signed_in(web)
+        thief.cookies.set(SESSION_COOKIE, web.cookies.get(SESSION_COOKIE))
+        assert thief.get("/api/requests").status_code == 200
+        if how == "logout":
+            web.post("/logout", headers=csrf_headers(web))
+        elif how == "new password":
+            set_password(state.database, "anna", "another horse battery")
+        else:
+            assert delete_user(state.database, "anna")
+        assert thief.get("/api/requests").status_code == 401
+        assert web.get("/api/requests").status_code == 401

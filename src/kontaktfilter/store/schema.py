@@ -40,6 +40,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Every session cookie carries the epoch it was issued under; a bump (logout, a new
+    password) makes all of the user's cookies stale."""
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -6,6 +6,8 @@
 - Every state-changing request carries the session's CSRF token (a form field or the
   X-CSRF-Token header). This holds on localhost too: any web page the user visits could
   otherwise post to http://127.0.0.1:8000.
+- A session cookie is signed and carries the user's session epoch; logout and a password change
+  bump the epoch and deleting the user removes it, so every cookie issued before is refused.
 """
 
 from __future__ import annotations
@@ -51,14 +53,34 @@ def check_user_name(name: str) -> str:
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
-    """Create the user (or change their password); at least 10 characters."""
+    """Create the user (or change their password, which signs out every session); at least 10
+    characters."""
     check_user_name(name)
     if len(password) < 10:
         raise ValueError("a password needs at least 10 characters")
     Store(engine, name)  # creates the user row when it is new
     with engine.begin() as conn:
         conn.execute(
-            update(User).where(User.name == name).values(password_hash=_hasher.hash(password))
+            update(User)
+            .where(User.name == name)
+            .values(password_hash=_hasher.hash(password), session_epoch=User.session_epoch + 1)
+        )
+
+
+def session_epoch(engine: Engine, name: str) -> int | None:
+    """The user's current session epoch; None when no such user can sign in."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(User.session_epoch).where(User.name == name, User.password_hash.is_not(None))
+        ).first()
+    return None if row is None else row[0]
+
+
+def revoke_sessions(engine: Engine, name: str) -> None:
+    """Sign the user out everywhere: every cookie issued so far becomes stale."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(User).where(User.name == name).values(session_epoch=User.session_epoch + 1)
         )
 
 
@@ -97,10 +119,15 @@ def csrf_token(session: dict[str, Any]) -> str:
 
 def current_user(request: Request) -> str:
     """The local user on loopback; otherwise the signed-in user or LoginRequired."""
-    if request.app.state.screener.config.local:
+    app = request.app.state.screener
+    if app.config.local:
         return LOCAL_USER
     user = request.session.get("user")
     if not user:
+        raise LoginRequired()
+    epoch = request.session.get("epoch")
+    if epoch is None or epoch != session_epoch(app.database, user):
+        request.session.clear()  # revoked: logged out, a new password, or deleted
         raise LoginRequired()
     return user
 
@@ -118,7 +145,9 @@ async def require_csrf(request: Request) -> None:
 
 
 def sign_in(request: Request, user: str) -> None:
-    """A fresh session for the user (a new CSRF token too: no fixation across a login)."""
+    """A fresh session for the user (a new CSRF token too: no fixation across a login), issued
+    under the user's current session epoch."""
     request.session.clear()
     request.session["user"] = user
+    request.session["epoch"] = session_epoch(request.app.state.screener.database, user)
     csrf_token(request.session)

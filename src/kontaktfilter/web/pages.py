@@ -28,7 +28,14 @@ from kontaktfilter.runtime import strategy_text
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts
 from kontaktfilter.web.api import App, RequestId, begin_import, learning_status, save_strategy
-from kontaktfilter.web.auth import csrf_token, current_user, require_csrf, sign_in, verify_password
+from kontaktfilter.web.auth import (
+    csrf_token,
+    current_user,
+    require_csrf,
+    revoke_sessions,
+    sign_in,
+    verify_password,
+)
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
 from kontaktfilter.web.present import explained_signals, segments
@@ -295,5 +302,9 @@ def login(
 
 @router.post("/logout", dependencies=[Csrf])
 def logout(request: Request) -> Response:
+    """Signs the user out of every session: a copied cookie is worth nothing afterwards."""
+    user = request.session.get("user")
+    if user and not request.app.state.screener.config.local:
+        revoke_sessions(request.app.state.screener.database, user)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

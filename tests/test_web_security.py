@@ -187,3 +187,31 @@ def test_a_copied_cookie_dies_with_the_session(url, how):
             assert delete_user(state.database, "anna")
         assert thief.get("/api/requests").status_code == 401
         assert web.get("/api/requests").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.evil.example", False),  # a name that merely starts like one
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+    ],
+)
+def test_loopback_is_decided_by_the_address(host, loopback):
+    from kontaktfilter.web.auth import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_a_screener_on_another_loopback_address_accepts_its_own_host_name(url):
+    from web_helpers import ENGINE, Screener, WebConfig, open_store
+
+    state = Screener(WebConfig("127.0.0.2", "s", 1 << 20, True), open_store(url).engine, ENGINE)
+    with client(state) as web:
+        assert web.get("/api/health", headers={"Host": "127.0.0.2:8000"}).status_code == 200
+        assert web.get("/api/health", headers={"Host": "evil.example"}).status_code == 400

@@ -64,5 +64,7 @@ def create_app(screener: Screener) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=screener.config.max_upload_bytes)
     if screener.config.local:
         hosts = ["127.0.0.1", "localhost", "[::1]", "::1"]
+        bound = screener.config.host.strip("[]")
+        hosts += [bound, f"[{bound}]"] if ":" in bound else [bound]  # e.g. 127.0.0.2
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     return app

@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
+import socket
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -25,7 +27,6 @@ from kontaktfilter.store import Store
 from kontaktfilter.store.schema import User
 from kontaktfilter.web.errors import ApiError
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 USER_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -38,7 +39,19 @@ class LoginRequired(Exception):
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """Whether every address `host` stands for is a loopback address: decided by the address,
+    never by the text ("127.example.org" is a name like any other)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in found)
 
 
 def check_user_name(name: str) -> str:

@@ -115,18 +115,19 @@ def test_keys_step_accept_decline_draft_and_undo(live, page):
     page.screenshot(path=str(SHOTS / "screener.png"), full_page=False)
 
     page.keyboard.press("a")  # accept the first
-    page.wait_for_function(f"document.querySelector('#r{first}').classList.contains('done')")
+    page.locator(f"#r{first}.done").wait_for(state="attached")  # no eval: the page has a CSP
     assert _current_id(page) == second
     page.keyboard.press("d")  # decline the second
-    page.wait_for_function(f"document.querySelector('#r{second}').classList.contains('done')")
+    page.locator(f"#r{second}.done").wait_for(state="attached")
     assert _pending(store) == before - 2
 
     third = _current_id(page)
     page.keyboard.press("r")  # the reply draft, ready to copy
     draft = page.locator(f"#r{third} details.draft textarea")
-    page.wait_for_function(
-        f"document.querySelector('#r{third} details.draft textarea').value.length > 20"
-    )
+    for _ in range(50):  # the draft arrives by fetch; polled without eval (CSP)
+        if len(draft.input_value()) > 20:
+            break
+        page.wait_for_timeout(100)
     assert page.locator(f"#r{third} details.draft").get_attribute("open") is not None
     assert len(draft.input_value()) > 20
 

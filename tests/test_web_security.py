@@ -215,3 +215,12 @@ def test_a_screener_on_another_loopback_address_accepts_its_own_host_name(url):
     with client(state) as web:
         assert web.get("/api/health", headers={"Host": "127.0.0.2:8000"}).status_code == 200
         assert web.get("/api/health", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_pages_carry_a_content_security_policy_and_refuse_framing(url):
+    with client(screener(url)) as web:
+        for path in ("/", "/api/health", "/static/app.css"):
+            headers = web.get(path).headers
+            assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["x-frame-options"] == "DENY"

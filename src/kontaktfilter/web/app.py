@@ -18,6 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from kontaktfilter.web import api, pages
 from kontaktfilter.web.auth import LoginRequired
 from kontaktfilter.web.errors import HANDLERS, error_body
+from kontaktfilter.web.headers import SecurityHeaders
 from kontaktfilter.web.limits import BodySizeLimit
 from kontaktfilter.web.state import Screener
 
@@ -62,6 +63,7 @@ def create_app(screener: Screener) -> FastAPI:
         https_only=False,
     )
     app.add_middleware(BodySizeLimit, max_bytes=screener.config.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     if screener.config.local:
         hosts = ["127.0.0.1", "localhost", "[::1]", "::1"]
         bound = screener.config.host.strip("[]")

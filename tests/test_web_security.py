@@ -224,3 +224,35 @@ def test_pages_carry_a_content_security_policy_and_refuse_framing(url):
             assert "frame-ancestors 'none'" in headers["content-security-policy"], path
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["x-frame-options"] == "DENY"
+
+
+def test_wrong_passwords_make_a_name_wait(url):
+    from kontaktfilter.web.throttle import FREE_FAILURES
+
+    state = screener(url, local=False)
+    set_password(state.database, "anna", "correct horse battery")
+    now = [1000.0]
+    state.logins.clock = lambda: now[0]
+    with client(state) as web:
+
+        def attempt(password: str) -> int:
+            form = {"name": "anna", "password": password, "csrf_token": _login_token(web)}
+            return web.post("/login", data=form).status_code
+
+        assert [attempt("wrong") for _ in range(FREE_FAILURES)] == [401] * FREE_FAILURES
+        assert attempt("correct horse battery") == 429  # the name waits, even for the right one
+        now[0] += 31
+        assert attempt("wrong") == 401  # checked again; the next wait is twice as long
+        now[0] += 31
+        assert attempt("correct horse battery") == 429
+        now[0] += 30
+        assert attempt("correct horse battery") == 303
+
+
+def test_a_state_change_from_another_origin_is_refused(url):
+    with client(screener(url)) as web:
+        headers = csrf_headers(web)
+        foreign = web.post("/api/undo", headers={**headers, "Origin": "https://evil.example"})
+        assert foreign.status_code == 403
+        own = web.post("/api/undo", headers={**headers, "Origin": "http://127.0.0.1"})
+        assert own.status_code != 403

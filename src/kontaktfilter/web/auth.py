@@ -16,6 +16,7 @@ import ipaddress
 import secrets
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -146,7 +147,12 @@ def current_user(request: Request) -> str:
 
 
 async def require_csrf(request: Request) -> None:
-    """Refuse a state change whose token does not match the session's (403)."""
+    """Refuse a state change whose token does not match the session's, or that a browser says
+    comes from another site (its Origin header names another host): 403."""
+    origin = request.headers.get("origin")
+    host = request.headers.get("host", "").lower()
+    if origin and origin != "null" and urlsplit(origin).netloc.lower() != host:
+        raise ApiError(403, "this request comes from another site")
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(

@@ -293,9 +293,15 @@ def login(
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     app = request.app.state.screener
+    wait = app.logins.wait_seconds(name)
+    if wait > 0:
+        message = Translator(choose_language(request))("login.throttled", seconds=round(wait))
+        return render(request, "login.html", 429, next=safe_next(next), error=message)
     if not verify_password(app.database, name, password):
+        app.logins.failed(name)
         message = Translator(choose_language(request))("login.failed")
         return render(request, "login.html", 401, next=safe_next(next), error=message)
+    app.logins.succeeded(name)
     sign_in(request, name)
     return back(next)
 

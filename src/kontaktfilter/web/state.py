@@ -16,6 +16,7 @@ from kontaktfilter.runtime import user_strategy
 from kontaktfilter.store import Store
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web.jobs import ImportJobs
+from kontaktfilter.web.throttle import LoginThrottle
 
 MEGABYTE = 1024 * 1024
 
@@ -36,6 +37,7 @@ class Screener:
     database: DatabaseEngine
     engine: Engine
     jobs: ImportJobs = field(default_factory=ImportJobs)
+    logins: LoginThrottle = field(default_factory=LoginThrottle)
     _stores: dict[str, Store] = field(default_factory=dict)
     _engines: dict[str, Engine] = field(default_factory=dict)
     _learning_locks: dict[str, threading.Lock] = field(default_factory=dict)

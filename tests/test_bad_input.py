@@ -117,6 +117,26 @@ def test_csv_with_nested_json_and_bad_rows() -> None:
     assert "inbox.csv:4: more cells than header columns" in str(result[2])
 
 
+@pytest.mark.parametrize(
+    ("content", "fmt", "message"),
+    [
+        (b'{"text": "x", "sender": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n", "jsonl",
+         "inbox.jsonl:1: JSON nested too deeply"),
+        (b"[" * 50_000 + b"]" * 50_000, "json", "inbox.json: JSON nested too deeply"),
+        (b"text,sender,lang\nhallo,anna,de\nkurz\n", "csv",
+         "inbox.csv:3: fewer cells than header columns (1 of 3)"),
+        (b"text,lang\r\"a\",de\n", "csv", "inbox.csv:1: CSV header is not valid CSV"),
+        (b'text,lang\nok,de\n"open quote,de\n', "csv",
+         "inbox.csv:3: not valid CSV near this line"),
+    ],
+)  # fmt: skip
+def test_damaged_files_give_errors_not_tracebacks(content: bytes, fmt: str, message: str):
+    """Issue 19: these raised RecursionError, AttributeError and csv.Error; the truncated CSV
+    was read silently."""
+    found = [r for r in records(content, fmt) if not isinstance(r, Record)]
+    assert found and message in str(found[0])
+
+
 def test_csv_without_text_column() -> None:
     [error] = records(b"id,note\n1,hallo\n", "csv")
     assert "CSV header has no 'text' column" in str(error)

@@ -121,6 +121,14 @@ def test_zip_member_escaping_the_folder(store, tmp_path):
     _refused(store, path, "evil.zip!../../outside/Connections.csv", "escapes the archive folder")
 
 
+def test_zip_member_named_dot(store, tmp_path):
+    """Issue 19: a member named '.' raised IndexError."""
+    path = tmp_path / "dot.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(".", "x")
+    _refused(store, path, "dot.zip", "a member has no name")
+
+
 def test_zip_bomb_by_ratio(store, tmp_path):
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -27,6 +27,7 @@ from kontaktfilter.model import (
 )
 
 LIST_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
+TOO_DEEP = "JSON nested too deeply to read"
 GENDERS = ("m", "f", "x")
 MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -232,6 +233,8 @@ def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
                 yield where, RecordError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+            except RecursionError:
+                yield where, RecordError(where, TOO_DEEP)
 
 
 def _csv_objects(
@@ -248,8 +251,13 @@ def _csv_objects(
             else:
                 yield line
 
-    reader = csv.DictReader(text_lines())
-    if reader.fieldnames is not None and columns:
+    reader = csv.DictReader(text_lines(), strict=True)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        yield f"{name}:1", RecordError(f"{name}:1", f"CSV header is not valid CSV ({exc})")
+        return
+    if header is not None and columns:
         renamed = {column: field for field, column in columns.items()}
         reader.fieldnames = [renamed.get(column, column) for column in reader.fieldnames]
     if reader.fieldnames is None or "text" not in reader.fieldnames:
@@ -259,13 +267,27 @@ def _csv_objects(
             RecordError(f"{name}:1", f"CSV header has no 'text' column (it has {found})"),
         )
         return
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a bare carriage return, a quote left open at the end
+            where = f"{name}:{reader.line_num + 1}"
+            yield where, RecordError(where, f"not valid CSV near this line ({exc})")
+            continue
         where = f"{name}:{reader.line_num}"
         if reader.line_num in bad:
             yield where, bad.pop(reader.line_num)
             continue
         if None in row:
             yield where, RecordError(where, "more cells than header columns")
+            continue
+        if None in row.values():
+            cells = sum(value is not None for value in row.values())
+            yield where, RecordError(
+                where, f"fewer cells than header columns ({cells} of {len(row)})"
+            )
             continue
         try:
             for key in ("sender", "recipient", "context"):
@@ -287,6 +309,9 @@ def _json_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
         return
     except json.JSONDecodeError as exc:
         yield name, RecordError(f"{name}:{exc.lineno}", f"invalid JSON ({exc.msg})")
+        return
+    except RecursionError:
+        yield name, RecordError(name, TOO_DEEP)
         return
     if not isinstance(data, list):
         data = [data]

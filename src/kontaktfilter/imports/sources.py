@@ -111,7 +111,7 @@ def zip_members(path: Path, limit: int = MAX_MEMBER_BYTES) -> list[Source]:
         for info in archive.infolist():
             name = info.filename
             pure = PurePosixPath(name.replace("\\", "/"))
-            if not name:
+            if not name or not pure.parts:  # "" or "." names no file
                 raise ImportFailure(path.name, "a member has no name; the archive is damaged")
             if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
                 raise ImportFailure(f"{path.name}!{name}", "member escapes the archive folder")

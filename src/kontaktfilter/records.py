@@ -285,8 +285,9 @@ def _csv_objects(
             continue
         if None in row.values():
             cells = sum(value is not None for value in row.values())
-            yield where, RecordError(
-                where, f"fewer cells than header columns ({cells} of {len(row)})"
+            yield (
+                where,
+                RecordError(where, f"fewer cells than header columns ({cells} of {len(row)})"),
             )
             continue
         try:

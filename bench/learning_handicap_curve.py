@@ -51,7 +51,7 @@ def main() -> None:
         cells = "  ".join(
             f"{point.mean_f1 - base:>+10.3f}  {max(point.harmed):>6}" for point in curve.points
         )
-        harmed = len(curve.rules.genuine_harmed)
+        harmed = len(curve.rules.harmed)
         print(f"{seed:>4}  {len(off):>3}  {base:>8.3f}  {harmed:>6}  {cells}", flush=True)
 
 

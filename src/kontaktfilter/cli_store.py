@@ -222,4 +222,41 @@ def rescore(ctx: click.Context, batch: int) -> None:
     click.echo(f"rescored {done:,} request(s); {changed:,} changed category")
 
 
-COMMANDS = (import_path, stats, rescore)
+@click.command("export-my-data")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.pass_context
+def export_my_data(ctx: click.Context, target: Path) -> None:
+    """Write all of your data in the store to TARGET (a ZIP of JSON Lines, one file a table)."""
+    from kontaktfilter.store.privacy import export_user_data
+
+    store = store_from(ctx)
+    blob = export_user_data(store.engine, store.user, utcnow())
+    try:
+        target.write_bytes(blob)
+    except OSError as exc:
+        raise click.ClickException(f"{target}: {exc.strerror}") from exc
+    click.echo(f"wrote {target} ({len(blob) // 1024} KiB)")
+
+
+@click.command("delete-my-data")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def delete_my_data(ctx: click.Context, yes: bool) -> None:
+    """Delete all of your data: requests, verdicts, decisions, follow-ups, messages, templates,
+    imports, your learned model and profile, and your installed strategy."""
+    from kontaktfilter.runtime import LOCAL_USER, strategy_folder
+    from kontaktfilter.store.privacy import delete_user_data
+    from kontaktfilter.strategy import ACTIVE_NAME, LAST_VALID_NAME
+
+    if not yes:
+        click.confirm("delete all of your data from the store?", abort=True)
+    store = store_from(ctx)
+    deleted = delete_user_data(store.engine, store.user)
+    folder = strategy_folder(LOCAL_USER)
+    for name in (ACTIVE_NAME, LAST_VALID_NAME):
+        (folder / name).unlink(missing_ok=True)
+    rows = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
+    click.echo(f"deleted: {rows or 'nothing was stored'}; your strategy is the default again")
+
+
+COMMANDS = (import_path, stats, rescore, export_my_data, delete_my_data)

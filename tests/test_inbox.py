@@ -127,9 +127,8 @@ def test_answer_to_the_question_rescores_with_the_answer(store):
     (answered,) = [d for d in found if d.request_id == request_id]
     assert answered.kind == "answered"
     category, action, _ = _verdict(store, request_id)
-    # the answer turns the vague note genuine; whether to accept now is the expected cost's call
-    assert category in {"personal", "honest_pitch"}
-    assert action in {"accept_and_reply", "reply_only", "ask_details"}
+    # the answer turns the vague note genuine, and nobody asks a second time
+    assert category in {"personal", "honest_pitch"} and action in {"accept_and_reply", "reply_only"}
     assert _state(store, request_id) == (
         "pending",
         [("answer", "answered", NOW + timedelta(days=7))],

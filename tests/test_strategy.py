@@ -237,6 +237,18 @@ def test_the_action_by_expected_cost(genuine, action, category, expected):
     assert cheaper == (Action(expected) if expected else None)
 
 
+def test_no_second_question_after_an_answer():
+    from kontaktfilter.model import Action, Category
+    from kontaktfilter.strategy.costs import Costs, by_cost
+
+    asked = by_cost(Action.ACCEPT_AND_REPLY, Category.PERSONAL, 0.5, (), False, Costs())
+    assert asked is Action.ASK_DETAILS
+    again = by_cost(Action.ACCEPT_AND_REPLY, Category.PERSONAL, 0.5, (), False, Costs(), True)
+    assert again is None
+    still = by_cost(Action.DECLINE_SILENTLY, Category.COLLECTOR, 0.5, (), False, Costs(), True)
+    assert still is Action.ASK_DETAILS  # a decline still needs the low probability
+
+
 def test_costs_are_settings(tmp_path):
     from kontaktfilter.config import SettingsError, load_settings
     from kontaktfilter.runtime import build_engine

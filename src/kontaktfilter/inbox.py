@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.model import ACTION_PRIORITY, Action, Category, Request, Verdict
+from kontaktfilter.model import ACTION_PRIORITY, Action, Category, Request, SenderHistory, Verdict
 from kontaktfilter.store import Store
 from kontaktfilter.store.repository import build_request, verdict_row
 from kontaktfilter.store.schema import (
@@ -283,7 +283,14 @@ def process_followups(store: Store, engine: Engine, now: datetime) -> list[Due]:
     for followup, request in rows:
         if followup.kind == "answer" and answers.get(request.id):
             stored = stored_request(store, request.id)
-            answered = replace(stored, text=f"{stored.text}\n\n{answers[request.id]}")
+            history = replace(
+                stored.sender_history,
+                answered_questions=stored.sender_history.answered_questions + 1,
+            )
+            _keep_history(store, request.id, history)
+            answered = replace(
+                stored, text=f"{stored.text}\n\n{answers[request.id]}", sender_history=history
+            )
             verdict = _rescore(store, engine, request.id, answered, now)
             _close(store, followup.id, request.id, "answered", now, "pending")
             detail = f"answered; re-scored as {verdict.category.value} -> {verdict.action.value}"
@@ -353,12 +360,8 @@ def _rescore(
     return verdict
 
 
-def _no_answer(store: Store, engine: Engine, request_id: int, now: datetime) -> None:
-    """Seed 002: whoever never says what exactly they want is collecting contacts."""
-    request = stored_request(store, request_id)
-    history = replace(
-        request.sender_history, unanswered_questions=request.sender_history.unanswered_questions + 1
-    )
+def _keep_history(store: Store, request_id: int, history: SenderHistory) -> None:
+    """Store what the sender did with a question, so later scoring knows it."""
     with store.engine.begin() as conn:
         extra = conn.execute(
             select(ContactRequest.extra).where(ContactRequest.id == request_id)
@@ -367,6 +370,15 @@ def _no_answer(store: Store, engine: Engine, request_id: int, now: datetime) -> 
         conn.execute(
             update(ContactRequest).where(ContactRequest.id == request_id).values(extra=extra)
         )
+
+
+def _no_answer(store: Store, engine: Engine, request_id: int, now: datetime) -> None:
+    """Seed 002: whoever never says what exactly they want is collecting contacts."""
+    request = stored_request(store, request_id)
+    history = replace(
+        request.sender_history, unanswered_questions=request.sender_history.unanswered_questions + 1
+    )
+    _keep_history(store, request_id, history)
     verdict = _rescore(store, engine, request_id, replace(request, sender_history=history), now)
     if verdict.category is not Category.COLLECTOR and verdict.category is not Category.KNOWN:
         row = verdict_row(request_id, verdict, now)

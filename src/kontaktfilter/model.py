@@ -114,6 +114,8 @@ class SenderHistory:
     requests: int = 0
     withdrawn_within_7_days: int = 0
     unanswered_questions: int = 0
+    answered_questions: int = 0
+    """The sender answered an `ask_details` question: asking once more would only go round."""
 
 
 @dataclass(frozen=True, slots=True)

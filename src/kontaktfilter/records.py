@@ -183,6 +183,10 @@ def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[
                 history.get("unanswered_questions"), "context.sender_history.unanswered_questions"
             )
             or 0,
+            answered_questions=_contacts(
+                history.get("answered_questions"), "context.sender_history.answered_questions"
+            )
+            or 0,
         ),
     )
     return request, data.get("label")

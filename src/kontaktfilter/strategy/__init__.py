@@ -109,7 +109,8 @@ def decide(
     if softened is not None:
         return softened, GUARD_RULE
     empty = not request.text.strip()
-    cheaper = by_cost(action, category, genuine, hits, empty, costs or Costs())
+    answered = request.sender_history.answered_questions > 0
+    cheaper = by_cost(action, category, genuine, hits, empty, costs or Costs(), answered)
     if cheaper is not None:
         return cheaper, COST_RULE
     return action, name

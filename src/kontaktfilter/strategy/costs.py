@@ -76,10 +76,13 @@ def by_cost(
     hits: Sequence[SignalHit],
     empty_note: bool,
     costs: Costs,
+    answered: bool = False,
 ) -> Action | None:
     """The cheaper action when the strategy's choice does not pay at this probability of a
     genuine person; None when it does (or when no probability is known: a known contact, or
-    no combiner). A known contact is accepted on the fact, whatever the words say."""
+    no combiner). A known contact is accepted on the fact, whatever the words say. Once the
+    sender has `answered` a question, a second one is no option: the strategy's choice stands,
+    except that a decline still needs the low probability (the guard's question stays)."""
     if genuine is None:
         return None
     if action in HARMFUL_ACTIONS and genuine > costs.decline_max:
@@ -87,6 +90,6 @@ def by_cost(
             return None
         return Action.HOLD_WAIT if empty_note else Action.ASK_DETAILS
     unsure = genuine < costs.accept_min
-    if action in ACCEPTING_ACTIONS and category is not Category.KNOWN and unsure:
+    if action in ACCEPTING_ACTIONS and category is not Category.KNOWN and unsure and not answered:
         return Action.ASK_DETAILS
     return None

@@ -16,8 +16,7 @@ from kontaktfilter.model import Category, Hit, Label, Request, Span
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
 from kontaktfilter.signals.personal import sender_is_known
-from kontaktfilter.signals.protection import GENUINE_GROUPS
-from kontaktfilter.signals.registry import register
+from kontaktfilter.signals.registry import GENUINE_GROUPS, register
 
 SHOWN = SHOWN_FEATURES + SHOWN_SPANS
 BAIT_MIN = 2.5

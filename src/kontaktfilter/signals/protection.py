@@ -7,9 +7,8 @@ from __future__ import annotations
 from kontaktfilter.model import GENUINE_CATEGORIES, Request
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.personal import sender_is_known
+from kontaktfilter.signals.registry import GENUINE_GROUPS, SUSPICIOUS_GROUPS
 
-GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
-SUSPICIOUS_GROUPS = frozenset({"spam", "collector", "vague", "generic"})
 SUSPICION_MIN = 1.0
 """As the categoriser's COLLECTOR_MIN: the least suspicious weight that decides anything."""
 INDIVIDUAL_NOTE_TOKENS = 15

@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 SignalFunction = Callable[[Request, "Context"], list[Hit]]
 
 NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD|LEARN)_[A-Z0-9_]+$")
-GROUPS = frozenset(
-    {"generic", "collector", "vague", "spam", "form", "known", "personal", "honest", "learned"}
-)
-"""Groups drive the category: suspicious groups add up against the genuine ones. A `learned`
-signal names, hit by hit, the group it pushes (Hit.group)."""
+SUSPICIOUS_GROUPS = frozenset({"generic", "collector", "vague", "spam"})
+GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
+GROUPS = SUSPICIOUS_GROUPS | GENUINE_GROUPS | {"form", "learned"}
+"""Groups drive the category: suspicious groups add up against the genuine ones; `form` only
+informs. A `learned` signal names, hit by hit, the group it pushes (Hit.group)."""
 
 
 class SignalDefinitionError(ValueError):

@@ -23,15 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kontaktfilter.model import ACCEPTING_ACTIONS, HARMFUL_ACTIONS, Action, Category, SignalHit
-from kontaktfilter.signals.registry import is_late
+from kontaktfilter.signals.registry import GENUINE_GROUPS, SUSPICIOUS_GROUPS, is_late
 
 COST_RULE = "expected-cost"
 SUSPICION_MIN = 2.0
 """Suspicious rule weight (groups generic, collector, vague, spam) that corroborates a decline."""
 CORROBORATED_MAX = 0.2
 """The highest probability of a genuine person at which a corroborated decline is taken."""
-SUSPICIOUS_GROUPS = frozenset({"generic", "collector", "vague", "spam"})
-GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
 
 
 @dataclass(frozen=True, slots=True)

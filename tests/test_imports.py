@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kontaktfilter.imports.dates import INVITATION_FORMATS, parse_date
+from kontaktfilter.imports.dates import LINKEDIN_FORMATS, parse_date
 from kontaktfilter.imports.runner import ImportFailure
 from kontaktfilter.store import open_store
 from kontaktfilter.store.schema import ContactRequest, Message, StoredVerdict
@@ -90,7 +90,8 @@ def _drop_columns(text: str, names: set[str]) -> str:
 
 def test_export_without_preamble_or_url_columns(tmp_path, store_url):
     """Exports before 2021/2023: no "Notes:" preamble, no profile URL columns; people are
-    then matched by name (namesakes become one person, as the export gives nothing else)."""
+    then matched by name, and namesakes are kept apart (issue 24: never merged on a guess),
+    so every connection row is one known contact and a namesake's request is not `known`."""
     files = export_files(**SIZES)
     connections = files["Connections.csv"].split("\n\n", 1)[1]
     (tmp_path / "Connections.csv").write_text(_drop_columns(connections, {"URL"}), "utf-8")
@@ -98,13 +99,12 @@ def test_export_without_preamble_or_url_columns(tmp_path, store_url):
         files["Invitations.csv"], {"inviterProfileUrl", "inviteeProfileUrl"}
     )
     (tmp_path / "Invitations.csv").write_text(invitations, "utf-8")
-    names = {tuple(row[:2]) for row in csv.reader(io.StringIO(connections))} - {
-        ("First Name", "Last Name")
-    }
+    rows = [tuple(row[:2]) for row in csv.reader(io.StringIO(connections))][1:]
+    assert len(set(rows)) < len(rows)  # the generated export has namesakes
     store = open_store(store_url)
     run_import(store, tmp_path)
     stats = store.stats()
-    assert stats["known_contacts"] == len(names)
+    assert stats["known_contacts"] == len(rows)
     assert stats["tables"]["requests"] == 300
     assert stats["categories"]["known"] >= 10  # invitations from connections, joined by name
 
@@ -194,7 +194,7 @@ def test_empty_folder_is_refused(tmp_path):
     ],
 )
 def test_invitation_dates(text, expected):
-    assert parse_date(text, INVITATION_FORMATS, "Invitations.csv:2", "Sent At") == expected
+    assert parse_date(text, LINKEDIN_FORMATS, "Invitations.csv:2", "Sent At") == expected
 
 
 def test_folder_copy_is_found_by_name_case(tmp_path, store_url):
@@ -203,3 +203,19 @@ def test_folder_copy_is_found_by_name_case(tmp_path, store_url):
     store = open_store(store_url)
     run_import(store, folder)
     assert store.stats()["tables"]["requests"] == 300
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("08 Feb 2026", datetime(2026, 2, 8)),  # Connections.csv since 2021
+        ("1/8/18, 6:14 PM", datetime(2018, 1, 8, 18, 14)),  # every file in 2018
+        ("6-Feb-26", datetime(2026, 2, 6)),  # re-saved by Excel (English)
+        ("9/16/2021", datetime(2021, 9, 16)),  # Excel, US
+        ("2/12/2026 11:44", datetime(2026, 2, 12, 11, 44)),
+        ("16.09.2021", datetime(2021, 9, 16)),  # Excel, German
+        ("16.09.2021 14:03", datetime(2021, 9, 16, 14, 3)),
+    ],
+)
+def test_dates_of_every_era_and_spreadsheet(text, expected):
+    assert parse_date(text, LINKEDIN_FORMATS, "Connections.csv:2", "Connected On") == expected

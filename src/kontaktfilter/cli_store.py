@@ -17,6 +17,7 @@ import click
 
 from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
+from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.runner import (
     Importer,
     ImportFailure,
@@ -89,6 +90,8 @@ class ProgressBars:
 
 def _encoding(value: str) -> str:
     """The codec's canonical name; an unknown one is a usage error, not a crash mid-import."""
+    if value == AUTO:
+        return value
     try:
         return codecs.lookup(value).name
     except LookupError:
@@ -109,10 +112,10 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("path", type=click.Path(exists=True))
 @click.option(
     "--encoding",
-    default="utf-8",
+    default=AUTO,
     show_default=True,
     callback=lambda _ctx, _param, value: _encoding(value),
-    help="Text encoding of CSV files, e.g. cp1252.",
+    help="Text encoding of CSV files, e.g. cp1252; auto: UTF-8, else cp1252.",
 )
 @click.option(
     "--map",
@@ -144,9 +147,10 @@ def import_path(
 ) -> None:
     """Import a LinkedIn export (ZIP or folder), CSV/JSON/JSONL requests or .eml/mbox mails.
 
-    Every file is checked completely before anything is written; a bad file changes nothing
-    and the error names its line and field. Importing again adds nothing new; an import that
-    was interrupted continues where it stopped."""
+    Every file is checked completely before anything is written; a bad file is skipped whole,
+    the error names its line and field, and the other files of an export are imported (the
+    exit status is then 1). Importing again adds nothing new; an import that was interrupted
+    continues where it stopped."""
     store = store_from(ctx)
     engine = with_user_model(ctx.obj, store)
     if recipient:
@@ -163,7 +167,10 @@ def import_path(
         raise click.ClickException(f"{exc}\nNothing from this file was stored.") from exc
     finally:
         bars.close()
+    failed = [report for report in reports if report.failed]
     for report in reports:
+        if report.failed:
+            continue
         if report.already_imported:
             click.echo(f"{report.source}: already imported ({report.rows:,} rows)")
             continue
@@ -173,8 +180,21 @@ def import_path(
             line += f", resumed after row {report.resumed_from:,}"
         if report.skipped_mails:
             line += f", {report.skipped_mails:,} mails were not contact requests"
+        if report.unreadable_mails:
+            places = ", ".join(report.unreadable_mails[:5])
+            count = len(report.unreadable_mails)
+            line += f", {count:,} look like invitations but name no inviter ({places})"
         click.echo(f"{line} ({report.seconds:.1f} s, {rate:,.0f} rows/s)")
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
+    if failed:
+        raise click.ClickException(
+            "\n".join(f"{r.failed}\nNothing from this file was stored." for r in failed)
+            + (
+                f"\nThe other {len(reports) - len(failed)} file(s) were imported."
+                if len(reports) > len(failed)
+                else ""
+            )
+        )
 
 
 @click.command()
@@ -191,6 +211,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         for name, value in counts[section].items():
             click.echo(f"  {name:<14} {value:>8,}")
     click.echo(f"known contacts: {counts['known_contacts']:,}")
+    people = counts["people"]
+    click.echo(
+        f"people: {people['by_url']:,} known by profile URL, {people['by_name']:,} by name only, "
+        f"{people['apart']:,} kept apart (no URL and a name shared or withheld)"
+    )
 
 
 @click.command()

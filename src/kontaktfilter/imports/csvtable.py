@@ -1,21 +1,61 @@
 """Reading CSV exports strictly: decoding errors, missing columns, short rows and files cut off
-in the middle become ImportFailures that name the file, the line and the column."""
+in the middle become ImportFailures that name the file, the line and the column.
+
+Exports reach us as downloaded and as re-saved by a spreadsheet: Excel drops the "Notes:"
+preamble, may write `;` or tabs between fields and cp1252 instead of UTF-8. The separator and,
+unless the user names one, the encoding are therefore read off the file; where that reveals a
+spreadsheet's save, an error in the file says so, since the original ZIP is then the better
+thing to import.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import BinaryIO
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain, islice
 
-from kontaktfilter.imports.sources import ImportFailure
+from kontaktfilter.imports.sources import ImportFailure, Source
 
 HEADER_SCAN_LINES = 10
 """LinkedIn's Connections.csv starts with a 3-line "Notes:" preamble; the header follows."""
+AUTO = "auto"
+"""The encoding name that asks for the file's encoding to be found: UTF-8 (with or without a
+byte-order mark) or, when the file is not UTF-8, cp1252 as Windows spreadsheets write it."""
+SEPARATORS = (",", ";", "\t")
+RESAVED_HINT = (
+    "this file looks re-saved by a spreadsheet ({signs}); import the original ZIP if you have it"
+)
 
 
-def decoded_lines(stream: BinaryIO, name: str, encoding: str) -> Iterator[str]:
+def file_encoding(source: Source) -> str:
+    """UTF-8 when every line decodes as UTF-8, cp1252 when none of the non-ASCII lines does;
+    a file that mixes both (a UTF-8 export with lines pasted in from elsewhere) is refused,
+    naming a line of each, since either reading would garble some of it."""
+    utf8_line = other_line = 0
+    with source.open() as stream:
+        for number, raw in enumerate(stream, 1):
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                other_line = other_line or number
+            else:
+                utf8_line = utf8_line or number
+            if utf8_line and other_line:
+                raise ImportFailure(
+                    f"{source.name}:{other_line}",
+                    f"mixes UTF-8 (line {utf8_line}) with bytes of another encoding (line "
+                    f"{other_line}, e.g. cp1252); save it as UTF-8 or pass --encoding",
+                )
+    return "cp1252" if other_line else "utf-8"
+
+
+def decoded_lines(lines: Iterator[bytes], name: str, encoding: str) -> Iterator[str]:
     """Text lines; a byte the encoding cannot read is an error naming line and column."""
-    for number, raw in enumerate(stream, 1):
+    for number, raw in enumerate(lines, 1):
         try:
             yield raw.decode("utf-8-sig" if number == 1 and encoding == "utf-8" else encoding)
         except UnicodeDecodeError as exc:
@@ -26,56 +66,119 @@ def decoded_lines(stream: BinaryIO, name: str, encoding: str) -> Iterator[str]:
             ) from None
 
 
-def csv_rows(
-    stream: BinaryIO,
-    name: str,
+def separator_of(lines: Sequence[str]) -> str:
+    """The field separator of the first line that can be a header (not empty, not the quoted
+    or "Notes:" preamble): the most frequent of `,` `;` and tab on it, `,` when none is."""
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith(('"', "Notes:")):
+            counts = {separator: text.count(separator) for separator in SEPARATORS}
+            best = max(SEPARATORS, key=counts.__getitem__)
+            return best if counts[best] else ","
+    return ","
+
+
+@dataclass
+class CsvTable:
+    """One CSV file's data rows, read by `csv_table`; knows the signs of a spreadsheet's save."""
+
+    name: str
+    required: Sequence[str]
+    lines: Iterator[str]
+    separator: str
+    is_header: Callable[[list[str]], bool] | None = None
+    rename: Mapping[str, str] | None = None
+    header: list[str] | None = None
+    resaved: list[str] = field(default_factory=list)
+    """What shows a spreadsheet's save (a `;` separator, cp1252, a lost preamble)."""
+    preamble: bool = False
+    """Lines came before the header (LinkedIn's "Notes:")."""
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row by column name) for every data row.
+
+        `required` columns must be in the header (after `rename`, which maps a file's column
+        names to the ones the reader expects); the header is the first row `is_header` accepts
+        within the first lines (default: the first row)."""
+        reader = csv.reader(self.lines, delimiter=self.separator, strict=True)
+        name, header = self.name, None
+        start = 1  # the line a row begins on: a quoted note may span several lines
+        try:
+            for row in reader:
+                line, start = start, reader.line_num + 1
+                if header is None:
+                    if self.is_header is None or self.is_header(row):
+                        header = self.header = self._header(row, line)
+                    elif reader.line_num >= HEADER_SCAN_LINES:
+                        break
+                    else:
+                        self.preamble = True
+                    continue
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise self._width_error(row, header, f"{name}:{line}")
+                yield line, dict(zip(header, row, strict=True))
+        except csv.Error as exc:
+            raise ImportFailure(
+                f"{name}:{start}", f"malformed CSV ({exc}); the file may be truncated"
+            ) from None
+        if header is None:
+            expected = ", ".join(map(repr, self.required))
+            raise ImportFailure(f"{name}:1", f"no header row with the columns {expected}")
+
+    def _header(self, row: list[str], line: int) -> list[str]:
+        header = [(self.rename or {}).get(cell.strip(), cell.strip()) for cell in row]
+        missing = [column for column in self.required if column not in header]
+        if missing:
+            raise ImportFailure(
+                f"{self.name}:{line}",
+                f"missing column(s) {', '.join(map(repr, missing))} "
+                f"(the header has {', '.join(map(repr, header))})",
+            )
+        return header
+
+    @staticmethod
+    def _width_error(row: list[str], header: list[str], where: str) -> ImportFailure:
+        if len(row) < len(header):
+            return ImportFailure(
+                where,
+                f"row has {len(row)} of {len(header)} fields; the file may be truncated",
+                header[len(row)] if row else header[0],
+            )
+        return ImportFailure(where, f"row has {len(row)} fields, the header {len(header)}")
+
+    def explained(self, failure: ImportFailure) -> ImportFailure:
+        """The failure, with the hint to import the original export when the file shows a
+        spreadsheet's save."""
+        if not self.resaved:
+            return failure
+        hint = RESAVED_HINT.format(signs=", ".join(self.resaved))
+        return ImportFailure(failure.where, f"{failure.reason}; {hint}", failure.field)
+
+
+@contextmanager
+def csv_table(
+    source: Source,
     required: Sequence[str],
-    encoding: str = "utf-8",
+    encoding: str = AUTO,
     is_header: Callable[[list[str]], bool] | None = None,
     rename: Mapping[str, str] | None = None,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row by column name) for every data row.
-
-    `required` columns must be in the header (after `rename`, which maps a file's column names
-    to the ones the reader expects); the header is the first row `is_header` accepts within the
-    first lines (default: the first row)."""
-    lines = decoded_lines(stream, name, encoding)
-    reader = csv.reader(lines, strict=True)
-    header: list[str] | None = None
-    start = 1  # the line a row begins on: a quoted note may span several lines
-    try:
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if header is None:
-                accepted = is_header(row) if is_header else True
-                if accepted:
-                    header = [(rename or {}).get(cell.strip(), cell.strip()) for cell in row]
-                    missing = [column for column in required if column not in header]
-                    if missing:
-                        raise ImportFailure(
-                            f"{name}:{line}",
-                            f"missing column(s) {', '.join(map(repr, missing))} "
-                            f"(the header has {', '.join(map(repr, header))})",
-                        )
-                elif reader.line_num >= HEADER_SCAN_LINES:
-                    break
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"{name}:{line}"
-            if len(row) < len(header):
-                raise ImportFailure(
-                    where,
-                    f"row has {len(row)} of {len(header)} fields; the file may be truncated",
-                    header[len(row)] if row else header[0],
-                )
-            if len(row) > len(header):
-                raise ImportFailure(where, f"row has {len(row)} fields, the header {len(header)}")
-            yield line, dict(zip(header, row, strict=True))
-    except csv.Error as exc:
-        raise ImportFailure(
-            f"{name}:{start}", f"malformed CSV ({exc}); the file may be truncated"
-        ) from None
-    if header is None:
-        expected = ", ".join(map(repr, required))
-        raise ImportFailure(f"{name}:1", f"no header row with the columns {expected}")
+) -> Iterator[CsvTable]:
+    """The file's rows as a CsvTable; an ImportFailure raised while the block reads them gets
+    the spreadsheet hint where it applies."""
+    chosen = file_encoding(source) if encoding == AUTO else encoding
+    with source.open() as stream:
+        lines = decoded_lines(iter(stream), source.name, chosen)
+        head = list(islice(lines, HEADER_SCAN_LINES))
+        table = CsvTable(
+            source.name, required, chain(head, lines), separator_of(head), is_header, rename
+        )
+        if table.separator != ",":
+            table.resaved.append(f"fields separated by {table.separator!r}")
+        if chosen == "cp1252" and encoding == AUTO:
+            table.resaved.append("written in cp1252, not UTF-8")
+        try:
+            yield table
+        except ImportFailure as exc:
+            raise table.explained(exc) from None

@@ -10,12 +10,26 @@ from datetime import datetime
 from kontaktfilter.imports.sources import ImportFailure
 from kontaktfilter.store.repository import as_utc_naive
 
-INVITATION_FORMATS = ("%m/%d/%y, %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-"""LinkedIn Invitations.csv "Sent At": `1/29/26, 2:37 PM` (no time zone); ISO in old exports."""
-CONNECTION_FORMATS = ("%d %b %Y", "%Y-%m-%d", "%m/%d/%Y")
-"""LinkedIn Connections.csv "Connected On": `08 Feb 2026`."""
-MESSAGE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
-"""LinkedIn messages.csv "DATE": `2025-06-01 14:03:22 UTC`."""
+LINKEDIN_FORMATS = (
+    "%m/%d/%y, %I:%M %p",  # the export's own, in every era: `1/29/26, 2:37 PM`
+    "%d %b %Y",  # Connections.csv "Connected On" since 2021: `08 Feb 2026`
+    "%Y-%m-%d %H:%M:%S",  # messages.csv "DATE" since 2019: `2025-06-01 14:03:22 UTC`
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d-%b-%y",  # a file re-saved by Excel (English): `6-Feb-26`
+    "%d-%b-%Y",
+    "%m/%d/%Y %H:%M",  # Excel, US: `2/12/2026 11:44`, `9/16/2021`
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%d.%m.%Y %H:%M",  # Excel, German: `16.09.2021 14:03`, `16.09.2021`
+    "%d.%m.%Y",
+    "%d.%m.%y",
+)
+"""Every date form of LinkedIn's export files, of all eras, and of their spreadsheet re-saves.
+The export's own `1/29/26, 2:37 PM` (Invitations.csv "Sent At" in every era, and in 2018 also
+Connections and Messages) is read first by a pattern. Slashes are month first, as LinkedIn and
+US Excel write them; dots are day first, as German Excel writes them. No form reads as another."""
 _LINKEDIN_SENT_AT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}), (\d{1,2}):(\d{2}) ([AP])M")
 
 
@@ -48,7 +62,7 @@ def parse_date(value: str, formats: Sequence[str], where: str, field: str) -> da
     text = " ".join(value.replace("\u202f", " ").split())
     if not text:
         return None
-    if formats is INVITATION_FORMATS:
+    if formats is LINKEDIN_FORMATS:
         quick = _linkedin_sent_at(text)
         if quick is not None:
             return quick

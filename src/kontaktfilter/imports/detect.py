@@ -41,6 +41,8 @@ def _csv_kind(head: str) -> str:
         return "linkedin-invitations"
     if "CONVERSATION ID" in first:
         return "linkedin-messages"
+    if all(column in first for column in ("From", "To", "Date", "Content", "Direction")):
+        return "linkedin-messages"  # the 2018 layout
     if "First Name" in first and "Headline" in first:
         return "linkedin-profile"
     return "csv"

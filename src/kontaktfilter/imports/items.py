@@ -4,9 +4,11 @@ profile. Every item carries a natural key, so a second import of the same data a
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from kontaktfilter.note import fold
 
@@ -17,12 +19,25 @@ def digest_key(prefix: str, *parts: object) -> str:
     return f"{prefix}:{hashlib.sha1(joined.encode('utf-8')).hexdigest()[:24]}"
 
 
+def profile_slug(url: str) -> str:
+    """The slug of a profile URL as one spelling: LinkedIn's Connections.csv percent-encodes a
+    non-ASCII slug (`j%C3%BCrgen-…`) while Invitations.csv and messages.csv keep it raw
+    (`jürgen-…`); both become `jürgen-…` (decoded, NFC, lower case)."""
+    slug = url.strip().split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    return unicodedata.normalize("NFC", unquote(slug)).lower()
+
+
 def person_key(url: str | None, name: str, platform: str) -> str:
     """A profile URL's slug identifies a person across files; the name only when there is none."""
     if url:
-        slug = url.strip().rstrip("/").split("?")[0].rsplit("/", 1)[-1].lower()
+        slug = profile_slug(url)
         if slug:
             return f"{platform}:{slug}"
+    return name_key(name, platform)
+
+
+def name_key(name: str, platform: str) -> str:
+    """The key of a person known only by name (files without profile URLs)."""
     return f"{platform}-name:{' '.join(fold(name).split())}"
 
 

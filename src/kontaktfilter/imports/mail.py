@@ -1,10 +1,14 @@
 """Contact requests from the notification mails the networks send (one .eml file or an mbox).
 
-A notification names the sender in its subject ("Jana Roth möchte sich mit Ihnen vernetzen",
-"Jana Roth wants to connect", "Jana Roth möchte Sie als Kontakt hinzufügen") and quotes the note,
-if there is one, in the body. Mails that are not contact requests (newsletters, job alerts) are
-skipped and counted, not errors: an mbox of a whole mail folder is a normal thing to import.
-Supported layouts: docs/import-formats.md.
+A notification is found by its sender's address and structure, not by one subject wording:
+it comes from the network's domain and either names the inviter in its subject ("Jana Roth
+möchte sich mit Ihnen vernetzen", "Jana Roth wants to connect") or is an invitation mail by
+address or accept link, naming the inviter in the From display name (LinkedIn's real 2016
+layout: "Paul, please add me to your LinkedIn network" from "Michael McAuliffe
+<invitations@linkedin.com>", the note unquoted between greeting and signature). Mails that are
+not contact requests (newsletters, job alerts) are skipped and counted, not errors: an mbox of a
+whole mail folder is a normal thing to import; a mail that looks like an invitation but names
+no inviter is reported as unreadable. Supported layouts: docs/import-formats.md.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ from typing import BinaryIO
 
 from kontaktfilter.imports.items import RequestItem, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
+from kontaktfilter.note import fold
 from kontaktfilter.store.repository import as_utc_naive
 
 PLATFORM_DOMAINS = {"linkedin.com": "linkedin", "xing.com": "xing"}
+PLATFORM_NAMES = frozenset({"linkedin", "xing", "linkedin invitations", "xing team"})
+"""Display names that are the network's own, not an inviter's (folded)."""
 SUBJECT_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -37,6 +44,13 @@ SUBJECT_PATTERNS = tuple(
         r"^(?:Einladung|Neue Kontaktanfrage) von (?P<name>.+)$",
     )
 )
+INVITATION_SENDERS = frozenset({"invitations", "invitation", "einladungen", "einladung"})
+"""Local parts of the networks' invitation mail addresses (LinkedIn: invitations@linkedin.com)."""
+ACCEPT_LINK = re.compile(r"invite-accept|invitationId=|/invitations?/accept", re.IGNORECASE)
+"""The accept button's link, which only an invitation mail carries."""
+GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|hallo|guten tag|liebe[rs]?|sehr geehrte[rs]?)\b.*,$", re.I
+)
 QUOTED_NOTE = re.compile(r"[„“\"»«]([^„“”\"»«]{2,})[“”\"«»]", re.DOTALL)
 TAG = re.compile(r"<[^<>]+>")
 BREAK_TAGS = re.compile(r"<\s*(br|/p|/div|/tr)\b[^<>]*>", re.IGNORECASE)
@@ -46,10 +60,12 @@ BREAK_TAGS = re.compile(r"<\s*(br|/p|/div|/tr)\b[^<>]*>", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class MailCounts:
-    """How many mails a source held and how many were not contact requests."""
+    """How many mails a source held, how many were not contact requests, and where the ones
+    are that look like invitations but could not be read."""
 
     mails: int = 0
     skipped: int = 0
+    unreadable: tuple[str, ...] = ()
 
 
 def _platform(message: EmailMessage) -> str | None:
@@ -62,6 +78,30 @@ def _platform(message: EmailMessage) -> str | None:
     return None
 
 
+def _is_invitation(message: EmailMessage, body: str) -> bool:
+    """An invitation mail by its structure: sent from an invitations address, or carrying the
+    accept button's link."""
+    _, address = parseaddr(str(message.get("From", "")))
+    return address.partition("@")[0].lower() in INVITATION_SENDERS or bool(ACCEPT_LINK.search(body))
+
+
+def _display_name(message: EmailMessage) -> str | None:
+    """The From display name, where the network puts the inviter (not its own name)."""
+    name, _ = parseaddr(str(message.get("From", "")))
+    name = " ".join(name.split())
+    return name if name and fold(name) not in PLATFORM_NAMES else None
+
+
+def _signed_note(body: str, name: str) -> str:
+    """An unquoted note: the lines between the greeting and the inviter's signature line."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    signature = next((i for i, line in enumerate(lines) if fold(line) == fold(name)), None)
+    if signature is None:
+        return ""
+    start = 1 if lines and GREETING.match(lines[0]) else 0
+    return " ".join(" ".join(lines[start:signature]).split())
+
+
 def _sender_name(subject: str) -> str | None:
     subject = " ".join(subject.split())
     for pattern in SUBJECT_PATTERNS:
@@ -71,10 +111,20 @@ def _sender_name(subject: str) -> str | None:
     return None
 
 
+def _plain_text(message: EmailMessage) -> str:
+    """The plain-text part alone (where an unquoted note keeps its line structure)."""
+    part = message.get_body(preferencelist=("plain",))
+    return _content(part) if part is not None else ""
+
+
 def _body_text(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
+    return _content(part)
+
+
+def _content(part: EmailMessage) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeDecodeError):
@@ -94,11 +144,25 @@ def note_of(body: str) -> str:
     return max(passages, key=len) if passages else ""
 
 
+class Unreadable(Exception):
+    """A mail that looks like an invitation but names no inviter."""
+
+
 def _request(message: EmailMessage, where: str, raw: bytes) -> RequestItem | None:
     platform = _platform(message)
-    name = _sender_name(str(message.get("Subject", "")))
-    if platform is None or name is None:
+    if platform is None:
         return None
+    name = _sender_name(str(message.get("Subject", "")))
+    body = _body_text(message)
+    note = note_of(body)
+    if name is None:
+        plain = _plain_text(message)
+        if not _is_invitation(message, plain or body):
+            return None
+        name = _display_name(message)
+        if name is None:
+            raise Unreadable(where)
+        note = note or _signed_note(plain or body, name)
     date_header = message.get("Date")
     try:
         sent_at = as_utc_naive(parsedate_to_datetime(str(date_header))) if date_header else None
@@ -115,7 +179,7 @@ def _request(message: EmailMessage, where: str, raw: bytes) -> RequestItem | Non
         sender_name=name,
         recipient_key=recipient.lower(),
         recipient_name="",
-        text=note_of(_body_text(message)),
+        text=note,
         sent_at=sent_at,
     )
 
@@ -127,6 +191,7 @@ def _parse(data: bytes) -> EmailMessage:
 def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterator[RequestItem]:
     """Requests from an .eml file or an mbox, mail by mail; `counts` receives the tally."""
     mails = skipped = 0
+    unreadable: list[str] = []
     with source.open() as stream:
         if source.basename.lower().endswith(".eml"):
             raws: Iterator[bytes] = iter([stream.read()])
@@ -136,13 +201,17 @@ def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterat
         for number, raw in enumerate(raws, 1):
             mails += 1
             where = source.name if single else f"{source.name}: mail {number}"
-            item = _request(_parse(raw), where, raw)
+            try:
+                item = _request(_parse(raw), where, raw)
+            except Unreadable:
+                unreadable.append(where)
+                continue
             if item is None:
                 skipped += 1
                 continue
             yield item
     if counts is not None:
-        counts.append(MailCounts(mails, skipped))
+        counts.append(MailCounts(mails, skipped, tuple(unreadable)))
 
 
 def _mbox_entries(stream: BinaryIO, name: str) -> Iterator[bytes]:

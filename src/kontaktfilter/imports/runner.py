@@ -21,6 +21,7 @@ from typing import Any
 
 from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.engine import Engine
+from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.detect import PlannedSource, plan_sources
 from kontaktfilter.imports.generic import read_generic
 from kontaktfilter.imports.items import (
@@ -31,6 +32,7 @@ from kontaktfilter.imports.items import (
     RequestItem,
 )
 from kontaktfilter.imports.linkedin import (
+    OwnIdentity,
     own_key,
     read_connections,
     read_invitations,
@@ -60,7 +62,11 @@ class SourceReport:
     resumed_from: int = 0
     already_imported: bool = False
     skipped_mails: int = 0
+    unreadable_mails: tuple[str, ...] = ()
+    """Mails that look like invitations but name no inviter (their places)."""
     seconds: float = 0.0
+    failed: ImportFailure | None = None
+    """Why the file was skipped (nothing from it stored); the export's other files import."""
 
 
 @dataclass
@@ -71,11 +77,13 @@ class Checked:
     rows: int = 0
     items: list[Item] | None = None
     skipped_mails: int = 0
+    unreadable_mails: tuple[str, ...] = ()
 
 
 @dataclass
 class ImportOptions:
-    encoding: str = "utf-8"
+    encoding: str = AUTO
+    """A codec name, or `auto`: UTF-8, else cp1252 (imports.csvtable.file_encoding)."""
     columns: Mapping[str, str] = field(default_factory=dict)
     """Field name -> column name, for generic CSV files."""
     batch: int = DEFAULT_BATCH
@@ -94,7 +102,7 @@ class Importer:
         self.store, self.engine = store, engine
         self.options = options or ImportOptions()
         self.progress = progress
-        self.own_keys: set[str] = set()
+        self.own = OwnIdentity()
 
     # reading ----------------------------------------------------------------------------------
 
@@ -105,7 +113,7 @@ class Importer:
             "linkedin-profile": lambda: read_profile(source, encoding),
             "linkedin-connections": lambda: read_connections(source, encoding),
             "linkedin-invitations": lambda: read_invitations(source, encoding),
-            "linkedin-messages": lambda: read_messages(source, encoding, frozenset(self.own_keys)),
+            "linkedin-messages": lambda: read_messages(source, encoding, self.own),
             "mail": lambda: read_mails(source, mail_counts),
         }
         if kind in readers:
@@ -123,13 +131,16 @@ class Importer:
                 checked.items.append(item)
                 if checked.rows > ITEM_CACHE_LIMIT:
                     checked.items = None  # pass 2 reads the file again
-            if isinstance(item, RequestItem):
+            if isinstance(item, OwnProfileItem):
+                self.own.add_name(str(item.profile.get("name", "")))
+            elif isinstance(item, RequestItem):
                 if planned.kind == "linkedin-invitations":
-                    self.own_keys.add(own_key(item))
+                    self.own.add(own_key(item))
                 if item.direction == "incoming" and item.text:
                     names = (item.sender_name, item.recipient_name)
                     notes.append((item.key, item.sender_key, item.text, item.sent_at, names))
         checked.skipped_mails = sum(count.skipped for count in mail_counts)
+        checked.unreadable_mails = tuple(w for count in mail_counts for w in count.unreadable)
         return checked
 
     # writing ----------------------------------------------------------------------------------
@@ -174,6 +185,7 @@ class Importer:
         planned, rows = checked.source, checked.rows
         report = SourceReport(planned.source.name, planned.kind, rows)
         report.skipped_mails = checked.skipped_mails
+        report.unreadable_mails = checked.unreadable_mails
         run_id, resume = self.store.start_run(
             planned.source.name, planned.digest, planned.kind, rows
         )
@@ -218,9 +230,12 @@ class Importer:
     # the whole run ----------------------------------------------------------------------------
 
     def run(self, path: str | Path) -> list[SourceReport]:
-        """Import a file, folder or archive; raises ImportFailure (nothing written) on bad input."""
+        """Import a file, folder or archive. Each file imports whole or not at all: a bad file
+        is skipped with its report's `failed` naming file, line and field, and the others
+        import. Raises ImportFailure only when `path` itself cannot be read."""
         planned = plan_sources(Path(path))
-        self.own_keys = self.store.own_keys()
+        self.own = OwnIdentity(self.store.own_keys())
+        self.own.add_name(str(self.store.user_profile_data().get("name", "")))
         reports: list[SourceReport] = []
         pending: list[Checked] = []
         notes: list[tuple] = []
@@ -236,7 +251,14 @@ class Importer:
                     )
                 )
                 continue
-            pending.append(self._check(source, notes))
+            own_before, its_notes = set(self.own.keys), []
+            try:
+                pending.append(self._check(source, its_notes))
+            except ImportFailure as exc:
+                self.own.keys = own_before  # nothing of a skipped file counts
+                reports.append(SourceReport(source.source.name, source.kind, failed=exc))
+                continue
+            notes += its_notes
         if not pending:
             return reports
         index = template_index(self.store, notes)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kontaktfilter.model import Profile, Request, SenderHistory, Verdict
@@ -453,12 +453,25 @@ class Store:
                 .select_from(Person)
                 .where(Person.user_id == self.user_id, Person.connected_on.is_not(None))
             ).scalar_one()
+            identity = case(
+                (Person.key.like("%-apart:%"), "apart"),
+                (Person.key.like("%-name:%"), "by_name"),
+                else_="by_url",
+            )
+            people = dict.fromkeys(("by_url", "by_name", "apart"), 0) | dict(
+                conn.execute(
+                    select(identity, func.count())
+                    .where(Person.user_id == self.user_id)
+                    .group_by(identity)
+                ).all()
+            )
         return {
             "user": self.user,
             "tables": tables,
             "categories": dict(sorted(categories.items())),
             "statuses": dict(sorted(statuses.items())),
             "known_contacts": connected,
+            "people": people,
         }
 
 

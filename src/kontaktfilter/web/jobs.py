@@ -73,10 +73,15 @@ def _run(job: ImportJob, store: Store, engine: Engine, path: Path) -> None:
                 "added": r.added,
                 "already_imported": r.already_imported,
                 "skipped_mails": r.skipped_mails,
+                "unreadable_mails": list(r.unreadable_mails),
+                "failed": str(r.failed) if r.failed else None,
             }
             for r in reports
         ]
-        job.state = "done"
+        failed = [r for r in reports if r.failed]
+        if failed:  # each file imports whole or not at all; the others are in
+            job.error = " ".join(f"{r.failed} Nothing from this file was stored." for r in failed)
+        job.state = "failed" if len(failed) == len(reports) else "done"
     except ImportFailure as exc:
         job.error, job.state = f"{exc} Nothing from this file was stored.", "failed"
     except Exception as exc:  # the thread must report, not vanish silently

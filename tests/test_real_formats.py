@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from kontaktfilter.cli import main
 from kontaktfilter.imports.linkedin import read_messages
 from kontaktfilter.imports.sources import Source
 from kontaktfilter.store import open_store
@@ -278,3 +280,19 @@ def test_keys_stored_before_are_decoded_by_the_migration(store_url):
     with store.engine.connect() as conn:
         rows = sorted(conn.execute(select(Person.key, Person.connected_on.is_not(None))).all())
     assert rows == [("linkedin:jürgen-1", True), ("linkedin:müller-2", True)]
+
+
+def test_cli_names_the_skipped_file_and_exits_1(tmp_path):
+    """The run's exit status says a file was skipped; the summary names it and what was done."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(REAL / "07-2026-Invitations.csv", folder / "Invitations.csv")
+    broken = (REAL / "08-2026-messages.csv").read_text("utf-8").replace(" UTC", " o'clock", 1)
+    (folder / "messages.csv").write_text(broken, "utf-8")
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(main, ["--db", db, "import", str(folder)])
+    assert result.exit_code == 1
+    assert "Invitations.csv: 5 rows, 5 new" in result.output
+    assert "messages.csv:2, field 'DATE'" in result.output
+    assert "Nothing from this file was stored." in result.output
+    assert "The other 1 file(s) were imported." in result.output

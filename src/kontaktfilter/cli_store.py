@@ -269,17 +269,14 @@ def export_my_data(ctx: click.Context, target: Path) -> None:
 def delete_my_data(ctx: click.Context, yes: bool) -> None:
     """Delete all of your data: requests, verdicts, decisions, follow-ups, messages, templates,
     imports, your learned model and profile, and your installed strategy."""
-    from kontaktfilter.runtime import LOCAL_USER, strategy_folder
+    from kontaktfilter.runtime import LOCAL_USER, forget_strategy
     from kontaktfilter.store.privacy import delete_user_data
-    from kontaktfilter.strategy import ACTIVE_NAME, LAST_VALID_NAME
 
     if not yes:
         click.confirm("delete all of your data from the store?", abort=True)
     store = store_from(ctx)
     deleted = delete_user_data(store.engine, store.user)
-    folder = strategy_folder(LOCAL_USER)
-    for name in (ACTIVE_NAME, LAST_VALID_NAME):
-        (folder / name).unlink(missing_ok=True)
+    forget_strategy(LOCAL_USER)
     rows = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
     click.echo(f"deleted: {rows or 'nothing was stored'}; your strategy is the default again")
 

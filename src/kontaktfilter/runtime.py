@@ -19,6 +19,7 @@ from kontaktfilter.engine import Engine
 from kontaktfilter.signals.context import History
 from kontaktfilter.strategy import (
     ACTIVE_NAME,
+    LAST_VALID_NAME,
     Costs,
     Strategy,
     active_strategy,
@@ -39,6 +40,13 @@ def strategy_folder(user: str) -> Path:
     """Where a user's strategy lives: the data folder for the local user (as the command line
     has always kept it), a folder of their own for every other user of a shared screener."""
     return data_dir() if user == LOCAL_USER else data_dir() / "users" / user
+
+
+def forget_strategy(user: str) -> None:
+    """Remove the user's installed strategy (and its last valid copy): the default applies."""
+    folder = strategy_folder(user)
+    for name in (ACTIVE_NAME, LAST_VALID_NAME):
+        (folder / name).unlink(missing_ok=True)
 
 
 def user_strategy(user: str) -> tuple[Strategy, str | None]:

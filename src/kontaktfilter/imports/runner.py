@@ -42,6 +42,7 @@ from kontaktfilter.imports.linkedin import (
 from kontaktfilter.imports.mail import MailCounts, read_mails
 from kontaktfilter.imports.sources import ImportFailure
 from kontaktfilter.signals.context import History
+from kontaktfilter.store.privacy import UserDataError, import_user_data, is_user_export
 from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_row
 
 DEFAULT_BATCH = 1000
@@ -219,6 +220,18 @@ class Importer:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _restore(self, path: Path) -> SourceReport:
+        """A ZIP of `export-my-data`, restored whole into this (empty) user."""
+        started = time.perf_counter()
+        try:
+            restored = import_user_data(self.store.engine, self.store.user, path)
+        except UserDataError as exc:
+            raise ImportFailure(path.name, str(exc)) from None
+        rows = sum(restored.values())
+        report = SourceReport(path.name, "kontaktfilter-user-data", rows, rows)
+        report.seconds = time.perf_counter() - started
+        return report
+
     def _adopt_profile(self, profile: Mapping[str, Any]) -> None:
         """Fill the user's own profile from the export where the user has not set it."""
         current = self.store.user_profile_data()
@@ -233,6 +246,8 @@ class Importer:
         """Import a file, folder or archive. Each file imports whole or not at all: a bad file
         is skipped with its report's `failed` naming file, line and field, and the others
         import. Raises ImportFailure only when `path` itself cannot be read."""
+        if is_user_export(Path(path)):
+            return [self._restore(Path(path))]
         planned = plan_sources(Path(path))
         self.own = OwnIdentity(self.store.own_keys())
         self.own.add_name(str(self.store.user_profile_data().get("name", "")))

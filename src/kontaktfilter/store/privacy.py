@@ -1,5 +1,5 @@
-"""A user's own data, all of it: exported as one ZIP and deleted without a trace (GDPR articles
-15, 17 and 20; issue 19).
+"""A user's own data, all of it: exported as one ZIP, restored from it, and deleted without a
+trace (GDPR articles 15, 17 and 20; issue 19).
 
 Which rows are the user's is read off the schema, not listed by hand: a table with a `user_id`
 column holds the user's rows, a table whose key points at `requests.id` holds rows of the user's
@@ -10,14 +10,27 @@ later is exported and deleted with the rest without anyone remembering to add it
 from __future__ import annotations
 
 import base64
+import binascii
 import io
 import json
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from kontaktfilter.store.schema import Base, ContactRequest, User
 
@@ -118,3 +131,137 @@ def delete_user_data(engine: Engine, name: str) -> dict[str, int]:
                 conn.execute(delete(table).where(table.c.user_id == user_id))
         conn.execute(delete(User.__table__).where(User.id == user_id))
     return before
+
+
+class UserDataError(ValueError):
+    """An export of user data that cannot be restored; the message names the member and row."""
+
+
+def is_user_export(path: Path) -> bool:
+    """A ZIP written by `export_user_data` (its manifest says so)."""
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "manifest.json" not in archive.namelist():
+                return False
+            manifest = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
+def _stored(column: Column, value: Any, where: str) -> Any:
+    """A value of an export back in its column's type (datetimes naive UTC, as stored)."""
+    if value is None:
+        return None
+    try:
+        if isinstance(column.type, DateTime):
+            moment = datetime.fromisoformat(value)
+            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        if isinstance(column.type, LargeBinary):
+            return base64.b64decode(value["base64"], validate=True)
+    except (TypeError, ValueError, KeyError, binascii.Error) as exc:
+        raise UserDataError(f"{where}, field '{column.name}': {exc}") from None
+    return value
+
+
+def import_user_data(engine: Engine, name: str, path: Path) -> dict[str, int]:
+    """Restore an export into user `name`, who must hold no data yet; rows get new ids and
+    every reference between them follows. All or nothing, in one transaction. Returns the rows
+    restored per table (the manifest's counts, checked)."""
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        if manifest.get("version") != FORMAT_VERSION:
+            raise UserDataError(f"{path.name}: export version {manifest.get('version')!r} unknown")
+        members = set(archive.namelist())
+        user_id = _user_id(engine, name)
+        if user_id is not None and any(count_user_rows(engine, name)[t] for t in _owned()):
+            raise UserDataError(
+                f"{path.name}: user {name!r} already holds data; restore into an empty store "
+                "or run delete-my-data first"
+            )
+        restored: dict[str, int] = {}
+        with engine.begin() as conn:
+            user_id = _restore_user(conn, archive, name, user_id, path.name)
+            new_ids: dict[str, dict[int, int]] = {User.__tablename__: {}}
+            for own in _rows(archive, "users.jsonl", path.name):
+                new_ids[User.__tablename__][own["id"]] = user_id
+            for table, _link in _user_tables():
+                member = f"{table.name}.jsonl"
+                if member not in members:
+                    continue
+                ids = new_ids[table.name] = {}
+                serial = _serial(table)
+                count = 0
+                for number, row in enumerate(_rows(archive, member, path.name), 1):
+                    where = f"{path.name}!{member}:{number}"
+                    values = _remapped(table, row, new_ids, user_id, where)
+                    inserted = conn.execute(insert(table).values(values))
+                    if serial is not None:
+                        ids[row.get(serial.name)] = inserted.inserted_primary_key[0]
+                    count += 1
+                restored[table.name] = count
+        expected = {t: n for t, n in manifest.get("rows", {}).items() if t != "users"}
+        if {t: n for t, n in restored.items() if n or t in expected} != expected:
+            raise UserDataError(f"{path.name}: rows restored {restored} differ from {expected}")
+    return restored
+
+
+def _serial(table: Table) -> Column | None:
+    """The table's own generated id (a primary key that refers to nothing), if it has one."""
+    own = [column for column in table.primary_key.columns if not column.foreign_keys]
+    return own[0] if own else None
+
+
+def _owned() -> list[str]:
+    return [table.name for table, _link in _user_tables()]
+
+
+def _rows(archive: zipfile.ZipFile, member: str, name: str) -> Iterator[dict[str, Any]]:
+    with archive.open(member) as stream:
+        for number, line in enumerate(io.TextIOWrapper(stream, "utf-8"), 1):
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise UserDataError(f"{name}!{member}:{number}: not JSON ({exc})") from None
+            if not isinstance(row, dict):
+                raise UserDataError(f"{name}!{member}:{number}: a row object expected")
+            yield row
+
+
+def _restore_user(
+    conn: Connection, archive: zipfile.ZipFile, name: str, user_id: int | None, where: str
+) -> int:
+    """The target user's id, created if missing, with the exported profile."""
+    (own,) = list(_rows(archive, "users.jsonl", where))[:1] or [{"id": 0}]
+    profile = own.get("profile") or {}
+    if user_id is None:
+        created = _stored(User.__table__.c.created_at, own.get("created_at"), where)
+        values = {"name": name, "profile": profile, "created_at": created or datetime.now()}
+        return conn.execute(insert(User.__table__).values(values)).inserted_primary_key[0]
+    conn.execute(update(User.__table__).where(User.id == user_id).values(profile=profile))
+    return user_id
+
+
+def _remapped(
+    table: Table, row: dict[str, Any], new_ids: dict[str, dict[int, int]], user_id: int, where: str
+) -> dict[str, Any]:
+    """The row's values for `table` without its id, its references pointing at the new ids."""
+    values: dict[str, Any] = {}
+    for column in table.c:
+        if (column.primary_key and not column.foreign_keys) or column.name not in row:
+            continue  # a generated id is generated again
+        value = _stored(column, row[column.name], where)
+        for key in column.foreign_keys:
+            if value is None:
+                break
+            target = key.column.table.name
+            if target == User.__tablename__:
+                value = user_id
+            elif value in new_ids.get(target, {}):
+                value = new_ids[target][value]
+            else:
+                raise UserDataError(f"{where}, field '{column.name}': no {target} row {value}")
+        values[column.name] = value
+    return values

@@ -24,7 +24,8 @@ from kontaktfilter.inbox import (
 )
 from kontaktfilter.model import ACTION_PRIORITY, Action, Category
 from kontaktfilter.policy_page import render_policy_page
-from kontaktfilter.runtime import strategy_text
+from kontaktfilter.runtime import forget_strategy, strategy_text
+from kontaktfilter.store.privacy import delete_user_data, export_user_data
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts
 from kontaktfilter.web.api import App, RequestId, begin_import, learning_status, save_strategy
@@ -44,6 +45,8 @@ router = APIRouter(include_in_schema=False)
 User = Annotated[str, Depends(current_user)]
 Csrf = Depends(require_csrf)
 PAGE_SIZE = 50
+CONFIRM_WORDS = frozenset({"delete", "löschen"})
+"""What the user types to confirm deleting all of their data (the page asks in either language)."""
 _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kontaktfilter.web") / "templates")),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -177,7 +180,11 @@ def templates_page(request: Request, app: App, user: User) -> HTMLResponse:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, app: App, user: User, learned: int | None = None
+    request: Request,
+    app: App,
+    user: User,
+    learned: int | None = None,
+    deleted: int | None = None,
 ) -> HTMLResponse:
     t = Translator(choose_language(request))
     board = dashboard(app.store(user))
@@ -192,6 +199,7 @@ def dashboard_page(
         delays=Markup(charts.histogram(board.decision_buckets, t("dashboard.delays"))),
         learning=learning_status(app, user),
         learned=learned,
+        deleted=deleted,
     )
 
 
@@ -206,6 +214,32 @@ def learn_delete_form(app: App, user: User) -> Response:
     app.store(user).delete_learned_model()
     app.forget_engine(user)
     return back("/dashboard?learned=0#learning", "/dashboard")
+
+
+@router.get("/my-data.zip")
+def my_data_export(app: App, user: User) -> Response:
+    """Every row of the user's, as `kontaktfilter export-my-data` writes it."""
+    blob = export_user_data(app.database, user, utcnow())
+    disposition = 'attachment; filename="kontaktfilter-my-data.zip"'
+    return Response(
+        blob, media_type="application/zip", headers={"Content-Disposition": disposition}
+    )
+
+
+@router.post("/my-data/delete", dependencies=[Csrf])
+def my_data_delete(
+    request: Request, app: App, user: User, confirm: Annotated[str, Form(max_length=40)] = ""
+) -> Response:
+    """Delete all of the user's data (and, on a shared screener, the account): only when the
+    confirmation word was typed, since nothing brings it back but an export."""
+    if confirm.strip().lower() not in CONFIRM_WORDS:
+        return back("/dashboard?deleted=0#my-data", "/dashboard")
+    delete_user_data(app.database, user)
+    forget_strategy(user)
+    app.forget_user(user)
+    request.session.clear()
+    local = request.app.state.screener.config.local
+    return RedirectResponse("/dashboard?deleted=1" if local else "/login", status_code=303)
 
 
 # strategy, import, policy ------------------------------------------------------------------

@@ -60,6 +60,13 @@ class Screener:
                 self._engines[user] = self.engine.with_strategy(strategy).with_learner(model)
             return self._engines[user]
 
+    def forget_user(self, user: str) -> None:
+        """After the user's data was deleted: their store and engine are built anew (the
+        user's row is created again on the next visit of a local screener)."""
+        with self._lock:
+            self._stores.pop(user, None)
+            self._engines.pop(user, None)
+
     def forget_engine(self, user: str) -> None:
         """After the user's strategy or learned model changed: build their engine anew."""
         with self._lock:

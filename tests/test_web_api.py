@@ -224,3 +224,16 @@ def test_another_users_requests_are_unreachable_by_id(store_url):
             assert json.dumps(error).count("Albers") == 0
         assert ben.get("/api/requests").json()["total"] == 0
     assert annas.stats()["statuses"].get("decided", 0) == 0
+
+
+def test_an_upload_with_a_300_character_name_imports(web):
+    """Issue 19: such a name gave a 500 and left its folder behind; the ending is kept."""
+    name = "a" * 300 + ".jsonl"
+    note = b'{"text": "Hallo Frau Albers, kurze Frage zu Ihrem Vortrag in Kassel."}\n'
+    started = web.post(
+        "/api/imports", files={"file": (name, note, "text/plain")}, headers=csrf_headers(web)
+    )
+    assert started.status_code == 202
+    job = _wait(web, started.json()["id"])
+    assert job["state"] == "done" and job["reports"][0]["added"] == 1, job
+    assert len(job["reports"][0]["source"]) <= 100

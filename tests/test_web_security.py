@@ -256,3 +256,23 @@ def test_a_state_change_from_another_origin_is_refused(url):
         assert foreign.status_code == 403
         own = web.post("/api/undo", headers={**headers, "Origin": "http://127.0.0.1"})
         assert own.status_code != 403
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_the_session_cookie_is_secure_beyond_loopback(url, local):
+    """Beyond loopback the screener stands behind TLS: its session cookie is never sent in
+    clear (on loopback there is no login and plain HTTP is the way in)."""
+    state = screener(url, local=local)
+    with client(state) as web:
+        if local:
+            cookie = web.get("/api/session").headers["set-cookie"].lower()
+        else:
+            set_password(state.database, "anna", "correct horse battery")
+            form = {
+                "name": "anna",
+                "password": "correct horse battery",
+                "csrf_token": _login_token(web),
+            }
+            cookie = web.post("/login", data=form).headers["set-cookie"].lower()
+    assert "samesite=strict" in cookie and "httponly" in cookie
+    assert ("secure" in cookie) is not local

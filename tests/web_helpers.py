@@ -30,7 +30,10 @@ def screener(url: str, local: bool = True, max_upload_bytes: int = 1 << 20) -> S
 
 
 def client(app_state: Screener) -> TestClient:
-    return TestClient(create_app(app_state), base_url=LOCAL, follow_redirects=False)
+    """A client of the screener; one served beyond loopback is reached over TLS (its session
+    cookie is Secure, so a browser would not send it over plain HTTP)."""
+    base = LOCAL if app_state.config.local else LOCAL.replace("http:", "https:")
+    return TestClient(create_app(app_state), base_url=base, follow_redirects=False)
 
 
 def fill(store: Store, path: Path = SAMPLE) -> None:

@@ -280,15 +280,27 @@ def start_import(file: UploadFile, app: App, user: User) -> JSONResponse:
     return JSONResponse(job.as_dict(), status_code=202)
 
 
+MAX_UPLOAD_NAME = 100
+"""Characters of an upload's name kept (the name only tells the format; the ending is kept)."""
+
+
 def begin_import(app: Screener, user: str, file: UploadFile):
     name = SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
     if not name.strip("._"):
         raise ApiError(422, "the upload needs a file name (its ending tells the format)", "file")
+    if len(name) > MAX_UPLOAD_NAME:  # file systems refuse names over 255 bytes: keep the ending
+        stem, dot, ending = name.rpartition(".")
+        ending = ending[:10] if dot else ""
+        name = f"{stem[: MAX_UPLOAD_NAME - len(ending) - 1]}.{ending}" if ending else name[:100]
     folder = data_dir() / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     target = folder / name
-    with target.open("wb") as out:
-        shutil.copyfileobj(file.file, out)
+    try:
+        with target.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ApiError(507, f"the upload could not be stored ({exc.strerror})", "file") from None
     return app.jobs.start(user, app.store(user), app.engine_for(user), target)
 
 

@@ -60,7 +60,7 @@ def create_app(screener: Screener) -> FastAPI:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_DAYS * 86400,
         same_site="strict",
-        https_only=False,
+        https_only=not screener.config.local,  # beyond loopback: behind TLS, never sent in clear
     )
     app.add_middleware(BodySizeLimit, max_bytes=screener.config.max_upload_bytes)
     app.add_middleware(SecurityHeaders)

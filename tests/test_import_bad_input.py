@@ -246,3 +246,37 @@ def test_zip_members_with_odd_names(tmp_path, member, message):
         archive.writestr(zipfile.ZipInfo(member), "From,To\n")
     with pytest.raises(ImportFailure, match=message):
         zip_members(path)
+
+
+@pytest.mark.parametrize("layout", ["eml", "mbox"])
+def test_a_huge_mail_is_read_in_bounded_memory(tmp_path, store_url, layout):
+    """Issue 19: a 77 MB .eml took 790 MB. A mail over the bound is not parsed; one from a
+    network is reported as unreadable, and the mails around it in an mbox still import."""
+    import tracemalloc
+
+    from kontaktfilter.imports.mail import read_mails
+
+    huge = (
+        b"From: Jana Roth <invitations@linkedin.com>\nSubject: Jana, please add me\n\n"
+        + b"A" * (40 * 1024 * 1024)  # one 40 MB line, no newline in it
+        + b"\n"
+    )
+    small = (
+        b"From: LinkedIn <invitations@linkedin.com>\nSubject: Jana Roth wants to connect\n\n"
+        b'"Hallo, wir haben uns auf der LogiMAT gesprochen."\n'
+    )
+    if layout == "eml":
+        path, expected = tmp_path / "huge.eml", 0
+        path.write_bytes(huge)
+    else:
+        path, expected = tmp_path / "inbox.mbox", 2
+        path.write_bytes(b"From a\n" + small + b"From b\n" + huge + b"From c\n" + small)
+    tracemalloc.start()
+    counts: list = []
+    items = list(read_mails(Source(path), counts))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
+    assert len(items) == expected
+    where = "huge.eml" if layout == "eml" else "inbox.mbox: mail 2"
+    assert counts[0].unreadable == (where,)

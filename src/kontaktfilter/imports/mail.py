@@ -14,6 +14,7 @@ no inviter is reported as unreadable. Supported layouts: docs/import-formats.md.
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import hashlib
 import html
@@ -188,21 +189,28 @@ def _parse(data: bytes) -> EmailMessage:
     return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
 
 
+MAX_MAIL_BYTES = 4 * 1024 * 1024
+"""A notification mail is some 20-200 KB; a larger one (a mail with attachments) is not read
+past this bound, so a 77 MB mail costs 4 MB of memory, not a parse of all of it."""
+_CHUNK = 64 * 1024
+
+
 def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterator[RequestItem]:
     """Requests from an .eml file or an mbox, mail by mail; `counts` receives the tally."""
     mails = skipped = 0
     unreadable: list[str] = []
     with source.open() as stream:
-        if source.basename.lower().endswith(".eml"):
-            raws: Iterator[bytes] = iter([stream.read()])
-            single = True
+        single = source.basename.lower().endswith(".eml")
+        if single:
+            head = stream.read(MAX_MAIL_BYTES + 1)
+            raws = iter([(head[:MAX_MAIL_BYTES], len(head) > MAX_MAIL_BYTES)])
         else:
-            raws, single = _mbox_entries(stream, source.name), False
-        for number, raw in enumerate(raws, 1):
+            raws = _mbox_entries(stream, source.name)
+        for number, (raw, cut) in enumerate(raws, 1):
             mails += 1
             where = source.name if single else f"{source.name}: mail {number}"
             try:
-                item = _request(_parse(raw), where, raw)
+                item = _oversized(raw, where) if cut else _request(_parse(raw), where, raw)
             except Unreadable:
                 unreadable.append(where)
                 continue
@@ -214,18 +222,33 @@ def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterat
         counts.append(MailCounts(mails, skipped, tuple(unreadable)))
 
 
-def _mbox_entries(stream: BinaryIO, name: str) -> Iterator[bytes]:
-    """Messages of an mbox, read line by line and split at the `From ` separator lines (a body
-    line starting so is written `>From ` by mail programs)."""
+def _oversized(head: bytes, where: str) -> None:
+    """A mail over MAX_MAIL_BYTES: not a notification, unless its headers say it is one from a
+    network, in which case it is reported as unreadable rather than skipped silently."""
+    block = re.split(rb"\r?\n\r?\n", head[:_CHUNK], maxsplit=1)[0]  # the header block only
+    headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(block)
+    if _platform(headers) is not None:  # type: ignore[arg-type]
+        raise Unreadable(where)
+
+
+def _mbox_entries(stream: BinaryIO, name: str) -> Iterator[tuple[bytes, bool]]:
+    """(first MAX_MAIL_BYTES of a message, whether it was longer) for each message of an mbox,
+    split at the `From ` lines that begin a line (a body line starting so is written `>From `
+    by mail programs). Read in bounded pieces: no line or message is held whole."""
     current: list[bytes] = []
-    for number, line in enumerate(stream, 1):
-        if line.startswith(b"From "):
-            if current:
-                yield b"".join(current)
-            current = []
-        elif number == 1:
+    size, cut, line_start, first = 0, False, True, True
+    while piece := stream.readline(_CHUNK):
+        if line_start and piece.startswith(b"From "):
+            if not first:
+                yield b"".join(current), cut
+            current, size, cut = [], 0, False
+        elif first:
             raise ImportFailure(f"{name}:1", "not an mbox file (it must begin with a 'From ' line)")
+        elif size + len(piece) <= MAX_MAIL_BYTES:
+            current.append(piece)
+            size += len(piece)
         else:
-            current.append(line)
-    if current:
-        yield b"".join(current)
+            cut = True
+        first, line_start = False, piece.endswith(b"\n")
+    if not first:
+        yield b"".join(current), cut

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,9 @@ from typing import BinaryIO
 
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 """The most a single ZIP member may inflate to; LinkedIn's messages.csv is tens of MB at most."""
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
+"""What a damaged, encrypted or exotic ZIP member raises while opened or read (found by the fuzz
+tests): each becomes an ImportFailure naming the member."""
 MAX_RATIO = 200
 """Inflated/compressed ratio above which a member counts as a decompression bomb (CSV
 compresses about 5-20x)."""
@@ -47,10 +51,16 @@ class BoundedReader:
         return data
 
     def read(self, size: int = -1) -> bytes:
-        return self._account(self.stream.read(size))
+        try:
+            return self._account(self.stream.read(size))
+        except DAMAGED as exc:
+            raise ImportFailure(self.name, f"damaged archive member ({exc})") from None
 
     def readline(self, size: int = -1) -> bytes:
-        return self._account(self.stream.readline(size))
+        try:
+            return self._account(self.stream.readline(size))
+        except DAMAGED as exc:
+            raise ImportFailure(self.name, f"damaged archive member ({exc})") from None
 
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline():
@@ -87,8 +97,15 @@ class Source:
     def open(self) -> BinaryIO:
         if self.member is None:
             return self.path.open("rb")
-        archive = zipfile.ZipFile(self.path)
-        member = archive.open(self.member)
+        try:
+            archive = zipfile.ZipFile(self.path)
+        except DAMAGED as exc:
+            raise ImportFailure(self.path.name, f"not a readable ZIP archive ({exc})") from None
+        try:
+            member = archive.open(self.member)
+        except DAMAGED as exc:
+            archive.close()
+            raise ImportFailure(self.name, f"cannot open this archive member ({exc})") from None
         return BoundedReader(member, self.limit, self.name, archive)  # type: ignore[return-value]
 
     def digest(self) -> str:
@@ -104,7 +121,7 @@ def zip_members(path: Path, limit: int = MAX_MEMBER_BYTES) -> list[Source]:
     """The file members of an archive, after refusing unsafe names and bombs."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except DAMAGED as exc:
         raise ImportFailure(path.name, f"not a readable ZIP archive ({exc})") from exc
     members = []
     with archive:

@@ -1,11 +1,12 @@
 """Hostile notes cannot stall the engine: every one of them, at the API's 20,000-character limit,
-is scored within a CPU budget (issue 19's bar: 50 ms a note). Each case is the best of three runs
+is scored within a CPU budget and a memory budget (issue 19's bars: 50 ms and 50 MB a note). Each case is the best of three runs
 in process CPU time, so a busy machine does not fail it; a quadratic path would take seconds.
 Each run changes the note's last letter, so its last word is new to every memo."""
 
 from __future__ import annotations
 
 import time
+import tracemalloc
 
 import pytest
 
@@ -14,6 +15,7 @@ from kontaktfilter.model import Request
 
 LIMIT = 20_000
 BUDGET_SECONDS = 0.05
+BUDGET_BYTES = 50 * 1024 * 1024
 ENGINE = Engine()
 
 CASES = {
@@ -42,6 +44,11 @@ def test_a_hostile_note_is_scored_within_budget(text: str) -> None:
         spent.append(time.process_time() - start)
     assert verdict.action is not None
     assert min(spent) < BUDGET_SECONDS, f"{min(spent) * 1000:.0f} ms"
+    tracemalloc.start()  # and the memory bar: a new variant's peak allocation while scored
+    ENGINE.score(Request(text=text[:-1] + "w"))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < BUDGET_BYTES, f"{peak / 1e6:.1f} MB"
 
 
 @pytest.mark.parametrize("body", ["<a" * 300_000, "<br" * 200_000, "< " * 300_000])

@@ -1,7 +1,8 @@
 """Hostile notes cannot stall the engine: every one of them, at the API's 20,000-character limit,
-is scored within a CPU budget and a memory budget (issue 19's bars: 50 ms and 50 MB a note). Each case is the best of three runs
-in process CPU time, so a busy machine does not fail it; a quadratic path would take seconds.
-Each run changes the note's last letter, so its last word is new to every memo."""
+is scored within a CPU budget and a memory budget (issue 19's bars: 50 ms and 50 MB a note).
+Each case is the best of three runs in process CPU time, so a busy machine does not fail it; a
+quadratic path would take seconds. Each run changes the note's last letter, so its last word is
+new to every memo."""
 
 from __future__ import annotations
 

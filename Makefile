@@ -24,7 +24,7 @@ run: setup
 	$(BIN)/kontaktfilter --db $(DEMO_DB) demo
 	$(BIN)/kontaktfilter --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
-## Everything CI runs: lint, format check, the whole test suite (slow tests included: Chromium
+## Everything CI runs: lint, format check, the layer contract (import-linter), the whole test suite (slow tests included: Chromium
 ## browser tests, schemathesis), the store and API tests against SQLite and a throwaway
 ## PostgreSQL cluster (scripts/with-postgres).
 test: setup lint
@@ -38,6 +38,7 @@ test-quick: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## Quality on real text (docs/quality.md): out of fold by source, beside the TF-IDF peer, and
 ## what the user's learner adds.

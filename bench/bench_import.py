@@ -29,11 +29,11 @@ from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import Importer, ImportOptions
 from kontaktfilter.model import Profile, Request
+from kontaktfilter.services.synthetic import write_export
 from kontaktfilter.signals.context import History
 from kontaktfilter.store import open_store
 from kontaktfilter.store.repository import utcnow, verdict_row
 from kontaktfilter.store.schema import ContactRequest, StoredVerdict
-from kontaktfilter.synthetic import write_export
 
 
 def pin_to_one_core() -> None:

@@ -28,12 +28,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kontaktfilter.engine import Engine
+from kontaktfilter.formats.records import Record, read_records
 from kontaktfilter.learning.curve import SIMULATED_OUTCOME, rule_signals
-from kontaktfilter.learning.model import ACTION_OF_OUTCOME, OUTCOMES
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.learning.user_model import learn
 from kontaktfilter.model import Request
-from kontaktfilter.records import Record, read_records
+from kontaktfilter.scoring.learned_model import ACTION_OF_OUTCOME, OUTCOMES
 from kontaktfilter.store import open_store
 from kontaktfilter.store.repository import utcnow, verdict_row
 from kontaktfilter.store.schema import ContactRequest, Decision

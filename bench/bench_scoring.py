@@ -26,12 +26,12 @@ from datetime import date, datetime
 
 from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
-from kontaktfilter.learning.corpus import shipped_corpus_model
-from kontaktfilter.lexicon import Item, Pattern, load_builtin_lexicons
 from kontaktfilter.model import Profile, Request
-from kontaktfilter.note import clear_memos, fold
+from kontaktfilter.scoring.corpus_model import shipped_corpus_model
 from kontaktfilter.signals.context import History, profile_terms
 from kontaktfilter.signals.personal import greeted_by_name
+from kontaktfilter.text.lexicon import Item, Pattern, load_builtin_lexicons
+from kontaktfilter.text.note import clear_memos, fold
 
 CACHED = (
     "cached between requests, each memo bounded: folded form per word; tokens per sentence seen "

@@ -44,7 +44,7 @@ import httpx
 
 from bench_scoring import generate
 from kontaktfilter.model import Profile, Request
-from kontaktfilter.synthetic import CITIES, EXTRA_SENTENCES
+from kontaktfilter.services.synthetic import CITIES, EXTRA_SENTENCES
 
 BAR_P99_MS = 25.0
 BAR_RATE = 300.0

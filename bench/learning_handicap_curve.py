@@ -17,8 +17,8 @@ import random
 from pathlib import Path
 
 from kontaktfilter.engine import Engine
+from kontaktfilter.formats.records import Record, read_records
 from kontaktfilter.learning.curve import learning_curve
-from kontaktfilter.records import Record, read_records
 from kontaktfilter.signals import REGISTRY
 
 DEV = Path("tests/fixtures")

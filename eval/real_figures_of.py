@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kontaktfilter.evaluation import RealEvaluation, format_real_report
+from kontaktfilter.learning.evaluation import RealEvaluation, format_real_report
 from kontaktfilter.model import LABEL_OF_CATEGORY, Action, Category, Label
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from kontaktfilter.engine import Engine
+from kontaktfilter.formats.records import Record, RecordError, read_profile_file, read_records
 from kontaktfilter.model import Category, Request
-from kontaktfilter.note import MAX_ANALYSED_CHARS
-from kontaktfilter.records import Record, RecordError, read_profile_file, read_records
+from kontaktfilter.text.note import MAX_ANALYSED_CHARS
 
 
 @pytest.fixture(scope="module")

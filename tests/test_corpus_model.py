@@ -11,13 +11,6 @@ import numpy as np
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.learning.corpus import (
-    LABELS,
-    CorpusInfo,
-    CorpusModel,
-    CorpusModelError,
-    shipped_corpus_model,
-)
 from kontaktfilter.learning.corpus_training import (
     CorpusFileError,
     corpus_examples,
@@ -25,10 +18,17 @@ from kontaktfilter.learning.corpus_training import (
     fit_examples,
     main,
 )
-from kontaktfilter.learning.features import N_FEATURES, column, request_columns
-from kontaktfilter.learning.model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.model import HARMFUL_ACTIONS, Action, Category, Label, Profile, Request
+from kontaktfilter.scoring.corpus_model import (
+    LABELS,
+    CorpusInfo,
+    CorpusModel,
+    CorpusModelError,
+    shipped_corpus_model,
+)
+from kontaktfilter.scoring.features import N_FEATURES, column, request_columns
+from kontaktfilter.scoring.learned_model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.signals.evidence import strongest_features
 
 REAL_SETS = sorted(Path("eval/real").glob("*.jsonl"))

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kontaktfilter.demo import DECISIONS, DemoRefused, load_demo
 from kontaktfilter.engine import Engine
-from kontaktfilter.inbox import process_followups, waiting
 from kontaktfilter.model import Category
+from kontaktfilter.services.demo import DECISIONS, DemoRefused, load_demo
+from kontaktfilter.services.inbox import process_followups, waiting
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.schema import ContactRequest, Decision, Message, StoredVerdict
 from store_helpers import run_import

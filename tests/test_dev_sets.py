@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.evaluation import Evaluation, score_real
-from kontaktfilter.records import Record, read_records
+from kontaktfilter.formats.records import Record, read_records
+from kontaktfilter.learning.evaluation import Evaluation, score_real
 
 FIXTURES = Path("tests/fixtures")
 

@@ -12,8 +12,8 @@ import pytest
 
 from kontaktfilter.imports.runner import ImportFailure
 from kontaktfilter.imports.sources import Source, zip_members
+from kontaktfilter.services.synthetic import export_files, write_export
 from kontaktfilter.store import open_store
-from kontaktfilter.synthetic import export_files, write_export
 from store_helpers import ENGINE, counts, run_import
 
 SIZES = {"invitations": 200, "connections": 20, "messages": 10}

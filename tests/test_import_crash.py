@@ -12,9 +12,9 @@ import time
 import pytest
 from sqlalchemy import select
 
+from kontaktfilter.services.synthetic import write_export
 from kontaktfilter.store import open_store
 from kontaktfilter.store.schema import ImportRun
-from kontaktfilter.synthetic import write_export
 from store_helpers import counts, run_import
 
 INVITATIONS = 12_000

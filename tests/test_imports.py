@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from kontaktfilter.imports.dates import LINKEDIN_FORMATS, parse_date
 from kontaktfilter.imports.runner import ImportFailure
+from kontaktfilter.services.synthetic import export_files, write_export
 from kontaktfilter.store import open_store
 from kontaktfilter.store.schema import ContactRequest, Message, StoredVerdict
-from kontaktfilter.synthetic import export_files, write_export
 from store_helpers import counts, run_import
 
 MAIL = Path("tests/fixtures/mail")

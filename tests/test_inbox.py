@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from kontaktfilter.cli import main
 from kontaktfilter.engine import Engine
-from kontaktfilter.inbox import process_followups, queue, record_decision, undo_last
 from kontaktfilter.model import Action, Request
-from kontaktfilter.policy_page import render_policy_page
+from kontaktfilter.services.inbox import process_followups, queue, record_decision, undo_last
+from kontaktfilter.services.policy_page import render_policy_page
+from kontaktfilter.services.sweep import sweep
 from kontaktfilter.store import open_store
 from kontaktfilter.store.schema import ContactRequest, Decision, FollowUp, StoredVerdict
 from kontaktfilter.strategy import default_strategy, read_strategy
-from kontaktfilter.sweep import sweep
 from store_helpers import ENGINE, run_import
 
 SAMPLE = Path("src/kontaktfilter/data/sample_inbox.jsonl")

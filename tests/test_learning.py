@@ -13,23 +13,8 @@ import numpy as np
 import pytest
 
 from kontaktfilter.engine import Engine
+from kontaktfilter.formats.records import Record, read_records
 from kontaktfilter.learning.curve import SIMULATED_OUTCOME, learning_curve, rule_signals
-from kontaktfilter.learning.features import (
-    N_FEATURES,
-    column,
-    feature_names,
-    request_columns,
-)
-from kontaktfilter.learning.model import (
-    ACCEPT,
-    ASK,
-    DECLINE,
-    DECLINE_SIDE,
-    OUTCOMES,
-    REPLY,
-    LearnedModel,
-    ModelFormatError,
-)
 from kontaktfilter.learning.training import (
     NotEnoughDecisions,
     TrainingExample,
@@ -44,9 +29,24 @@ from kontaktfilter.model import (
     Request,
     SignalHit,
 )
-from kontaktfilter.note import analyse
-from kontaktfilter.records import Record, read_records
+from kontaktfilter.scoring.features import (
+    N_FEATURES,
+    column,
+    feature_names,
+    request_columns,
+)
+from kontaktfilter.scoring.learned_model import (
+    ACCEPT,
+    ASK,
+    DECLINE,
+    DECLINE_SIDE,
+    OUTCOMES,
+    REPLY,
+    LearnedModel,
+    ModelFormatError,
+)
 from kontaktfilter.strategy import decide, default_strategy
+from kontaktfilter.text.note import analyse
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DEV = Path("tests/fixtures")

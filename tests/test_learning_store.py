@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from kontaktfilter.cli import main
-from kontaktfilter.inbox import RequestFilter, list_requests, record_decision, undo_last
 from kontaktfilter.learning.curve import SIMULATED_OUTCOME
-from kontaktfilter.learning.model import ACTION_OF_OUTCOME, LearnedModel
 from kontaktfilter.learning.user_model import RETRAIN_EVERY, learn, load, retrain_if_due
 from kontaktfilter.model import Category
+from kontaktfilter.scoring.learned_model import ACTION_OF_OUTCOME, LearnedModel
+from kontaktfilter.services.inbox import RequestFilter, list_requests, record_decision, undo_last
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.schema import ContactRequest, LearnedModelRow
 from kontaktfilter.strategy import default_strategy

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kontaktfilter.lexicon import LexiconError, load_lexicon_file, parse_pattern, parse_patterns
-from kontaktfilter.matcher import PhraseMatcher
-from kontaktfilter.note import analyse
+from kontaktfilter.text.lexicon import (
+    LexiconError,
+    load_lexicon_file,
+    parse_pattern,
+    parse_patterns,
+)
+from kontaktfilter.text.matcher import PhraseMatcher
+from kontaktfilter.text.note import analyse
 
 
 def find(pattern: str, text: str) -> list[tuple[str, tuple[int, int] | None]]:

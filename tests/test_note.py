@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kontaktfilter.note import analyse, clear_memos
+from kontaktfilter.text.note import analyse, clear_memos
 
 TEXTS = [
     "Hallo Frau Berg, z.B. 3.000 Kontakte auf example.com. Wirklich?! Ja: gern.",

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from kontaktfilter.cli import main
-from kontaktfilter.runtime import LOCAL_USER
+from kontaktfilter.services.runtime import LOCAL_USER
 from kontaktfilter.store import open_store
 from kontaktfilter.store.privacy import count_user_rows
 from kontaktfilter.store.schema import ContactRequest, Decision, StoredVerdict

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.lexicon import load_builtin_lexicons
 from kontaktfilter.model import Profile, Request, SenderHistory
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.phrases import CANCELLING_FAMILIES, PHRASE_FAMILIES
 from kontaktfilter.signals.registry import NAME_FORMAT, SignalDefinitionError, register
+from kontaktfilter.text.lexicon import load_builtin_lexicons
 
 DOCS = Path(__file__).parent.parent / "docs" / "signals.md"
 RECIPIENT = Profile(

@@ -251,7 +251,7 @@ def test_no_second_question_after_an_answer():
 
 def test_costs_are_settings(tmp_path):
     from kontaktfilter.config import SettingsError, load_settings
-    from kontaktfilter.runtime import build_engine
+    from kontaktfilter.services.runtime import build_engine
 
     config = tmp_path / "k.yaml"
     config.write_text("cost_false_decline: 4\n", "utf-8")

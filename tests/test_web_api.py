@@ -8,8 +8,8 @@ import time
 
 import pytest
 
+from kontaktfilter.services.synthetic import write_export
 from kontaktfilter.store import open_store
-from kontaktfilter.synthetic import write_export
 from web_helpers import client, csrf_headers, fill, screener
 
 SYNERGY = "Vielleicht ergeben sich wertvolle Synergien."

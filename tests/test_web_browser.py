@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from kontaktfilter.synthetic import write_export
+from kontaktfilter.services.synthetic import write_export
 from kontaktfilter.web.app import create_app
 from store_helpers import run_import
 from web_helpers import fill, screener

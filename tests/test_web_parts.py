@@ -10,9 +10,9 @@ from importlib import resources
 
 import pytest
 
-from kontaktfilter.dashboard import Week, dashboard
-from kontaktfilter.inbox import record_decision
 from kontaktfilter.model import Action, Category
+from kontaktfilter.services.dashboard import Week, dashboard
+from kontaktfilter.services.inbox import record_decision
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web import charts

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL
+DEFAULT_POLICY_URL = "[Link zu Ihrer Seite „Liebe Kontaktsuchende“]"
+"""Put into decline_with_link drafts until the user names their own page (setting policy_url)."""
+
 
 CONFIG_ENV = "KONTAKTFILTER_CONFIG"
 

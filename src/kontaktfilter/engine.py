@@ -13,20 +13,21 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from kontaktfilter.learning.corpus import LABELS, CorpusModel, shipped_corpus_model
-from kontaktfilter.lexicon import Pattern, load_builtin_lexicons
-from kontaktfilter.matcher import PhraseMatch, PhraseMatcher
+from kontaktfilter.config import DEFAULT_POLICY_URL
 from kontaktfilter.model import Action, Category, Label, Request, SignalHit, Verdict
-from kontaktfilter.note import analyse, guess_language
-from kontaktfilter.replies.drafts import DEFAULT_POLICY_URL, draft_reply
+from kontaktfilter.replies.drafts import draft_reply
 from kontaktfilter.scoring.categories import categorise
+from kontaktfilter.scoring.corpus_model import LABELS, CorpusModel, shipped_corpus_model
 from kontaktfilter.signals import REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.corpus import CATEGORY_OF_GROUP
 from kontaktfilter.strategy import GUARD_RULE, Costs, Strategy, decide, default_strategy
+from kontaktfilter.text.lexicon import Pattern, load_builtin_lexicons
+from kontaktfilter.text.matcher import PhraseMatch, PhraseMatcher
+from kontaktfilter.text.note import analyse, guess_language
 
 if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
-    from kontaktfilter.learning.model import LearnedModel
+    from kontaktfilter.scoring.learned_model import LearnedModel
 
 _RUN_MEMO_LIMIT = 10_000
 LEARNED_SIGNAL = "LEARN_USER_DECISIONS"

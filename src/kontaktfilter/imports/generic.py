@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
+from kontaktfilter.formats.records import RecordError, parse_request, read_objects
 from kontaktfilter.imports.dates import GENERIC_FORMATS, parse_date
 from kontaktfilter.imports.items import RequestItem, digest_key, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
-from kontaktfilter.records import RecordError, parse_request, read_objects
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.store.repository import as_utc_naive
 

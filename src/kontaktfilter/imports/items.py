@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from kontaktfilter.note import fold
+from kontaktfilter.text.note import fold
 
 
 def digest_key(prefix: str, *parts: object) -> str:

@@ -32,7 +32,7 @@ from kontaktfilter.imports.items import (
     person_key,
 )
 from kontaktfilter.imports.sources import ImportFailure, Source
-from kontaktfilter.note import fold
+from kontaktfilter.text.note import fold
 
 PLATFORM = "linkedin"
 FILES = {

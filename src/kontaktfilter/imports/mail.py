@@ -27,8 +27,8 @@ from typing import BinaryIO
 
 from kontaktfilter.imports.items import RequestItem, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
-from kontaktfilter.note import fold
 from kontaktfilter.store.repository import as_utc_naive
+from kontaktfilter.text.note import fold
 
 PLATFORM_DOMAINS = {"linkedin.com": "linkedin", "xing.com": "xing"}
 PLATFORM_NAMES = frozenset({"linkedin", "xing", "linkedin invitations", "xing team"})

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from kontaktfilter.evaluation import RealEvaluation
 from kontaktfilter.learning.corpus_training import FOLDS, CorpusExample, fold_splits
+from kontaktfilter.learning.evaluation import RealEvaluation
 from kontaktfilter.model import Action, Label
 
 ACTION_OF_LABEL = {

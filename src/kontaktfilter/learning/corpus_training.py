@@ -1,5 +1,5 @@
-"""Fits the corpus model (kontaktfilter.learning.corpus) on real labelled requests, and measures
-it out of fold, grouped by source.
+"""Fits the corpus model (kontaktfilter.scoring.corpus_model) on real labelled requests, and
+measures it out of fold, grouped by source.
 
     python -m kontaktfilter.learning.corpus_training eval/real/*.jsonl \
         --own tests/fixtures/dev_*.jsonl --output src/kontaktfilter/data/corpus_model.npz
@@ -27,12 +27,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.learning.corpus import LABELS, CorpusInfo, CorpusModel
+from kontaktfilter.formats.records import Record, RecordError, read_records, source_group
 from kontaktfilter.learning.curve import rule_signals
-from kontaktfilter.learning.features import N_FEATURES, request_columns
 from kontaktfilter.learning.training import feature_matrix
-from kontaktfilter.note import analyse
-from kontaktfilter.records import Record, RecordError, read_records, source_group
+from kontaktfilter.scoring.corpus_model import LABELS, CorpusInfo, CorpusModel
+from kontaktfilter.scoring.features import N_FEATURES, request_columns
+from kontaktfilter.text.note import analyse
 
 REGULARISATION_C = 1.0
 TEXT_SCALE = 2.0
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, CorpusFileError) as exc:
         parser.error(str(exc))
     if args.tune:
-        from kontaktfilter.evaluation import evaluate_out_of_fold
+        from kontaktfilter.learning.evaluation import evaluate_out_of_fold
 
         engine = Engine()
         for settings in tuning_settings():

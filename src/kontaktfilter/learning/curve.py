@@ -26,9 +26,12 @@ from datetime import UTC, datetime
 import numpy as np
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.evaluation import RealEvaluation
-from kontaktfilter.learning.features import request_columns
-from kontaktfilter.learning.model import (
+from kontaktfilter.formats.records import Record, source_group
+from kontaktfilter.learning.evaluation import RealEvaluation
+from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample, train
+from kontaktfilter.model import LABEL_OF_CATEGORY, Category, Label, Request, Verdict
+from kontaktfilter.scoring.features import request_columns
+from kontaktfilter.scoring.learned_model import (
     ACCEPT,
     ASK,
     DECLINE,
@@ -38,11 +41,8 @@ from kontaktfilter.learning.model import (
     REPORT,
     LearnedModel,
 )
-from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample, train
-from kontaktfilter.model import LABEL_OF_CATEGORY, Category, Label, Request, Verdict
-from kontaktfilter.note import analyse
-from kontaktfilter.records import Record, source_group
 from kontaktfilter.signals.registry import is_late
+from kontaktfilter.text.note import analyse
 
 DEFAULT_SIZES = (0, 20, 50, 100, 200)
 CALIBRATION_BINS = 10

@@ -19,11 +19,11 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from kontaktfilter.learning.features import (
+from kontaktfilter.scoring.features import (
     N_FEATURES,
     request_columns,
 )
-from kontaktfilter.learning.model import (
+from kontaktfilter.scoring.learned_model import (
     ABSENT,
     ACCEPT_SIDE,
     DECLINE_SIDE,
@@ -31,7 +31,7 @@ from kontaktfilter.learning.model import (
     LearnedModel,
     ModelInfo,
 )
-from kontaktfilter.note import AnalysedNote, analyse
+from kontaktfilter.text.note import AnalysedNote, analyse
 
 MIN_DECISIONS = 10
 """Below this many distinct decided notes the learner stays silent (cold start)."""
@@ -51,7 +51,7 @@ class NotEnoughDecisions(ValueError):
 @dataclass(frozen=True, slots=True)
 class TrainingExample:
     """One decided request: its note, the rule signals that fired (name, strength), and what the
-    user did: an index into kontaktfilter.learning.model.OUTCOMES."""
+    user did: an index into kontaktfilter.scoring.learned_model.OUTCOMES."""
 
     text: str
     signals: tuple[tuple[str, float], ...]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kontaktfilter.learning.model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
 from kontaktfilter.model import Action
+from kontaktfilter.scoring.learned_model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
 from kontaktfilter.signals.registry import is_late
 from kontaktfilter.store import Store
 

@@ -12,9 +12,9 @@ from importlib import resources
 
 import yaml
 
+from kontaktfilter.config import DEFAULT_POLICY_URL
 from kontaktfilter.model import Action, Profile, SignalHit
 
-DEFAULT_POLICY_URL = "[Link zu Ihrer Seite „Liebe Kontaktsuchende“]"
 MAX_QUOTE_CHARS = 160
 VAGUE_SIGNALS = ("PHRASE_SYNERGIES", "PHRASE_WIN_WIN", "PHRASE_VAGUE_EXCHANGE")
 ACTION_NOTES = {

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from kontaktfilter.bulk import TemplateIndex
 
 if TYPE_CHECKING:
-    from kontaktfilter.learning.corpus import CorpusModel, Reading
-    from kontaktfilter.learning.model import LearnedModel
+    from kontaktfilter.scoring.corpus_model import CorpusModel, Reading
+    from kontaktfilter.scoring.learned_model import LearnedModel
 from kontaktfilter.bulk.fingerprints import FingerprintSet
-from kontaktfilter.matcher import PhraseMatch
 from kontaktfilter.model import Category, Profile, SignalHit, Span
-from kontaktfilter.note import AnalysedNote, analyse
+from kontaktfilter.text.matcher import PhraseMatch
+from kontaktfilter.text.note import AnalysedNote, analyse
 
 _FUNCTION_WORDS = frozenset(
     "und oder aber der die das den dem des ein eine einer eines einem einen kein keine keinen "
@@ -157,7 +157,7 @@ class Context:
     learner: LearnedModel | None = None
     """The user's learned model (kontaktfilter.learning), None until they have one."""
     corpus: CorpusModel | None = None
-    """The combiner fitted on real labelled requests (kontaktfilter.learning.corpus)."""
+    """The combiner fitted on real labelled requests (kontaktfilter.scoring.corpus_model)."""
     reading: Reading | None = None
     """For late signals: what the combiner read, with each label's probability."""
     rule_hits: tuple[SignalHit, ...] = ()

@@ -1,4 +1,4 @@
-"""The combiner's verdict (kontaktfilter.learning.corpus) as a signal: which of the four real
+"""The combiner's verdict (kontaktfilter.scoring.corpus_model) as a signal: which of the four real
 labels the named signals and the wording make likeliest, with what probability and why.
 
 It runs after the rule signals and reads their hits. The label becomes a category with the
@@ -11,8 +11,8 @@ declines only when it is low (kontaktfilter.strategy.costs).
 
 from __future__ import annotations
 
-from kontaktfilter.learning.corpus import LABELS
 from kontaktfilter.model import Category, Hit, Label, Request, Span
+from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
 from kontaktfilter.signals.personal import sender_is_known

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kontaktfilter.learning.features import Columns
 from kontaktfilter.model import Span
+from kontaktfilter.scoring.features import Columns
 from kontaktfilter.signals.context import Context
 
 SHOWN_FEATURES = 4

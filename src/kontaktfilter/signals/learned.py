@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from kontaktfilter.learning.features import Columns, request_columns
-from kontaktfilter.learning.model import (
+from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
+from kontaktfilter.scoring.features import Columns, request_columns
+from kontaktfilter.scoring.learned_model import (
     ACCEPT,
     ACCEPT_SIDE,
     ASK,
@@ -31,7 +32,6 @@ from kontaktfilter.learning.model import (
     REPORT,
     LearnedModel,
 )
-from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import shown, strongest_features
 from kontaktfilter.signals.protection import model_may_decline, suspicious

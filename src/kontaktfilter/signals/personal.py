@@ -15,7 +15,6 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from kontaktfilter.model import Hit, Request
-from kontaktfilter.note import AnalysedNote, analyse, fold
 from kontaktfilter.signals.context import (
     Context,
     ProfileTerms,
@@ -24,6 +23,7 @@ from kontaktfilter.signals.context import (
     term_matches,
 )
 from kontaktfilter.signals.registry import register
+from kontaktfilter.text.note import AnalysedNote, analyse, fold
 
 GREETING_WORDS = frozenset(
     fold(word)

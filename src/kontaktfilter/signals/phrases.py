@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from kontaktfilter.model import Hit, Request, Span
-from kontaktfilter.note import fold
 from kontaktfilter.signals.context import Context, content_terms
 from kontaktfilter.signals.registry import SignalFunction, register
+from kontaktfilter.text.note import fold
 
 _new = tuple.__new__
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kontaktfilter.formats.records import parse_profile
+from kontaktfilter.formats.verdicts import verdict_summary
 from kontaktfilter.model import Profile, Request, SenderHistory, Verdict
-from kontaktfilter.records import parse_profile
-from kontaktfilter.report import verdict_summary
 from kontaktfilter.store.schema import (
     ContactRequest,
     Decision,

@@ -15,8 +15,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from kontaktfilter.config import data_dir
-from kontaktfilter.dashboard import as_dict, dashboard
-from kontaktfilter.inbox import (
+from kontaktfilter.formats.records import parse_request
+from kontaktfilter.formats.verdicts import verdict_to_dict
+from kontaktfilter.learning.user_model import NO_MODEL
+from kontaktfilter.learning.user_model import load as load_user_model
+from kontaktfilter.model import Action, Category
+from kontaktfilter.services.dashboard import as_dict, dashboard
+from kontaktfilter.services.inbox import (
     STATUSES,
     WAITING_ACTIONS,
     RequestFilter,
@@ -28,12 +33,7 @@ from kontaktfilter.inbox import (
     undo_last,
     waiting,
 )
-from kontaktfilter.learning.user_model import NO_MODEL
-from kontaktfilter.learning.user_model import load as load_user_model
-from kontaktfilter.model import Action, Category
-from kontaktfilter.records import parse_request
-from kontaktfilter.report import verdict_to_dict
-from kontaktfilter.runtime import strategy_folder, strategy_text
+from kontaktfilter.services.runtime import strategy_folder, strategy_text
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.strategy import StrategyError, install_strategy_text
 from kontaktfilter.web import schemas

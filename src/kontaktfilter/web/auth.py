@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from sqlalchemy import Engine, delete, select, update
 
-from kontaktfilter.runtime import LOCAL_USER
+from kontaktfilter.services.runtime import LOCAL_USER
 from kontaktfilter.store import Store
 from kontaktfilter.store.schema import User
 from kontaktfilter.web.errors import ApiError

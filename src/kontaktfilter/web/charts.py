@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from kontaktfilter.dashboard import Week
 from kontaktfilter.model import Category
+from kontaktfilter.services.dashboard import Week
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 48, 28, 10
 

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from kontaktfilter.dashboard import dashboard
-from kontaktfilter.inbox import (
+from kontaktfilter.model import ACTION_PRIORITY, Action, Category
+from kontaktfilter.services.dashboard import dashboard
+from kontaktfilter.services.inbox import (
     STATUSES,
     RequestFilter,
     list_requests,
@@ -22,9 +23,8 @@ from kontaktfilter.inbox import (
     undo_last,
     waiting,
 )
-from kontaktfilter.model import ACTION_PRIORITY, Action, Category
-from kontaktfilter.policy_page import render_policy_page
-from kontaktfilter.runtime import forget_strategy, strategy_text
+from kontaktfilter.services.policy_page import render_policy_page
+from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts

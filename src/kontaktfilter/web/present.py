@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kontaktfilter.inbox import QueueItem
+from kontaktfilter.services.inbox import QueueItem
 from kontaktfilter.signals import REGISTRY
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine as DatabaseEngine
 from kontaktfilter.engine import Engine
 from kontaktfilter.learning.user_model import LearnOutcome, learn, retrain_due, retrain_if_due
 from kontaktfilter.learning.user_model import load as load_user_model
-from kontaktfilter.runtime import user_strategy
+from kontaktfilter.services.runtime import user_strategy
 from kontaktfilter.store import Store
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web.jobs import ImportJobs

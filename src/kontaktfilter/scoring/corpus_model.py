@@ -27,7 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kontaktfilter.learning.features import (
+from kontaktfilter.model import Label
+from kontaktfilter.scoring.features import (
     CHAR_GRAMS,
     EMPTY_NOTE,
     N_FEATURES,
@@ -37,8 +38,7 @@ from kontaktfilter.learning.features import (
     token_form,
     word_columns,
 )
-from kontaktfilter.model import Label
-from kontaktfilter.note import AnalysedNote
+from kontaktfilter.text.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
 FORMAT_VERSION = 2

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.evaluation import (
+from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
+from kontaktfilter.learning.evaluation import (
     Evaluation,
     RealEvaluation,
     format_decisions,
@@ -23,7 +24,6 @@ from kontaktfilter.evaluation import (
     format_report,
 )
 from kontaktfilter.model import LABEL_OF_CATEGORY
-from kontaktfilter.records import Record, RecordError, detect_format, read_records
 
 
 def _read(paths: tuple[str, ...]) -> list[Record]:
@@ -154,8 +154,8 @@ def _out_of_fold(
     show_errors: bool,
     folds: int,
 ) -> None:
-    from kontaktfilter.evaluation import evaluate_out_of_fold
     from kontaktfilter.learning.corpus_training import CorpusFileError, corpus_examples
+    from kontaktfilter.learning.evaluation import evaluate_out_of_fold
 
     try:
         examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli_store import store_from, with_user_model
+from kontaktfilter.cli.render import terminal_safe
+from kontaktfilter.cli.store import store_from, with_user_model
 from kontaktfilter.engine import Engine
-from kontaktfilter.inbox import (
+from kontaktfilter.learning.user_model import retrain_if_due
+from kontaktfilter.model import Action
+from kontaktfilter.services.inbox import (
     QueueItem,
     process_followups,
     queue,
@@ -18,12 +21,9 @@ from kontaktfilter.inbox import (
     stored_request,
     undo_last,
 )
-from kontaktfilter.learning.user_model import retrain_if_due
-from kontaktfilter.model import Action
-from kontaktfilter.policy_page import render_policy_page
-from kontaktfilter.report import terminal_safe
+from kontaktfilter.services.policy_page import render_policy_page
+from kontaktfilter.services.sweep import sweep
 from kontaktfilter.store.repository import as_utc_naive, utcnow
-from kontaktfilter.sweep import sweep
 
 KEYS = {
     "a": Action.ACCEPT,

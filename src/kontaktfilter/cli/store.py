@@ -269,7 +269,7 @@ def export_my_data(ctx: click.Context, target: Path) -> None:
 def delete_my_data(ctx: click.Context, yes: bool) -> None:
     """Delete all of your data: requests, verdicts, decisions, follow-ups, messages, templates,
     imports, your learned model and profile, and your installed strategy."""
-    from kontaktfilter.runtime import LOCAL_USER, forget_strategy
+    from kontaktfilter.services.runtime import LOCAL_USER, forget_strategy
     from kontaktfilter.store.privacy import delete_user_data
 
     if not yes:

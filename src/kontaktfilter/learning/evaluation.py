@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from kontaktfilter.formats.records import Record
 from kontaktfilter.model import (
     ACCEPTING_ACTIONS,
     GENUINE_CATEGORIES,
@@ -19,7 +20,6 @@ from kontaktfilter.model import (
     Category,
     Label,
 )
-from kontaktfilter.records import Record
 from kontaktfilter.strategy.costs import Costs
 
 if TYPE_CHECKING:

@@ -33,8 +33,8 @@ from sqlalchemy import select
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import Importer
-from kontaktfilter.inbox import RequestFilter, list_requests, record_decision, waiting
 from kontaktfilter.model import Action
+from kontaktfilter.services.inbox import RequestFilter, list_requests, record_decision, waiting
 from kontaktfilter.store import Store
 from kontaktfilter.store.schema import ContactRequest, Decision
 from kontaktfilter.strategy import Strategy

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from kontaktfilter.atoms import AtomIndex
-from kontaktfilter.lexicon import Atom, Item, Pattern
-from kontaktfilter.note import AnalysedNote
+from kontaktfilter.text.atoms import AtomIndex
+from kontaktfilter.text.lexicon import Atom, Item, Pattern
+from kontaktfilter.text.note import AnalysedNote
 
 _MEMO_LIMIT = 500_000
 _SENTENCE_MEMO_LIMIT = 200_000

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from kontaktfilter.note import fold
+from kontaktfilter.text.note import fold
 
 DEFAULT_GAP = 3
 _WORD = re.compile(r"^[a-z0-9']+$")

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kontaktfilter.note import AnalysedNote
+from kontaktfilter.text.note import AnalysedNote
 
 N_FEATURES = 1 << 18
 """Columns of the hashed space: collisions stay rare for a personal inbox of some 10k notes."""

@@ -22,25 +22,26 @@ from kontaktfilter.bulk.fingerprints import (
     read_fingerprints,
     write_fingerprints,
 )
-from kontaktfilter.cli_eval import COMMANDS as EVAL_COMMANDS
-from kontaktfilter.cli_inbox import COMMANDS as INBOX_COMMANDS
-from kontaktfilter.cli_learn import COMMANDS as LEARN_COMMANDS
-from kontaktfilter.cli_store import COMMANDS, engine_with_stored_model
-from kontaktfilter.cli_strategy import strategy_group
-from kontaktfilter.cli_web import COMMANDS as WEB_COMMANDS
+from kontaktfilter.cli.eval import COMMANDS as EVAL_COMMANDS
+from kontaktfilter.cli.inbox import COMMANDS as INBOX_COMMANDS
+from kontaktfilter.cli.learn import COMMANDS as LEARN_COMMANDS
+from kontaktfilter.cli.render import render_verdict, terminal_safe
+from kontaktfilter.cli.store import COMMANDS, engine_with_stored_model
+from kontaktfilter.cli.strategy import strategy_group
+from kontaktfilter.cli.web import COMMANDS as WEB_COMMANDS
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.engine import ConfigurationError, Engine
-from kontaktfilter.lint import lint_request
-from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
-from kontaktfilter.records import (
+from kontaktfilter.formats.records import (
     Record,
     RecordError,
     detect_format,
     read_profile_file,
     read_records,
 )
-from kontaktfilter.report import render_verdict, terminal_safe, verdict_to_dict
-from kontaktfilter.runtime import build_engine
+from kontaktfilter.formats.verdicts import verdict_to_dict
+from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
+from kontaktfilter.services.lint import lint_request
+from kontaktfilter.services.runtime import build_engine
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.strategy import StrategyError
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli_inbox import clock, now_option
-from kontaktfilter.cli_store import store_from
+from kontaktfilter.cli.inbox import clock, now_option
+from kontaktfilter.cli.store import store_from
 from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
 
@@ -73,7 +73,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
 @click.pass_context
 def demo(ctx: click.Context, now_text: str | None) -> None:
     """Load the demo inbox (German and English, every category, templates and follow-ups)."""
-    from kontaktfilter.demo import DemoRefused, load_demo
+    from kontaktfilter.services.demo import DemoRefused, load_demo
 
     engine: Engine = ctx.obj
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from kontaktfilter.lexicon import Atom
+from kontaktfilter.text.lexicon import Atom
 
 HEAD = 2
 """Typos are tolerated after the first two letters of a prefix ("Kontake", not "Ontakte"): that

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli_store import store_from
-from kontaktfilter.learning.model import LearnedModel, ModelFormatError
+from kontaktfilter.cli.store import store_from
 from kontaktfilter.learning.user_model import NO_MODEL, describe, learn, load
+from kontaktfilter.scoring.learned_model import LearnedModel, ModelFormatError
 from kontaktfilter.store.repository import utcnow
 
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from kontaktfilter.learning.features import CHAR_GRAMS, N_FEATURES
 from kontaktfilter.model import Action
+from kontaktfilter.scoring.features import CHAR_GRAMS, N_FEATURES
 
 FORMAT = "kontaktfilter-learned-model"
 FORMAT_VERSION = 1

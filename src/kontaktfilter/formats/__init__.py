@@ -1,0 +1,1 @@
+"""Request and verdict records as data: reading request files, verdicts as dicts."""

@@ -1,0 +1,1 @@
+"""Reply drafts in German and English for every action."""

@@ -1,0 +1,1 @@
+"""Reading a note: normalising, tokens, lexicons, phrase matching."""

@@ -1,0 +1,1 @@
+"""The web screener and its JSON API (FastAPI): pages, API routes, sessions, import jobs."""

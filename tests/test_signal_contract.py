@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.model import Profile, Request, SenderHistory
+from kontaktfilter.model import Profile, Request, Role, SenderHistory, Stage
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.phrases import CANCELLING_FAMILIES, PHRASE_FAMILIES
 from kontaktfilter.signals.registry import NAME_FORMAT, SignalDefinitionError, register
@@ -106,3 +107,46 @@ def test_decorator_refuses_bad_declarations(name, weight, group, message) -> Non
 def test_decorator_refuses_missing_description() -> None:
     with pytest.raises(SignalDefinitionError, match="description"):
         register("PHRASE_NEW_ONE", 1.0, "vague", "x", " ")(lambda request, ctx: iter(()))
+
+
+def test_no_list_of_signal_names_outside_the_signals_package() -> None:
+    """Roles are declared where a signal is registered (Role, Stage, Group; issue 18): outside
+    kontaktfilter/signals/, no collection literal, dict or call names two or more signals, so a
+    new signal cannot be forgotten in a list somewhere else."""
+    root = Path(__file__).parent.parent / "src" / "kontaktfilter"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] == "signals":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                elements = node.elts
+            elif isinstance(node, ast.Dict):
+                elements = [key for key in node.keys if key is not None]
+            elif isinstance(node, ast.Call):
+                elements = node.args
+            else:
+                continue
+            names = [
+                element.value
+                for element in elements
+                if isinstance(element, ast.Constant)
+                and isinstance(element.value, str)
+                and NAME_FORMAT.match(element.value)
+            ]
+            if len(names) >= 2:
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}: {names}")
+    assert offenders == []
+
+
+def test_roles_are_declared_with_the_signals() -> None:
+    """Each role has its signals, and the guard's protection covers what a mass sender cannot
+    fake cheaply: a relationship and references to the recipient's real profile."""
+    by_role = {role: {n for n, s in REGISTRY.items() if role in s.roles} for role in Role}
+    assert all(by_role.values())
+    assert {"GOOD_KNOWN_CONTACT", "GOOD_MET_IN_PERSON", "GOOD_PUBLICATION_MATCH"} <= by_role[
+        Role.PROTECTS
+    ]
+    assert "GOOD_CONCRETE_QUESTION" not in by_role[Role.PROTECTS]  # spam asks questions too
+    stages = sorted(s.stage for s in REGISTRY.values() if s.late)
+    assert stages == [Stage.COMBINER, Stage.LEARNER]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from kontaktfilter.config import DEFAULT_POLICY_URL
-from kontaktfilter.model import Action, Category, Label, Request, SignalHit, Verdict
+from kontaktfilter.model import Action, Category, Label, Request, Role, SignalHit, Stage, Verdict
 from kontaktfilter.replies.drafts import draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.scoring.corpus_model import LABELS, CorpusModel, shipped_corpus_model
@@ -30,26 +30,16 @@ if TYPE_CHECKING:  # the model needs NumPy; the engine only passes it on
     from kontaktfilter.scoring.learned_model import LearnedModel
 
 _RUN_MEMO_LIMIT = 10_000
-LEARNED_SIGNAL = "LEARN_USER_DECISIONS"
-CORPUS_SIGNAL = "LEARN_CORPUS_CATEGORY"
 SHIPPED: Literal["shipped"] = "shipped"
 """Engine(corpus=SHIPPED), the default: the corpus model that ships with the package."""
 SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
 
-REFERENCE_SIGNALS = frozenset(
-    {"GOOD_PUBLICATION_MATCH", "GOOD_PROFILE_REFERENCE", "GOOD_SHARED_INTEREST"}
-)
-"""Personal signals that show only that the sender read the recipient's profile."""
-
-
 def _is_reference(hit: SignalHit) -> bool:
-    """A reference to the profile, including to what the recipient offers (a seller targets
-    that); answering what the recipient seeks is more than a reference."""
-    if hit.name == "GOOD_OFFER_MATCH":
-        return hit.detail.startswith("offers:")
-    return hit.name in REFERENCE_SIGNALS
+    """A reference to the profile (Role.REFERENCE), including to what the recipient offers (a
+    seller targets that); answering what the recipient seeks is more than a reference."""
+    return Role.REFERENCE in hit.roles and not hit.detail.startswith("seeks:")
 
 
 def _contribution(hit: SignalHit) -> float:
@@ -91,7 +81,8 @@ class Engine:
         )
         active = [entry for entry in self.signals if entry[1] != 0.0]  # weight 0 switches off
         self._always = tuple(e for e in active if not e[0].families and not e[0].late)
-        self._late = tuple(entry for entry in active if entry[0].late)
+        self._late = tuple(sorted((e for e in active if e[0].late), key=lambda e: e[0].stage))
+        self._stages = {signal.name: signal.stage for signal, _ in self.signals}
         self._by_family: dict[str, list[int]] = defaultdict(list)
         for index, (signal, weight) in enumerate(self.signals):
             if weight == 0.0:
@@ -167,9 +158,9 @@ class Engine:
             ctx.rules_category = self.category_of(found, ctx)
             if ctx.corpus is not None and ctx.note.tokens:  # an empty note: the rules decide
                 ctx.reading = ctx.corpus.read(ctx.note, [(h.name, h.strength) for h in found])
-            for late in self._late:  # the corpus model first: the learner sees its opinion
+            for late in self._late:  # in Stage order: the learner sees the combiner's opinion
                 spoken = self._run((late,), request, ctx)
-                if spoken and late[0].name == CORPUS_SIGNAL:
+                if spoken and late[0].stage is Stage.COMBINER:
                     ctx.rules_category = CATEGORY_OF_GROUP[spoken[0].group]
                 found += spoken
         found.sort(key=_contribution)
@@ -186,7 +177,7 @@ class Engine:
             hits = signal.function(request, ctx)
             if hits:
                 description = signal.description_de if german else signal.description
-                name, group = signal.name, signal.group
+                name, group, roles = signal.name, signal.group, signal.roles
                 for hit in hits:
                     found.append(
                         new(
@@ -199,6 +190,7 @@ class Engine:
                                 hit.spans,
                                 hit.detail,
                                 description,
+                                roles,
                             ),
                         )
                     )
@@ -211,18 +203,20 @@ class Engine:
         opinion = learned = None
         rest = []
         for hit in hits:
-            if hit.name == CORPUS_SIGNAL:
+            stage = self._stages.get(hit.name)
+            if stage is Stage.COMBINER:
                 opinion = hit
                 continue
-            if hit.name == LEARNED_SIGNAL:
+            if stage is Stage.LEARNER:
                 learned = hit
             rest.append(hit)
         if opinion is not None and (learned is None or learned.group == opinion.group):
             return CATEGORY_OF_GROUP[opinion.group]
         return self.category_of(rest, ctx)
 
-    @staticmethod
-    def learned_weights(hits: Sequence[SignalHit], ctx: Context) -> tuple[tuple[str, float], ...]:
+    def learned_weights(
+        self, hits: Sequence[SignalHit], ctx: Context
+    ) -> tuple[tuple[str, float], ...]:
         """Each rule signal's learned push towards the combiner's likeliest label (its weight
         in the combiner times the hit's strength), for the explanation."""
         if ctx.corpus is None or ctx.reading is None:
@@ -232,14 +226,14 @@ class Engine:
         return tuple(
             (hit.name, round(ctx.corpus.signal_push(hit.name, target) * min(hit.strength, 1.0), 3))
             for hit in hits
-            if hit.name not in (CORPUS_SIGNAL, LEARNED_SIGNAL)
+            if self._stages.get(hit.name) is Stage.RULES
         )
 
-    @staticmethod
-    def genuine_probability(hits: Sequence[SignalHit], ctx: Context) -> float | None:
+    def genuine_probability(self, hits: Sequence[SignalHit], ctx: Context) -> float | None:
         """The combiner's probability that a genuine person wrote the note, when the combiner
         spoke (not for a known contact, whose acceptance rests on the fact)."""
-        if ctx.reading is None or not any(hit.name == CORPUS_SIGNAL for hit in hits):
+        spoke = any(self._stages.get(hit.name) is Stage.COMBINER for hit in hits)
+        if ctx.reading is None or not spoke:
             return None
         return ctx.reading.probabilities[LABELS.index(Label.PERSONAL)]
 

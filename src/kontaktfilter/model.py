@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import NamedTuple
 
 
@@ -134,6 +134,54 @@ class Request:
     sender_history: SenderHistory = field(default_factory=SenderHistory)
 
 
+class Group(StrEnum):
+    """What a signal's weight speaks for. Suspicious groups add up against the genuine ones and
+    the strongest side decides the category (scoring.categories); `form` only informs; a
+    `learned` signal names, hit by hit, the group it pushes (Hit.group)."""
+
+    KNOWN = "known"
+    PERSONAL = "personal"
+    HONEST = "honest"
+    GENERIC = "generic"
+    COLLECTOR = "collector"
+    VAGUE = "vague"
+    SPAM = "spam"
+    FORM = "form"
+    LEARNED = "learned"
+
+
+GENUINE_GROUPS = frozenset({Group.KNOWN, Group.PERSONAL, Group.HONEST})
+SUSPICIOUS_GROUPS = frozenset({Group.GENERIC, Group.COLLECTOR, Group.VAGUE, Group.SPAM})
+
+
+class Role(StrEnum):
+    """What other parts read a signal for, declared where the signal is registered, so no part
+    keeps a list of signal names of its own."""
+
+    PROTECTS = "protects"
+    """Evidence a mass sender cannot fake cheaply (a relationship, a reference matching the
+    recipient's real profile): the guard declines no one while enough of it stands."""
+    REFERENCE = "reference"
+    """Shows only that the sender read the recipient's profile: a seller who read your blog is
+    still selling, so against an open pitch it does not count as personal."""
+    REASON = "reason"
+    """A personal reason to connect: what the lint of one's own request looks for."""
+    VAGUE = "vague"
+    """A vague promise (synergies, win-win) that the ask_details draft quotes back."""
+    MET = "met"
+    """An earlier meeting or acquaintance that the accept draft recalls."""
+
+
+class Stage(IntEnum):
+    """When a signal runs. Rule signals read the note; the later stages read the rule signals'
+    hits, in this order: the corpus model combines them, then the user's learner sees the
+    combiner's opinion."""
+
+    RULES = 0
+    COMBINER = 1
+    LEARNER = 2
+
+
 class Span(NamedTuple):
     """A stretch of the note that made a signal fire; offsets index the original note.
 
@@ -166,6 +214,8 @@ class SignalHit(NamedTuple):
     spans: tuple[Span, ...]
     detail: str
     description: str
+    roles: frozenset[Role] = frozenset()
+    """The signal's roles (Role), carried so readers need not look the signal up."""
 
     @property
     def score(self) -> float:

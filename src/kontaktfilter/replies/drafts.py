@@ -13,10 +13,9 @@ from importlib import resources
 import yaml
 
 from kontaktfilter.config import DEFAULT_POLICY_URL
-from kontaktfilter.model import Action, Profile, SignalHit
+from kontaktfilter.model import Action, Profile, Role, SignalHit
 
 MAX_QUOTE_CHARS = 160
-VAGUE_SIGNALS = ("PHRASE_SYNERGIES", "PHRASE_WIN_WIN", "PHRASE_VAGUE_EXCHANGE")
 ACTION_NOTES = {
     Action.DECLINE_WITH_LINK: "note_decline_link",
     Action.DECLINE_SILENTLY: "note_decline_silently",
@@ -49,8 +48,12 @@ def salutation(sender: Profile, lang: str) -> str:
     return t["salutation_none"]
 
 
-def _first(hits: Sequence[SignalHit], *names: str) -> SignalHit | None:
-    return next((hit for hit in hits if hit.name in names), None)
+def _first(hits: Sequence[SignalHit], name: str) -> SignalHit | None:
+    return next((hit for hit in hits if hit.name == name), None)
+
+
+def _with_role(hits: Sequence[SignalHit], role: Role) -> SignalHit | None:
+    return next((hit for hit in hits if role in hit.roles), None)
 
 
 def _personal_body(hits: Sequence[SignalHit], lang: str) -> list[str]:
@@ -74,7 +77,7 @@ def _personal_body(hits: Sequence[SignalHit], lang: str) -> list[str]:
 def _body(action: Action, hits: Sequence[SignalHit], lang: str, policy_url: str) -> list[str]:
     t = texts(lang)
     if action is Action.ACCEPT:
-        met = _first(hits, "GOOD_MET_IN_PERSON", "GOOD_KNOW_EACH_OTHER")
+        met = _with_role(hits, Role.MET)
         if met is None or not met.spans:
             return []
         return [t["accept_met"].format(quote=_quote(lang, met.spans[0].text))]
@@ -85,7 +88,7 @@ def _body(action: Action, hits: Sequence[SignalHit], lang: str, policy_url: str)
             return [t["honest"].format(answer=t["answer_placeholder"])]
         return _personal_body(hits, lang)
     if action is Action.ASK_DETAILS:
-        vague = _first(hits, *VAGUE_SIGNALS)
+        vague = _with_role(hits, Role.VAGUE)
         if vague is not None and vague.spans:
             return [t["ask_vague"].format(quote=_quote(lang, vague.spans[0].text))]
         question = _first(hits, "GOOD_CONCRETE_QUESTION")

@@ -6,21 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kontaktfilter.engine import Engine
-from kontaktfilter.model import Profile, Request, Verdict
+from kontaktfilter.model import Profile, Request, Role, Verdict
 from kontaktfilter.replies.drafts import salutation
 
-REFERENCE_SIGNALS = frozenset(
-    {
-        "GOOD_PUBLICATION_MATCH",
-        "GOOD_OFFER_MATCH",
-        "GOOD_SHARED_INTEREST",
-        "GOOD_PROFILE_REFERENCE",
-        "GOOD_MET_IN_PERSON",
-        "GOOD_KNOW_EACH_OTHER",
-        "GOOD_CONCRETE_NEED",
-        "GOOD_CONCRETE_QUESTION",
-    }
-)
 MAX_WORDS = 120
 LINKEDIN_NOTE_LIMIT = 300
 """LinkedIn cuts invitation notes at 300 characters."""
@@ -45,7 +33,7 @@ def lint_request(
         if hit.score > 0 and hit.group != "form":
             quoted = "; ".join(f"„{s.text}“" for s in hit.spans) or hit.detail
             findings.append(Finding("fix", f"{hit.description}: {quoted}"))
-    if not REFERENCE_SIGNALS.intersection(verdict.signal_names):
+    if not any(Role.REASON in hit.roles for hit in verdict.hits):
         findings.append(Finding("fix", _reference_advice(recipient, de)))
     if "PERS_NO_SALUTATION" in verdict.signal_names and recipient.name:
         greeting = salutation(recipient, verdict.lang)

@@ -11,7 +11,7 @@ declines only when it is low (kontaktfilter.strategy.costs).
 
 from __future__ import annotations
 
-from kontaktfilter.model import Category, Hit, Label, Request, Span
+from kontaktfilter.model import Category, Hit, Label, Request, Span, Stage
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
@@ -64,7 +64,7 @@ def category_of_label(label: Label, ctx: Context) -> Category:
     "The combiner fitted on real requests: the likeliest label, words and signals together",
     "Der an echten Anfragen gelernte Kombinierer: das wahrscheinlichste Label (Wörter und "
     "Signale zusammen)",
-    late=True,
+    stage=Stage.COMBINER,
 )
 def corpus_category(request: Request, ctx: Context) -> list[Hit]:
     model, reading = ctx.corpus, ctx.reading

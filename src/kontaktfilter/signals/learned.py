@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span
+from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span, Stage
 from kontaktfilter.scoring.features import Columns, request_columns
 from kontaktfilter.scoring.learned_model import (
     ACCEPT,
@@ -146,7 +146,7 @@ def _explain(
     "Resembles requests you accepted, or declined, before (learned from your decisions)",
     "Ähnelt Anfragen, die Sie früher angenommen oder abgelehnt haben (aus Ihren Entscheidungen "
     "gelernt)",
-    late=True,
+    stage=Stage.LEARNER,
 )
 def learned_from_decisions(request: Request, ctx: Context) -> list[Hit]:
     model = ctx.learner

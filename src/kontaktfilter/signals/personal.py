@@ -14,7 +14,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import NamedTuple
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import Hit, Request, Role
 from kontaktfilter.signals.context import (
     Context,
     ProfileTerms,
@@ -349,6 +349,7 @@ def sender_is_known(request: Request) -> bool:
     "known",
     "The sender is among the recipient's known contacts",
     "Der Absender ist ein bekannter Kontakt des Empfängers",
+    roles=(Role.PROTECTS,),
 )
 def known_contact(request: Request, ctx: Context) -> list[Hit]:
     if sender_is_known(request):
@@ -424,6 +425,11 @@ def interest_mismatch(request: Request, ctx: Context) -> list[Hit]:
     "Names an interest that really is on the recipient's profile",
     "Nennt ein Interesse, das tatsächlich im Profil des Empfängers steht",
     families=("interest_pretext", "profile_mention"),
+    roles=(
+        Role.PROTECTS,
+        Role.REFERENCE,
+        Role.REASON,
+    ),
 )
 def shared_interest(request: Request, ctx: Context) -> list[Hit]:
     hits: list[Hit] = []
@@ -472,6 +478,11 @@ def _entry_references(
     "personal",
     "Refers to one of the recipient's own publications by its subject",
     "Bezieht sich inhaltlich auf eine Veröffentlichung des Empfängers",
+    roles=(
+        Role.PROTECTS,
+        Role.REFERENCE,
+        Role.REASON,
+    ),
 )
 def publication_match(request: Request, ctx: Context) -> list[Hit]:
     references = _field_references(request, ctx).get("publications")
@@ -493,6 +504,11 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
     "personal",
     "Takes up what the recipient offers or seeks on the profile ('Ich biete'/'Ich suche')",
     "Geht auf 'Ich biete'/'Ich suche' des Empfängers ein",
+    roles=(
+        Role.PROTECTS,
+        Role.REFERENCE,
+        Role.REASON,
+    ),
 )
 def offer_match(request: Request, ctx: Context) -> list[Hit]:
     found = _field_references(request, ctx)
@@ -573,6 +589,7 @@ def _offers_to_send_sales_material(words: Sequence[str]) -> bool:
     "personal",
     "Asks the recipient a concrete question",
     "Stellt dem Empfänger eine konkrete Frage",
+    roles=(Role.REASON,),
 )
 def concrete_question(request: Request, ctx: Context) -> list[Hit]:
     note = ctx.note

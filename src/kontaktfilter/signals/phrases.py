@@ -8,8 +8,9 @@ overlap, e.g. "ich suche Kontakte aus dem Bereich X" is a collector phrase, not 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from kontaktfilter.model import Hit, Request, Span
+from kontaktfilter.model import Hit, Request, Role, Span
 from kontaktfilter.signals.context import Context, content_terms
 from kontaktfilter.signals.registry import SignalFunction, register
 from kontaktfilter.text.note import fold
@@ -59,126 +60,155 @@ SPECIAL_FUNCTIONS: dict[str, SignalFunction] = {"default_text": default_text_onl
 """Families whose signal needs more than the match itself."""
 
 
-# (name, family, weight, group, English description, German description, cancelling families)
+class PhraseSignal(NamedTuple):
+    """A signal that fires on a lexicon family, declared in one row of PHRASE_SIGNALS."""
+
+    name: str
+    family: str
+    weight: float
+    group: str
+    description: str
+    description_de: str
+    unless: tuple[str, ...] = ()
+    """Families that cancel a match where they overlap it."""
+    roles: tuple[Role, ...] = ()
+
+
 # fmt: off
-PHRASE_SIGNALS: tuple[tuple[str, str, float, str, str, str, tuple[str, ...]], ...] = (
-    ("PHRASE_DEFAULT_TEXT", "default_text", 2.0, "generic",
+PHRASE_SIGNALS: tuple[PhraseSignal, ...] = (
+    PhraseSignal("PHRASE_DEFAULT_TEXT", "default_text", 2.0, "generic",
      "Is (nearly) only the platform's default text, no note of the sender's own",
      "Besteht (fast) nur aus dem vorformulierten Standardtext der Plattform", ()),
-    ("PHRASE_SENT_VIA_APP", "sent_via_app", 1.5, "generic",
+    PhraseSignal("PHRASE_SENT_VIA_APP", "sent_via_app", 1.5, "generic",
      "Gives 'sent via app' as the reason for the request",
      "Nennt 'per iPhone-App' o. ä. als Begründung der Anfrage", ()),
-    ("PHRASE_PROFILE_INTERESTING", "profile_interesting", 1.2, "generic",
+    PhraseSignal("PHRASE_PROFILE_INTERESTING", "profile_interesting", 1.2, "generic",
      "Calls the profile 'interesting' without saying what about it (worst reason 4)",
      "Nennt das Profil 'interessant', ohne zu sagen, was daran (schlechtester Grund 4)", ()),
-    ("PHRASE_MUTUAL_CONNECTIONS", "mutual_connections", 0.8, "generic",
+    PhraseSignal("PHRASE_MUTUAL_CONNECTIONS", "mutual_connections", 0.8, "generic",
      "Cites shared connections as the only link",
      "Begründet die Anfrage nur mit gemeinsamen Kontakten", ()),
-    ("PHRASE_INTEREST_PRETEXT", "interest_pretext", 1.5, "collector",
+    PhraseSignal("PHRASE_INTEREST_PRETEXT", "interest_pretext", 1.5, "collector",
      "Claims a shared interest as a pretext (worst reason 1)",
      "Behauptet ein gemeinsames Interesse als Vorwand (schlechtester Grund 1)", ()),
-    ("PHRASE_INTERNET_RESEARCH", "internet_research", 2.0, "collector",
+    PhraseSignal("PHRASE_INTERNET_RESEARCH", "internet_research", 2.0, "collector",
      "Found the recipient 'through internet research' (worst reason 2)",
      "Ist 'durch eine Internet-Recherche' aufmerksam geworden (schlechtester Grund 2)", ()),
-    ("PHRASE_SHARED_GROUP", "shared_group", 2.5, "collector",
+    PhraseSignal("PHRASE_SHARED_GROUP", "shared_group", 2.5, "collector",
      "Uses membership of the same group as the reason (worst reason 3)",
      "Begründet die Anfrage mit derselben Gruppe (schlechtester Grund 3)", ()),
-    ("PHRASE_SAME_FIELD", "same_field", 2.0, "collector",
+    PhraseSignal("PHRASE_SAME_FIELD", "same_field", 2.0, "collector",
      "Uses working in the same field as the reason (worst reason 5)",
      "Begründet die Anfrage mit derselben Branche (schlechtester Grund 5)", ()),
-    ("PHRASE_ACQUISITION_TALK", "acquisition_talk", 2.0, "collector",
+    PhraseSignal("PHRASE_ACQUISITION_TALK", "acquisition_talk", 2.0, "collector",
      "Wants to talk about customer acquisition in general (worst reason 6)",
      "Will allgemein über Kundengewinnung sprechen (schlechtester Grund 6)", ()),
-    ("PHRASE_SEEKING_CONTACTS", "seeking_contacts", 2.5, "collector",
+    PhraseSignal("PHRASE_SEEKING_CONTACTS", "seeking_contacts", 2.5, "collector",
      "Is 'looking for contacts in field X' (worst reason 7)",
      "Sucht 'Kontakte aus dem Bereich X' (schlechtester Grund 7)", ()),
-    ("PHRASE_SYNERGIES", "synergies", 2.0, "vague",
+    PhraseSignal("PHRASE_SYNERGIES", "synergies", 2.0, "vague",
      "Promises synergies without saying which (worst reason 8)",
-     "Verspricht Synergien, ohne zu sagen, welche (schlechtester Grund 8)", ()),
-    ("PHRASE_WIN_WIN", "win_win", 2.0, "vague",
+     "Verspricht Synergien, ohne zu sagen, welche (schlechtester Grund 8)", (),
+     roles=(Role.VAGUE,)),
+    PhraseSignal("PHRASE_WIN_WIN", "win_win", 2.0, "vague",
      "Promises a win-win or mutual benefit without saying what it is (seed 002)",
-     "Verspricht eine Win-Win-Situation oder Vorteile für beide Seiten ohne Inhalt (Seed 002)", ()),
-    ("PHRASE_VAGUE_EXCHANGE", "vague_exchange", 0.8, "vague",
+     "Verspricht eine Win-Win-Situation oder Vorteile für beide Seiten ohne Inhalt (Seed 002)", (),
+     roles=(Role.VAGUE,)),
+    PhraseSignal("PHRASE_VAGUE_EXCHANGE", "vague_exchange", 0.8, "vague",
      "Proposes an 'exchange' or 'cooperation' without a subject",
-     "Schlägt einen 'Austausch' oder eine 'Zusammenarbeit' ohne Thema vor", ()),
-    ("PHRASE_CALENDAR_WISDOM", "calendar_wisdom", 3.0, "collector",
+     "Schlägt einen 'Austausch' oder eine 'Zusammenarbeit' ohne Thema vor", (),
+     roles=(Role.VAGUE,)),
+    PhraseSignal("PHRASE_CALENDAR_WISDOM", "calendar_wisdom", 3.0, "collector",
      "Quotes calendar wisdom instead of a reason (worst reason 9)",
      "Zitiert eine Kalenderweisheit statt eines Grundes (schlechtester Grund 9)", ()),
-    ("PHRASE_CONTACTS_HURT", "contacts_hurt", 3.5, "collector",
+    PhraseSignal("PHRASE_CONTACTS_HURT", "contacts_hurt", 3.5, "collector",
      "Uses a networking slogan like 'contacts only hurt those who have none' (worst reason 10)",
      "Verwendet eine Netzwerk-Floskel wie 'Kontakte schaden nur dem, der keine hat' (Grund 10)",
      ()),
-    ("PHRASE_ARTIFICIAL_GREETING", "artificial_greeting", 1.5, "generic",
+    PhraseSignal("PHRASE_ARTIFICIAL_GREETING", "artificial_greeting", 1.5, "generic",
      "Closes with an artificial greeting formula ('sunny greetings from ...')",
      "Schließt mit einer künstlich-aufgesetzten Grußformel ('Sonnige Grüße aus ...')", ()),
-    ("PHRASE_EXPAND_NETWORK", "expand_network", 1.5, "collector",
+    PhraseSignal("PHRASE_EXPAND_NETWORK", "expand_network", 1.5, "collector",
      "Wants to grow their network for its own sake",
      "Will das eigene Netzwerk um seiner selbst willen vergrößern", ()),
-    ("PHRASE_OPEN_NETWORKER", "open_networker", 3.0, "collector",
+    PhraseSignal("PHRASE_OPEN_NETWORKER", "open_networker", 3.0, "collector",
      "Declares to accept everyone (open networker, LION)",
      "Erklärt, jede Anfrage anzunehmen (Open Networker, LION)", ()),
-    ("PHRASE_CONTACT_PARTY", "contact_party", 3.0, "collector",
+    PhraseSignal("PHRASE_CONTACT_PARTY", "contact_party", 3.0, "collector",
      "Comes from a contact party or contact session (seed 001)",
      "Stammt aus einer Kontaktparty oder Kontaktsession (Seed 001)", ()),
-    ("PHRASE_PROFILE_VISIT", "profile_visit", 1.0, "collector",
+    PhraseSignal("PHRASE_PROFILE_VISIT", "profile_visit", 1.0, "collector",
      "Uses a profile visit as the reason for the request (seed 004)",
      "Begründet die Anfrage mit einem Profilbesuch (Seed 004)", ()),
-    ("PHRASE_FREE_DOWNLOAD", "free_download", 3.0, "spam",
+    PhraseSignal("PHRASE_FREE_DOWNLOAD", "free_download", 3.0, "spam",
      "Offers a free download or giveaway on first contact (seed 001)",
      "Bietet beim Erstkontakt einen kostenlosen Download o. ä. an (Seed 001)",
      ("recipient_owned", "not_bait")),
-    ("PHRASE_WEBINAR_INVITE", "webinar_invite", 3.0, "spam",
+    PhraseSignal("PHRASE_WEBINAR_INVITE", "webinar_invite", 3.0, "spam",
      "Invites to a webinar, seminar or masterclass (seed 001)",
      "Lädt zu einem Webinar, Seminar oder einer Masterclass ein (Seed 001)",
      ("recipient_owned", "not_bait")),
-    ("PHRASE_EBOOK_NEWSLETTER", "ebook_newsletter", 3.0, "spam",
+    PhraseSignal("PHRASE_EBOOK_NEWSLETTER", "ebook_newsletter", 3.0, "spam",
      "Pushes an e-book, whitepaper or newsletter sign-up (seed 001)",
      "Bewirbt ein E-Book, Whitepaper oder Newsletter-Abo (Seed 001)",
      ("recipient_owned", "not_bait")),
-    ("PHRASE_VANITY_AWARD", "vanity_award", 3.0, "spam",
+    PhraseSignal("PHRASE_VANITY_AWARD", "vanity_award", 3.0, "spam",
      "Sells a listing, award or ranking the recipient was 'selected' for (a fee on first contact)",
      "Verkauft einen Eintrag oder Preis, für den man 'ausgewählt' wurde (Gebühr beim Erstkontakt)",
      ()),
-    ("PHRASE_GET_RICH", "get_rich", 4.0, "spam",
+    PhraseSignal("PHRASE_GET_RICH", "get_rich", 4.0, "spam",
      "Pitches financial freedom, passive income or an MLM business (seed 000, 001)",
      "Wirbt mit finanzieller Freiheit, passivem Einkommen oder MLM (Seed 000, 001)",
      ("recipient_search",)),
-    ("PHRASE_COACHING_PITCH", "coaching_pitch", 2.5, "spam",
+    PhraseSignal("PHRASE_COACHING_PITCH", "coaching_pitch", 2.5, "spam",
      "Pitches a coaching programme or a free strategy call",
      "Bewirbt ein Coaching-Programm oder ein kostenloses Strategiegespräch", ("not_bait",)),
-    ("PHRASE_LEAD_GEN_PITCH", "lead_gen_pitch", 2.5, "spam",
+    PhraseSignal("PHRASE_LEAD_GEN_PITCH", "lead_gen_pitch", 2.5, "spam",
      "Sells lead generation, appointments or 'more customers'",
      "Verkauft Leadgenerierung, Terminierung oder 'mehr Kunden'", ()),
-    ("GOOD_MET_IN_PERSON", "met_in_person", -4.0, "known",
+    PhraseSignal("GOOD_MET_IN_PERSON", "met_in_person", -4.0, "known",
      "Refers to a real meeting (event, fair, call) with the recipient",
      "Bezieht sich auf ein echtes Treffen (Veranstaltung, Messe, Gespräch)",
-     ("honest_intent", "met_online", "never_met")),
-    ("GOOD_KNOW_EACH_OTHER", "know_each_other", -4.0, "known",
+     ("honest_intent", "met_online", "never_met"),
+     roles=(Role.PROTECTS, Role.REASON, Role.MET,)),
+    PhraseSignal("GOOD_KNOW_EACH_OTHER", "know_each_other", -4.0, "known",
      "Says sender and recipient already know each other (colleagues, studies, projects)",
-     "Sagt, dass man sich bereits kennt (Kollegen, Studium, Projekte)", ("never_met",)),
-    ("GOOD_HONEST_INTENT", "honest_intent", -2.5, "honest",
+     "Sagt, dass man sich bereits kennt (Kollegen, Studium, Projekte)", ("never_met",),
+     roles=(Role.PROTECTS, Role.REASON, Role.MET,)),
+    PhraseSignal("GOOD_HONEST_INTENT", "honest_intent", -2.5, "honest",
      "States openly and directly what the sender wants",
-     "Sagt offen und direkt, was der Absender möchte", ()),
-    ("GOOD_DIRECT_OFFER", "direct_offer", -2.0, "honest",
+     "Sagt offen und direkt, was der Absender möchte", (),
+     roles=(Role.PROTECTS,)),
+    PhraseSignal("GOOD_DIRECT_OFFER", "direct_offer", -2.0, "honest",
      "Says plainly what the sender sells, offers or recruits for",
      "Sagt klar, was der Absender verkauft, anbietet oder besetzen möchte", ()),
-    ("GOOD_PROFILE_REFERENCE", "profile_reference", -2.0, "personal",
+    PhraseSignal("GOOD_PROFILE_REFERENCE", "profile_reference", -2.0, "personal",
      "Refers to the recipient's own work (article, post, podcast, talk, book)",
      "Bezieht sich auf eigene Arbeit des Empfängers (Artikel, Beitrag, Podcast, Vortrag, Buch)",
-     ()),
-    ("GOOD_CONCRETE_NEED", "concrete_need", -2.5, "personal",
+     (),
+     roles=(Role.REFERENCE, Role.REASON,)),
+    PhraseSignal("GOOD_CONCRETE_NEED", "concrete_need", -2.5, "personal",
      "States a concrete need the recipient can help with",
      "Nennt einen konkreten Bedarf, bei dem der Empfänger helfen kann",
-     ("seeking_contacts", "expand_network", "acquisition_talk", "get_rich")),
+     ("seeking_contacts", "expand_network", "acquisition_talk", "get_rich"),
+     roles=(Role.REASON,)),
 )
 # fmt: on
 
-for _name, _family, _weight, _group, _en, _de, _unless in PHRASE_SIGNALS:
-    _function = SPECIAL_FUNCTIONS.get(_family) or phrase_signal(_family, _unless)
-    register(_name, _weight, _group, _en, _de, families=(_family,))(_function)
+for _row in PHRASE_SIGNALS:
+    _function = SPECIAL_FUNCTIONS.get(_row.family) or phrase_signal(_row.family, _row.unless)
+    register(
+        _row.name,
+        _row.weight,
+        _row.group,
+        _row.description,
+        _row.description_de,
+        families=(_row.family,),
+        roles=_row.roles,
+    )(_function)
 
-PHRASE_FAMILIES = frozenset(row[1] for row in PHRASE_SIGNALS)
-CANCELLING_FAMILIES = frozenset(family for row in PHRASE_SIGNALS for family in row[6])
+PHRASE_FAMILIES = frozenset(row.family for row in PHRASE_SIGNALS)
+CANCELLING_FAMILIES = frozenset(family for row in PHRASE_SIGNALS for family in row.unless)
 """Families that only cancel other signals where they overlap (e.g. the recipient's own
 newsletter is no newsletter bait)."""
 

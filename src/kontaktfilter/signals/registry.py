@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import GENUINE_GROUPS, SUSPICIOUS_GROUPS, Group, Hit, Request, Role, Stage
 
 if TYPE_CHECKING:
     from kontaktfilter.signals.context import Context
@@ -21,11 +21,7 @@ if TYPE_CHECKING:
 SignalFunction = Callable[[Request, "Context"], list[Hit]]
 
 NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD|LEARN)_[A-Z0-9_]+$")
-SUSPICIOUS_GROUPS = frozenset({"generic", "collector", "vague", "spam"})
-GENUINE_GROUPS = frozenset({"known", "personal", "honest"})
-GROUPS = SUSPICIOUS_GROUPS | GENUINE_GROUPS | {"form", "learned"}
-"""Groups drive the category: suspicious groups add up against the genuine ones; `form` only
-informs. A `learned` signal names, hit by hit, the group it pushes (Hit.group)."""
+__all__ = ["GENUINE_GROUPS", "REGISTRY", "SUSPICIOUS_GROUPS", "Signal", "is_late", "register"]
 
 
 class SignalDefinitionError(ValueError):
@@ -36,14 +32,20 @@ class SignalDefinitionError(ValueError):
 class Signal:
     name: str
     weight: float
-    group: str
+    group: Group
     description: str
     description_de: str
     function: SignalFunction
     families: tuple[str, ...] = ()
     """Lexicon families the signal reads; when none matched, it cannot fire and is skipped."""
-    late: bool = False
-    """Runs after every other signal and reads their hits (Context.rule_hits)."""
+    stage: Stage = Stage.RULES
+    """A later stage runs after the rules, in Stage order, and reads their hits
+    (Context.rule_hits)."""
+    roles: frozenset[Role] = frozenset()
+
+    @property
+    def late(self) -> bool:
+        return self.stage > Stage.RULES
 
     def explain(self, lang: str) -> str:
         return self.description_de if lang == "de" else self.description
@@ -66,7 +68,8 @@ def register(
     description: str,
     description_de: str,
     families: tuple[str, ...] = (),
-    late: bool = False,
+    stage: Stage = Stage.RULES,
+    roles: tuple[Role, ...] = (),
 ) -> Callable[[SignalFunction], SignalFunction]:
     """Decorator that adds a signal to REGISTRY after checking its declaration."""
 
@@ -79,21 +82,22 @@ def register(
             raise SignalDefinitionError(f"signal {name!r} is registered twice")
         if not math.isfinite(weight):
             raise SignalDefinitionError(f"signal {name!r} has a non-finite weight {weight!r}")
-        if group not in GROUPS:
+        if group not in set(Group):
             raise SignalDefinitionError(f"signal {name!r} has unknown group {group!r}")
         if not description.strip() or not description_de.strip():
             raise SignalDefinitionError(f"signal {name!r} needs an English and German description")
-        if late and families:
+        if stage > Stage.RULES and families:
             raise SignalDefinitionError(f"signal {name!r}: a late signal reads hits, not phrases")
         REGISTRY[name] = Signal(
             name,
             float(weight),
-            group,
+            Group(group),
             description,
             description_de,
             function,
             tuple(families),
-            late,
+            Stage(stage),
+            frozenset(map(Role, roles)),
         )
         return function
 

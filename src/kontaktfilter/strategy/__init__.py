@@ -18,7 +18,7 @@ import yaml
 
 from kontaktfilter.model import Action, Category, Request, SignalHit
 from kontaktfilter.strategy.costs import COST_RULE, Costs, by_cost
-from kontaktfilter.strategy.guard import GUARD_RULE, PROTECTING_SIGNALS, guard, protection
+from kontaktfilter.strategy.guard import GUARD_RULE, guard, protection
 from kontaktfilter.strategy.rules import Facts, Rule, Strategy, StrategyError, parse_strategy
 
 NO_RULE = "no-rule-matched"
@@ -121,7 +121,6 @@ __all__ = [
     "GUARD_RULE",
     "Costs",
     "NO_RULE",
-    "PROTECTING_SIGNALS",
     "Facts",
     "Rule",
     "Strategy",

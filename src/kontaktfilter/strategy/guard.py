@@ -11,34 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kontaktfilter.model import HARMFUL_ACTIONS, Action, SignalHit
+from kontaktfilter.model import HARMFUL_ACTIONS, Action, Group, Role, SignalHit
 from kontaktfilter.signals.registry import is_late
 
 GENUINE_GUARD = 3.0
 """Verified genuine evidence above which no decline or report is taken."""
-PROTECTING_SIGNALS = frozenset(
-    {
-        "GOOD_KNOWN_CONTACT",
-        "GOOD_MET_IN_PERSON",
-        "GOOD_KNOW_EACH_OTHER",
-        "GOOD_PUBLICATION_MATCH",
-        "GOOD_SHARED_INTEREST",
-        "GOOD_OFFER_MATCH",
-        "GOOD_HONEST_INTENT",
-    }
-)
-"""Evidence a mass sender cannot fake cheaply: a real relationship, or a reference that matches the
-recipient's actual profile. Lexical cues ("could you help?") are excluded: spam uses them too."""
 GUARD_RULE = "guard:genuine-evidence"
 CONCRETE_REFERENCE = 1.5
 """The weight at which one genuine rule signal (group `known` or `personal`) is a concrete
 reference: no decline while it stands. 1.5 includes a concrete question to the recipient."""
-REFERENCE_GROUPS = frozenset({"known", "personal"})
+REFERENCE_GROUPS = frozenset({Group.KNOWN, Group.PERSONAL})
 
 
 def protection(hits: Sequence[SignalHit]) -> float:
-    """How strongly verified evidence speaks for a genuine person (a positive number)."""
-    return -sum(hit.score for hit in hits if hit.name in PROTECTING_SIGNALS)
+    """How strongly verified evidence (signals with Role.PROTECTS: a real relationship, a
+    reference matching the recipient's actual profile; not lexical cues such as "could you
+    help?", which spam uses too) speaks for a genuine person (a positive number)."""
+    return -sum(hit.score for hit in hits if Role.PROTECTS in hit.roles)
 
 
 def concrete_reference(hits: Sequence[SignalHit]) -> bool:

@@ -29,7 +29,7 @@ from kontaktfilter.engine import Engine
 from kontaktfilter.model import Profile, Request
 from kontaktfilter.scoring.corpus_model import shipped_corpus_model
 from kontaktfilter.signals.context import History, profile_terms
-from kontaktfilter.signals.personal import greeted_by_name
+from kontaktfilter.signals.salutation import greeted_by_name
 from kontaktfilter.text.lexicon import Item, Pattern, load_builtin_lexicons
 from kontaktfilter.text.note import clear_memos, fold
 

@@ -8,7 +8,7 @@ import pytest
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.model import Profile, Request, SenderHistory
-from kontaktfilter.signals.personal import parse_nicknames
+from kontaktfilter.signals.salutation import parse_nicknames
 
 KILIAN = Profile(
     name="Thomas Kilian",

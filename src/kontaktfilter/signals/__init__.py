@@ -7,6 +7,8 @@ from kontaktfilter.signals import (  # noqa: F401
     personal,
     phrases,
     profile,
+    references,
+    salutation,
     templates,
 )
 from kontaktfilter.signals.registry import REGISTRY, Signal

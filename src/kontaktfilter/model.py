@@ -139,6 +139,8 @@ class Group(StrEnum):
     the strongest side decides the category (scoring.categories); `form` only informs; a
     `learned` signal names, hit by hit, the group it pushes (Hit.group)."""
 
+    __hash__ = str.__hash__  # hashed as its text, in C: read per hit on the hot path
+
     KNOWN = "known"
     PERSONAL = "personal"
     HONEST = "honest"
@@ -157,6 +159,8 @@ SUSPICIOUS_GROUPS = frozenset({Group.GENERIC, Group.COLLECTOR, Group.VAGUE, Grou
 class Role(StrEnum):
     """What other parts read a signal for, declared where the signal is registered, so no part
     keeps a list of signal names of its own."""
+
+    __hash__ = str.__hash__  # hashed as its text, in C: read per hit on the hot path
 
     PROTECTS = "protects"
     """Evidence a mass sender cannot fake cheaply (a relationship, a reference matching the

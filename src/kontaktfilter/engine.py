@@ -36,10 +36,15 @@ SUBSTANTIAL_NOTE_TOKENS = 15
 """A note this long without a stock phrase is likely written for its recipient: ask, not decline."""
 
 
+_RULES, _COMBINER, _LEARNER = Stage.RULES, Stage.COMBINER, Stage.LEARNER
+_REFERENCE = Role.REFERENCE
+"""Members read once: an enum member's attribute look-up costs more than the test per hit."""
+
+
 def _is_reference(hit: SignalHit) -> bool:
     """A reference to the profile (Role.REFERENCE), including to what the recipient offers (a
     seller targets that); answering what the recipient seeks is more than a reference."""
-    return Role.REFERENCE in hit.roles and not hit.detail.startswith("seeks:")
+    return _REFERENCE in hit.roles and not hit.detail.startswith("seeks:")
 
 
 def _contribution(hit: SignalHit) -> float:
@@ -204,10 +209,10 @@ class Engine:
         rest = []
         for hit in hits:
             stage = self._stages.get(hit.name)
-            if stage is Stage.COMBINER:
+            if stage is _COMBINER:
                 opinion = hit
                 continue
-            if stage is Stage.LEARNER:
+            if stage is _LEARNER:
                 learned = hit
             rest.append(hit)
         if opinion is not None and (learned is None or learned.group == opinion.group):
@@ -226,14 +231,16 @@ class Engine:
         return tuple(
             (hit.name, round(ctx.corpus.signal_push(hit.name, target) * min(hit.strength, 1.0), 3))
             for hit in hits
-            if self._stages.get(hit.name) is Stage.RULES
+            if self._stages.get(hit.name) is _RULES
         )
 
     def genuine_probability(self, hits: Sequence[SignalHit], ctx: Context) -> float | None:
         """The combiner's probability that a genuine person wrote the note, when the combiner
         spoke (not for a known contact, whose acceptance rests on the fact)."""
-        spoke = any(self._stages.get(hit.name) is Stage.COMBINER for hit in hits)
-        if ctx.reading is None or not spoke:
+        if ctx.reading is None:
+            return None
+        stages = self._stages
+        if not any(stages.get(hit.name) is _COMBINER for hit in hits):
             return None
         return ctx.reading.probabilities[LABELS.index(Label.PERSONAL)]
 

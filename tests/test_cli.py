@@ -259,3 +259,16 @@ def test_eval_prints_what_the_user_still_decides(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "macro-F1" in result.output and "harm" in result.output
     assert "actions: " in result.output and "P(genuine) band" in result.output
+
+
+def test_the_engine_is_built_only_by_commands_that_score(tmp_path):
+    """Issue 18: the engine (lexicons, fingerprints, the template index, the models) is built
+    lazily. A broken template index stops `check` with a clear error, not `stats`."""
+    broken = tmp_path / "index.bin"
+    broken.write_bytes(b"not an index")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    runner = CliRunner()
+    stats = runner.invoke(main, ["--db", db, "--templates", str(broken), "stats"])
+    assert stats.exit_code == 0, stats.output
+    check = runner.invoke(main, ["--db", db, "--templates", str(broken), "check", "Hallo"])
+    assert check.exit_code == 1 and "index.bin" in check.output

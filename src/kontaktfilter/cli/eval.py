@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from kontaktfilter.cli.common import pass_engine
 from kontaktfilter.engine import Engine
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.learning.evaluation import (
@@ -91,7 +92,7 @@ def _in_sample(engine: Engine, paths: tuple[str, ...]) -> list[str]:
 )
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
 @click.option("--repeats", default=3, show_default=True, type=click.IntRange(1, 20))
-@click.pass_obj
+@pass_engine
 def evaluate_files(
     engine: Engine,
     files: tuple[str, ...],

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from pathlib import Path
 
 import click
 
+from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, with_user_model
 from kontaktfilter.cli.render import terminal_safe
-from kontaktfilter.cli.store import store_from, with_user_model
 from kontaktfilter.engine import Engine
 from kontaktfilter.learning.user_model import retrain_if_due
 from kontaktfilter.model import Action
@@ -23,7 +22,7 @@ from kontaktfilter.services.inbox import (
 )
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.sweep import sweep
-from kontaktfilter.store.repository import as_utc_naive, utcnow
+from kontaktfilter.store.repository import utcnow
 
 KEYS = {
     "a": Action.ACCEPT,
@@ -38,20 +37,6 @@ HELP = (
     "d decline  s report spam  w wait  n next  p previous  x skip  u undo  "
     "v view draft  c copy draft  q quit"
 )
-
-
-def clock(value: str | None) -> datetime:
-    """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
-    if value is None:
-        return utcnow()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date-time: {value!r}", param_hint="--now") from exc
-    return as_utc_naive(moment)
-
-
-now_option = click.option("--now", "now_text", help="Act as if it were this ISO date-time.")
 
 
 def _show(item: QueueItem, position: int, total: int) -> None:
@@ -77,7 +62,7 @@ def _decline_action(item: QueueItem) -> Action:
 def screen(ctx: click.Context, now_text: str | None) -> None:
     """Step through the pending requests and decide each with one key."""
     store = store_from(ctx)
-    engine = with_user_model(ctx.obj, store)
+    engine = with_user_model(engine_of(ctx), store)
     items = queue(store)
     if not items:
         click.echo("nothing pending: the inbox is clean")
@@ -133,7 +118,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
 def followups(ctx: click.Context, now_text: str | None) -> None:
     """Resolve due follow-ups (answers found, deadlines passed) and list reminders."""
     store = store_from(ctx)
-    found = process_followups(store, with_user_model(ctx.obj, store), clock(now_text))
+    found = process_followups(store, with_user_model(engine_of(ctx), store), clock(now_text))
     if not found:
         click.echo("no follow-ups and nothing waiting too long")
         return
@@ -146,7 +131,7 @@ def followups(ctx: click.Context, now_text: str | None) -> None:
 @click.pass_context
 def sweep_command(ctx: click.Context) -> None:
     """List existing connections whose messages show collector or spam patterns."""
-    findings = sweep(store_from(ctx), ctx.obj)
+    findings = sweep(store_from(ctx), engine_of(ctx))
     if not findings:
         click.echo("no connection shows collector or spam patterns")
         return
@@ -164,7 +149,7 @@ def sweep_command(ctx: click.Context) -> None:
 @click.pass_context
 def policy_page(ctx: click.Context, lang: str, output: str | None) -> None:
     """Render your page for contact seekers from your strategy (static HTML)."""
-    engine: Engine = ctx.obj
+    engine: Engine = engine_of(ctx)
     owner = store_from(ctx).user_profile().name
     target = Path(output or f"kontaktsuchende-{lang}.html")
     target.write_text(render_policy_page(engine.strategy, lang, owner), "utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.store import store_from
+from kontaktfilter.cli.common import store_from
 from kontaktfilter.learning.user_model import NO_MODEL, describe, learn, load
 from kontaktfilter.scoring.learned_model import LearnedModel, ModelFormatError
 from kontaktfilter.store.repository import utcnow

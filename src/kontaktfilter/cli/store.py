@@ -1,4 +1,5 @@
-"""Commands that work on the store: `import`, `stats`, `rescore`.
+"""Commands that work on the store: `import`, `stats`, `rescore`, `export-my-data`,
+`delete-my-data`.
 
 The store is chosen by `--db URL`, `KONTAKTFILTER_DB` or the `db` setting; by default it is a
 SQLite file in the data folder. It is opened only by the commands that need it.
@@ -11,12 +12,10 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 
-from kontaktfilter.config import data_dir
-from kontaktfilter.engine import Engine
+from kontaktfilter.cli.common import ProgressBars, engine_of, store_from, with_user_model
 from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.runner import (
     Importer,
@@ -26,66 +25,7 @@ from kontaktfilter.imports.runner import (
     template_index,
     template_rows,
 )
-from kontaktfilter.learning.user_model import load as load_user_model
-from kontaktfilter.store import Store, StoreError, open_store
-from kontaktfilter.store.database import DEFAULT_STORE_NAME
 from kontaktfilter.store.repository import utcnow, verdict_row
-
-
-def store_from(ctx: click.Context) -> Store:
-    """The store the command line or settings name, opened and migrated."""
-    settings = ctx.find_root().meta["settings"]
-    try:
-        return open_store(settings["db"] or None)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def with_user_model(engine: Engine, store: Store) -> Engine:
-    """The engine with the user's learned model, when they have one that can be read."""
-    model, warning = load_user_model(store)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
-    return engine.with_learner(model)
-
-
-def engine_with_stored_model(ctx: click.Context) -> Engine:
-    """For commands that need no store (`check`): the user's learned model when their store
-    already exists, so the verdict explains what the model learned; never creates a store,
-    and a store that cannot be opened (a server down) only costs the learned signal."""
-    settings = ctx.find_root().meta["settings"]
-    if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
-        return ctx.obj
-    try:
-        store = open_store(settings["db"] or None)
-    except StoreError as exc:  # checking a text must not depend on a database server
-        click.echo(f"warning: {exc}; the rules decide without your learned model", err=True)
-        return ctx.obj
-    return with_user_model(ctx.obj, store)
-
-
-class ProgressBars:
-    """One progress bar per imported file, on stderr so that stdout stays clean."""
-
-    def __init__(self) -> None:
-        self.bars: dict[str, Any] = {}
-        self.shown: dict[str, int] = {}
-
-    def __call__(self, name: str, done: int, total: int) -> None:
-        bar = self.bars.get(name)
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=name, file=sys.stderr)
-            bar.__enter__()
-            self.bars[name], self.shown[name] = bar, 0
-        bar.update(done - self.shown[name])
-        self.shown[name] = done
-        if done >= total:
-            bar.__exit__(None, None, None)
-
-    def close(self) -> None:
-        for name, bar in self.bars.items():
-            if self.shown[name] < bar.length:
-                bar.__exit__(None, None, None)
 
 
 def _encoding(value: str) -> str:
@@ -152,7 +92,7 @@ def import_path(
     exit status is then 1). Importing again adds nothing new; an import that was interrupted
     continues where it stopped."""
     store = store_from(ctx)
-    engine = with_user_model(ctx.obj, store)
+    engine = with_user_model(engine_of(ctx), store)
     if recipient:
         try:  # bad JSON, encoding or profile field: a ValueError that names what is wrong
             store.set_user_profile(json.loads(Path(recipient).read_text("utf-8")))
@@ -230,7 +170,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def rescore(ctx: click.Context, batch: int) -> None:
     """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""
     store = store_from(ctx)
-    engine = engine_with_index(with_user_model(ctx.obj, store), template_index(store))
+    engine = engine_with_index(with_user_model(engine_of(ctx), store), template_index(store))
     total = store.stats()["tables"]["requests"]
     changed = done = 0
     before = store.categories_by_request()

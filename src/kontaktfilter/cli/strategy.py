@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
+from kontaktfilter.cli.common import pass_engine
 from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
 from kontaktfilter.model import Request
@@ -44,7 +45,7 @@ def strategy_group() -> None:
 @click.option(
     "--file", "path", type=click.Path(exists=True, dir_okay=False), help="A strategy file."
 )
-@click.pass_obj
+@pass_engine
 def show(engine: Engine, text: str | None, path: str | None) -> None:
     """Print the rules; with TEXT, explain which rule fires for that note and why."""
     try:

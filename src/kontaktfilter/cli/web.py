@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.inbox import clock, now_option
-from kontaktfilter.cli.store import store_from
+from kontaktfilter.cli.common import clock, engine_of, now_option, store_from
 from kontaktfilter.config import data_dir
 from kontaktfilter.engine import Engine
 
@@ -60,7 +59,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
             "your requests. Add one with `kontaktfilter user add NAME`, or serve on 127.0.0.1."
         )
     config = WebConfig(host, session_secret(), max_upload_mb * MEGABYTE, local)
-    screener = Screener(config, store.engine, ctx.obj)
+    screener = Screener(config, store.engine, engine_of(ctx))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"kontaktfilter screener on http://{shown}:{port}/ (Ctrl-C stops)")
     if not local:
@@ -75,7 +74,7 @@ def demo(ctx: click.Context, now_text: str | None) -> None:
     """Load the demo inbox (German and English, every category, templates and follow-ups)."""
     from kontaktfilter.services.demo import DemoRefused, load_demo
 
-    engine: Engine = ctx.obj
+    engine: Engine = engine_of(ctx)
     try:
         summary = load_demo(store_from(ctx), engine, clock(now_text))
     except DemoRefused as exc:

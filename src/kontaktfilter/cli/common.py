@@ -1,0 +1,186 @@
+"""What every command shares: the root command's settings, the engine built lazily on first use
+(`kontaktfilter stats` never loads lexicons or models), the store, shared options (`--now`) and
+the progress bars."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+
+from kontaktfilter.bulk import IndexFileError
+from kontaktfilter.bulk.fingerprints import FingerprintError
+from kontaktfilter.config import data_dir
+from kontaktfilter.engine import ConfigurationError, Engine
+from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
+from kontaktfilter.learning.user_model import load as load_user_model
+from kontaktfilter.model import Profile
+from kontaktfilter.services.runtime import build_engine
+from kontaktfilter.store import Store, StoreError, open_store
+from kontaktfilter.store.database import DEFAULT_STORE_NAME
+from kontaktfilter.store.repository import as_utc_naive, utcnow
+from kontaktfilter.strategy import StrategyError
+
+
+@dataclass
+class Invocation:
+    """The root command's reading of the settings; the engine is built when a command first
+    asks for it, with the same errors as a clear message."""
+
+    settings: dict[str, Any]
+    templates_path: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                self._engine, warning = build_engine(self.settings, self.templates_path)
+            except (ConfigurationError, IndexFileError, FingerprintError, StrategyError) as exc:
+                raise click.ClickException(str(exc)) from exc
+            if warning:
+                click.echo(f"warning: {warning}", err=True)
+        return self._engine
+
+
+def invocation(ctx: click.Context) -> Invocation:
+    return ctx.find_root().obj
+
+
+def engine_of(ctx: click.Context) -> Engine:
+    """The settings' engine, built now if no command asked for it before."""
+    return invocation(ctx).engine()
+
+
+def pass_engine(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Passes the engine as the command's first argument (built lazily, see Invocation)."""
+
+    @click.pass_context
+    @functools.wraps(command)
+    def with_engine(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(command, engine_of(ctx), *args, **kwargs)
+
+    return with_engine
+
+
+def store_from(ctx: click.Context) -> Store:
+    """The store the command line or settings name, opened and migrated."""
+    try:
+        return open_store(invocation(ctx).settings["db"] or None)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def with_user_model(engine: Engine, store: Store) -> Engine:
+    """The engine with the user's learned model, when they have one that can be read."""
+    model, warning = load_user_model(store)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    return engine.with_learner(model)
+
+
+def engine_with_stored_model(ctx: click.Context) -> Engine:
+    """For commands that need no store (`check`): the user's learned model when their store
+    already exists, so the verdict explains what the model learned; never creates a store,
+    and a store that cannot be opened (a server down) only costs the learned signal."""
+    settings = invocation(ctx).settings
+    if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
+        return engine_of(ctx)
+    try:
+        store = open_store(settings["db"] or None)
+    except StoreError as exc:  # checking a text must not depend on a database server
+        click.echo(f"warning: {exc}; the rules decide without your learned model", err=True)
+        return engine_of(ctx)
+    return with_user_model(engine_of(ctx), store)
+
+
+def clock(value: str | None) -> datetime:
+    """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
+    if value is None:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date-time: {value!r}", param_hint="--now") from exc
+    return as_utc_naive(moment)
+
+
+now_option = click.option("--now", "now_text", help="Act as if it were this ISO date-time.")
+
+
+class ProgressBars:
+    """One progress bar per imported file, on stderr so that stdout stays clean."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, Any] = {}
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        bar = self.bars.get(name)
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=name, file=sys.stderr)
+            bar.__enter__()
+            self.bars[name], self.shown[name] = bar, 0
+        bar.update(done - self.shown[name])
+        self.shown[name] = done
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    def close(self) -> None:
+        for name, bar in self.bars.items():
+            if self.shown[name] < bar.length:
+                bar.__exit__(None, None, None)
+
+
+class CountingReader:
+    """Wraps a binary stream and counts the bytes consumed, to drive a progress bar."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.consumed = stream, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.stream:
+            self.consumed += len(line)
+            yield line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.consumed += len(data)
+        return data
+
+
+def read_request_records(path: str, recipient: Profile | None) -> Iterator[Record | RecordError]:
+    """Records of a file with a progress bar on stderr; '-' reads JSONL from stdin."""
+    if path == "-":
+        yield from read_records(sys.stdin.buffer, "stdin", "jsonl", recipient)
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror}") from exc
+    with stream:
+        size = Path(path).stat().st_size
+        counter = CountingReader(stream)
+        with click.progressbar(length=size, label=Path(path).name, file=sys.stderr) as bar:
+            seen = 0
+            for item in read_records(counter, path, detect_format(path), recipient):  # type: ignore[arg-type]
+                bar.update(counter.consumed - seen)
+                seen = counter.consumed
+                yield item
+
+
+def _report_bad(errors: list[RecordError], scored: int) -> None:
+    click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def report_bad(errors: list[RecordError], scored: int) -> None:
+    click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
+    if errors:
+        sys.exit(1)

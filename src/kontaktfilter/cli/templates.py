@@ -1,0 +1,165 @@
+"""Commands about templates and signals: `templates` (the same note from many senders in a
+file), `fingerprints` (exchange hashes of known templates) and `signals` (every signal)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from kontaktfilter.bulk import TemplateIndex
+from kontaktfilter.bulk.fingerprints import (
+    LABELS,
+    Fingerprint,
+    FingerprintError,
+    fingerprint_of,
+    merge,
+    read_fingerprints,
+    write_fingerprints,
+)
+from kontaktfilter.cli.common import (
+    read_request_records,
+    report_bad,
+)
+from kontaktfilter.cli.render import terminal_safe
+from kontaktfilter.formats.records import (
+    RecordError,
+)
+from kontaktfilter.signals import REGISTRY
+
+TEMPLATE_BATCH = 20_000
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="One line per message: id and cluster.")
+@click.option("--min-senders", type=int, help="Clusters need this many distinct senders.")
+@click.option("--top", type=int, default=10, show_default=True, help="Clusters to print.")
+@click.option("--save", type=click.Path(dir_okay=False), help="Save the index for --templates.")
+def templates(
+    file: str, as_json: bool, min_senders: int | None, top: int, save: str | None
+) -> None:
+    """Find the same note from many senders in FILE (JSONL/CSV/JSON with id, sender, text)."""
+    settings = click.get_current_context().meta["settings"]
+    needed = min_senders or settings["template_min_senders"]
+    index = TemplateIndex()
+    errors: list[RecordError] = []
+    batch: list[tuple] = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for item in read_request_records(file, None):
+        if isinstance(item, RecordError):
+            click.echo(f"error: {item}", err=True)
+            errors.append(item)
+            continue
+        request = item.request
+        sender = request.sender.id or request.sender.name or f"unknown:{request.id}"
+        names = [n for n in (request.sender.name, request.recipient.name) if n]
+        batch.append((str(request.id), sender, request.text, request.sent_at or now, names))
+        if len(batch) >= TEMPLATE_BATCH:
+            index.add_many(batch)
+            batch = []
+    index.add_many(batch)
+    every = index.clusters(min_senders=1)
+    clusters = [c for c in every if c.senders >= needed]
+    if as_json:  # every message with its cluster; null only when it has no near-duplicate
+        cluster_of = {m: c.cluster_id for c in every for m in c.members}
+        for msg_id in index.ids:
+            click.echo(json.dumps({"id": msg_id, "cluster": cluster_of.get(msg_id)}))
+    else:
+        click.echo(f"{len(index)} messages, {len(clusters)} template(s) from >= {needed} senders")
+        for cluster in clusters[:top]:
+            click.echo(
+                f"\n#{cluster.cluster_id}: {cluster.senders} senders, {len(cluster.members)} "
+                f"messages, {cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
+            )
+            click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
+    if save:
+        index.save(save)
+        click.echo(f"saved the index to {save}", err=True)
+    report_bad(errors, len(index))
+
+
+@click.group()
+def fingerprints() -> None:
+    """Exchange fingerprints of known templates (hashes only, never message text)."""
+
+
+@fingerprints.command("export")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@click.option("--min-senders", type=int, default=3, show_default=True)
+@click.option(
+    "--label",
+    type=click.Choice(LABELS),
+    default="unknown",
+    show_default=True,
+    help="Label for clusters (a message's own 'label' field wins with --each).",
+)
+@click.option("--each", is_flag=True, help="One fingerprint per message instead of per cluster.")
+def export_fingerprints(file: str, output: str, min_senders: int, label: str, each: bool) -> None:
+    """Write the fingerprints of the templates found in FILE."""
+    found: dict[tuple[int, ...], Fingerprint] = {}
+    if each:
+        for item in read_request_records(file, None):
+            if isinstance(item, RecordError):
+                raise click.ClickException(str(item))
+            own = item.label.value if item.label and item.label.value in LABELS else label
+            day = (item.request.sent_at or datetime(1970, 1, 1)).date().isoformat()
+            fingerprint = fingerprint_of(item.request.text, own, 1, day, day)
+            if fingerprint.signature[0] != 0xFFFFFFFF:
+                found.setdefault(fingerprint.signature, fingerprint)
+    else:
+        index = TemplateIndex()
+        index.add_many(
+            [
+                (
+                    str(r.request.id),
+                    r.request.sender.id or r.request.sender.name or str(r.request.id),
+                    r.request.text,
+                    r.request.sent_at or datetime(1970, 1, 1),
+                    (),
+                )
+                for r in read_request_records(file, None)
+                if not isinstance(r, RecordError)
+            ]
+        )
+        for cluster in index.clusters(min_senders=min_senders):
+            fingerprint = fingerprint_of(
+                cluster.example,
+                label,
+                cluster.senders,
+                cluster.first_seen.date().isoformat(),
+                cluster.last_seen.date().isoformat(),
+            )
+            found.setdefault(fingerprint.signature, fingerprint)
+    write_fingerprints(output, found.values())
+    click.echo(f"wrote {len(found)} fingerprint(s) to {output}")
+
+
+@fingerprints.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_fingerprints(file: str) -> None:
+    """Add the fingerprints of FILE to your store; a bad file changes nothing."""
+    store = click.get_current_context().meta["settings"]["fingerprint_store"]
+    try:
+        incoming = read_fingerprints(file)
+        stored = read_fingerprints(store) if Path(store).exists() else []
+    except FingerprintError as exc:
+        raise click.ClickException(str(exc)) from exc
+    Path(store).parent.mkdir(parents=True, exist_ok=True)
+    merged = merge(stored, incoming)
+    write_fingerprints(store, merged)
+    click.echo(f"imported {len(incoming)} fingerprint(s); {len(merged)} in {store}")
+
+
+@click.command("signals")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True)
+def list_signals(lang: str) -> None:
+    """List every signal with its weight and group."""
+    for name, signal in sorted(REGISTRY.items()):
+        click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
+
+
+COMMANDS = (templates, fingerprints, list_signals)

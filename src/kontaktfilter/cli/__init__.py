@@ -50,6 +50,3 @@ for _module in (score, templates, store, inbox, web, learn, eval_commands):
         main.add_command(_command)
 main.add_command(strategy_group)
 
-
-if __name__ == "__main__":
-    main()

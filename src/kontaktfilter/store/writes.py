@@ -1,0 +1,195 @@
+"""What an import writes: its run's checkpoints and the rows of each batch. Writers take a
+connection, so that the caller decides the transaction: an importer commits a batch of rows
+together with its checkpoint (imports.runner)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kontaktfilter.store.clock import utcnow
+from kontaktfilter.store.schema import (
+    ContactRequest,
+    ImportRun,
+    Message,
+    Person,
+    StoredVerdict,
+    Template,
+)
+
+
+class ImportWrites:
+    """The import side of a Store (mixed into it): runs, people, requests, messages, verdicts
+    and templates, written in bulk with the dialect's ON CONFLICT."""
+
+    engine: Engine
+    user_id: int
+    dialect: str
+
+    def _insert(self, table: Any) -> Any:
+        """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # import runs ----------------------------------------------------------------------------
+
+    def find_run(self, source: str, digest: str) -> Row[Any] | None:
+        """The earlier run of this content under this name, if any (its state, rows_total ...)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ImportRun).where(
+                    ImportRun.user_id == self.user_id,
+                    ImportRun.source == source,
+                    ImportRun.digest == digest,
+                )
+            ).first()
+        return row
+
+    def start_run(self, source: str, digest: str, kind: str, rows_total: int) -> tuple[int, int]:
+        """The run id and the rows already done: a run killed half-way resumes at its checkpoint."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(ImportRun)
+                .values(
+                    user_id=self.user_id,
+                    source=source,
+                    digest=digest,
+                    kind=kind,
+                    rows_total=rows_total,
+                    rows_done=0,
+                    state="running",
+                    started_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=["user_id", "source", "digest"])
+            )
+            run_id, done = conn.execute(
+                select(ImportRun.id, ImportRun.rows_done).where(
+                    ImportRun.user_id == self.user_id,
+                    ImportRun.source == source,
+                    ImportRun.digest == digest,
+                )
+            ).one()
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="running", error=None, rows_total=rows_total)
+            )
+        return run_id, done
+
+    @staticmethod
+    def checkpoint(conn: Connection, run_id: int, rows_done: int) -> None:
+        conn.execute(update(ImportRun).where(ImportRun.id == run_id).values(rows_done=rows_done))
+
+    def finish_run(self, run_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="done", finished_at=utcnow())
+            )
+
+    def fail_run(self, run_id: int, error: str) -> None:
+        """Remove every row this run added, so the store is as it was before the file."""
+        with self.engine.begin() as conn:
+            for table in (ContactRequest, Person, Message):
+                conn.execute(delete(table).where(table.import_run_id == run_id))
+            conn.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run_id)
+                .values(state="failed", error=error[:2000], rows_done=0, finished_at=utcnow())
+            )
+
+    # writers (inside the caller's transaction) ----------------------------------------------
+
+    def insert_requests(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert requests not yet stored; returns natural key -> id of the rows inserted now."""
+        if not rows:
+            return {}
+        statement = (
+            self._insert(ContactRequest)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+            .returning(ContactRequest.key, ContactRequest.id)
+        )
+        stamped = [{**row, "user_id": self.user_id} for row in rows]
+        return {key: id_ for key, id_ in conn.execute(statement, stamped)}
+
+    def upsert_people(
+        self, conn: Connection, rows: Sequence[dict[str, Any]], connected: bool = False
+    ) -> None:
+        """Add people; for known contacts also record (or refresh) when they were connected."""
+        if not rows:
+            return
+        statement = self._insert(Person)
+        if connected:
+            statement = statement.on_conflict_do_update(
+                index_elements=["user_id", "key"],
+                set_={
+                    "connected_on": statement.excluded.connected_on,
+                    "name": statement.excluded.name,
+                    "headline": statement.excluded.headline,
+                },
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["user_id", "key"])
+        conn.execute(statement, [{**row, "user_id": self.user_id} for row in rows])
+
+    def connected_among(self, conn: Connection, keys: Sequence[str]) -> set[str]:
+        """Which of these people are known contacts already."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(
+                conn.execute(
+                    select(Person.key).where(
+                        Person.user_id == self.user_id,
+                        Person.key.in_(keys[start : start + 500]),
+                        Person.connected_on.is_not(None),
+                    )
+                ).scalars()
+            )
+        return found
+
+    def insert_messages(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        statement = (
+            self._insert(Message)
+            .on_conflict_do_nothing(index_elements=["user_id", "key"])
+            .returning(Message.id)
+        )
+        return len(
+            conn.execute(statement, [{**row, "user_id": self.user_id} for row in rows]).all()
+        )
+
+    def write_verdicts(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert or replace verdicts; decisions and follow-ups live elsewhere and stay."""
+        if not rows:
+            return
+        statement = self._insert(StoredVerdict)
+        statement = statement.on_conflict_do_update(
+            index_elements=["request_id"],
+            set_={
+                column: statement.excluded[column]
+                for column in (
+                    "category",
+                    "action",
+                    "score",
+                    "lang",
+                    "rule",
+                    "signals",
+                    "reply",
+                    "reply_note",
+                    "scored_at",
+                )
+            },
+        )
+        conn.execute(statement, list(rows))
+
+    def replace_templates(self, rows: Iterable[dict[str, Any]]) -> int:
+        stamped = [{**row, "user_id": self.user_id} for row in rows]
+        with self.engine.begin() as conn:
+            conn.execute(delete(Template).where(Template.user_id == self.user_id))
+            if stamped:
+                conn.execute(self._insert(Template), stamped)
+        return len(stamped)

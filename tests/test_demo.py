@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kontaktfilter.engine import Engine
 from kontaktfilter.model import Category
 from kontaktfilter.services.demo import DECISIONS, DemoRefused, load_demo
-from kontaktfilter.services.inbox import process_followups, waiting
+from kontaktfilter.services.followups import process_followups, waiting
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.schema import ContactRequest, Decision, Message, StoredVerdict
 from store_helpers import run_import

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from kontaktfilter.cli import main
 from kontaktfilter.engine import Engine
 from kontaktfilter.model import Action, Request
-from kontaktfilter.services.inbox import process_followups, queue, record_decision, undo_last
+from kontaktfilter.services.followups import process_followups
+from kontaktfilter.services.inbox import queue, record_decision, undo_last
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.sweep import sweep
 from kontaktfilter.store import open_store

@@ -8,13 +8,10 @@ Python dictionaries, which keeps a million notes within a few hundred bytes each
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -23,7 +20,6 @@ from scipy.sparse.csgraph import connected_components
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
 
-FORMAT_VERSION = 1
 DEFAULT_THRESHOLD = 0.45
 """Copies of a spintax template share about half their bigrams; 0.45 links them, unrelated notes
 stay far below."""
@@ -47,10 +43,6 @@ def _seconds(moment: datetime) -> int:
 
 def _moment(seconds: int) -> datetime:
     return datetime.fromtimestamp(int(seconds), UTC).replace(tzinfo=None)
-
-
-class IndexFileError(ValueError):
-    """A saved index cannot be read; the message names the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +75,8 @@ def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
 
 
 class TemplateIndex:
-    """Add notes, ask for near-duplicates from other senders, list clusters, save and load."""
+    """Add notes, ask for near-duplicates from other senders, list clusters (bulk.index_file
+    saves and loads it)."""
 
     def __init__(
         self,
@@ -347,51 +340,35 @@ class TemplateIndex:
         found.sort(key=lambda c: (-c.senders, -len(c.members), c.cluster_id))
         return found
 
-    def save(self, path: str | Path) -> None:
-        """Write atomically: a crash leaves the previous file intact."""
-        path = Path(path)
-        meta = {
-            "version": FORMAT_VERSION,
+    def state(self) -> tuple[dict[str, Any], dict[str, list[str]], dict[str, np.ndarray]]:
+        """Everything the index holds: settings, strings and arrays (bulk.index_file saves it)."""
+        settings = {
             "threshold": self.threshold,
             "bands": self.bands,
             "num_perm": self.hasher.num_perm,
             "seed": self.seed,
         }
         strings = {"senders": self._senders, "ids": self._ids, "texts": self._texts}
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                np.savez(
-                    stream,
-                    meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                    strings=np.frombuffer(json.dumps(strings).encode(), dtype=np.uint8),
-                    signatures=self._signatures,
-                    seen=self._seen,
-                    sender_codes=self._sender_codes,
-                )
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        arrays = {
+            "signatures": self._signatures,
+            "seen": self._seen,
+            "sender_codes": self._sender_codes,
+        }
+        return settings, strings, arrays
 
     @classmethod
-    def load(cls, path: str | Path) -> TemplateIndex:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(bytes(data["meta"]).decode())
-                if meta.get("version") != FORMAT_VERSION:
-                    raise IndexFileError(
-                        f"{path}: index format {meta.get('version')!r}, expected {FORMAT_VERSION}"
-                    )
-                strings = json.loads(bytes(data["strings"]).decode())
-                index = cls(meta["threshold"], meta["num_perm"], meta["bands"], meta["seed"])
-                index._signatures = data["signatures"]
-                index._seen = data["seen"]
-                index._sender_codes = data["sender_codes"]
-        except IndexFileError:
-            raise
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise IndexFileError(f"{path}: not a kontaktfilter template index ({exc})") from exc
+    def from_state(
+        cls,
+        settings: dict[str, Any],
+        strings: dict[str, list[str]],
+        arrays: dict[str, np.ndarray],
+    ) -> TemplateIndex:
+        """The index `state` described; raises ValueError when its parts do not fit."""
+        index = cls(
+            settings["threshold"], settings["num_perm"], settings["bands"], settings["seed"]
+        )
+        index._signatures, index._seen = arrays["signatures"], arrays["seen"]
+        index._sender_codes = arrays["sender_codes"]
         index._senders, index._ids, index._texts = (
             strings["senders"],
             strings["ids"],
@@ -399,5 +376,5 @@ class TemplateIndex:
         )
         index._sender_index = {sender: code for code, sender in enumerate(index._senders)}
         if not len(index._ids) == len(index._signatures) == len(index._seen):
-            raise IndexFileError(f"{path}: index arrays have different lengths")
+            raise ValueError("index arrays have different lengths")
         return index

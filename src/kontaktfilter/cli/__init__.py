@@ -49,4 +49,3 @@ for _module in (score, templates, store, inbox, web, learn, eval_commands):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 main.add_command(strategy_group)
-

@@ -12,9 +12,9 @@ from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.engine import Engine
 from kontaktfilter.learning.user_model import retrain_if_due
 from kontaktfilter.model import Action
+from kontaktfilter.services.followups import process_followups
 from kontaktfilter.services.inbox import (
     QueueItem,
-    process_followups,
     queue,
     record_decision,
     stored_request,

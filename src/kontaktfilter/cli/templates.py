@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.bulk import TemplateIndex
+from kontaktfilter.bulk import TemplateIndex, save_index
 from kontaktfilter.bulk.fingerprints import (
     LABELS,
     Fingerprint,
@@ -76,7 +76,7 @@ def templates(
             )
             click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
     if save:
-        index.save(save)
+        save_index(index, save)
         click.echo(f"saved the index to {save}", err=True)
     report_bad(errors, len(index))
 

@@ -34,7 +34,8 @@ from sqlalchemy import select
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import Importer
 from kontaktfilter.model import Action
-from kontaktfilter.services.inbox import RequestFilter, list_requests, record_decision, waiting
+from kontaktfilter.services.followups import waiting
+from kontaktfilter.services.inbox import RequestFilter, list_requests, record_decision
 from kontaktfilter.store import Store
 from kontaktfilter.store.schema import ContactRequest, Decision
 from kontaktfilter.strategy import Strategy

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kontaktfilter.bulk import TemplateIndex
+from kontaktfilter.bulk import load_index
 from kontaktfilter.bulk.fingerprints import (
     Fingerprint,
     FingerprintSet,
@@ -60,7 +60,7 @@ def build_engine(
     """The engine the settings describe, and a warning worth showing (a broken strategy).
     Raises SettingsError, ConfigurationError, IndexFileError, FingerprintError, StrategyError."""
     history = History(
-        TemplateIndex.load(templates_path) if templates_path else None,
+        load_index(templates_path) if templates_path else None,
         settings["template_min_senders"],
         settings["template_window_days"],
         FingerprintSet(known_fingerprints(settings["fingerprint_store"])),

@@ -21,17 +21,16 @@ from kontaktfilter.learning.user_model import NO_MODEL
 from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.model import Action, Category
 from kontaktfilter.services.dashboard import as_dict, dashboard
+from kontaktfilter.services.followups import process_followups, waiting
 from kontaktfilter.services.inbox import (
     STATUSES,
     WAITING_ACTIONS,
     RequestFilter,
     find_request,
     list_requests,
-    process_followups,
     record_decision,
     stored_request,
     undo_last,
-    waiting,
 )
 from kontaktfilter.services.runtime import strategy_folder, strategy_text
 from kontaktfilter.store.repository import utcnow

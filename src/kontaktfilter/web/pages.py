@@ -14,14 +14,13 @@ from markupsafe import Markup
 
 from kontaktfilter.model import ACTION_PRIORITY, Action, Category
 from kontaktfilter.services.dashboard import dashboard
+from kontaktfilter.services.followups import process_followups, waiting
 from kontaktfilter.services.inbox import (
     STATUSES,
     RequestFilter,
     list_requests,
-    process_followups,
     record_decision,
     undo_last,
-    waiting,
 )
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.runtime import forget_strategy, strategy_text

@@ -204,3 +204,12 @@ def test_strategy_editor_refuses_invalid_yaml(live, page):
     assert "explode" in page.locator("p.error").inner_text()
     page.goto(url + "/strategy")
     assert page.locator("textarea[name=text]").input_value() == original
+
+
+def test_the_signals_page_is_reached_from_the_navigation(live, page):
+    url, _store = live
+    page.goto(url + "/")
+    page.locator("nav a[href='/signals']").click()
+    page.wait_for_url(url + "/signals")
+    assert page.locator("h1").inner_text() == "Signale"
+    assert page.locator("table.signals tbody tr").count() >= 40

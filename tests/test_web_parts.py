@@ -114,3 +114,20 @@ def test_dashboard_figures(tmp_path):
     after = dashboard(store)
     assert after.decided == 2
     assert dict(after.decision_buckets)["> 14 d"] == 2
+
+
+def test_the_signals_page_lists_every_signal_with_what_was_learned(tmp_path):
+    """The page recipe of ARCHITECTURE.md, followed for /signals: every registered signal with
+    its rule weight, the combiner's learned push, its roles and its meaning in the language."""
+    from kontaktfilter.signals import REGISTRY
+    from web_helpers import client, screener
+
+    state = screener(f"sqlite:///{tmp_path / 'web.db'}")
+    with client(state) as web:
+        page = web.get("/signals", headers={"Accept-Language": "de"}).text
+        english = web.get("/signals", headers={"Accept-Language": "en"}).text
+    assert "<h1>Signale</h1>" in page and "<h1>Signals</h1>" in english
+    assert all(f'id="{name}"' in page for name in REGISTRY)
+    row = page.split('id="GOOD_PUBLICATION_MATCH"')[1].split("</tr>")[0]
+    assert "protects, reason, reference" in row and "Richtung" in row
+    assert REGISTRY["GOOD_PUBLICATION_MATCH"].description_de in row

@@ -1,6 +1,6 @@
 """The scoring engine: request in, verdict out. The same object serves the CLI, API and batch jobs.
 
-Pipeline (DESIGN.md): analyse the note once, match every phrase family in one pass, run the
+Pipeline (ARCHITECTURE.md): analyse the note once, match every phrase family in one pass, run the
 registered signals against that shared context, add the weights per group, pick the category,
 let the strategy choose the action, and draft the reply.
 """

@@ -1,4 +1,5 @@
-"""The vocabulary of DESIGN.md as frozen dataclasses: the data every other module passes around."""
+"""The vocabulary of the product (ARCHITECTURE.md) as frozen dataclasses and enums: the data every
+other module passes around."""
 
 from __future__ import annotations
 

@@ -7,21 +7,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kontaktfilter.imports.linkedin import FILES as LINKEDIN_FILES
+from kontaktfilter.imports.formats import FORMATS, by_order
 from kontaktfilter.imports.sources import ImportFailure, Source, zip_members
 
-ORDER = (
-    "linkedin-profile",
-    "linkedin-connections",
-    "linkedin-invitations",
-    "linkedin-messages",
-    "jsonl",
-    "json",
-    "csv",
-    "mail",
-)
-"""Import order: the user's profile and contacts first, so requests are scored knowing them;
-invitations before messages, so messages know which side is the user."""
 SNIFF_BYTES = 4096
 
 
@@ -32,41 +20,19 @@ class PlannedSource:
     digest: str
 
 
-def _csv_kind(head: str) -> str:
-    """A LinkedIn export file recognised by its header, else a generic CSV."""
-    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
-    if first.startswith("Notes:") or ("First Name" in head and "Connected On" in head):
-        return "linkedin-connections"
-    if "Direction" in first and "Sent At" in first:
-        return "linkedin-invitations"
-    if "CONVERSATION ID" in first:
-        return "linkedin-messages"
-    if all(column in first for column in ("From", "To", "Date", "Content", "Direction")):
-        return "linkedin-messages"  # the 2018 layout
-    if "First Name" in first and "Headline" in first:
-        return "linkedin-profile"
-    return "csv"
-
-
 def _kind(source: Source, container: bool) -> str | None:
-    """The importer for one file, or None for files an export holds that are not read (in a
-    container, a CSV without a 'text' column is one of the export's other files)."""
+    """The format of one file: by an export's file name, else by sniffing its name and first
+    bytes, formats tried in import order. None for a file of an export that is not ours."""
     name = source.basename.lower()
-    if name in LINKEDIN_FILES:
-        return LINKEDIN_FILES[name]
+    formats = by_order()
+    for candidate in formats:
+        if name in candidate.names:
+            return candidate.kind
     with source.open() as stream:
         head = stream.read(SNIFF_BYTES)
-    if name.endswith(".csv"):
-        kind = _csv_kind(head.decode("utf-8", errors="replace"))
-        if kind == "csv" and container and b"text" not in head.split(b"\n", 1)[0]:
-            return None
-        return kind
-    if name.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".eml", ".mbox")) or head.startswith(b"From "):
-        return "mail"
+    for candidate in formats:
+        if candidate.sniff(name, head, container):
+            return candidate.kind
     return None
 
 
@@ -101,5 +67,5 @@ def plan_sources(path: Path) -> list[PlannedSource]:
         raise ImportFailure(
             str(path), "nothing to import here (no LinkedIn files, CSV, JSON, mail)"
         )
-    planned.sort(key=lambda p: ORDER.index(p.kind))
+    planned.sort(key=lambda p: FORMATS[p.kind].order)
     return planned

@@ -9,6 +9,7 @@ from typing import Any
 
 from kontaktfilter.formats.records import RecordError, parse_request, read_objects
 from kontaktfilter.imports.dates import GENERIC_FORMATS, parse_date
+from kontaktfilter.imports.formats import Reading, Sniff, header_of, import_format
 from kontaktfilter.imports.items import RequestItem, digest_key, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
 from kontaktfilter.signals.personal import sender_is_known
@@ -85,3 +86,28 @@ def read_generic(
                 sender_data={k: sender_raw[k] for k in SENDER_DATA_FIELDS if k in sender_raw},
                 extra=extra,
             )
+
+
+def _named(*endings: str) -> Sniff:
+    return lambda name, _head, _container: name.endswith(endings)
+
+
+def _generic_csv(name: str, head: bytes, container: bool) -> bool:
+    """A CSV of requests; in an export's ZIP or folder only one with a 'text' column (the
+    export's other CSV files, Skills.csv and the like, are not ours)."""
+    return name.endswith(".csv") and (not container or "text" in header_of(head))
+
+
+@import_format("jsonl", 4, _named(".jsonl", ".ndjson"))
+def read_jsonl(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
+    return read_generic(source, "jsonl")
+
+
+@import_format("json", 5, _named(".json"))
+def read_json(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
+    return read_generic(source, "json")
+
+
+@import_format("csv", 6, _generic_csv)
+def read_csv(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
+    return read_generic(source, "csv", (reading or Reading()).columns)

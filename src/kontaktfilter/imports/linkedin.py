@@ -20,8 +20,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kontaktfilter.imports.csvtable import AUTO, csv_table
+from kontaktfilter.imports.csvtable import csv_table
 from kontaktfilter.imports.dates import LINKEDIN_FORMATS, parse_date
+from kontaktfilter.imports.formats import Reading, Sniff, header_of, import_format
 from kontaktfilter.imports.items import (
     MessageItem,
     OwnProfileItem,
@@ -35,13 +36,6 @@ from kontaktfilter.imports.sources import ImportFailure, Source
 from kontaktfilter.text.note import fold
 
 PLATFORM = "linkedin"
-FILES = {
-    "profile.csv": "linkedin-profile",
-    "connections.csv": "linkedin-connections",
-    "invitations.csv": "linkedin-invitations",
-    "messages.csv": "linkedin-messages",
-}
-"""Export members kontaktfilter reads, by lower-case file name; the rest of an export is ignored."""
 DIRECTIONS = {"INCOMING": "incoming", "OUTGOING": "outgoing"}
 ANONYMOUS_NAMES = frozenset({"linkedin member", "linkedin-mitglied"})
 """Folded names the export shows for members who hid their profile: not a person's name."""
@@ -51,10 +45,18 @@ def _clean_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def read_invitations(source: Source, encoding: str = AUTO) -> Iterator[RequestItem]:
+def _csv_header(*columns: str) -> Sniff:
+    """A CSV file whose first line names all of `columns`."""
+    return lambda name, head, _container: (
+        name.endswith(".csv") and all(column in header_of(head) for column in columns)
+    )
+
+
+@import_format("linkedin-invitations", 2, _csv_header("Direction", "Sent At"), ("invitations.csv",))
+def read_invitations(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
     """Invitations of every era: 5 columns until 2023, 7 with both profile URLs since."""
     required = ("From", "To", "Sent At", "Message", "Direction")
-    with csv_table(source, required, encoding) as table:
+    with csv_table(source, required, (reading or Reading()).encoding) as table:
         for line, row in table:
             where = f"{source.name}:{line}"
             direction = DIRECTIONS.get(row["Direction"].strip().upper())
@@ -96,10 +98,20 @@ def _is_connections_header(row: list[str]) -> bool:
     return "First Name" in cells and "Connected On" in cells
 
 
-def read_connections(source: Source, encoding: str = AUTO) -> Iterator[PersonItem]:
+def _is_connections_file(name: str, head: bytes, _container: bool) -> bool:
+    """A Connections.csv: its "Notes:" preamble, or its header within the first bytes."""
+    text = head.decode("utf-8", errors="replace")
+    return name.endswith(".csv") and (
+        header_of(head).startswith("Notes:") or ("First Name" in text and "Connected On" in text)
+    )
+
+
+@import_format("linkedin-connections", 1, _is_connections_file, ("connections.csv",))
+def read_connections(source: Source, reading: Reading | None = None) -> Iterator[PersonItem]:
     """Connections of every era: no URL column before 2023 (people are then known by name, and
     two connections of one name are kept apart, not merged)."""
     required = ("First Name", "Last Name", "Connected On")
+    encoding = (reading or Reading()).encoding
     shared = _shared_names(source, encoding)
     with csv_table(source, required, encoding, _is_connections_header) as table:
         checked = False
@@ -150,14 +162,20 @@ the columns of the layout since 2019 (`CONVERSATION ID,CONVERSATION TITLE,FROM,S
 URL,TO,[RECIPIENT PROFILE URLS,]DATE,SUBJECT,CONTENT,FOLDER[,ATTACHMENTS,IS MESSAGE DRAFT]`)."""
 
 
-def read_messages(
-    source: Source, encoding: str = AUTO, own: OwnIdentity | None = None
-) -> Iterator[MessageItem]:
-    """Messages of every era; `own` (who the user is) marks the ones the user sent where the
-    file has no Direction column."""
-    own = own or OwnIdentity()
+def _is_messages_file(name: str, head: bytes, _container: bool) -> bool:
+    first = header_of(head)
+    old = all(column in first for column in ("From", "To", "Date", "Content", "Direction"))
+    return name.endswith(".csv") and ("CONVERSATION ID" in first or old)  # old: 2018
+
+
+@import_format("linkedin-messages", 3, _is_messages_file, ("messages.csv",))
+def read_messages(source: Source, reading: Reading | None = None) -> Iterator[MessageItem]:
+    """Messages of every era; who the user is (`reading.own`) marks the ones the user sent
+    where the file has no Direction column."""
+    reading = reading or Reading()
+    own = reading.own or OwnIdentity()
     required = ("FROM", "DATE", "CONTENT")
-    with csv_table(source, required, encoding, rename=MESSAGE_COLUMNS) as table:
+    with csv_table(source, required, reading.encoding, rename=MESSAGE_COLUMNS) as table:
         for line, row in table:
             if row.get("IS MESSAGE DRAFT", "").strip().lower() == "yes":
                 continue
@@ -192,7 +210,9 @@ def _conversation(row: dict[str, str]) -> str:
     return digest_key("li-conv", *people, subject.casefold())
 
 
-def read_profile(source: Source, encoding: str = AUTO) -> Iterator[OwnProfileItem]:
+@import_format("linkedin-profile", 0, _csv_header("First Name", "Headline"), ("profile.csv",))
+def read_profile(source: Source, reading: Reading | None = None) -> Iterator[OwnProfileItem]:
+    encoding = (reading or Reading()).encoding
     with csv_table(source, ("First Name", "Last Name"), encoding) as table:
         for _line, row in table:
             name = _clean_name(f"{row['First Name']} {row['Last Name']}")

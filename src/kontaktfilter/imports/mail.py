@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from typing import BinaryIO
 
+from kontaktfilter.imports.formats import Reading, import_format
 from kontaktfilter.imports.items import RequestItem, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
 from kontaktfilter.store.repository import as_utc_naive
@@ -193,6 +194,16 @@ MAX_MAIL_BYTES = 4 * 1024 * 1024
 """A notification mail is some 20-200 KB; a larger one (a mail with attachments) is not read
 past this bound, so a 77 MB mail costs 4 MB of memory, not a parse of all of it."""
 _CHUNK = 64 * 1024
+
+
+def _is_mail(name: str, head: bytes, _container: bool) -> bool:
+    return name.endswith((".eml", ".mbox")) or head.startswith(b"From ")
+
+
+@import_format("mail", 7, _is_mail)
+def read_mail_file(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
+    """The registered reader: the tally of `read_mails` goes to `reading.tally`."""
+    return read_mails(source, (reading or Reading()).tally)
 
 
 def read_mails(source: Source, counts: list[MailCounts] | None = None) -> Iterator[RequestItem]:

@@ -23,7 +23,7 @@ from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.detect import PlannedSource, plan_sources
-from kontaktfilter.imports.generic import read_generic
+from kontaktfilter.imports.formats import FORMATS, Reading
 from kontaktfilter.imports.items import (
     Item,
     MessageItem,
@@ -34,12 +34,8 @@ from kontaktfilter.imports.items import (
 from kontaktfilter.imports.linkedin import (
     OwnIdentity,
     own_key,
-    read_connections,
-    read_invitations,
-    read_messages,
-    read_profile,
 )
-from kontaktfilter.imports.mail import MailCounts, read_mails
+from kontaktfilter.imports.mail import MailCounts
 from kontaktfilter.imports.sources import ImportFailure
 from kontaktfilter.signals.context import History
 from kontaktfilter.store.privacy import UserDataError, import_user_data, is_user_export
@@ -107,25 +103,19 @@ class Importer:
 
     # reading ----------------------------------------------------------------------------------
 
-    def items(self, planned: PlannedSource, mail_counts: list[MailCounts] | None = None):
+    def items(self, planned: PlannedSource, tally: list[Any] | None = None) -> Iterator[Item]:
         """The items of one source, in file order (the same order in both passes)."""
-        source, kind, encoding = planned.source, planned.kind, self.options.encoding
-        readers: dict[str, Callable[[], Iterator[Item]]] = {
-            "linkedin-profile": lambda: read_profile(source, encoding),
-            "linkedin-connections": lambda: read_connections(source, encoding),
-            "linkedin-invitations": lambda: read_invitations(source, encoding),
-            "linkedin-messages": lambda: read_messages(source, encoding, self.own),
-            "mail": lambda: read_mails(source, mail_counts),
-        }
-        if kind in readers:
-            return readers[kind]()
-        return read_generic(source, kind, self.options.columns)
+        options = self.options
+        reading = Reading(
+            options.encoding, options.columns, self.own, [] if tally is None else tally
+        )
+        return FORMATS[planned.kind].read(planned.source, reading)
 
     def _check(self, planned: PlannedSource, notes: list[tuple]) -> Checked:
         """Pass 1: read everything and collect notes for the template index. The items are
         kept for pass 2 unless there are too many to hold."""
         checked = Checked(planned, items=[])
-        mail_counts: list[MailCounts] = []
+        mail_counts: list[MailCounts] = []  # the mail reader's tally
         for item in self.items(planned, mail_counts):
             checked.rows += 1
             if checked.items is not None:

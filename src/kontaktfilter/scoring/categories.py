@@ -1,7 +1,7 @@
 """Decides the category from the weight each signal group gathered.
 
 Suspicious groups (spam, collector, vague, generic) compete with the genuine ones (known, personal,
-honest). Genuine evidence wins ties: declining a real person is the worst error (see DESIGN.md).
+honest). Genuine evidence wins ties: declining a real person is the worst error (ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from kontaktfilter.scoring.features import CHAR_GRAMS, N_FEATURES
 FORMAT = "kontaktfilter-learned-model"
 FORMAT_VERSION = 1
 OUTCOMES = ("accept", "reply", "ask", "link", "decline", "report")
-"""What the user did, as the actions of DESIGN.md: accepted, accepted and replied, asked for
+"""What the user did, as the actions of ARCHITECTURE.md: accepted, accepted and replied, asked for
 details (or held), declined with the policy link, declined silently, reported. The learner
 decides between the accept side and the decline side; the outcome within a side says which
 category the user sees there (a silent decline is a collector, a link a generic request), and

@@ -1,5 +1,5 @@
 """The one rule every learned judgement obeys: a model may not, on its own, move a request into a
-decline or a report when a person could be behind it (DESIGN.md: a false decline of a genuine
+decline or a report when a person could be behind it (ARCHITECTURE.md: a false decline of a genuine
 person is the worst error). Shared by the user's learner and the corpus model."""
 
 from __future__ import annotations

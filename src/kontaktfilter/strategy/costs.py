@@ -6,8 +6,8 @@ person costs twenty times a question and accepting a collector or seller three t
 declining pays only below a 5 % chance of a genuine person and accepting only above 67 %:
     decline  when P(genuine) * false_decline < question      -> P < question / false_decline
     accept   when (1 - P(genuine)) * false_accept < question -> P > 1 - question / false_accept
-A declined genuine person is the worst error kontaktfilter can make (DESIGN.md), so the bar for a
-decline is the highest of all.
+A declined genuine person is the worst error kontaktfilter can make (ARCHITECTURE.md), so the
+bar for a decline is the highest of all.
 
 One exception, measured: where the rules themselves hold clear suspicion (SUSPICION_MIN of
 suspicious weight) and no genuine evidence at all, a decline pays up to CORROBORATED_MAX. Out of

@@ -84,85 +84,145 @@ def _age_days(moment: date | datetime | None, now: datetime) -> float | None:
     return (now.date() - moment).days
 
 
+ConditionBuilder = Callable[[Any, str], Check]
+CONDITIONS: dict[str, ConditionBuilder] = {}
+"""Condition key -> builder: reads the key's value from the strategy (raising StrategyError that
+names `where`) and returns the check on a rule's Facts. Filled by @condition below."""
+
+
+def condition(*keys: str) -> Callable[[ConditionBuilder], ConditionBuilder]:
+    """Registers a builder for one or more condition keys (ARCHITECTURE.md, "Add a strategy
+    condition")."""
+
+    def decorate(builder: ConditionBuilder) -> ConditionBuilder:
+        for key in keys:
+            if key in CONDITIONS:
+                raise ValueError(f"condition {key!r} is registered twice")
+            CONDITIONS[key] = builder
+        return builder
+
+    return decorate
+
+
 def _condition(key: str, value: Any, rule_where: str) -> Check:
     """One condition of a rule's `when`, checked when the strategy is read."""
-    where = f"{rule_where}: key 'when.{key}'"
-    if key == "category":
-        wanted = _choices(value, [c.value for c in Category], where)
-        return lambda f: f.category.value in wanted
-    if key == "signals_any":
-        names = _names(value, where)
-        return lambda f: bool(names & f.fired)
-    if key == "signals_all":
-        names = _names(value, where)
-        return lambda f: names <= f.fired
-    if key == "signals_none":
-        names = _names(value, where)
-        return lambda f: not names & f.fired
-    if key == "signals_only":  # about the note: the learned judgement is not part of it
-        names = _names(value, where)
-        return lambda f: bool(note := {n for n in f.fired if not is_late(n)}) and note <= names
-    if key == "signals_weak":
-        names = _names(value, where)
-        return lambda f: any(h.name in names and h.strength < 1.0 for h in f.hits)
-    if key in ("score_min", "score_max"):
-        limit = _number(value, where)
-        sign = 1 if key == "score_min" else -1
-        return lambda f: sign * sum(h.score for h in f.hits) >= sign * limit
-    if key == "platform":
-        platforms = _choices(value, PLATFORMS, where)
-        return lambda f: f.request.platform in platforms
-    if key == "note_empty":
-        empty = _flag(value, where)
-        return lambda f: (not f.request.text.strip()) == empty
-    if key == "age_days_min":
-        days = _number(value, where)
-        return lambda f: (_age_days(f.request.sent_at, f.now) or 0.0) >= days
-    if key == "sender_contacts_min":
+    builder = CONDITIONS.get(key)
+    if builder is None:
+        known = ", ".join(CONDITIONS)
+        raise StrategyError(f"{rule_where}: unknown condition {key!r} (known: {known})")
+    return builder(value, f"{rule_where}: key 'when.{key}'")
+
+
+@condition("category")
+def _category(value: Any, where: str) -> Check:
+    wanted = _choices(value, [c.value for c in Category], where)
+    return lambda f: f.category.value in wanted
+
+
+@condition("signals_any")
+def _signals_any(value: Any, where: str) -> Check:
+    names = _names(value, where)
+    return lambda f: bool(names & f.fired)
+
+
+@condition("signals_all")
+def _signals_all(value: Any, where: str) -> Check:
+    names = _names(value, where)
+    return lambda f: names <= f.fired
+
+
+@condition("signals_none")
+def _signals_none(value: Any, where: str) -> Check:
+    names = _names(value, where)
+    return lambda f: not names & f.fired
+
+
+@condition("signals_only")
+def _signals_only(value: Any, where: str) -> Check:
+    """About the note: the learned judgement is not part of it."""
+    names = _names(value, where)
+    return lambda f: bool(note := {n for n in f.fired if not is_late(n)}) and note <= names
+
+
+@condition("signals_weak")
+def _signals_weak(value: Any, where: str) -> Check:
+    names = _names(value, where)
+    return lambda f: any(h.name in names and h.strength < 1.0 for h in f.hits)
+
+
+@condition("score_min")
+def _score_min(value: Any, where: str) -> Check:
+    limit = _number(value, where)
+    return lambda f: sum(h.score for h in f.hits) >= limit
+
+
+@condition("score_max")
+def _score_max(value: Any, where: str) -> Check:
+    limit = _number(value, where)
+    return lambda f: sum(h.score for h in f.hits) <= limit
+
+
+@condition("platform")
+def _platform(value: Any, where: str) -> Check:
+    platforms = _choices(value, PLATFORMS, where)
+    return lambda f: f.request.platform in platforms
+
+
+@condition("note_empty")
+def _note_empty(value: Any, where: str) -> Check:
+    empty = _flag(value, where)
+    return lambda f: (not f.request.text.strip()) == empty
+
+
+@condition("age_days_min")
+def _age_days_min(value: Any, where: str) -> Check:
+    days = _number(value, where)
+    return lambda f: (_age_days(f.request.sent_at, f.now) or 0.0) >= days
+
+
+@condition("sender_contacts_min")
+def _sender_contacts_min(value: Any, where: str) -> Check:
+    count = _number(value, where)
+    return lambda f: (f.request.sender.contacts or 0) >= count
+
+
+@condition("sender_profile_age_days_max")
+def _sender_profile_age_days_max(value: Any, where: str) -> Check:
+    days = _number(value, where)
+
+    def young(f: Facts) -> bool:
+        age = _age_days(f.request.sender.created, f.now)
+        return age is not None and age <= days
+
+    return young
+
+
+@condition("sender_membership")
+def _sender_membership(value: Any, where: str) -> Check:
+    kinds = _choices(value, ["basic", "premium"], where)
+    return lambda f: f.request.sender.membership in kinds
+
+
+HISTORY_CONDITIONS = {
+    "history_requests_min": "requests",
+    "history_withdrawn_min": "withdrawn_within_7_days",
+    "history_unanswered_min": "unanswered_questions",
+}
+"""Condition key -> the SenderHistory count it sets a minimum for."""
+
+
+def _history_minimum(attribute: str) -> ConditionBuilder:
+    def build(value: Any, where: str) -> Check:
         count = _number(value, where)
-        return lambda f: (f.request.sender.contacts or 0) >= count
-    if key == "sender_profile_age_days_max":
-        days = _number(value, where)
-
-        def young(f: Facts) -> bool:
-            age = _age_days(f.request.sender.created, f.now)
-            return age is not None and age <= days
-
-        return young
-    if key == "sender_membership":
-        kinds = _choices(value, ["basic", "premium"], where)
-        return lambda f: f.request.sender.membership in kinds
-    history_keys = {
-        "history_requests_min": "requests",
-        "history_withdrawn_min": "withdrawn_within_7_days",
-        "history_unanswered_min": "unanswered_questions",
-    }
-    if key in history_keys:
-        count, attribute = _number(value, where), history_keys[key]
         return lambda f: getattr(f.request.sender_history, attribute) >= count
-    known = ", ".join(CONDITION_KEYS)
-    raise StrategyError(f"{rule_where}: unknown condition {key!r} (known: {known})")
+
+    return build
 
 
-CONDITION_KEYS = (
-    "category",
-    "signals_any",
-    "signals_all",
-    "signals_none",
-    "signals_only",
-    "signals_weak",
-    "score_min",
-    "score_max",
-    "platform",
-    "note_empty",
-    "age_days_min",
-    "sender_contacts_min",
-    "sender_profile_age_days_max",
-    "sender_membership",
-    "history_requests_min",
-    "history_withdrawn_min",
-    "history_unanswered_min",
-)
+for _key, _attribute in HISTORY_CONDITIONS.items():
+    condition(_key)(_history_minimum(_attribute))
+
+
 RULE_KEYS = ("name", "when", "action", "why")
 TOP_KEYS = ("version", "follow_up_days", "hold_days", "reminder_days", "rules")
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from kontaktfilter.model import ACTION_PRIORITY, Action, Category
+from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
 from kontaktfilter.services.followups import process_followups, waiting
 from kontaktfilter.services.inbox import (
@@ -175,6 +176,32 @@ def followups_process(request: Request, app: App, user: User) -> HTMLResponse:
 @router.get("/templates", response_class=HTMLResponse)
 def templates_page(request: Request, app: App, user: User) -> HTMLResponse:
     return render(request, "templates.html", clusters=app.store(user).templates())
+
+
+@router.get("/signals", response_class=HTMLResponse)
+def signals_page(request: Request, app: App, user: User) -> HTMLResponse:
+    """Every signal: its rule weight, what the combiner learned of it on real requests (the
+    label it pushes most towards), its roles and what it means, in the reader's language."""
+    lang = choose_language(request)
+    engine = app.engine_for(user)
+    rows = []
+    for signal, weight in sorted(engine.signals, key=lambda entry: entry[0].name):
+        learned = None
+        if engine.corpus is not None and not signal.late:
+            pushes = [engine.corpus.signal_push(signal.name, i) for i in range(len(LABELS))]
+            best = max(range(len(LABELS)), key=lambda i: pushes[i])
+            learned = (LABELS[best].value, pushes[best])
+        rows.append(
+            {
+                "name": signal.name,
+                "group": signal.group.value,
+                "weight": weight,
+                "learned": learned,
+                "roles": sorted(role.value for role in signal.roles),
+                "description": signal.explain(lang),
+            }
+        )
+    return render(request, "signals.html", signals=rows)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

@@ -14,10 +14,7 @@ Reading it needs NumPy only; fitting (kontaktfilter.learning.corpus_training) ne
 
 from __future__ import annotations
 
-import io
-import json
 import math
-import zipfile
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -38,6 +35,7 @@ from kontaktfilter.scoring.features import (
     token_form,
     word_columns,
 )
+from kontaktfilter.scoring.model_file import read_archive, write_archive
 from kontaktfilter.text.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
@@ -229,31 +227,19 @@ class CorpusModel:
             "char_grams": list(CHAR_GRAMS),
             "info": asdict(self.info),
         }
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+        return write_archive(
+            header,
             intercepts=self.intercepts.astype(np.float64),
             columns=used.astype(np.int32),
             rows=self.weights[used].astype(np.float16),
         )
-        return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, blob: bytes, where: str = "corpus model") -> CorpusModel:
         """Read a model; never unpickles, checks every shape and index."""
-        try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
-                header = json.loads(archive["header"].tobytes().decode("utf-8"))
-                intercepts, columns, rows = (
-                    archive["intercepts"],
-                    archive["columns"],
-                    archive["rows"],
-                )
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            raise CorpusModelError(f"{where}: not a kontaktfilter corpus model ({exc})") from exc
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise CorpusModelError(f"{where}: not a kontaktfilter corpus model")
+        names = ("intercepts", "columns", "rows")
+        header, arrays = read_archive(blob, FORMAT, names, CorpusModelError, where, "corpus model")
+        intercepts, columns, rows = (arrays[name] for name in names)
         if (
             header.get("version") != FORMAT_VERSION
             or header.get("labels") != [label.value for label in LABELS]

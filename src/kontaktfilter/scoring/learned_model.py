@@ -7,15 +7,13 @@ the scoring path never imports.
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from kontaktfilter.model import Action
 from kontaktfilter.scoring.features import CHAR_GRAMS, N_FEATURES
+from kontaktfilter.scoring.model_file import read_archive, write_archive
 
 FORMAT = "kontaktfilter-learned-model"
 FORMAT_VERSION = 1
@@ -117,30 +115,20 @@ class LearnedModel:
             "char_grams": list(CHAR_GRAMS),
             "info": asdict(self.info),
         }
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+        return write_archive(
+            header,
             intercepts=self.intercepts.astype(np.float64),
             features=features.astype(np.int32),
             outcomes=outcomes.astype(np.int8),
             values=self.weights[features, outcomes],
         )
-        return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, blob: bytes, where: str = "model") -> LearnedModel:
         """Read a stored or exported model; never unpickles, checks every shape and index."""
-        try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
-                header = json.loads(archive["header"].tobytes().decode("utf-8"))
-                intercepts = archive["intercepts"]
-                features, outcomes = archive["features"], archive["outcomes"]
-                values = archive["values"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            raise ModelFormatError(f"{where}: not a kontaktfilter model ({exc})") from exc
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise ModelFormatError(f"{where}: not a kontaktfilter model")
+        names = ("intercepts", "features", "outcomes", "values")
+        header, arrays = read_archive(blob, FORMAT, names, ModelFormatError, where, "model")
+        intercepts, features, outcomes, values = (arrays[name] for name in names)
         if header.get("version") != FORMAT_VERSION or header.get("outcomes") != list(OUTCOMES):
             raise ModelFormatError(f"{where}: unknown model version; run `kontaktfilter learn`")
         if header.get("n_features") != N_FEATURES or header.get("char_grams") != list(CHAR_GRAMS):

@@ -33,6 +33,15 @@ MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
+class FieldError(ValueError):
+    """A value of a request that cannot be read; `field` names it ("sender.contacts"), so the
+    API can point at it without reading the message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"field '{field}' {message}")
+        self.field = field
+
+
 class RecordError(ValueError):
     """One record could not be read; `where` is "file:line" and the message names the field."""
 
@@ -63,22 +72,22 @@ def _text_list(value: Any, field: str) -> tuple[str, ...]:
         return (value,) if value.strip() else ()
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(item for item in value if item.strip())
-    raise ValueError(f"field '{field}' must be a list of strings")
+    raise FieldError(field, "must be a list of strings")
 
 
 def _contacts(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueError(f"field '{field}' must be a number, not {value!r}")
+        raise FieldError(field, f"must be a number, not {value!r}")
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().rstrip("+").isdigit():
         number = int(value.strip().rstrip("+"))
     else:
-        raise ValueError(f"field '{field}' must be a number like 250 or '999+', not {value!r}")
+        raise FieldError(field, f"must be a number like 250 or '999+', not {value!r}")
     if number < 0:
-        raise ValueError(f"field '{field}' must not be negative")
+        raise FieldError(field, "must not be negative")
     return number
 
 
@@ -88,9 +97,7 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ValueError(
-            f"field '{field}' must be an ISO date (YYYY-MM-DD), not {value!r}"
-        ) from None
+        raise FieldError(field, f"must be an ISO date (YYYY-MM-DD), not {value!r}") from None
 
 
 def _datetime(value: Any, field: str) -> datetime | None:
@@ -99,14 +106,14 @@ def _datetime(value: Any, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"field '{field}' must be an ISO date-time, not {value!r}") from None
+        raise FieldError(field, f"must be an ISO date-time, not {value!r}") from None
 
 
 def _choice(value: Any, field: str, allowed: Iterable[str], default: str | None) -> str | None:
     if value in (None, ""):
         return default
     if value not in allowed:
-        raise ValueError(f"field '{field}' must be one of {', '.join(allowed)}, not {value!r}")
+        raise FieldError(field, f"must be one of {', '.join(allowed)}, not {value!r}")
     return value
 
 
@@ -117,14 +124,14 @@ def parse_profile(data: Any, field: str) -> Profile:
     if isinstance(data, str):
         return Profile(id=data, name=data) if data.strip() else Profile()
     if not isinstance(data, Mapping):
-        raise ValueError(f"field '{field}' must be an object")
+        raise FieldError(field, "must be an object")
 
     def string(key: str) -> str:
         value = data.get(key)
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise ValueError(f"field '{field}.{key}' must be a string")
+            raise FieldError(f"{field}.{key}", "must be a string")
         return value
 
     identifier = data.get("id")
@@ -146,15 +153,15 @@ def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[
         raise ValueError("a request must be a JSON object")
     text = data.get("text")
     if text is None:
-        raise ValueError("field 'text' is missing")
+        raise FieldError("text", "is missing")
     if not isinstance(text, str):
-        raise ValueError("field 'text' must be a string")
+        raise FieldError("text", "must be a string")
     context = data.get("context") or {}
     if not isinstance(context, Mapping):
-        raise ValueError("field 'context' must be an object")
+        raise FieldError("context", "must be an object")
     history = context.get("sender_history") or {}
     if not isinstance(history, Mapping):
-        raise ValueError("field 'context.sender_history' must be an object")
+        raise FieldError("context.sender_history", "must be an object")
     recipient = data.get("recipient")
     request = Request(
         text=text,
@@ -204,13 +211,13 @@ def _label(value: Any) -> tuple[Category | None, Label | None]:
     if value in Label.__members__.values():
         return None, Label(value)
     allowed = ", ".join([c.value for c in Category] + [Label.PITCH.value])
-    raise ValueError(f"field 'label' must be one of {allowed}, not {value!r}")
+    raise FieldError("label", f"must be one of {allowed}, not {value!r}")
 
 
 def _source(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
-    raise ValueError("field 'source' must be a string")
+    raise FieldError("source", "must be a string")
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:

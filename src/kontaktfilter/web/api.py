@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from kontaktfilter.config import data_dir
-from kontaktfilter.formats.records import parse_request
+from kontaktfilter.formats.records import FieldError, parse_request
 from kontaktfilter.formats.verdicts import verdict_to_dict
 from kontaktfilter.learning.user_model import NO_MODEL
 from kontaktfilter.learning.user_model import load as load_user_model
@@ -74,11 +74,12 @@ def session(request: Request, user: User) -> dict[str, str]:
 @router.post("/score", response_model=schemas.VerdictOut)
 def score(body: schemas.ScoreIn, app: App, user: User) -> dict:
     """Score one request without storing anything (the platform gate's call)."""
-    try:
+    try:  # the schema checked the shapes; parse_request checks the values, as for files
         request, _label = parse_request(body.model_dump(exclude_none=True, mode="json"))
+    except FieldError as exc:
+        raise ApiError(422, str(exc), exc.field) from None
     except ValueError as exc:
-        field = re.search(r"field '([^']+)'", str(exc))
-        raise ApiError(422, str(exc), field.group(1) if field else None) from None
+        raise ApiError(422, str(exc)) from None
     return verdict_to_dict(app.engine_for(user).score(request))
 
 

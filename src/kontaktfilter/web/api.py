@@ -6,19 +6,14 @@ session's CSRF token (GET /api/session hands it out)."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from kontaktfilter.config import data_dir
 from kontaktfilter.formats.records import FieldError, parse_request
 from kontaktfilter.formats.verdicts import verdict_to_dict
 from kontaktfilter.learning.user_model import NO_MODEL
-from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.model import Action, Category
 from kontaktfilter.services.dashboard import as_dict, dashboard
 from kontaktfilter.services.followups import process_followups, waiting
@@ -32,11 +27,12 @@ from kontaktfilter.services.inbox import (
     stored_request,
     undo_last,
 )
-from kontaktfilter.services.runtime import strategy_folder, strategy_text
+from kontaktfilter.services.runtime import strategy_text
 from kontaktfilter.store.repository import utcnow
-from kontaktfilter.strategy import StrategyError, install_strategy_text
 from kontaktfilter.web import schemas
-from kontaktfilter.web.auth import csrf_token, current_user, require_csrf
+from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
+from kontaktfilter.web.auth import csrf_token
+from kontaktfilter.web.deps import MAX_ROW, App, Csrf, RequestId, User
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import choose_language
 from kontaktfilter.web.present import request_out
@@ -44,19 +40,6 @@ from kontaktfilter.web.state import Screener
 
 ERRORS = {code: {"model": schemas.ErrorOut} for code in (400, 401, 403, 404, 413, 422)}
 router = APIRouter(prefix="/api", responses=ERRORS)
-User = Annotated[str, Depends(current_user)]
-Csrf = Depends(require_csrf)
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_ROW = 2**31 - 1
-"""Ids and offsets beyond a 32-bit integer column cannot exist: refused as invalid (422)."""
-RequestId = Annotated[int, Path(ge=1, le=MAX_ROW)]
-
-
-def screener(request: Request) -> Screener:
-    return request.app.state.screener
-
-
-App = Annotated[Screener, Depends(screener)]
 
 
 @router.get("/health", response_model=schemas.HealthOut)
@@ -155,20 +138,6 @@ def undo(app: App, user: User) -> dict:
     return {"request_id": undone}
 
 
-def learning_status(app: Screener, user: str, message: str = "") -> dict:
-    """The user's learned model as the API and the dashboard show it."""
-    store = app.store(user)
-    row = store.learned_model()
-    model, warning = load_user_model(store)
-    out: dict = {"model": model is not None, "decisions": store.decision_count()}
-    if model is not None and row is not None:
-        info = model.info
-        out |= {"trained_at": row.trained_at, "distinct": info.distinct}
-        out |= {"counts": info.counts, "trust": round(model.trust, 4)}
-    out["message"] = message or warning or ""
-    return out
-
-
 @router.get("/learn", response_model=schemas.LearnOut)
 def learn_status(app: App, user: User) -> dict:
     """The user's learned model: what it was trained on and how far it is trusted."""
@@ -265,43 +234,11 @@ def put_strategy(body: schemas.StrategyIn, app: App, user: User) -> dict:
     return _strategy_out(app, user)
 
 
-def save_strategy(app: Screener, user: str, text: str) -> None:
-    try:
-        install_strategy_text(text, strategy_folder(user), "strategy")
-    except StrategyError as exc:
-        raise ApiError(422, str(exc), "text") from None
-    app.forget_engine(user)
-
-
 @router.post("/imports", status_code=202, response_model=schemas.ImportJobOut, dependencies=[Csrf])
 def start_import(file: UploadFile, app: App, user: User) -> JSONResponse:
     """Upload an export (ZIP), CSV/JSON/JSONL or .eml/mbox; it imports in the background."""
     job = begin_import(app, user, file)
     return JSONResponse(job.as_dict(), status_code=202)
-
-
-MAX_UPLOAD_NAME = 100
-"""Characters of an upload's name kept (the name only tells the format; the ending is kept)."""
-
-
-def begin_import(app: Screener, user: str, file: UploadFile):
-    name = SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    if not name.strip("._"):
-        raise ApiError(422, "the upload needs a file name (its ending tells the format)", "file")
-    if len(name) > MAX_UPLOAD_NAME:  # file systems refuse names over 255 bytes: keep the ending
-        stem, dot, ending = name.rpartition(".")
-        ending = ending[:10] if dot else ""
-        name = f"{stem[: MAX_UPLOAD_NAME - len(ending) - 1]}.{ending}" if ending else name[:100]
-    folder = data_dir() / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    target = folder / name
-    try:
-        with target.open("wb") as out:
-            shutil.copyfileobj(file.file, out)
-    except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise ApiError(507, f"the upload could not be stored ({exc.strerror})", "file") from None
-    return app.jobs.start(user, app.store(user), app.engine_for(user), target)
 
 
 @router.get("/imports/{job_id}", response_model=schemas.ImportJobOut)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -28,22 +28,19 @@ from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
 from kontaktfilter.store.repository import utcnow
 from kontaktfilter.web import charts
-from kontaktfilter.web.api import App, RequestId, begin_import, learning_status, save_strategy
+from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import (
     csrf_token,
-    current_user,
-    require_csrf,
     revoke_sessions,
     sign_in,
     verify_password,
 )
+from kontaktfilter.web.deps import App, Csrf, RequestId, User
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
 from kontaktfilter.web.present import explained_signals, segments
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[str, Depends(current_user)]
-Csrf = Depends(require_csrf)
 PAGE_SIZE = 50
 CONFIRM_WORDS = frozenset({"delete", "löschen"})
 """What the user types to confirm deleting all of their data (the page asks in either language)."""

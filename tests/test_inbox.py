@@ -177,7 +177,7 @@ def test_screen_through_its_input_stream(tmp_path):
     db = f"sqlite:///{tmp_path / 'screen.db'}"
     runner = CliRunner()
     runner.invoke(main, ["--db", db, "import", str(SAMPLE), "--recipient", str(RECIPIENT)])
-    keys = "v\n\nk\nu\nd\nc\nn\np\nzz\ns\nq\n"
+    keys = "v\n\nk\nu\nd\nc\nn\np\nzz\ns\no\nq\n"
     result = runner.invoke(main, ["--db", db, "screen", "--now", "2026-11-23T10:00"], input=keys)
     assert result.exit_code == 0, result.output
     out = result.output
@@ -196,6 +196,7 @@ def test_screen_through_its_input_stream(tmp_path):
         ("ask_details", True),
         ("decline_silently", False),
         ("report_spam", False),
+        ("reply_only", False),  # "o": answer without connecting
     ]
     assert {at for _, _, at in rows} == {NOW}
 

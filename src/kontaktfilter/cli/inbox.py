@@ -28,13 +28,14 @@ KEYS = {
     "a": Action.ACCEPT,
     "r": Action.ACCEPT_AND_REPLY,
     "k": Action.ASK_DETAILS,
+    "o": Action.REPLY_ONLY,  # answer an honest seller without connecting (seed 000)
     "d": None,  # decline: with the link or silently, as the verdict recommends
     "s": Action.REPORT_SPAM,
     "w": Action.HOLD_WAIT,
 }
 HELP = (
     "keys: [enter] take the recommendation  a accept  r accept+reply  k ask details  "
-    "d decline  s report spam  w wait  n next  p previous  x skip  u undo  "
+    "o reply only  d decline  s report spam  w wait  n next  p previous  x skip  u undo  "
     "v view draft  c copy draft  q quit"
 )
 

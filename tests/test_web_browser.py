@@ -213,3 +213,16 @@ def test_the_signals_page_is_reached_from_the_navigation(live, page):
     page.wait_for_url(url + "/signals")
     assert page.locator("h1").inner_text() == "Signale"
     assert page.locator("table.signals tbody tr").count() >= 40
+
+
+def test_the_api_docs_render_with_the_network_blocked(live, page):
+    """Issue 21: /api/docs was blank without internet (Swagger UI from a CDN)."""
+    url, _store = live
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
+    )
+    page.goto(url + "/api/docs")
+    page.wait_for_selector(".swagger-ui .information-container", timeout=15_000)
+    assert "kontaktfilter" in page.locator(".swagger-ui .title").inner_text()
+    assert page.locator(".opblock").count() >= 10

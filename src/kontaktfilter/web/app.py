@@ -12,6 +12,7 @@ from importlib.metadata import version
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -24,6 +25,8 @@ from kontaktfilter.web.state import Screener
 
 SESSION_COOKIE = "kontaktfilter_session"
 SESSION_DAYS = 14
+DOCS_ASSETS = "/api/docs-assets"
+"""Where the API docs page loads Swagger UI from: this server, so it renders offline."""
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -34,7 +37,8 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 
 def create_app(screener: Screener) -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI's assets from the package, not from a CDN
+        static_url=DOCS_ASSETS,
         title="kontaktfilter",
         version=version("kontaktfilter"),
         description=(

@@ -1,7 +1,7 @@
 """Headers every response of the screener carries, so that a browser refuses what the pages
 never do: scripts, styles or frames from elsewhere, being framed by another site, guessing a
-content type (issue 19). The Swagger page of /api/docs loads its assets from a CDN and is left
-without a content security policy."""
+content type (issue 19). The Swagger page of /api/docs starts its (local) assets with an inline
+script and is left without a content security policy."""
 
 from __future__ import annotations
 

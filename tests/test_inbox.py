@@ -258,3 +258,14 @@ def test_decline_with_link_drafts_carry_the_configured_link():
     verdict = engine.score(Request(text="Ich möchte Sie gerne zu meinen Kontakten hinzufügen."))
     assert verdict.action is Action.DECLINE_WITH_LINK
     assert "https://katrin.example/kontaktsuchende" in verdict.reply
+
+
+def test_followups_command_says_what_it_changed(tmp_path):
+    """Issue 21: `followups` decided requests without saying so; it now ends with what changed."""
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "demo", "--now", "2026-11-23T10:00"]).exit_code == 0
+    later = runner.invoke(main, ["--db", db, "followups", "--now", "2027-01-31T10:00"])
+    assert later.exit_code == 0, later.output
+    assert "no_answer" in later.output
+    assert "decided as collectors (no answer by the deadline)" in later.output.splitlines()[-1]

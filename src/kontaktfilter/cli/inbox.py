@@ -126,6 +126,13 @@ def followups(ctx: click.Context, now_text: str | None) -> None:
     for due in found:
         when = f"{due.due_at:%Y-%m-%d}" if due.due_at else "-"
         click.echo(terminal_safe(f"{due.kind:<10} {when}  {due.sender_name:<24} {due.detail}"))
+    answered = sum(due.kind == "answered" for due in found)
+    declined = sum(due.kind == "no_answer" for due in found)
+    if answered or declined:  # what this run changed in the store, not only what it found
+        click.echo(
+            f"changed: {answered} answered request(s) back in the queue, re-scored with the "
+            f"answer; {declined} decided as collectors (no answer by the deadline)"
+        )
 
 
 @click.command("sweep")

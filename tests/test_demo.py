@@ -10,14 +10,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from kontaktfilter.cli import main
 from kontaktfilter.engine import Engine
-from kontaktfilter.model import Category
+from kontaktfilter.model import Action, Category
 from kontaktfilter.services.demo import DECISIONS, DemoRefused, load_demo
 from kontaktfilter.services.followups import process_followups, waiting
+from kontaktfilter.services.inbox import record_decision
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.schema import ContactRequest, Decision, Message, StoredVerdict
+from kontaktfilter.strategy import default_strategy
 from store_helpers import run_import
 
 NOW = datetime(2027, 3, 10, 7, 30)
@@ -149,3 +153,29 @@ def test_demo_refuses_a_store_with_real_requests(tmp_path):
     with pytest.raises(DemoRefused, match="store of its own"):
         load_demo(store, ENGINE, datetime(2026, 11, 23, 8, 0))
     assert store.user_profile().name == "Me Myself"
+
+
+def test_demo_reset_starts_afresh_and_never_empties_a_real_store(tmp_path):
+    """Issue 21: `demo --reset` undoes a day of trying the demo; a store with a request of the
+    user's own is refused and keeps everything."""
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    runner = CliRunner()
+    now = ["--now", NOW.isoformat()]
+    assert runner.invoke(main, ["--db", db, "demo", *now]).exit_code == 0
+    fresh = open_store(db).stats()
+    store = open_store(db)
+    first = next(iter(store.categories_by_request()))
+    record_decision(store, first, Action.REPORT_SPAM, NOW, default_strategy())
+    assert open_store(db).stats()["tables"]["decisions"] == fresh["tables"]["decisions"] + 1
+    again = runner.invoke(main, ["--db", db, "demo", "--reset", *now])
+    assert again.exit_code == 0, again.output
+    assert "demo reset:" in again.output
+    assert open_store(db).stats()["tables"] == fresh["tables"]
+
+    own = tmp_path / "own.jsonl"
+    own.write_text('{"text": "Hallo Frau Albers, kurze Frage zu Ihrem Vortrag."}\n', "utf-8")
+    assert runner.invoke(main, ["--db", db, "import", str(own)]).exit_code == 0
+    before = open_store(db).stats()["tables"]
+    refused = runner.invoke(main, ["--db", db, "demo", "--reset", *now])
+    assert refused.exit_code == 1 and "requests of your own" in refused.output
+    assert open_store(db).stats()["tables"] == before

@@ -69,13 +69,20 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
 
 @click.command()
 @now_option
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Start the demo afresh: empty a store that holds only the demo, then load it.",
+)
 @click.pass_context
-def demo(ctx: click.Context, now_text: str | None) -> None:
+def demo(ctx: click.Context, now_text: str | None, reset: bool) -> None:
     """Load the demo inbox (German and English, every category, templates and follow-ups)."""
-    from kontaktfilter.services.demo import DemoRefused, load_demo
+    from kontaktfilter.services.demo import DemoRefused, load_demo, reset_demo
 
     engine: Engine = engine_of(ctx)
     try:
+        if reset:
+            click.echo(f"demo reset: {reset_demo(store_from(ctx))} requests deleted")
         summary = load_demo(store_from(ctx), engine, clock(now_text))
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from exc

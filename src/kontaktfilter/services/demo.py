@@ -37,6 +37,7 @@ from kontaktfilter.model import Action
 from kontaktfilter.services.followups import waiting
 from kontaktfilter.services.inbox import RequestFilter, list_requests, record_decision
 from kontaktfilter.store import Store
+from kontaktfilter.store.privacy import delete_user_data
 from kontaktfilter.store.schema import ContactRequest, Decision
 from kontaktfilter.strategy import Strategy
 
@@ -113,6 +114,25 @@ def load_demo(store: Store, engine: Engine, now: datetime) -> DemoSummary:
     after = _incoming(store)
     open_followups = sum(due.kind in ("open", "overdue") for due in waiting(store, engine, now))
     return DemoSummary(after, after - before, open_followups, len(store.templates()))
+
+
+def reset_demo(store: Store) -> int:
+    """Delete everything in a store that holds only the demo (requests, decisions, follow-ups,
+    the learned model, the demo profile), so that `load_demo` starts it afresh; returns the
+    requests deleted. A store with a request of the user's own is refused, never emptied."""
+    prefix = _request_key("demo-")
+    with store.engine.connect() as conn:
+        own = conn.execute(
+            select(ContactRequest.key).where(
+                ContactRequest.user_id == store.user_id, ContactRequest.key.not_like(f"{prefix}%")
+            )
+        ).first()
+    if own is not None:
+        raise DemoRefused(
+            "the store holds requests of your own; --reset empties only a store that holds "
+            "nothing but the demo (make run uses .demo/kontaktfilter.db)"
+        )
+    return delete_user_data(store.engine, store.user)["requests"]
 
 
 def _data_text(name: str) -> str:

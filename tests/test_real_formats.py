@@ -8,12 +8,9 @@ from __future__ import annotations
 import shutil
 import zipfile
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -21,7 +18,7 @@ from kontaktfilter.cli import main
 from kontaktfilter.imports.linkedin import read_messages
 from kontaktfilter.imports.sources import Source
 from kontaktfilter.store import open_store
-from kontaktfilter.store.database import create_db_engine
+from kontaktfilter.store.database import create_db_engine, migrate
 from kontaktfilter.store.schema import ContactRequest, Message, Person, StoredVerdict, User
 from store_helpers import run_import
 
@@ -234,13 +231,8 @@ def test_keys_stored_before_are_decoded_by_the_migration(store_url):
     """A store written by the version before (encoded key of a contact, raw key of the same
     person as a sender) is upgraded to one decoded, still-connected person."""
     engine = create_db_engine(store_url)
-    config = Config()
-    config.set_main_option(
-        "script_location", str(resources.files("kontaktfilter.store") / "migrations")
-    )
+    migrate(engine, "0003")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
         user = connection.execute(
             User.__table__.insert()
             .values(name="local", profile={}, created_at=datetime(2026, 1, 1))

@@ -35,7 +35,7 @@ from kontaktfilter.scoring.features import (
     token_form,
     word_columns,
 )
-from kontaktfilter.scoring.model_file import read_archive, write_archive
+from kontaktfilter.scoring.model_file import model_header, read_archive, write_archive
 from kontaktfilter.text.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
@@ -219,14 +219,9 @@ class CorpusModel:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in
         half precision (the opinions are the same as in single precision on the corpus)."""
         used = np.flatnonzero(np.any(self.weights != 0, axis=1))
-        header = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "labels": [label.value for label in LABELS],
-            "n_features": N_FEATURES,
-            "char_grams": list(CHAR_GRAMS),
-            "info": asdict(self.info),
-        }
+        header = model_header(
+            FORMAT, FORMAT_VERSION, labels=[label.value for label in LABELS], info=asdict(self.info)
+        )
         return write_archive(
             header,
             intercepts=self.intercepts.astype(np.float64),

@@ -13,7 +13,7 @@ import numpy as np
 
 from kontaktfilter.model import Action
 from kontaktfilter.scoring.features import CHAR_GRAMS, N_FEATURES
-from kontaktfilter.scoring.model_file import read_archive, write_archive
+from kontaktfilter.scoring.model_file import model_header, read_archive, write_archive
 
 FORMAT = "kontaktfilter-learned-model"
 FORMAT_VERSION = 1
@@ -107,14 +107,9 @@ class LearnedModel:
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): header JSON plus the non-zero weights."""
         features, outcomes = np.nonzero(self.weights)
-        header = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "outcomes": list(OUTCOMES),
-            "n_features": N_FEATURES,
-            "char_grams": list(CHAR_GRAMS),
-            "info": asdict(self.info),
-        }
+        header = model_header(
+            FORMAT, FORMAT_VERSION, outcomes=list(OUTCOMES), info=asdict(self.info)
+        )
         return write_archive(
             header,
             intercepts=self.intercepts.astype(np.float64),

@@ -11,6 +11,20 @@ from typing import Any
 
 import numpy as np
 
+from kontaktfilter.scoring.features import CHAR_GRAMS, N_FEATURES
+
+
+def model_header(fmt: str, version: int, **fields: Any) -> dict[str, Any]:
+    """The header fields every model shares (what it is, and the feature space it was fitted
+    in) plus its own `fields`."""
+    return {
+        "format": fmt,
+        "version": version,
+        **fields,
+        "n_features": N_FEATURES,
+        "char_grams": list(CHAR_GRAMS),
+    }
+
 
 def write_archive(header: dict[str, Any], **arrays: np.ndarray) -> bytes:
     buffer = io.BytesIO()

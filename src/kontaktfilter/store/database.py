@@ -64,15 +64,15 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is current)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration, or to `revision` (a no-op when it is there)."""
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("kontaktfilter.store") / "migrations")
     )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def open_store(url: str | None = None, user: str = "local") -> Store:

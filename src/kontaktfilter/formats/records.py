@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kontaktfilter.formats.errors import FieldError, RecordError
 from kontaktfilter.model import (
     KINDS,
     LABEL_OF_CATEGORY,
@@ -31,24 +32,6 @@ TOO_DEEP = "JSON nested too deeply to read"
 GENDERS = ("m", "f", "x")
 MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
-
-
-class FieldError(ValueError):
-    """A value of a request that cannot be read; `field` names it ("sender.contacts"), so the
-    API can point at it without reading the message."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"field '{field}' {message}")
-        self.field = field
-
-
-class RecordError(ValueError):
-    """One record could not be read; `where` is "file:line" and the message names the field."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from kontaktfilter.formats.errors import InputError
+
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 """The most a single ZIP member may inflate to; LinkedIn's messages.csv is tens of MB at most."""
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
@@ -26,13 +28,8 @@ MAX_RATIO = 200
 compresses about 5-20x)."""
 
 
-class ImportFailure(ValueError):
+class ImportFailure(InputError):
     """Input that cannot be imported; the message names the file, line and field."""
-
-    def __init__(self, where: str, message: str, field: str | None = None) -> None:
-        place = f"{where}, field '{field}'" if field else where
-        super().__init__(f"{place}: {message}")
-        self.where, self.field, self.reason = where, field, message
 
 
 class BoundedReader:

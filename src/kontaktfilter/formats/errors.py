@@ -1,0 +1,32 @@
+"""The errors of bad input: one base type, InputError, for every reader and importer, so that a
+caller handles a file's problem in one way whoever found it."""
+
+from __future__ import annotations
+
+
+class FieldError(ValueError):
+    """A value of a request that cannot be read; `field` names it ("sender.contacts"), so the
+    API can point at it without reading the message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"field '{field}' {message}")
+        self.field = field
+
+
+class InputError(ValueError):
+    """Bad input from a user's file, whichever reader found it: `where` names the file and line
+    (or the archive member), `field` the field when there is one, `reason` what is wrong. The
+    one error type of every reader and importer (RecordError here, imports' ImportFailure)."""
+
+    def __init__(self, where: str, reason: str, field: str | None = None) -> None:
+        place = f"{where}, field '{field}'" if field else where
+        super().__init__(f"{place}: {reason}")
+        self.where, self.field, self.reason = where, field, reason
+
+
+class RecordError(InputError):
+    """One record could not be read; `where` is "file:line" and the message names the field."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(where, message)
+        self.message = message

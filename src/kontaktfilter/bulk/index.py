@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
@@ -280,6 +278,9 @@ class TemplateIndex:
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""
+        from scipy.sparse import coo_matrix  # here: scoring never lists clusters, and SciPy
+        from scipy.sparse.csgraph import connected_components  # takes 0.2 s to load
+
         count = len(self)
         if count < 2:
             return np.full(count, -1, dtype=np.int64)

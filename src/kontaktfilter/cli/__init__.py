@@ -1,6 +1,7 @@
 """The command line: the root command reads the settings; each command group lives in a module
 of its own (score, store, inbox, learn, eval, strategy, web, templates) and shares what it needs
-through cli.common."""
+through cli.common. The command modules import the engine, the store and the rest inside the
+commands that use them, so that `kontaktfilter --help` starts without loading them."""
 
 from __future__ import annotations
 

@@ -10,22 +10,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from kontaktfilter.bulk import IndexFileError
-from kontaktfilter.bulk.fingerprints import FingerprintError
-from kontaktfilter.config import data_dir
-from kontaktfilter.engine import ConfigurationError, Engine
+from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
-from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.model import Profile
-from kontaktfilter.services.runtime import build_engine
-from kontaktfilter.store import Store, StoreError, open_store
-from kontaktfilter.store.database import DEFAULT_STORE_NAME
-from kontaktfilter.store.repository import as_utc_naive, utcnow
-from kontaktfilter.strategy import StrategyError
+
+if TYPE_CHECKING:
+    from kontaktfilter.engine import Engine
+    from kontaktfilter.store import Store
 
 
 @dataclass
@@ -38,6 +33,12 @@ class Invocation:
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self) -> Engine:
+        from kontaktfilter.bulk import IndexFileError
+        from kontaktfilter.bulk.fingerprints import FingerprintError
+        from kontaktfilter.engine import ConfigurationError
+        from kontaktfilter.services.runtime import build_engine
+        from kontaktfilter.strategy import StrategyError
+
         if self._engine is None:
             try:
                 self._engine, warning = build_engine(self.settings, self.templates_path)
@@ -70,6 +71,8 @@ def pass_engine(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def store_from(ctx: click.Context) -> Store:
     """The store the command line or settings name, opened and migrated."""
+    from kontaktfilter.store import StoreError, open_store
+
     try:
         return open_store(invocation(ctx).settings["db"] or None)
     except StoreError as exc:
@@ -78,6 +81,8 @@ def store_from(ctx: click.Context) -> Store:
 
 def with_user_model(engine: Engine, store: Store) -> Engine:
     """The engine with the user's learned model, when they have one that can be read."""
+    from kontaktfilter.learning.user_model import load as load_user_model
+
     model, warning = load_user_model(store)
     if warning:
         click.echo(f"warning: {warning}", err=True)
@@ -90,7 +95,9 @@ def engine_with_stored_model(ctx: click.Context) -> Engine:
     and a store that cannot be opened (a server down) only costs the learned signal."""
     settings = invocation(ctx).settings
     if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
-        return engine_of(ctx)
+        return engine_of(ctx)  # and the store's modules are never loaded
+    from kontaktfilter.store import StoreError, open_store
+
     try:
         store = open_store(settings["db"] or None)
     except StoreError as exc:  # checking a text must not depend on a database server
@@ -101,6 +108,8 @@ def engine_with_stored_model(ctx: click.Context) -> Engine:
 
 def clock(value: str | None) -> datetime:
     """A fixed clock from --now (ISO), else the wall clock; naive UTC as the store keeps time."""
+    from kontaktfilter.store.repository import as_utc_naive, utcnow
+
     if value is None:
         return utcnow()
     try:

@@ -11,20 +11,16 @@ from __future__ import annotations
 import glob
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kontaktfilter.cli.common import pass_engine
-from kontaktfilter.engine import Engine
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
-from kontaktfilter.learning.evaluation import (
-    Evaluation,
-    RealEvaluation,
-    format_decisions,
-    format_real_report,
-    format_report,
-)
 from kontaktfilter.model import LABEL_OF_CATEGORY
+
+if TYPE_CHECKING:
+    from kontaktfilter.engine import Engine
 
 
 def _read(paths: tuple[str, ...]) -> list[Record]:
@@ -105,6 +101,14 @@ def evaluate_files(
     repeats: int,
 ) -> None:
     """Quality on labelled FILES: harm, leak, per-label precision/recall, macro-F1."""
+    from kontaktfilter.learning.evaluation import (
+        Evaluation,
+        RealEvaluation,
+        format_decisions,
+        format_real_report,
+        format_report,
+    )
+
     own = _expand(own_patterns)
     records = _read(files)
     if curve:
@@ -156,7 +160,11 @@ def _out_of_fold(
     folds: int,
 ) -> None:
     from kontaktfilter.learning.corpus_training import CorpusFileError, corpus_examples
-    from kontaktfilter.learning.evaluation import evaluate_out_of_fold
+    from kontaktfilter.learning.evaluation import (
+        evaluate_out_of_fold,
+        format_decisions,
+        format_real_report,
+    )
 
     try:
         examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])

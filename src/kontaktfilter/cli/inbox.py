@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, with_user_model
 from kontaktfilter.cli.render import terminal_safe
-from kontaktfilter.engine import Engine
-from kontaktfilter.learning.user_model import retrain_if_due
 from kontaktfilter.model import Action
-from kontaktfilter.services.followups import process_followups
-from kontaktfilter.services.inbox import (
-    QueueItem,
-    queue,
-    record_decision,
-    stored_request,
-    undo_last,
-)
-from kontaktfilter.services.policy_page import render_policy_page
-from kontaktfilter.services.sweep import sweep
-from kontaktfilter.store.repository import utcnow
+
+if TYPE_CHECKING:
+    from kontaktfilter.services.inbox import QueueItem
 
 KEYS = {
     "a": Action.ACCEPT,
@@ -62,6 +53,10 @@ def _decline_action(item: QueueItem) -> Action:
 @click.pass_context
 def screen(ctx: click.Context, now_text: str | None) -> None:
     """Step through the pending requests and decide each with one key."""
+    from kontaktfilter.learning.user_model import retrain_if_due
+    from kontaktfilter.services.inbox import queue, record_decision, stored_request, undo_last
+    from kontaktfilter.store.repository import utcnow
+
     store = store_from(ctx)
     engine = with_user_model(engine_of(ctx), store)
     items = queue(store)
@@ -118,6 +113,8 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
 @click.pass_context
 def followups(ctx: click.Context, now_text: str | None) -> None:
     """Resolve due follow-ups (answers found, deadlines passed) and list reminders."""
+    from kontaktfilter.services.followups import process_followups
+
     store = store_from(ctx)
     found = process_followups(store, with_user_model(engine_of(ctx), store), clock(now_text))
     if not found:
@@ -139,6 +136,8 @@ def followups(ctx: click.Context, now_text: str | None) -> None:
 @click.pass_context
 def sweep_command(ctx: click.Context) -> None:
     """List existing connections whose messages show collector or spam patterns."""
+    from kontaktfilter.services.sweep import sweep
+
     findings = sweep(store_from(ctx), engine_of(ctx))
     if not findings:
         click.echo("no connection shows collector or spam patterns")
@@ -157,6 +156,9 @@ def sweep_command(ctx: click.Context) -> None:
 @click.pass_context
 def policy_page(ctx: click.Context, lang: str, output: str | None) -> None:
     """Render your page for contact seekers from your strategy (static HTML)."""
+    from kontaktfilter.engine import Engine
+    from kontaktfilter.services.policy_page import render_policy_page
+
     engine: Engine = engine_of(ctx)
     owner = store_from(ctx).user_profile().name
     target = Path(output or f"kontaktsuchende-{lang}.html")

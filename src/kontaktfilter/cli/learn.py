@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 
 from kontaktfilter.cli.common import store_from
-from kontaktfilter.learning.user_model import NO_MODEL, describe, learn, load
-from kontaktfilter.scoring.learned_model import LearnedModel, ModelFormatError
-from kontaktfilter.store.repository import utcnow
 
 
 @click.group("learn", invoke_without_command=True)
@@ -19,6 +16,9 @@ def learn_group(ctx: click.Context) -> None:
 
     The model is retrained by itself after every 10 decisions in `screen` or the web screener;
     run this after importing decisions or to see what it learned."""
+    from kontaktfilter.learning.user_model import learn
+    from kontaktfilter.store.repository import utcnow
+
     if ctx.invoked_subcommand is not None:
         return
     store = store_from(ctx)
@@ -32,6 +32,8 @@ def learn_group(ctx: click.Context) -> None:
 @click.pass_context
 def show(ctx: click.Context) -> None:
     """Say what the stored model was learned from and how far it is trusted."""
+    from kontaktfilter.learning.user_model import describe, load
+
     store = store_from(ctx)
     row = store.learned_model()
     model, warning = load(store)
@@ -49,6 +51,9 @@ def show(ctx: click.Context) -> None:
 @click.pass_context
 def export(ctx: click.Context, file: Path) -> None:
     """Write the model to FILE (a NumPy .npz archive with a JSON header, no pickles)."""
+    from kontaktfilter.learning.user_model import NO_MODEL
+    from kontaktfilter.scoring.learned_model import LearnedModel, ModelFormatError
+
     row = store_from(ctx).learned_model()
     if row is None or row.model == NO_MODEL:
         raise click.ClickException("no learned model to export; run `kontaktfilter learn`")

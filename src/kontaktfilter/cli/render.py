@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from kontaktfilter.model import Span, Verdict
-from kontaktfilter.signals.registry import is_late
 
 _NEUTRALISED = {
     code: f"\\x{code:02x}"
@@ -55,6 +54,8 @@ def highlight(text: str, spans: list[Span], colour: bool) -> str:
 
 def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     """A human-readable explanation: category, action, marked note, signals, reply draft."""
+    from kontaktfilter.signals.registry import is_late
+
     category = verdict.category.value
     head = (
         click.style(category.upper(), fg=CATEGORY_COLOURS[category], bold=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from importlib import resources
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -17,14 +17,15 @@ from kontaktfilter.cli.common import (
     report_bad,
 )
 from kontaktfilter.cli.render import render_verdict, terminal_safe
-from kontaktfilter.engine import Engine
 from kontaktfilter.formats.records import (
     RecordError,
     read_profile_file,
 )
 from kontaktfilter.formats.verdicts import verdict_to_dict
 from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
-from kontaktfilter.services.lint import lint_request
+
+if TYPE_CHECKING:
+    from kontaktfilter.engine import Engine
 
 
 def _profile(path: str | None) -> Profile:
@@ -129,6 +130,8 @@ def score(engine: Engine, file: str, recipient: str | None, as_json: bool, outpu
 @pass_engine
 def lint(engine: Engine, text: str, to: str, platform: str) -> None:
     """Check your own outgoing request TEXT before you send it."""
+    from kontaktfilter.services.lint import lint_request
+
     note = _read_text(text)
     verdict, findings = lint_request(engine, note, _profile(to), platform)
     click.echo(

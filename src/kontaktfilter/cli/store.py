@@ -16,20 +16,13 @@ from pathlib import Path
 import click
 
 from kontaktfilter.cli.common import ProgressBars, engine_of, store_from, with_user_model
-from kontaktfilter.imports.csvtable import AUTO
-from kontaktfilter.imports.runner import (
-    Importer,
-    ImportFailure,
-    ImportOptions,
-    engine_with_index,
-    template_index,
-    template_rows,
-)
-from kontaktfilter.store.repository import utcnow, verdict_row
+from kontaktfilter.config import AUTO_ENCODING as AUTO
 
 
 def _encoding(value: str) -> str:
     """The codec's canonical name; an unknown one is a usage error, not a crash mid-import."""
+    from kontaktfilter.config import AUTO_ENCODING as AUTO
+
     if value == AUTO:
         return value
     try:
@@ -91,6 +84,8 @@ def import_path(
     the error names its line and field, and the other files of an export are imported (the
     exit status is then 1). Importing again adds nothing new; an import that was interrupted
     continues where it stopped."""
+    from kontaktfilter.imports.runner import Importer, ImportFailure, ImportOptions
+
     store = store_from(ctx)
     engine = with_user_model(engine_of(ctx), store)
     if recipient:
@@ -169,6 +164,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def rescore(ctx: click.Context, batch: int) -> None:
     """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""
+    from kontaktfilter.imports.runner import engine_with_index, template_index, template_rows
+    from kontaktfilter.store.repository import utcnow, verdict_row
+
     store = store_from(ctx)
     engine = engine_with_index(with_user_model(engine_of(ctx), store), template_index(store))
     total = store.stats()["tables"]["requests"]
@@ -193,6 +191,7 @@ def rescore(ctx: click.Context, batch: int) -> None:
 def export_my_data(ctx: click.Context, target: Path) -> None:
     """Write all of your data in the store to TARGET (a ZIP of JSON Lines, one file a table)."""
     from kontaktfilter.store.privacy import export_user_data
+    from kontaktfilter.store.repository import utcnow
 
     store = store_from(ctx)
     blob = export_user_data(store.engine, store.user, utcnow())

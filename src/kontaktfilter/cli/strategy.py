@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from kontaktfilter.cli.common import pass_engine
 from kontaktfilter.config import data_dir
-from kontaktfilter.engine import Engine
 from kontaktfilter.model import Request
-from kontaktfilter.strategy import (
-    GUARD_RULE,
-    Facts,
-    Strategy,
-    StrategyError,
-    install_strategy,
-    load_strategy,
-)
+
+if TYPE_CHECKING:
+    from kontaktfilter.engine import Engine
+    from kontaktfilter.strategy import Strategy
 
 
 def _describe(strategy: Strategy) -> list[str]:
@@ -48,6 +44,8 @@ def strategy_group() -> None:
 @pass_engine
 def show(engine: Engine, text: str | None, path: str | None) -> None:
     """Print the rules; with TEXT, explain which rule fires for that note and why."""
+    from kontaktfilter.strategy import GUARD_RULE, Facts, StrategyError, load_strategy
+
     try:
         strategy = load_strategy(path) if path else engine.strategy
     except StrategyError as exc:
@@ -79,6 +77,8 @@ def show(engine: Engine, text: str | None, path: str | None) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def check(path: str) -> None:
     """Check a strategy file; errors name the rule and the key."""
+    from kontaktfilter.strategy import StrategyError, load_strategy
+
     try:
         strategy = load_strategy(path)
     except StrategyError as exc:
@@ -90,6 +90,8 @@ def check(path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def set_strategy(path: str) -> None:
     """Check a strategy file and make it the one in force (an invalid file changes nothing)."""
+    from kontaktfilter.strategy import StrategyError, install_strategy
+
     try:
         strategy = install_strategy(path, data_dir())
     except StrategyError as exc:

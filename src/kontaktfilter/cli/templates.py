@@ -9,16 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.bulk import TemplateIndex, save_index
-from kontaktfilter.bulk.fingerprints import (
-    LABELS,
-    Fingerprint,
-    FingerprintError,
-    fingerprint_of,
-    merge,
-    read_fingerprints,
-    write_fingerprints,
-)
+from kontaktfilter.bulk.fingerprints import LABELS
 from kontaktfilter.cli.common import (
     read_request_records,
     report_bad,
@@ -27,7 +18,6 @@ from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.formats.records import (
     RecordError,
 )
-from kontaktfilter.signals import REGISTRY
 
 TEMPLATE_BATCH = 20_000
 
@@ -42,6 +32,8 @@ def templates(
     file: str, as_json: bool, min_senders: int | None, top: int, save: str | None
 ) -> None:
     """Find the same note from many senders in FILE (JSONL/CSV/JSON with id, sender, text)."""
+    from kontaktfilter.bulk import TemplateIndex, save_index
+
     settings = click.get_current_context().meta["settings"]
     needed = min_senders or settings["template_min_senders"]
     index = TemplateIndex()
@@ -100,6 +92,14 @@ def fingerprints() -> None:
 @click.option("--each", is_flag=True, help="One fingerprint per message instead of per cluster.")
 def export_fingerprints(file: str, output: str, min_senders: int, label: str, each: bool) -> None:
     """Write the fingerprints of the templates found in FILE."""
+    from kontaktfilter.bulk import TemplateIndex
+    from kontaktfilter.bulk.fingerprints import (
+        LABELS,
+        Fingerprint,
+        fingerprint_of,
+        write_fingerprints,
+    )
+
     found: dict[tuple[int, ...], Fingerprint] = {}
     if each:
         for item in read_request_records(file, None):
@@ -142,6 +142,13 @@ def export_fingerprints(file: str, output: str, min_senders: int, label: str, ea
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_fingerprints(file: str) -> None:
     """Add the fingerprints of FILE to your store; a bad file changes nothing."""
+    from kontaktfilter.bulk.fingerprints import (
+        FingerprintError,
+        merge,
+        read_fingerprints,
+        write_fingerprints,
+    )
+
     store = click.get_current_context().meta["settings"]["fingerprint_store"]
     try:
         incoming = read_fingerprints(file)
@@ -158,6 +165,8 @@ def import_fingerprints(file: str) -> None:
 @click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True)
 def list_signals(lang: str) -> None:
     """List every signal with its weight and group."""
+    from kontaktfilter.signals import REGISTRY
+
     for name, signal in sorted(REGISTRY.items()):
         click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
 

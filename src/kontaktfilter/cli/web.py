@@ -11,7 +11,6 @@ import click
 
 from kontaktfilter.cli.common import clock, engine_of, now_option, store_from
 from kontaktfilter.config import data_dir
-from kontaktfilter.engine import Engine
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
 
@@ -77,6 +76,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
 @click.pass_context
 def demo(ctx: click.Context, now_text: str | None, reset: bool) -> None:
     """Load the demo inbox (German and English, every category, templates and follow-ups)."""
+    from kontaktfilter.engine import Engine
     from kontaktfilter.services.demo import DemoRefused, load_demo, reset_demo
 
     engine: Engine = engine_of(ctx)

@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from kontaktfilter.config import AUTO_ENCODING
 from kontaktfilter.imports.sources import ImportFailure, Source
 
 HEADER_SCAN_LINES = 10
 """LinkedIn's Connections.csv starts with a 3-line "Notes:" preamble; the header follows."""
-AUTO = "auto"
+AUTO = AUTO_ENCODING
 """The encoding name that asks for the file's encoding to be found: UTF-8 (with or without a
 byte-order mark) or, when the file is not UTF-8, cp1252 as Windows spreadsheets write it."""
 SEPARATORS = (",", ";", "\t")

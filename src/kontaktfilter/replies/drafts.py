@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-import yaml
-
-from kontaktfilter.config import DEFAULT_POLICY_URL
+from kontaktfilter.config import DEFAULT_POLICY_URL, read_shipped_yaml
 from kontaktfilter.model import Action, Profile, Role, SignalHit
 
 MAX_QUOTE_CHARS = 160
@@ -26,7 +24,7 @@ ACTION_NOTES = {
 
 @cache
 def texts(lang: str) -> dict[str, str]:
-    data = yaml.safe_load(
+    data = read_shipped_yaml(
         (resources.files("kontaktfilter") / "replies" / "texts.yaml").read_text("utf-8")
     )
     return data["en" if lang == "en" else "de"]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from kontaktfilter.config import data_dir
+from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.store.repository import Store
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -21,9 +21,6 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 class StoreError(RuntimeError):
     """The store cannot be opened: a bad URL, an unreachable server, an unwritable folder."""
-
-
-DEFAULT_STORE_NAME = "kontaktfilter.db"
 
 
 def default_url() -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from kontaktfilter.config import read_shipped_yaml
 from kontaktfilter.text.note import fold
 
 DEFAULT_GAP = 3
@@ -148,7 +149,7 @@ def load_lexicon_file(path: Path | str, text: str | None = None) -> list[Pattern
     """Read one lexicon file: `lang: de` and `families: {name: [pattern, ...]}`."""
     name = str(path)
     try:
-        data = yaml.safe_load(text if text is not None else Path(path).read_text("utf-8"))
+        data = read_shipped_yaml(text if text is not None else Path(path).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LexiconError(f"{name}: cannot read lexicon: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("families"), dict):

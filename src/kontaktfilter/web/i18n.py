@@ -7,8 +7,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from fastapi import Request
+
+from kontaktfilter.config import read_shipped_yaml
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -18,7 +19,7 @@ LANG_COOKIE = "kontaktfilter_lang"
 @cache
 def strings(lang: str) -> dict[str, str]:
     text = (resources.files("kontaktfilter.web") / "locales" / f"{lang}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return read_shipped_yaml(text)
 
 
 def from_accept_language(header: str) -> str | None:

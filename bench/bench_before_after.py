@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(
     r"^(?P<label>kontaktfilter Engine\.score \(full verdict\)|  \.\.\. rules alone[^\d]*"
+    r"|kontaktfilter Engine\.score_many \(batches\)(?: \[absent: one by one\])?"
     r"|kontaktfilter text signals only)\s+\d+ req\s+(?P<rate>[\d,]+) req/s"
 )
 WORKLOAD = re.compile(r"^== (?P<name>[\w-]+)")
@@ -45,7 +46,7 @@ def run(tree: Path, requests: int) -> dict[tuple[str, str], float]:
         if match := WORKLOAD.match(line):
             workload = match["name"]
         elif match := LINE.match(line):
-            label = match["label"].strip(" .")
+            label = match["label"].strip(" .").replace(" [absent: one by one]", "")
             rates[(workload, label)] = float(match["rate"].replace(",", ""))
     return rates
 

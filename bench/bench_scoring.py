@@ -11,6 +11,7 @@ requests than the measured ones; what it remembers between requests is printed (
 is keyed on a whole note.
 
     python bench/bench_scoring.py [--requests 100000] [--peer-requests 10000] [--seed 7]
+        [--batch-size 512]
 """
 
 from __future__ import annotations
@@ -192,6 +193,22 @@ def measure(label: str, function, items) -> tuple[float, float, float]:
     return rate, p50, p99
 
 
+def measure_batches(label: str, engine: Engine, requests, now, size: int) -> float:
+    """Requests/s of the batch path (Engine.score_many, as `score` and the importer use it);
+    a tree from before the batch path scores each batch one by one. Latency is per batch."""
+    score_many = getattr(engine, "score_many", None)
+    if score_many is None:
+        label += " [absent: one by one]"
+        score_many = lambda batch, when: [engine.score(r, when) for r in batch]  # noqa: E731
+    batches = [requests[i : i + size] for i in range(0, len(requests), size)]
+    start = time.perf_counter()
+    for batch in batches:
+        score_many(batch, now)
+    rate = len(requests) / (time.perf_counter() - start)
+    print(f"{label:<38} {len(requests):>8} req  {rate:>10,.0f} req/s  (batches of {size})")
+    return rate
+
+
 def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, now) -> None:
     requests = generate(args.requests, args.seed, unique)
     warm_up = generate(2000, args.seed + 1, unique)  # not the measured requests
@@ -215,6 +232,10 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     full = fresh_engine()
     ours, _, p99 = measure(
         "kontaktfilter Engine.score (full verdict)", lambda r: full.score(r, now), requests
+    )
+    batched = fresh_engine()
+    measure_batches(
+        "kontaktfilter Engine.score_many (batches)", batched, requests, now, args.batch_size
     )
     shipped = fresh_engine(History(fingerprints=FingerprintSet(shipped_fingerprints())))
     measure("  ... with shipped fingerprints (CLI)", lambda r: shipped.score(r, now), requests)
@@ -249,6 +270,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--peer-requests", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--batch-size", type=int, default=512)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})

@@ -218,15 +218,16 @@ def test_failure_while_writing_removes_what_the_run_added(store, tmp_path, monke
     leave half a file behind."""
     before = counts(store)
     calls = {"n": 0}
-    score = ENGINE.score
+    score_many = type(ENGINE).score_many
 
-    def breaking(request, now=None):
-        calls["n"] += 1
-        if calls["n"] == 150:
+    def breaking(self, requests, now=None):
+        batch = list(requests)
+        calls["n"] += len(batch)
+        if calls["n"] >= 150:
             raise RuntimeError("disk full")
-        return score(request, now)
+        return score_many(self, batch, now)
 
-    monkeypatch.setattr(type(ENGINE), "score", lambda self, r, now=None: breaking(r, now))
+    monkeypatch.setattr(type(ENGINE), "score_many", breaking)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(
             store,

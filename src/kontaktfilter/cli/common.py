@@ -183,12 +183,6 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
                 yield item
 
 
-def _report_bad(errors: list[RecordError], scored: int) -> None:
-    click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
-    if errors:
-        sys.exit(1)
-
-
 def report_bad(errors: list[RecordError], scored: int) -> None:
     click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
     if errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from typing import IO, TYPE_CHECKING, Any
 
@@ -21,8 +22,8 @@ from kontaktfilter.formats.records import (
     RecordError,
     read_profile_file,
 )
-from kontaktfilter.formats.verdicts import verdict_to_dict
-from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request
+from kontaktfilter.formats.verdicts import verdict_json_line, verdict_to_dict
+from kontaktfilter.model import ACTION_PRIORITY, PLATFORMS, Action, Profile, Request, Verdict
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
@@ -84,35 +85,59 @@ def check(
         click.echo(render_verdict(note, verdict, colour=sys.stdout.isatty()))
 
 
+def _json_lines(_: list[Request], verdicts: list[Verdict]) -> bytes:
+    return b"".join(map(verdict_json_line, verdicts))
+
+
+def _table_lines(_: list[Request], verdicts: list[Verdict]) -> bytes:
+    return "".join(
+        f"{v.request_id}\t{v.category.value}\t{v.action.value}\t{v.score:+.1f}\t"
+        f"{','.join(v.signal_names[:3])}\n"
+        for v in verdicts
+    ).encode("utf-8")
+
+
 @click.command()
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option(
     "--recipient", type=click.Path(exists=True, dir_okay=False), help="Default recipient profile."
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON verdict per line.")
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="Write here.")
 @click.option(
-    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Write here."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that score in parallel (default: every core this process may use).",
 )
 @pass_engine
-def score(engine: Engine, file: str, recipient: str | None, as_json: bool, output: IO[str]) -> None:
-    """Score every request of a CSV, JSON or JSONL FILE, streaming."""
+def score(
+    engine: Engine,
+    file: str,
+    recipient: str | None,
+    as_json: bool,
+    output: IO[bytes],
+    jobs: int | None,
+) -> None:
+    """Score every request of a CSV, JSON or JSONL FILE, streaming, in input order."""
+    from kontaktfilter.services.batch import available_cores, batches, score_batches
+
     errors: list[RecordError] = []
     scored = 0
-    for item in read_request_records(file, _profile(recipient) if recipient else None):
-        if isinstance(item, RecordError):
-            click.echo(f"error: {item}", err=True)
-            errors.append(item)
-            continue
-        verdict = engine.score(item.request)
-        scored += 1
-        if as_json:
-            output.write(json.dumps(verdict_to_dict(verdict), ensure_ascii=False) + "\n")
-        else:
-            names = ",".join(verdict.signal_names[:3])
-            output.write(
-                f"{verdict.request_id}\t{verdict.category.value}\t{verdict.action.value}\t"
-                f"{verdict.score:+.1f}\t{names}\n"
-            )
+
+    def requests() -> Iterator[Request]:
+        nonlocal scored
+        for item in read_request_records(file, _profile(recipient) if recipient else None):
+            if isinstance(item, RecordError):
+                click.echo(f"error: {item}", err=True)
+                errors.append(item)
+                continue
+            scored += 1
+            yield item.request
+
+    render = _json_lines if as_json else _table_lines
+    for lines in score_batches(engine, batches(requests()), render, jobs or available_cores()):
+        output.write(lines)
     output.flush()
     report_bad(errors, scored)
 

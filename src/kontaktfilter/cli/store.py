@@ -175,7 +175,11 @@ def rescore(ctx: click.Context, batch: int) -> None:
     now = utcnow()
     with click.progressbar(length=max(total, 1), label="rescoring", file=sys.stderr) as bar:
         for chunk in store.stored_requests(batch):
-            rows = [verdict_row(request_id, engine.score(req), now) for request_id, req in chunk]
+            verdicts = engine.score_many(req for _, req in chunk)
+            rows = [
+                verdict_row(request_id, verdict, now)
+                for (request_id, _), verdict in zip(chunk, verdicts, strict=True)
+            ]
             changed += sum(1 for row in rows if before.get(row["request_id"]) != row["category"])
             with store.engine.begin() as conn:
                 store.write_verdicts(conn, rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from kontaktfilter.model import Verdict
 
 
@@ -44,3 +46,8 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
         ],
         "truncated": verdict.truncated,
     }
+
+
+def verdict_json_line(verdict: Verdict) -> bytes:
+    """The verdict as one line of JSON (UTF-8, newline-terminated), as `score --json` writes it."""
+    return orjson.dumps(verdict_to_dict(verdict), option=orjson.OPT_APPEND_NEWLINE)

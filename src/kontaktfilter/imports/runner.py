@@ -161,14 +161,19 @@ class Importer:
                 inserted = self.store.insert_requests(conn, rows)
                 added += len(inserted)
                 user = self._user
-                verdicts = []
-                for row, item in zip(rows, requests, strict=True):
-                    request_id = inserted.get(row["key"])
-                    if request_id is None:
-                        continue
-                    request = build_request(row, item.sender_data, user, connected)
-                    verdicts.append(verdict_row(request_id, engine.score(request), now))
-                self.store.write_verdicts(conn, verdicts)
+                new = [
+                    (inserted[row["key"]], build_request(row, item.sender_data, user, connected))
+                    for row, item in zip(rows, requests, strict=True)
+                    if row["key"] in inserted
+                ]
+                scored = engine.score_many(request for _, request in new)
+                self.store.write_verdicts(
+                    conn,
+                    [
+                        verdict_row(request_id, verdict, now)
+                        for (request_id, _), verdict in zip(new, scored, strict=True)
+                    ],
+                )
             self.store.checkpoint(conn, run_id, done)
         return added
 

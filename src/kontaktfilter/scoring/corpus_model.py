@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -45,10 +46,12 @@ SHIPPED = "corpus_model.npz"
 EXPLAINED = 8
 """Entries per sentence and label kept for explanations (more than a verdict ever shows)."""
 MEMO_LIMIT = 100_000
-MEMO_SENTENCE_CHARS = 2_000
-"""Longer sentences are not remembered: the memo's size stays bounded in characters too."""
 """Rows remembered per sentence and per signal name (never per note); each memo is cleared when
 full."""
+MEMO_SENTENCE_CHARS = 2_000
+"""Longer sentences are not remembered: the memo's size stays bounded in characters too."""
+GATHER_SENTENCES = 4_096
+"""Sentences gathered in one take: bounds the temporary rows of a big batch."""
 
 
 class CorpusModelError(ValueError):
@@ -103,14 +106,10 @@ class CorpusModel:
         tokens = note.tokens
         sentences: list[tuple[int, _Sentence]] = []
         entries = 0
-        start = 0
-        numbers = note.sentences
-        while start < len(tokens):
-            end = bisect_right(numbers, numbers[start], start)
-            sentence = self._sentence(tuple(map(token_form, tokens[start:end])))
+        for start, words in _sentence_tokens(note):
+            sentence = self._sentence(words)
             sentences.append((start, sentence))
             entries += sentence.entries
-            start = end
         # four numbers per row: plain Python adds them faster than NumPy's per-call overhead
         scores = list(self._intercepts)
         if sentences:
@@ -161,32 +160,65 @@ class CorpusModel:
 
     def _sentence(self, tokens: tuple[str, ...]) -> _Sentence:
         """A sentence's summed row, entry count and each word's and word pair's push towards
-        every label: one gather for the whole sentence when it is new, remembered after."""
+        every label, remembered after the first time."""
         found = self._sentences.get(tokens)
         if found is None:
-            columns: list[int] = []
-            signs: list[float] = []
-            starts: list[int] = []
+            found = self._gather([tokens])[0]
+            self._remember(tokens, found)
+        return found
+
+    def prepare(self, notes: Iterable[AnalysedNote]) -> None:
+        """Work out the rows of every sentence of a batch of notes not yet remembered, in one
+        gather (Engine.score_many): `read` then finds them as if it had met them before. The
+        same arithmetic as one sentence at a time, so the readings are identical."""
+        pending: dict[tuple[str, ...], None] = {}
+        for note in notes:
+            for _, tokens in _sentence_tokens(note):
+                if tokens not in self._sentences and _rememberable(tokens):
+                    pending[tokens] = None
+        batch = list(pending)[:MEMO_LIMIT]
+        for start in range(0, len(batch), GATHER_SENTENCES):
+            part = batch[start : start + GATHER_SENTENCES]
+            for tokens, found in zip(part, self._gather(part), strict=True):
+                self._remember(tokens, found)
+
+    def _gather(self, sentences: list[tuple[str, ...]]) -> list[_Sentence]:
+        """The rows of some sentences with one take from the weights: per word (with its
+        n-grams) and per word pair, each sentence's slice summed to its total."""
+        columns: list[int] = []
+        signs: list[float] = []
+        starts: list[int] = []
+        owner_starts: list[int] = []
+        entries: list[int] = []
+        for tokens in sentences:
+            owner_starts.append(len(starts))
+            first = len(columns)
             for token in tokens:
                 its_columns, its_signs = word_columns(token)
                 starts.append(len(columns))
                 columns += its_columns
                 signs += its_signs
-            for first, second in pairwise(tokens):
-                index, sign = column(f"b|{first} {second}")
+            for first_word, second_word in pairwise(tokens):
+                index, sign = column(f"b|{first_word} {second_word}")
                 starts.append(len(columns))
                 columns.append(index)
                 signs.append(sign)
-            rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
-            rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
-            owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
-            total = tuple(owners.sum(axis=0, dtype=np.float64).tolist())
-            found = _Sentence(total, len(columns), owners, len(tokens), {})
-            if sum(map(len, tokens)) <= MEMO_SENTENCE_CHARS:
-                if len(self._sentences) >= MEMO_LIMIT:
-                    self._sentences.clear()
-                self._sentences[tokens] = found
-        return found
+            entries.append(len(columns) - first)
+        rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
+        rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
+        owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
+        totals = np.add.reduceat(owners.astype(np.float64), owner_starts, axis=0).tolist()
+        bounds = [*owner_starts, len(starts)]
+        return [
+            _Sentence(tuple(totals[k]), entries[k], owners[bounds[k] : bounds[k + 1]], len(t), {})
+            for k, t in enumerate(sentences)
+        ]
+
+    def _remember(self, tokens: tuple[str, ...], found: _Sentence) -> None:
+        if _rememberable(tokens):
+            if len(self._sentences) >= MEMO_LIMIT:
+                self._sentences.clear()
+            self._sentences[tokens] = found
 
     def _row(self, name: str) -> tuple[float, ...]:
         """A named feature's row as plain numbers (see `read`)."""
@@ -293,6 +325,20 @@ class _Sentence(NamedTuple):
             )
             self.tops[target] = found
         return found
+
+
+def _rememberable(tokens: tuple[str, ...]) -> bool:
+    return sum(map(len, tokens)) <= MEMO_SENTENCE_CHARS
+
+
+def _sentence_tokens(note: AnalysedNote) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(first token, token forms) of each sentence of a note."""
+    tokens, numbers = note.tokens, note.sentences
+    start = 0
+    while start < len(tokens):
+        end = bisect_right(numbers, numbers[start], start)
+        yield start, tuple(map(token_form, tokens[start:end]))
+        start = end
 
 
 def _pushes(rows: np.ndarray) -> np.ndarray:

@@ -11,6 +11,6 @@ from kontaktfilter.signals import (  # noqa: F401
     salutation,
     templates,
 )
-from kontaktfilter.signals.registry import REGISTRY, Signal
+from kontaktfilter.signals.registry import PREPARERS, REGISTRY, Signal
 
-__all__ = ["REGISTRY", "Signal"]
+__all__ = ["PREPARERS", "REGISTRY", "Signal"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,9 +19,19 @@ if TYPE_CHECKING:
     from kontaktfilter.signals.context import Context
 
 SignalFunction = Callable[[Request, "Context"], list[Hit]]
+BatchPreparer = Callable[[Sequence[Request], Sequence["Context"]], None]
 
 NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD|LEARN)_[A-Z0-9_]+$")
-__all__ = ["GENUINE_GROUPS", "REGISTRY", "SUSPICIOUS_GROUPS", "Signal", "is_late", "register"]
+__all__ = [
+    "GENUINE_GROUPS",
+    "PREPARERS",
+    "REGISTRY",
+    "SUSPICIOUS_GROUPS",
+    "Signal",
+    "is_late",
+    "prepares_batch",
+    "register",
+]
 
 
 class SignalDefinitionError(ValueError):
@@ -52,6 +62,16 @@ class Signal:
 
 
 REGISTRY: dict[str, Signal] = {}
+PREPARERS: list[BatchPreparer] = []
+"""Functions that work out, for a whole batch at once, what a signal would otherwise compute per
+request (Engine.score_many); each leaves its result in Context.derived, where the signal's own
+per-request path finds it. A batch scored this way gives the same verdicts as one by one."""
+
+
+def prepares_batch(function: BatchPreparer) -> BatchPreparer:
+    """Decorator: declare a batch preparer beside the signal it serves."""
+    PREPARERS.append(function)
+    return function
 
 
 def is_late(name: str) -> bool:

@@ -9,13 +9,16 @@ people one knows write to one once, however plain the words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
+from kontaktfilter.bulk.minhash import MinHasher
+from kontaktfilter.bulk.normalise import template_tokens
 from kontaktfilter.model import Hit, Request, Span
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
-from kontaktfilter.signals.registry import register
+from kontaktfilter.signals.registry import prepares_batch, register
 
 MAX_LISTED = 5
 
@@ -31,23 +34,58 @@ def _names(request: Request) -> list[str]:
     return [n for n in (request.sender.name, request.recipient.name) if n]
 
 
-def _signature(request: Request, ctx: Context, history: History) -> np.ndarray | None:
-    """The note's MinHash signature, hashed once for both template signals: taken from the
-    template index when an importer indexed this very request, else computed. None when the
-    index and the fingerprints hash differently (then each hashes for itself)."""
+SIGNATURE = "template_signature"
+"""The Context.derived key of the note's MinHash signature (None: not comparable)."""
+
+
+def _signature_source(request: Request, history: History) -> np.ndarray | MinHasher | None:
+    """Where the note's signature comes from: the template index's stored one when an importer
+    indexed this very request, else the hasher that computes it (the index's, or the
+    fingerprints'); None when the index and the fingerprints hash differently (then each
+    hashes for itself)."""
     index, fingerprints = history.templates, history.fingerprints
+    if index is not None:
+        stored = index.signature_of(request.id) if request.id else None
+        if stored is not None:
+            return stored
+        if fingerprints is None or index.hasher.same_as(fingerprints.hasher):
+            return index.hasher
+        return None
+    return fingerprints.hasher if fingerprints is not None else None
+
+
+def _signature(request: Request, ctx: Context, history: History) -> np.ndarray | None:
+    """The note's MinHash signature, hashed once for both template signals (or once for a whole
+    batch by `batch_signatures`)."""
 
     def compute() -> np.ndarray | None:
-        if index is not None:
-            stored = index.signature_of(request.id) if request.id else None
-            if stored is not None:
-                return stored
-            if fingerprints is None or index.hasher.same_as(fingerprints.hasher):
-                return index.signature(request.text, _names(request))
-            return None
-        return fingerprints.signature(request.text, _names(request)) if fingerprints else None
+        source = _signature_source(request, history)
+        if isinstance(source, MinHasher):
+            return source.signatures([template_tokens(request.text, _names(request))])[0]
+        return source
 
-    return ctx.shared("template_signature", compute)
+    return ctx.shared(SIGNATURE, compute)
+
+
+@prepares_batch
+def batch_signatures(requests: Sequence[Request], contexts: Sequence[Context]) -> None:
+    """The signatures of a batch's notes in one vectorised call per hasher: per note, hashing
+    costs more in NumPy's call overhead than in arithmetic."""
+    pending: dict[int, tuple[MinHasher, list[tuple[Context, list[str]]]]] = {}
+    for request, ctx in zip(requests, contexts, strict=True):
+        history = _history(request, ctx)
+        if history is None or SIGNATURE in ctx.derived:
+            continue
+        source = _signature_source(request, history)
+        if isinstance(source, MinHasher):
+            tokens = template_tokens(request.text, _names(request))
+            pending.setdefault(id(source), (source, []))[1].append((ctx, tokens))
+        else:
+            ctx.derived[SIGNATURE] = source
+    for hasher, items in pending.values():
+        rows = hasher.signatures([tokens for _, tokens in items])
+        for (ctx, _), row in zip(items, rows, strict=True):
+            ctx.derived[SIGNATURE] = row
 
 
 @register(

@@ -33,6 +33,34 @@ def test_migrations_create_exactly_the_models(store_url):
     assert differences == []
 
 
+def test_head_revision_is_alembics_and_an_old_store_is_migrated(store_url):
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kontaktfilter.store.database import (
+        create_db_engine,
+        current_revision,
+        head_revision,
+        migrate,
+    )
+
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("kontaktfilter.store") / "migrations")
+    )
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+    engine = create_db_engine(store_url)
+    migrate(engine, "base")  # downgrade-free stores: "base" on a new store creates nothing
+    assert current_revision(engine) is None
+    migrate(engine, "0003")
+    assert current_revision(engine) == "0003"
+    engine.dispose()
+    store = open_store(store_url)  # not at the head: migrated on opening
+    assert current_revision(store.engine) == head_revision()
+
+
 def test_opening_twice_keeps_data_and_user(store_url):
     store = open_store(store_url)
     store.set_user_profile({"name": "Katrin Albers"})

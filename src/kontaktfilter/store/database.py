@@ -7,11 +7,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.store.repository import Store
@@ -61,8 +59,32 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+def head_revision() -> str:
+    """The newest migration's revision, from the file names (`NNNN_what.py`, revision `NNNN`):
+    knowing it without loading Alembic lets a command open an up-to-date store quickly
+    (tests/test_store_migrations.py checks it against Alembic's own reading)."""
+    versions = resources.files("kontaktfilter.store") / "migrations" / "versions"
+    return max(
+        entry.name.split("_", 1)[0]
+        for entry in versions.iterdir()
+        if entry.name.endswith(".py") and entry.name[:4].isdigit()
+    )
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The store's schema revision, or None for a new store (no version table yet)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        return None
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to the newest migration, or to `revision` (a no-op when it is there)."""
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("kontaktfilter.store") / "migrations")
@@ -76,7 +98,8 @@ def open_store(url: str | None = None, user: str = "local") -> Store:
     """The store at `url` (default: SQLite in the data folder), migrated, for one user."""
     engine = create_db_engine(url or default_url())
     try:
-        migrate(engine)
+        if current_revision(engine) != head_revision():
+            migrate(engine)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -102,14 +102,17 @@ def _current_id(page) -> str:
 
 
 def test_keys_step_accept_decline_draft_and_undo(live, page):
+    """The keys of services/keymap.py, as `screen` has them: n/p move, a/d/k decide, v opens
+    the draft, c copies it with visible feedback, u undoes."""
     url, store = live
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(url + "/")
     before = _pending(store)
     first = _current_id(page)
-    page.keyboard.press("j")
+    page.keyboard.press("n")
     second = _current_id(page)
     assert second != first
-    page.keyboard.press("k")
+    page.keyboard.press("p")
     assert _current_id(page) == first
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "screener.png"), full_page=False)
@@ -122,7 +125,7 @@ def test_keys_step_accept_decline_draft_and_undo(live, page):
     assert _pending(store) == before - 2
 
     third = _current_id(page)
-    page.keyboard.press("r")  # the reply draft, ready to copy
+    page.keyboard.press("v")  # the reply draft, ready to copy
     draft = page.locator(f"#r{third} details.draft textarea")
     for _ in range(50):  # the draft arrives by fetch; polled without eval (CSP)
         if len(draft.input_value()) > 20:
@@ -130,13 +133,22 @@ def test_keys_step_accept_decline_draft_and_undo(live, page):
         page.wait_for_timeout(100)
     assert page.locator(f"#r{third} details.draft").get_attribute("open") is not None
     assert len(draft.input_value()) > 20
-
     page.locator("body").click(position={"x": 5, "y": 300})  # leave the textarea
-    page.keyboard.press("u")  # undo the decline
+    page.keyboard.press("c")
+    copy = page.locator(f"#r{third} button.copy")
+    copy.filter(has_text="✓").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == draft.input_value()
+
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("k")  # k asks for details, as in the terminal (never "move up")
+    page.locator(f"#r{third}.done").wait_for(state="attached")
+    assert _pending(store) == before - 3
+
+    page.keyboard.press("u")  # undo the question
     page.wait_for_load_state("load")
-    page.wait_for_selector(f"#r{second}:not(.done)")
-    assert _pending(store) == before - 1
-    assert _current_id(page) == second
+    page.wait_for_selector(f"#r{third}:not(.done)")
+    assert _pending(store) == before - 2
+    assert _current_id(page) == third
 
 
 def test_hostile_notes_stay_inert(live, page):
@@ -148,7 +160,7 @@ def test_hostile_notes_stay_inert(live, page):
     assert page.evaluate("window.__pwned") is None  # ... and never run
     assert page.locator("blockquote.note img, blockquote.note script").count() == 0
     assert page.locator("strong.sender", has_text="Eve <b>Bold</b>").count() == 1
-    page.keyboard.press("r")
+    page.keyboard.press("v")
     page.goto(url + "/?status=pending&category=vague")
     assert page.evaluate("window.__pwned") is None
     assert page.dialogs == []

@@ -11,24 +11,10 @@ import click
 from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, with_user_model
 from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.model import Action
+from kontaktfilter.services.keymap import BY_KEY, Command, action_of, terminal_help
 
 if TYPE_CHECKING:
     from kontaktfilter.services.inbox import QueueItem
-
-KEYS = {
-    "a": Action.ACCEPT,
-    "r": Action.ACCEPT_AND_REPLY,
-    "k": Action.ASK_DETAILS,
-    "o": Action.REPLY_ONLY,  # answer an honest seller without connecting (seed 000)
-    "d": None,  # decline: with the link or silently, as the verdict recommends
-    "s": Action.REPORT_SPAM,
-    "w": Action.HOLD_WAIT,
-}
-HELP = (
-    "keys: [enter] take the recommendation  a accept  r accept+reply  k ask details  "
-    "o reply only  d decline  s report spam  w wait  n next  p previous  x skip  u undo  "
-    "v view draft  c copy draft  q quit"
-)
 
 
 def _show(item: QueueItem, position: int, total: int) -> None:
@@ -42,17 +28,14 @@ def _show(item: QueueItem, position: int, total: int) -> None:
         click.echo(f"  {signal['weight'] * signal['strength']:+5.1f} {signal['name']} {detail}")
 
 
-def _decline_action(item: QueueItem) -> Action:
-    return (
-        Action.DECLINE_WITH_LINK if item.action == "decline_with_link" else Action.DECLINE_SILENTLY
-    )
-
-
 @click.command()
 @now_option
 @click.pass_context
 def screen(ctx: click.Context, now_text: str | None) -> None:
-    """Step through the pending requests and decide each with one key."""
+    """Step through the pending requests and decide each with one key (the same keys as the
+    web queue: enter takes the recommendation, a accept, r accept+reply, k ask details,
+    o reply only, d decline, s report spam, w wait, n/p next/previous, v/c view/copy the
+    draft, u undo, ? help, q quit)."""
     from kontaktfilter.learning.user_model import retrain_if_due
     from kontaktfilter.services.inbox import queue, record_decision, stored_request, undo_last
     from kontaktfilter.store.repository import utcnow
@@ -63,19 +46,21 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
     if not items:
         click.echo("nothing pending: the inbox is clean")
         return
-    click.echo(HELP)
+    click.echo(terminal_help())
     position, decided = 0, 0
     while 0 <= position < len(items):
         item = items[position]
         _show(item, position + 1, len(items))
-        key = click.prompt("action", default="", show_default=False, prompt_suffix="> ").strip()
-        if key == "q":
+        typed = click.prompt("action", default="", show_default=False, prompt_suffix="> ").strip()
+        entry = BY_KEY.get(typed or "enter")
+        command = entry.command if entry is not None else Command.HELP
+        if command is Command.QUIT:
             break
-        if key in ("n", "x"):
+        if command is Command.NEXT:
             position += 1
-        elif key == "p":
+        elif command is Command.PREVIOUS:
             position = max(position - 1, 0)
-        elif key == "u":
+        elif command is Command.UNDO:
             undone = undo_last(store)
             if undone is None:
                 click.echo("nothing to undo")
@@ -83,19 +68,20 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
             click.echo(f"undone: request {undone} is pending again")
             back = next((n for n, i in enumerate(items) if i.request_id == undone), None)
             position = back if back is not None else position
-        elif key in ("v", "c"):
+        elif command in (Command.VIEW_DRAFT, Command.COPY_DRAFT):
             request = stored_request(store, item.request_id)
             reply, note = engine.draft(request, Action(item.action))
             if reply is None:
                 click.echo(f"no draft for {item.action}" + (f" ({note})" if note else ""))
-            elif key == "v":
+            elif command is Command.VIEW_DRAFT:
                 click.echo(terminal_safe(reply) + (f"\n[{note}]" if note else ""))
             else:  # OSC 52: the terminal puts the text on the clipboard, also over ssh
                 encoded = base64.b64encode(reply.encode("utf-8")).decode("ascii")
                 click.echo(f"\x1b]52;c;{encoded}\x07", nl=False)
                 click.echo("draft copied to the clipboard")
-        elif key == "" or key in KEYS:
-            action = Action(item.action) if key == "" else KEYS[key] or _decline_action(item)
+        elif entry is not None and entry.decides:
+            action = action_of(entry, item.action)
+            assert action is not None
             record_decision(store, item.request_id, action, clock(now_text), engine.strategy)
             decided += 1
             click.echo(f"decided: {action.value}")
@@ -104,7 +90,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
             if relearned is not None:
                 click.echo(f"retrained: {relearned.message}")
         else:
-            click.echo(HELP)
+            click.echo(terminal_help())
     click.echo(f"{decided} decision(s) recorded")
 
 

@@ -23,6 +23,7 @@ from kontaktfilter.services.inbox import (
     record_decision,
     undo_last,
 )
+from kontaktfilter.services.keymap import KEYMAP, Command, decline_action, web_keymap
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
@@ -125,6 +126,10 @@ def queue_page(
         category=category,
         categories=[c.value for c in Category],
         actions=[a.value for a in ACTION_PRIORITY],
+        keys=[k for k in KEYMAP if not k.terminal_only],
+        keymap=web_keymap(),
+        decision_keys=[k for k in KEYMAP if k.command in (Command.DECIDE, Command.DECLINE)],
+        decline_action=lambda recommended: decline_action(recommended).value,
         overdue=sum(1 for d in due if d.kind in ("overdue", "reminder")),
     )
 

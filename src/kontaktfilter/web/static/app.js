@@ -87,35 +87,59 @@ function onSubmit(event) {
   decide(card, button.value).catch((e) => showError(e.message));
 }
 
+// One key map for the web and the terminal (services/keymap.py), embedded in the page.
+const keymap = () => JSON.parse(document.querySelector("#keymap").textContent);
+
 function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const tag = (event.target.tagName || "").toLowerCase();
   if (tag === "input" || tag === "textarea" || tag === "select") return;
+  // Enter on a button, link or summary presses, follows or opens it; it never also decides
+  if (event.key === "Enter" && (tag === "button" || tag === "a" || tag === "summary")) return;
+  const entry = keymap()[event.key];
+  if (!entry) return;
   const card = cards()[current];
-  const press = (key) => {
-    const button = card && card.querySelector(`.actions button[data-key="${key}"]`);
-    if (button) button.click();
-  };
-  switch (event.key) {
-    case "j": select(current + 1); break;
-    case "k": select(current - 1); break;
-    case "a": case "d": case "s": press(event.key); break;
-    case "r": if (card) openDraft(card); break;
-    case "u": undo().catch((e) => showError(e.message)); break;
+  const fail = (e) => showError(e.message);
+  switch (entry.command) {
+    case "decide": case "decline": {
+      const button = card && card.querySelector(`.actions button[data-key="${event.key}"]`);
+      if (button) button.click();
+      break;
+    }
+    case "recommended": if (card) decide(card, card.dataset.action).catch(fail); break;
+    case "next": select(current + 1); break;
+    case "previous": select(current - 1); break;
+    case "view_draft": if (card) openDraft(card); break;
+    case "copy_draft": if (card) copyCardDraft(card).catch(fail); break;
+    case "undo": undo().catch(fail); break;
+    case "help": document.querySelector("#keys").scrollIntoView({ block: "center" }); break;
     default: return;
   }
   event.preventDefault();
 }
 
+async function copyCardDraft(card) {
+  const details = card.querySelector("details.draft");
+  if (!details) return;
+  details.open = true;
+  await fillDraft(details);
+  details.querySelector("button.copy").click();
+}
+
 function copyDraft(event) {
-  const area = event.target.closest("details").querySelector("textarea");
+  const button = event.target.closest("button");
+  const area = button.closest("details").querySelector("textarea");
+  const done = () => {
+    button.classList.add("copied");
+    button.textContent = button.dataset.done; // visible feedback, also read by screen readers
+  };
   if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(area.value).catch(() => {});
+    navigator.clipboard.writeText(area.value).then(done, () => showError(button.dataset.failed));
   } else {
     area.select();
-    document.execCommand("copy");
+    if (document.execCommand("copy")) done();
+    else showError(button.dataset.failed);
   }
-  event.target.classList.add("copied");
 }
 
 function initQueue() {

@@ -24,11 +24,13 @@ run: setup
 	$(BIN)/kontaktfilter --db $(DEMO_DB) demo
 	$(BIN)/kontaktfilter --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
-## Everything CI runs: lint, format check, the layer contract (import-linter), the whole test suite (slow tests included: Chromium
-## browser tests, schemathesis), the store and API tests against SQLite and a throwaway
-## PostgreSQL cluster (scripts/with-postgres).
+## Everything CI runs: lint, format check, the layer contract (import-linter), the whole test
+## suite (slow tests included: Chromium browser tests with axe-core's accessibility check,
+## schemathesis), the store and API tests against SQLite and a throwaway PostgreSQL cluster
+## (scripts/with-postgres).
 test: setup lint
 	scripts/ensure-system-packages
+	scripts/ensure-axe
 	KONTAKTFILTER_REQUIRE_PG=1 scripts/with-postgres $(BIN)/pytest -q
 
 ## A quick local run without the slow suites (and without PostgreSQL unless KONTAKTFILTER_TEST_PG).

@@ -87,5 +87,3 @@ def page(browser):
     page.dialogs = dialogs
     yield page
     context.close()
-
-

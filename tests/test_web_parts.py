@@ -10,9 +10,10 @@ from importlib import resources
 
 import pytest
 
-from kontaktfilter.model import Action, Category
+from kontaktfilter.model import Action, Category, Group, Label, Role
 from kontaktfilter.services.dashboard import Week, dashboard
 from kontaktfilter.services.inbox import record_decision
+from kontaktfilter.services.keymap import KEYMAP
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web import charts
@@ -28,6 +29,11 @@ DYNAMIC = {
     "due": ["answered", "no_answer", "hold_over", "reminder", "open", "overdue"],
     "import.state": ["running", "done", "failed"],
     "followups.for_": ["answer", "hold"],
+    "followups.result_": ["answered", "no_answer", "hold_over"],
+    "key": [k.name for k in KEYMAP if not k.terminal_only],
+    "group": [g.value for g in Group],
+    "role": [r.value for r in Role],
+    "label": [label.value for label in Label],
 }
 
 
@@ -49,6 +55,10 @@ def test_both_languages_have_the_same_strings_and_every_used_one():
     german, english = strings("de"), strings("en")
     assert set(german) == set(english)
     assert _used_keys() - set(german) == set()
+    for key, entry in german.items():  # plural forms: Babel's categories, "other" always
+        if isinstance(entry, dict) or isinstance(english[key], dict):
+            assert "other" in entry and "other" in english[key], key
+            assert set(entry) <= {"zero", "one", "two", "few", "many", "other"}, key
 
 
 @pytest.mark.parametrize(
@@ -129,7 +139,9 @@ def test_the_signals_page_lists_every_signal_with_what_was_learned(tmp_path):
     assert "<h1>Signale</h1>" in page and "<h1>Signals</h1>" in english
     assert all(f'id="{name}"' in page for name in REGISTRY)
     row = page.split('id="GOOD_PUBLICATION_MATCH"')[1].split("</tr>")[0]
-    assert "protects, reason, reference" in row and "Richtung" in row
+    assert "schützt, persönlicher Grund, Bezug aufs Profil" in row and "Richtung" in row
+    english_row = english.split('id="GOOD_PUBLICATION_MATCH"')[1].split("</tr>")[0]
+    assert "protects, personal reason, profile reference" in english_row
     assert REGISTRY["GOOD_PUBLICATION_MATCH"].description_de in row
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Category(StrEnum):
@@ -196,6 +196,31 @@ class Span(NamedTuple):
     start: int
     end: int
     text: str
+
+
+class Detail(str):
+    """A hit's detail that can also be said in each interface language.
+
+    The string itself is what the engine has always kept (English, or the note's language for
+    the learned signals): code and drafts read it ("seeks: ...", "publication: ..."). `texts`
+    holds the same detail for a reader in German and in English; the web shows the reader's
+    language whatever language the note was in."""
+
+    texts: dict[str, str]
+
+    def __new__(cls, text: str, texts: dict[str, str]) -> Detail:
+        made = super().__new__(cls, text)
+        made.texts = texts
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Detail, (str(self), self.texts)
+
+
+def say(en: str, de: str, lang: str | None = None) -> Detail:
+    """A detail in both interface languages; it reads as the English one, or as the note's
+    language when `lang` is given."""
+    return Detail(de if lang == "de" else en, {"en": en, "de": de})
 
 
 class Hit(NamedTuple):

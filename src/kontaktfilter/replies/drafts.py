@@ -30,6 +30,19 @@ def texts(lang: str) -> dict[str, str]:
     return data["en" if lang == "en" else "de"]
 
 
+NOTE_KEYS = (*ACTION_NOTES.values(), "note_guard")
+
+
+def note_in(note: str, lang: str) -> str:
+    """A note for the user (said in the request's language when it was drafted) in the reader's
+    language `lang`; a note it does not know stays as it is."""
+    for other in ("de", "en"):
+        for key in NOTE_KEYS:
+            if texts(other)[key] == note:
+                return texts(lang)[key]
+    return note
+
+
 def _quote(lang: str, text: str) -> str:
     text = " ".join(text.split())
     if len(text) > MAX_QUOTE_CHARS:

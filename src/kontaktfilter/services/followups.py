@@ -41,6 +41,13 @@ class Due:
     sender_name: str
     due_at: datetime | None
     detail: str
+    """In English for the terminal; the web says it in the reader's language from `kind`,
+    `category` and `action`."""
+    category: str | None = None
+    """The category and action an answer was re-scored to, or a silent sender now has."""
+    action: str | None = None
+    waiting_for: str | None = None
+    """For an open follow-up: "answer" (to the question) or "hold" (the waiting time)."""
 
 
 def _answer(conn: Any, store: Store, request: ContactRequest, since: datetime) -> str | None:
@@ -96,22 +103,40 @@ def process_followups(store: Store, engine: Engine, now: datetime) -> list[Due]:
             )
             verdict = _rescore(store, engine, request.id, answered, now)
             _close(store, followup.id, request.id, "answered", now, "pending")
-            detail = f"answered; re-scored as {verdict.category.value} -> {verdict.action.value}"
-            found.append(Due("answered", request.id, request.sender_name, followup.due_at, detail))
+            category, action = verdict.category.value, verdict.action.value
+            detail = f"answered; re-scored as {category} -> {action}"
+            found.append(
+                Due(
+                    "answered",
+                    request.id,
+                    request.sender_name,
+                    followup.due_at,
+                    detail,
+                    category,
+                    action,
+                )
+            )
         elif followup.due_at <= now and followup.kind == "answer":
             _no_answer(store, engine, request.id, now)
             _close(store, followup.id, request.id, "expired", now, "pending")
             detail = "no answer by the deadline: now a collector -> decline_silently"
-            found.append(Due("no_answer", request.id, request.sender_name, followup.due_at, detail))
+            found.append(
+                Due(
+                    "no_answer",
+                    request.id,
+                    request.sender_name,
+                    followup.due_at,
+                    detail,
+                    Category.COLLECTOR.value,
+                    Action.DECLINE_SILENTLY.value,
+                )
+            )
         elif followup.due_at <= now:
             _close(store, followup.id, request.id, "done", now, "pending")
             detail = "the waiting time is over and the request is still there: decide now"
             found.append(Due("hold_over", request.id, request.sender_name, followup.due_at, detail))
         else:
-            detail = (
-                f"waiting for {'an answer' if followup.kind == 'answer' else 'the hold to end'}"
-            )
-            found.append(Due("open", request.id, request.sender_name, followup.due_at, detail))
+            found.append(_open(request.id, request.sender_name, followup.due_at, followup.kind))
     handled = {due.request_id for due in found}
     found += [due for due in _reminders(store, engine, now) if due.request_id not in handled]
     return found
@@ -128,17 +153,20 @@ def waiting(store: Store, engine: Engine, now: datetime) -> list[Due]:
             .order_by(FollowUp.due_at)
         ).all()
     found = [
-        Due(
-            "overdue" if row.due_at <= now else "open",
-            row.id,
-            row.sender_name,
-            row.due_at,
-            "answer" if row.kind == "answer" else "hold",
-        )
+        replace(_open(row.id, row.sender_name, row.due_at, row.kind), kind="overdue")
+        if row.due_at <= now
+        else _open(row.id, row.sender_name, row.due_at, row.kind)
         for row in rows
     ]
     handled = {due.request_id for due in found}
     return found + [due for due in _reminders(store, engine, now) if due.request_id not in handled]
+
+
+def _open(request_id: int, sender_name: str, due_at: datetime, followup_kind: str) -> Due:
+    """An open follow-up: waiting for the sender's answer or for the hold to end."""
+    waiting_for = "answer" if followup_kind == "answer" else "hold"
+    detail = f"waiting for {'an answer' if waiting_for == 'answer' else 'the hold to end'}"
+    return Due("open", request_id, sender_name, due_at, detail, waiting_for=waiting_for)
 
 
 def _close(

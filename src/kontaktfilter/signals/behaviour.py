@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import Hit, Request, say
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
 
@@ -22,7 +22,16 @@ def withdraws_fast(request: Request, ctx: Context) -> list[Hit]:
     count = request.sender_history.withdrawn_within_7_days
     if count >= MIN_FAST_WITHDRAWALS:
         strength = min(1.0, count / FAST_WITHDRAWALS_FOR_FULL_STRENGTH)
-        return [Hit(strength, (), f"{count} requests withdrawn within 7 days")]
+        return [
+            Hit(
+                strength,
+                (),
+                say(
+                    f"{count} requests withdrawn within 7 days",
+                    f"{count} Anfragen binnen 7 Tagen zurückgezogen",
+                ),
+            )
+        ]
     return []
 
 
@@ -36,5 +45,14 @@ def withdraws_fast(request: Request, ctx: Context) -> list[Hit]:
 def unanswered_questions(request: Request, ctx: Context) -> list[Hit]:
     count = request.sender_history.unanswered_questions
     if count:
-        return [Hit(1.0, (), f"{count} follow-up question(s) left unanswered")]
+        return [
+            Hit(
+                1.0,
+                (),
+                say(
+                    f"{count} follow-up question(s) left unanswered",
+                    f"{count} Nachfrage(n) unbeantwortet",
+                ),
+            )
+        ]
     return []

@@ -11,7 +11,7 @@ declines only when it is low (kontaktfilter.strategy.costs).
 
 from __future__ import annotations
 
-from kontaktfilter.model import Category, Hit, Label, Request, Span, Stage
+from kontaktfilter.model import Category, Hit, Label, Request, Span, Stage, say
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
@@ -83,10 +83,11 @@ def corpus_category(request: Request, ctx: Context) -> list[Hit]:
             evidence.append((f'"{span.text}"', span))
     labels, spans = shown(evidence)
     share = round(100 * probability)
-    if ctx.lang == "de":
-        detail = f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: {labels}"
-    else:
-        detail = f"{share}% like real {label.value} requests; driven by: {labels}"
+    detail = say(
+        f"{share}% like real {label.value} requests; driven by: {labels}",
+        f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: {labels}",
+        ctx.lang,
+    )
     group = GROUP_OF[category]
     strength = -probability if group in GENUINE_GROUPS else probability
     return [Hit(strength, spans, detail, group)]

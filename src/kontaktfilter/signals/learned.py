@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kontaktfilter.model import GENUINE_CATEGORIES, Category, Hit, Request, Span, Stage
+from kontaktfilter.model import GENUINE_CATEGORIES, Category, Detail, Hit, Request, Span, Stage, say
 from kontaktfilter.scoring.features import Columns, request_columns
 from kontaktfilter.scoring.learned_model import (
     ACCEPT,
@@ -119,23 +119,18 @@ def _explain(
     probability: float,
     outcome: int,
     declining: bool,
-) -> tuple[str, tuple[Span, ...]]:
+) -> tuple[Detail, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
     labels, spans = shown(strongest_features(ctx, found, model.weights, outcome))
     distinct = model.info.distinct
     share = round(100 * probability)
-    if ctx.lang == "de":
-        way = "ablehnen" if declining else "annehmen"
-        detail = (
-            f"zu {share} % wie Anfragen, die Sie {way}; gelernt aus {distinct} "
-            f"Entscheidungen; ausschlaggebend: {labels}"
-        )
-    else:
-        way = "decline" if declining else "accept"
-        detail = (
-            f"{share}% like requests you {way}; learned from {distinct} decisions; "
-            f"driven by: {labels}"
-        )
+    detail = say(
+        f"{share}% like requests you {'decline' if declining else 'accept'}; learned from "
+        f"{distinct} decisions; driven by: {labels}",
+        f"zu {share} % wie Anfragen, die Sie {'ablehnen' if declining else 'annehmen'}; "
+        f"gelernt aus {distinct} Entscheidungen; ausschlaggebend: {labels}",
+        ctx.lang,
+    )
     return detail, spans
 
 

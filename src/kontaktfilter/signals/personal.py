@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from kontaktfilter.model import Hit, Request, Role
+from kontaktfilter.model import Hit, Request, Role, say
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
 from kontaktfilter.signals.salutation import greeting_of
@@ -101,10 +101,28 @@ def empty_note(request: Request, ctx: Context) -> list[Hit]:
     if ctx.note.tokens:
         return []
     if request.platform == "xing" and request.sender.membership == "basic":
-        return [Hit(0.3, (), "empty note from a XING basic member, who cannot add one")]
+        return [
+            Hit(
+                0.3,
+                (),
+                say(
+                    "empty note from a XING basic member, who cannot add one",
+                    "leere Nachricht eines XING-Basis-Mitglieds, das keine hinzufügen kann",
+                ),
+            )
+        ]
     if request.platform == "linkedin":
-        return [Hit(0.6, (), "empty note; LinkedIn limits notes for free members")]
-    return [Hit(1.0, (), "empty note")]
+        return [
+            Hit(
+                0.6,
+                (),
+                say(
+                    "empty note; LinkedIn limits notes for free members",
+                    "leere Nachricht; LinkedIn begrenzt Nachrichten für kostenlose Mitglieder",
+                ),
+            )
+        ]
+    return [Hit(1.0, (), say("empty note", "leere Nachricht"))]
 
 
 def sender_is_known(request: Request) -> bool:
@@ -125,7 +143,16 @@ def sender_is_known(request: Request) -> bool:
 )
 def known_contact(request: Request, ctx: Context) -> list[Hit]:
     if sender_is_known(request):
-        return [Hit(1.0, (), f"known contact: {request.sender.name or request.sender.id}")]
+        return [
+            Hit(
+                1.0,
+                (),
+                say(
+                    f"known contact: {request.sender.name or request.sender.id}",
+                    f"bekannter Kontakt: {request.sender.name or request.sender.id}",
+                ),
+            )
+        ]
     return []
 
 
@@ -142,7 +169,13 @@ def phantom_thanks(request: Request, ctx: Context) -> list[Hit]:
     if request.kind == "message":
         return []
     match = ctx.family("phantom_thanks")[0]
-    return [Hit(1.0, (ctx.span(match.first, match.last),), "thanks for a non-existent contact")]
+    return [
+        Hit(
+            1.0,
+            (ctx.span(match.first, match.last),),
+            say("thanks for a non-existent contact", "Dank für einen Kontakt, den es nicht gibt"),
+        )
+    ]
 
 
 def _offers_to_send_sales_material(words: Sequence[str]) -> bool:
@@ -184,5 +217,11 @@ def concrete_question(request: Request, ctx: Context) -> list[Hit]:
             continue
         if _offers_to_send_sales_material(words):
             continue
-        return [Hit(1.0, (ctx.span(first, last),), "question to the recipient")]
+        return [
+            Hit(
+                1.0,
+                (ctx.span(first, last),),
+                say("question to the recipient", "Frage an den Empfänger"),
+            )
+        ]
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kontaktfilter.model import Hit, Request, Role, Span
+from kontaktfilter.model import Hit, Request, Role, Span, say
 from kontaktfilter.signals.context import Context, content_terms
 from kontaktfilter.signals.registry import SignalFunction, register
 from kontaktfilter.text.note import fold
@@ -234,7 +234,7 @@ def link(request: Request, ctx: Context) -> list[Hit]:
     match = _LINK.search(text[: ctx.note.ends[-1] if ctx.note.ends else 0])
     if match is None:
         return []
-    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), "link")]
+    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), say("link", "Link"))]
 
 
 _PRICE = re.compile(
@@ -260,7 +260,7 @@ def price_quote(request: Request, ctx: Context) -> list[Hit]:
     match = _PRICE.search(text, 0, end)
     if match is None:
         return []
-    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), "price")]
+    return [Hit(1.0, (Span(match.start(), match.end(), match.group()),), say("price", "Preis"))]
 
 
 _NAME_WORD = r"[A-ZÄÖÜ][\w.\-]+"
@@ -309,7 +309,7 @@ def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
             if recipient & {fold(part) for part in author.split()}:
                 continue
             span = Span(match.start(), match.end(), match.group())
-            return [Hit(1.0, (span,), f"quote: {author}")]
+            return [Hit(1.0, (span,), say(f"quote: {author}", f"Zitat: {author}"))]
     opening = _OPENING_QUOTE.search(text, 0, OPENING_QUOTE_REACH + 250)
     if opening is None or opening.start() > OPENING_QUOTE_REACH:
         return []
@@ -321,4 +321,4 @@ def quoted_wisdom(request: Request, ctx: Context) -> list[Hit]:
     if len(own_words & content_terms(body)) >= 2:
         return []
     span = Span(opening.start(), opening.end(), opening.group())
-    return [Hit(1.0, (span,), "quote without author")]
+    return [Hit(1.0, (span,), say("quote without author", "Zitat ohne Urheber"))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import Hit, Request, say
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.registry import register
 
@@ -27,7 +27,7 @@ def many_contacts(request: Request, ctx: Context) -> list[Hit]:
     if contacts is None or contacts < SOME_CONTACTS:
         return []
     strength = 1.0 if contacts >= MANY_CONTACTS else 0.4
-    return [Hit(strength, (), f"{contacts} contacts")]
+    return [Hit(strength, (), say(f"{contacts} contacts", f"{contacts} Kontakte"))]
 
 
 @register(
@@ -45,5 +45,14 @@ def young_profile_many_contacts(request: Request, ctx: Context) -> list[Hit]:
     rate = contacts / months
     if rate >= CONTACTS_PER_MONTH_SUSPICIOUS:
         strength = min(1.0, rate / (2 * CONTACTS_PER_MONTH_SUSPICIOUS))
-        return [Hit(strength, (), f"{contacts} contacts in {months:.0f} months ({rate:.0f}/month)")]
+        return [
+            Hit(
+                strength,
+                (),
+                say(
+                    f"{contacts} contacts in {months:.0f} months ({rate:.0f}/month)",
+                    f"{contacts} Kontakte in {months:.0f} Monaten ({rate:.0f} pro Monat)",
+                ),
+            )
+        ]
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from kontaktfilter.model import Hit, Request, Role
+from kontaktfilter.model import Hit, Request, Role, say
 from kontaktfilter.signals.context import (
     Context,
     ProfileTerms,
@@ -90,7 +90,13 @@ def interest_mismatch(request: Request, ctx: Context) -> list[Hit]:
         return hits
     for first, last, claimed in _claimed_interests(ctx):
         if not _profile_has(request, ctx, claimed):
-            hits.append(Hit(1.0, (ctx.span(first, last),), "not on the recipient's profile"))
+            hits.append(
+                Hit(
+                    1.0,
+                    (ctx.span(first, last),),
+                    say("not on the recipient's profile", "nicht im Profil des Empfängers"),
+                )
+            )
     return hits
 
 
@@ -113,7 +119,13 @@ def shared_interest(request: Request, ctx: Context) -> list[Hit]:
         return hits
     for first, last, claimed in _claimed_interests(ctx, ("interest_pretext", "profile_mention")):
         if _profile_has(request, ctx, claimed):
-            hits.append(Hit(1.0, (ctx.span(first, last),), "on the recipient's profile"))
+            hits.append(
+                Hit(
+                    1.0,
+                    (ctx.span(first, last),),
+                    say("on the recipient's profile", "im Profil des Empfängers"),
+                )
+            )
     return hits
 
 
@@ -170,8 +182,13 @@ def publication_match(request: Request, ctx: Context) -> list[Hit]:
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or (referenced and any(len(t) >= 7 for t in distinct)):
             spans = tuple(ctx.span(i, i) for i in positions[:4])
-            hits.append(Hit(1.0, spans, f"publication: {title}"))
+            hits.append(Hit(1.0, spans, say(f"publication: {title}", f"Veröffentlichung: {title}")))
     return hits
+
+
+FIELD_DE = {"offers": "bietet", "seeks": "sucht"}
+"""The profile field named in a detail, for a German reader ("seeks: ..." stays what the engine
+reads, engine._is_reference)."""
 
 
 @register(
@@ -196,7 +213,13 @@ def offer_match(request: Request, ctx: Context) -> list[Hit]:
         distinct = {ctx.note.tokens[i] for i in positions}
         if len(distinct) >= 2 or any(len(t) >= SPECIFIC_TERM_LENGTH for t in distinct):
             label = "offers" if field_name == "offers" else "seeks"
-            return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"{label}: {text}")]
+            return [
+                Hit(
+                    1.0,
+                    (ctx.span(positions[0], positions[0]),),
+                    say(f"{label}: {text}", f"{FIELD_DE[label]}: {text}"),
+                )
+            ]
     return []
 
 
@@ -224,7 +247,13 @@ def interest_match(request: Request, ctx: Context) -> list[Hit]:
         distinct = {ctx.note.tokens[i] for i in positions}
         whole = len(terms) == 1  # a one-word hobby ("Speedway") named in full
         if whole or len(distinct) >= 2 or any(len(t) >= INTEREST_TERM_LENGTH for t in distinct):
-            return [Hit(1.0, (ctx.span(positions[0], positions[0]),), f"interest: {text}")]
+            return [
+                Hit(
+                    1.0,
+                    (ctx.span(positions[0], positions[0]),),
+                    say(f"interest: {text}", f"Interesse: {text}"),
+                )
+            ]
     return []
 
 
@@ -247,5 +276,11 @@ def group_pretext(request: Request, ctx: Context) -> list[Hit]:
             if b - a <= GROUP_NAME_GAP + 1 and tokens[a] != tokens[b]
         ]
         if close:
-            return [Hit(1.0, (ctx.span(close[0][0], close[-1][1]),), f"group: {text}")]
+            return [
+                Hit(
+                    1.0,
+                    (ctx.span(close[0][0], close[-1][1]),),
+                    say(f"group: {text}", f"Gruppe: {text}"),
+                )
+            ]
     return []

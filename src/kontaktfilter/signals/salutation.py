@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from kontaktfilter.model import Hit, Request
+from kontaktfilter.model import Hit, Request, say
 from kontaktfilter.signals.context import (
     Context,
 )
@@ -182,17 +182,19 @@ def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
     recipient = request.recipient
     if greeting is None or not recipient.name:
         return []
-    problems, strength = [], 0.0
+    problems: list[tuple[str, str]] = []
+    strength = 0.0
     if greeting.gender and recipient.gender in ("m", "f") and greeting.gender != recipient.gender:
-        problems.append("wrong form of address")
+        problems.append(("wrong form of address", "falsche Anrede"))
         strength = 1.0
     if greeting.names and not greeted_by_name(
         greeting.names, recipient.name, bool(greeting.gender)
     ):
-        problems.append("wrong name")
+        problems.append(("wrong name", "falscher Name"))
         strength = max(strength, 1.0 if greeting.gender else UNTITLED_NAME_STRENGTH)
     if problems:
-        return [Hit(strength, (ctx.span(greeting.first, greeting.last),), ", ".join(problems))]
+        english, german = (", ".join(words) for words in zip(*problems, strict=True))
+        return [Hit(strength, (ctx.span(greeting.first, greeting.last),), say(english, german))]
     return []
 
 
@@ -205,5 +207,5 @@ def salutation_mismatch(request: Request, ctx: Context) -> list[Hit]:
 )
 def no_salutation(request: Request, ctx: Context) -> list[Hit]:
     if len(ctx.note.tokens) >= MIN_NOTE_TOKENS_FOR_FORM and greeting_of(ctx) is None:
-        return [Hit(1.0, (), "no salutation")]
+        return [Hit(1.0, (), say("no salutation", "keine Anrede"))]
     return []

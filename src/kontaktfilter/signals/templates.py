@@ -15,12 +15,19 @@ import numpy as np
 
 from kontaktfilter.bulk.minhash import MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
-from kontaktfilter.model import Hit, Request, Span
+from kontaktfilter.model import Hit, Request, Span, say
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import prepares_batch, register
 
 MAX_LISTED = 5
+FINGERPRINT_LABELS_DE = {
+    "collector": "Kontaktsammler",
+    "spam": "Spam",
+    "generic": "ohne Bezug",
+    "vague": "vage",
+    "unknown": "unbekannt",
+}
 
 
 def _history(request: Request, ctx: Context) -> History | None:
@@ -112,8 +119,13 @@ def bulk_template(request: Request, ctx: Context) -> list[Hit]:
     if senders < history.min_senders:
         return []
     listed = ", ".join(examples)
-    count = senders if exact else f"at least {senders}"
-    detail = f"same text from {count} other senders (e.g. {listed})"
+    count, anzahl = (
+        (senders, senders) if exact else (f"at least {senders}", f"mindestens {senders}")
+    )
+    detail = say(
+        f"same text from {count} other senders (e.g. {listed})",
+        f"derselbe Text von {anzahl} anderen Absendern (z. B. {listed})",
+    )
     return [Hit(1.0, (), detail)]
 
 
@@ -134,9 +146,12 @@ def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
     if found is None:
         return []
     fingerprint, similarity = found
-    detail = (
-        f"known {fingerprint.label} template ({similarity:.0%} alike, "
-        f"seen from {fingerprint.senders} senders)"
+    share = round(100 * similarity)
+    detail = say(
+        f"known {fingerprint.label} template ({share}% alike, "
+        f"seen from {fingerprint.senders} senders)",
+        f"bekannte Vorlage ({FINGERPRINT_LABELS_DE[fingerprint.label]}; zu {share} % gleich, "
+        f"von {fingerprint.senders} Absendern gesehen)",
     )
     return [Hit(1.0, (), detail)]
 
@@ -170,4 +185,4 @@ def placeholder(request: Request, ctx: Context) -> list[Hit]:
     spans = tuple(Span(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text))
     if not spans:
         return []
-    return [Hit(1.0, spans[:3], f"{len(spans)} placeholder(s)")]
+    return [Hit(1.0, spans[:3], say(f"{len(spans)} placeholder(s)", f"{len(spans)} Platzhalter"))]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Row, case, delete, func, select, update
 
 from kontaktfilter.formats.records import parse_profile
 from kontaktfilter.formats.verdicts import verdict_summary
-from kontaktfilter.model import Profile, Request, SenderHistory, Verdict
+from kontaktfilter.model import Detail, Profile, Request, SenderHistory, Verdict
 from kontaktfilter.store.clock import as_utc_naive, utcnow
 from kontaktfilter.store.schema import (
     ContactRequest,
@@ -39,7 +39,8 @@ REQUEST_TABLES = {"verdicts": StoredVerdict, "decisions": Decision, "followups":
 
 def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[str, Any]:
     """The verdict as a row. Signals keep what cannot be derived (name, weight, strength, spans,
-    detail); group and description come from the registry when shown, in the reader's language."""
+    detail, and the detail in each interface language); group and description come from the
+    registry when shown, in the reader's language."""
     return {
         "request_id": request_id,
         **verdict_summary(verdict),
@@ -50,6 +51,7 @@ def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[
                 "strength": round(hit.strength, 3),
                 "spans": [[span.start, span.end] for span in hit.spans],
                 "detail": hit.detail,
+                **({"texts": hit.detail.texts} if isinstance(hit.detail, Detail) else {}),
             }
             for hit in verdict.hits
         ],

@@ -52,8 +52,12 @@ def default_strategy_text() -> str:
     return (resources.files("kontaktfilter.strategy") / "default.yaml").read_text("utf-8")
 
 
+DEFAULT_SOURCE = "default strategy"
+"""The source name of the shipped strategy (the strategy page says it in the reader's language)."""
+
+
 def default_strategy() -> Strategy:
-    return read_strategy(default_strategy_text(), "default strategy")
+    return read_strategy(default_strategy_text(), DEFAULT_SOURCE)
 
 
 def active_strategy(folder: Path) -> tuple[Strategy, str | None]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Any
 
+from babel import Locale
+from babel.numbers import format_decimal
 from fastapi import Request
 
 from kontaktfilter.config import read_shipped_yaml
@@ -55,7 +58,36 @@ class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self._strings = strings(lang)
+        self._locale = _locale(lang)
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._strings.get(key, key)
-        return text.format(**values) if values else text
+        """The string for `key` with `values` filled in. An entry with plural forms (a mapping
+        of Babel's plural categories: one, other ...) is chosen by the number `n`; numbers
+        are written the reader's way (0,8 in German)."""
+        entry: Any = self._strings.get(key, key)
+        if isinstance(entry, dict):
+            form = self._locale.plural_form(values.get("n", 0))
+            entry = entry.get(form, entry["other"])
+        if not values:
+            return entry
+        return entry.format(**{name: self._shown(value) for name, value in values.items()})
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """A number with a fixed count of decimals, in the reader's notation."""
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self._locale)
+
+    def signed(self, value: float, decimals: int = 1) -> str:
+        """A contribution or weight with its sign (+1,5 / −0,8 in German)."""
+        digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=f"+{digits};-{digits}", locale=self._locale)
+
+    def _shown(self, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        return format_decimal(value, locale=self._locale)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)

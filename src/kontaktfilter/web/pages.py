@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from kontaktfilter.model import ACTION_PRIORITY, Action, Category
+from kontaktfilter.replies.drafts import note_in
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
 from kontaktfilter.services.followups import process_followups, waiting
@@ -28,6 +29,7 @@ from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
 from kontaktfilter.store.repository import utcnow
+from kontaktfilter.strategy import DEFAULT_SOURCE
 from kontaktfilter.web import charts
 from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import (
@@ -130,6 +132,7 @@ def queue_page(
         keymap=web_keymap(),
         decision_keys=[k for k in KEYMAP if k.command in (Command.DECIDE, Command.DECLINE)],
         decline_action=lambda recommended: decline_action(recommended).value,
+        note_in=note_in,
         overdue=sum(1 for d in due if d.kind in ("overdue", "reminder")),
     )
 
@@ -280,6 +283,7 @@ def strategy_page(request: Request, app: App, user: User, saved: bool = False) -
         "strategy.html",
         text=strategy_text(user),
         strategy=app.engine_for(user).strategy,
+        default_source=DEFAULT_SOURCE,
         error=None,
         saved=saved,
     )
@@ -295,7 +299,13 @@ def strategy_save(
     except ApiError as exc:
         strategy = app.engine_for(user).strategy
         return render(
-            request, "strategy.html", 422, text=text, strategy=strategy, error=exc.message
+            request,
+            "strategy.html",
+            422,
+            text=text,
+            strategy=strategy,
+            default_source=DEFAULT_SOURCE,
+            error=exc.message,
         )
     return RedirectResponse("/strategy?saved=1", status_code=303)
 

@@ -4,6 +4,7 @@ builds HTML, so a hostile note can only ever be text."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,18 @@ class Segment:
     text: str
     signals: tuple[str, ...]
     """Names of the signals whose evidence covers this segment; empty for plain text."""
+
+
+CODE = re.compile(r"[a-z_]+")
+"""A detail that is an internal name (the phrase family that matched): shown on hover only."""
+
+
+def _detail(row: dict[str, Any], lang: str) -> dict[str, str | None]:
+    """The detail in the reader's language; a bare internal name moves to `code`."""
+    detail = (row.get("texts") or {}).get(lang) or row.get("detail") or None
+    if detail is not None and not row.get("texts") and CODE.fullmatch(detail):
+        return {"detail": None, "code": detail}
+    return {"detail": detail, "code": None}
 
 
 def explained_signals(signals: list[dict[str, Any]], text: str, lang: str) -> list[dict[str, Any]]:
@@ -36,7 +49,7 @@ def explained_signals(signals: list[dict[str, Any]], text: str, lang: str) -> li
                 "strength": row["strength"],
                 "score": round(row["weight"] * row["strength"], 3),
                 "description": known.explain(lang) if known else "",
-                "detail": row.get("detail"),
+                **_detail(row, lang),
                 "spans": spans,
             }
         )

@@ -85,7 +85,8 @@ def test_no_page_shows_english_to_a_german_reader(web):
     processed = web.post("/followups/process", headers=csrf_headers(web)).text
     assert "keine Antwort bis zur Frist: jetzt Sammler – Still ablehnen" in processed
     leaks = {}
-    for path in PAGES:
+    first = web.get("/api/requests?status=decided").json()["items"][0]["id"]
+    for path in (*PAGES, f"/requests/{first}", "/?q=Synergien"):
         english = set(_texts(web, path, "en"))
         same = sorted({text for text in _texts(web, path, "de") if text in english})
         if same:

@@ -34,6 +34,8 @@ DYNAMIC = {
     "group": [g.value for g in Group],
     "role": [r.value for r in Role],
     "label": [label.value for label in Label],
+    "request": ["received", "scored", "message_in", "message_out"],
+    "request.follow_up_": ["open", "answered", "expired", "done", "cancelled"],
 }
 
 

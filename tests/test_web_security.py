@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from kontaktfilter.cli import main
 from kontaktfilter.web import api, pages
 from kontaktfilter.web.auth import require_csrf, set_password, verify_password
-from kontaktfilter.web.pages import safe_next
+from kontaktfilter.web.render import safe_next
 from store_helpers import run_import
 from web_helpers import client, csrf_headers, fill, screener
 

@@ -28,6 +28,8 @@ from kontaktfilter.store.schema import (
 from kontaktfilter.strategy import Strategy
 
 WAITING_ACTIONS = {Action.ASK_DETAILS: "answer", Action.HOLD_WAIT: "hold"}
+MAX_REPLY_CHARS = 8_000
+"""A reply kept with a decision is cut here: platforms cap messages far below."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,15 @@ def stored_request(store: Store, request_id: int) -> Request:
 
 
 def record_decision(
-    store: Store, request_id: int, action: Action, now: datetime, strategy: Strategy
+    store: Store,
+    request_id: int,
+    action: Action,
+    now: datetime,
+    strategy: Strategy,
+    reply: str | None = None,
 ) -> int:
-    """Record the user's decision and return its id; ask_details and hold_wait open a follow-up."""
+    """Record the user's decision and return its id; ask_details and hold_wait open a follow-up.
+    `reply` is the text the user sent with it (the draft, perhaps edited), kept with it."""
     kind = WAITING_ACTIONS.get(action)
     with store.engine.begin() as conn:
         owned = conn.execute(
@@ -174,7 +182,13 @@ def record_decision(
             raise LookupError(f"no request {request_id}")
         decision_id = conn.execute(
             Decision.__table__.insert()
-            .values(request_id=request_id, action=action.value, decided_at=now, undone=False)
+            .values(
+                request_id=request_id,
+                action=action.value,
+                decided_at=now,
+                undone=False,
+                comment=reply[:MAX_REPLY_CHARS] if reply else None,
+            )
             .returning(Decision.id)
         ).scalar_one()
         if kind is not None:
@@ -198,11 +212,24 @@ def record_decision(
 
 def undo_last(store: Store) -> int | None:
     """Take back the user's newest decision: the request is pending again, its follow-up gone."""
+    return _undo(store, None)
+
+
+def undo_request(store: Store, request_id: int) -> bool:
+    """Take back the standing decision on one request (from its page or the Decided list);
+    False when the request is not the user's or has none."""
+    return _undo(store, request_id) is not None
+
+
+def _undo(store: Store, request_id: int | None) -> int | None:
+    conditions = [ContactRequest.user_id == store.user_id, Decision.undone.is_(False)]
+    if request_id is not None:
+        conditions.append(Decision.request_id == request_id)
     with store.engine.begin() as conn:
         last = conn.execute(
             select(Decision.id, Decision.request_id)
             .join(ContactRequest, ContactRequest.id == Decision.request_id)
-            .where(ContactRequest.user_id == store.user_id, Decision.undone.is_(False))
+            .where(*conditions)
             .order_by(Decision.decided_at.desc(), Decision.id.desc())
             .limit(1)
         ).one_or_none()
@@ -231,4 +258,5 @@ __all__ = [
     "record_decision",
     "stored_request",
     "undo_last",
+    "undo_request",
 ]

@@ -122,7 +122,9 @@ def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User
     """Record what the user did; ask_details and hold_wait open a follow-up."""
     strategy = app.engine_for(user).strategy
     try:
-        decision = record_decision(app.store(user), request_id, body.action, utcnow(), strategy)
+        decision = record_decision(
+            app.store(user), request_id, body.action, utcnow(), strategy, body.reply
+        )
     except LookupError:
         raise ApiError(404, f"no request {request_id}") from None
     app.decided(user)

@@ -16,7 +16,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from kontaktfilter.web import api, pages
+from kontaktfilter.web import api, pages, queue_pages, render
 from kontaktfilter.web.auth import LoginRequired
 from kontaktfilter.web.errors import HANDLERS, error_body
 from kontaktfilter.web.headers import SecurityHeaders
@@ -50,11 +50,12 @@ def create_app(screener: Screener) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.screener = screener
-    app.state.error_page = pages.error_page
+    app.state.error_page = render.error_page
     for exception, handler in HANDLERS.items():
         app.add_exception_handler(exception, handler)
     app.add_exception_handler(LoginRequired, _login_required)
     app.include_router(api.router)
+    app.include_router(queue_pages.router)
     app.include_router(pages.router)
     static = resources.files("kontaktfilter.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -1,30 +1,20 @@
-"""The screener's HTML pages. Each page is a server-rendered template; the small script in
-static/app.js adds the keys and one-click actions on top, and every action also works as a
-plain form without it."""
+"""The screener's HTML pages beside the queue (web/queue_pages.py): follow-ups, templates,
+signals, dashboard, strategy, import, policy, language and login, and the rendering they share.
+Each page is a server-rendered template; the small script in static/app.js adds the keys and
+one-click actions on top, and every action also works as a plain form without it."""
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from kontaktfilter.model import ACTION_PRIORITY, Action, Category
-from kontaktfilter.replies.drafts import note_in
+from kontaktfilter.model import Category
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
 from kontaktfilter.services.followups import process_followups, waiting
-from kontaktfilter.services.inbox import (
-    STATUSES,
-    RequestFilter,
-    list_requests,
-    record_decision,
-    undo_last,
-)
-from kontaktfilter.services.keymap import KEYMAP, Command, decline_action, web_keymap
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
@@ -33,134 +23,18 @@ from kontaktfilter.strategy import DEFAULT_SOURCE
 from kontaktfilter.web import charts
 from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import (
-    csrf_token,
     revoke_sessions,
     sign_in,
     verify_password,
 )
-from kontaktfilter.web.deps import App, Csrf, RequestId, User
+from kontaktfilter.web.deps import App, Csrf, User
 from kontaktfilter.web.errors import ApiError
 from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
-from kontaktfilter.web.present import explained_signals, segments
+from kontaktfilter.web.render import back, render, safe_next
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 50
 CONFIRM_WORDS = frozenset({"delete", "löschen"})
 """What the user types to confirm deleting all of their data (the page asks in either language)."""
-_templates = Environment(
-    loader=FileSystemLoader(str(resources.files("kontaktfilter.web") / "templates")),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
-
-
-def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only a path of this site: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return fallback
-
-
-def render(request: Request, name: str, http_status: int = 200, **values: Any) -> HTMLResponse:
-    lang = choose_language(request)
-    config = request.app.state.screener.config
-    user = "local" if config.local else request.session.get("user")
-    html = _templates.get_template(name).render(
-        t=Translator(lang),
-        lang=lang,
-        languages=LANGUAGES,
-        path=request.url.path,
-        query=request.url.query,
-        csrf=csrf_token(request.session),
-        user=user,
-        local=config.local,
-        **values,
-    )
-    return HTMLResponse(html, status_code=http_status)
-
-
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", status, status_code=status, message=message)
-
-
-def back(target: str | None, fallback: str = "/") -> RedirectResponse:
-    return RedirectResponse(safe_next(target, fallback), status_code=303)
-
-
-# the queue --------------------------------------------------------------------------------
-
-
-@router.get("/", response_class=HTMLResponse)
-def queue_page(
-    request: Request,
-    app: App,
-    user: User,
-    status: str = "pending",
-    category: str | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    if status not in STATUSES:
-        raise ApiError(404, f"no such list: {status}")
-    if category is not None and category not in {c.value for c in Category}:
-        raise ApiError(404, f"no such category: {category}")
-    lang = choose_language(request)
-    store = app.store(user)
-    items, total = list_requests(
-        store, RequestFilter(status, category), PAGE_SIZE, (page - 1) * PAGE_SIZE
-    )
-    cards = [
-        {
-            "item": item,
-            "segments": segments(item.text, item.signals),
-            "signals": explained_signals(item.signals, item.text, lang),
-        }
-        for item in items
-    ]
-    due = waiting(store, app.engine_for(user), utcnow())
-    return render(
-        request,
-        "queue.html",
-        cards=cards,
-        total=total,
-        page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        status=status,
-        statuses=STATUSES,
-        category=category,
-        categories=[c.value for c in Category],
-        actions=[a.value for a in ACTION_PRIORITY],
-        keys=[k for k in KEYMAP if not k.terminal_only],
-        keymap=web_keymap(),
-        decision_keys=[k for k in KEYMAP if k.command in (Command.DECIDE, Command.DECLINE)],
-        decline_action=lambda recommended: decline_action(recommended).value,
-        note_in=note_in,
-        overdue=sum(1 for d in due if d.kind in ("overdue", "reminder")),
-    )
-
-
-@router.post("/requests/{request_id}/decide", dependencies=[Csrf])
-def decide_form(
-    request_id: RequestId,
-    app: App,
-    user: User,
-    action: Annotated[Action, Form()],
-    next: Annotated[str | None, Form()] = None,
-) -> Response:
-    engine = app.engine_for(user)
-    try:
-        record_decision(app.store(user), request_id, action, utcnow(), engine.strategy)
-        app.decided(user)
-    except LookupError:
-        raise ApiError(404, f"no request {request_id}") from None
-    return back(next)
-
-
-@router.post("/undo", dependencies=[Csrf])
-def undo_form(app: App, user: User, next: Annotated[str | None, Form()] = None) -> Response:
-    undo_last(app.store(user))
-    app.decided(user)
-    return back(next)
-
-
 # follow-ups, templates, dashboard ---------------------------------------------------------
 
 

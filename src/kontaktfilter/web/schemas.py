@@ -112,6 +112,8 @@ class RequestPage(BaseModel):
 
 class DecisionIn(BaseModel):
     action: Action
+    reply: str | None = Field(default=None, max_length=20_000)
+    """The reply the user sent with the decision (the draft, perhaps edited): kept with it."""
 
 
 class DecisionOut(BaseModel):

@@ -44,8 +44,9 @@ function select(index) {
   list[current].scrollIntoView({ block: "nearest" });
 }
 
-async function decide(card, action) {
-  await api("POST", `/api/requests/${card.dataset.id}/decision`, { action });
+async function decide(card, action, reply) {
+  const body = reply ? { action, reply } : { action };
+  await api("POST", `/api/requests/${card.dataset.id}/decision`, body);
   card.classList.add("done");
   card.classList.remove("current");
   card.setAttribute("aria-hidden", "true");
@@ -56,6 +57,7 @@ async function decide(card, action) {
 
 async function fillDraft(details) {
   const area = details.querySelector("textarea");
+  if (area.dataset.edited) return; // the user's own words are never replaced
   if (!area || area.value) return;
   const data = await api(
     "GET",
@@ -84,7 +86,8 @@ function onSubmit(event) {
   const button = event.submitter;
   if (!card || !button || button.name !== "action") return;
   event.preventDefault();
-  decide(card, button.value).catch((e) => showError(e.message));
+  const reply = form.elements.reply; // the draft as the user sent it, kept with the decision
+  decide(card, button.value, reply ? reply.value : null).catch((e) => showError(e.message));
 }
 
 // One key map for the web and the terminal (services/keymap.py), embedded in the page.
@@ -112,7 +115,11 @@ function onKey(event) {
     case "view_draft": if (card) openDraft(card); break;
     case "copy_draft": if (card) copyCardDraft(card).catch(fail); break;
     case "undo": undo().catch(fail); break;
-    case "help": document.querySelector("#keys").scrollIntoView({ block: "center" }); break;
+    case "help": {
+      const help = document.querySelector("#keys");
+      if (help) help.scrollIntoView({ block: "center" });
+      break;
+    }
     default: return;
   }
   event.preventDefault();
@@ -152,6 +159,9 @@ function initQueue() {
     }),
   );
   document.querySelectorAll("button.copy").forEach((b) => b.addEventListener("click", copyDraft));
+  document.querySelectorAll("details.draft textarea").forEach((area) =>
+    area.addEventListener("input", () => { area.dataset.edited = "1"; }),
+  );
   const focus = sessionStorage.getItem("kf-focus");
   sessionStorage.removeItem("kf-focus");
   const index = cards().findIndex((card) => card.dataset.id === focus);

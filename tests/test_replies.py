@@ -87,3 +87,68 @@ def test_empty_note_from_xing_basic_member_is_held(engine: Engine) -> None:
     verdict = engine.score(request)
     assert verdict.action is Action.HOLD_WAIT
     assert "7 Tage" in verdict.reply_note
+
+
+DRAFTING = Engine()
+SENDER, RECIPIENT = Profile(name="John Smith"), Profile(name="Anna Berg")
+
+
+def _draft(text: str, action: Action) -> str:
+    reply, _ = DRAFTING.draft(Request(text=text, sender=SENDER, recipient=RECIPIENT), action)
+    assert reply is not None
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "present", "absent"),
+    [
+        (  # issue 21: an English decline carried the German placeholder
+            "Hi, I'd like to add you to my professional network.",
+            Action.DECLINE_WITH_LINK,
+            "[link to your page for contact seekers]",
+            "Link zu Ihrer Seite",
+        ),
+        (  # an empty note is no personal request
+            "",
+            Action.ACCEPT_AND_REPLY,
+            "thank you for your request.",
+            "personal request",
+        ),
+        (  # a German request for a call in January gets an answer to it, in German
+            "Guten Tag Frau Berg, hätten Sie im Januar 30 Minuten für ein Telefonat über Ihre "
+            "Logistik-Beratung?",
+            Action.ACCEPT_AND_REPLY,
+            "Zu Ihrer Frage „hätten Sie im Januar 30 Minuten für ein Telefonat über Ihre "
+            "Logistik-Beratung?“: Gern – schlagen Sie mir zwei, drei Zeitpunkte",
+            "Guten Tag Frau Berg, hätten",
+        ),
+        (  # asking back still promises to answer what was asked
+            "Guten Tag, hätten Sie im Januar 30 Minuten für ein Telefonat?",
+            Action.ASK_DETAILS,
+            "Ihre Frage „hätten Sie im Januar 30 Minuten für ein Telefonat?“ beantworte ich gern",
+            "[Ihre Antwort]",
+        ),
+        (
+            "Hi Anna, I host a logistics podcast. Would you be open to an interview in March?",
+            Action.ACCEPT_AND_REPLY,
+            "please send me the questions, the outlet and the length",
+            "Interview",
+        ),
+        (
+            "Hello Anna, loved your talk at LogiMAT! Could we meet for a coffee in Stuttgart? "
+            "And may I send you a sample of our new pallet sensor?",
+            Action.ACCEPT_AND_REPLY,
+            "suggest two or three dates",
+            "Gern",
+        ),
+    ],
+)
+def test_drafts_answer_what_was_asked_in_the_requests_language(text, action, present, absent):
+    reply = _draft(text, action)
+    assert present in reply and absent not in reply
+
+
+def test_silent_actions_have_no_draft():
+    for action in (Action.DECLINE_SILENTLY, Action.REPORT_SPAM, Action.HOLD_WAIT):
+        reply, note = DRAFTING.draft(Request(text="Synergien?"), action)
+        assert reply is None and note

@@ -259,7 +259,13 @@ class Engine:
         ctx = self.context(request)
         hits = self.hits(request, ctx)
         return draft_reply(
-            action, hits, ctx.lang, request.sender, request.recipient, self.policy_url
+            action,
+            hits,
+            ctx.lang,
+            request.sender,
+            request.recipient,
+            self.policy_url,
+            text=request.text,
         )
 
     def score(self, request: Request, now: datetime | None = None) -> Verdict:
@@ -294,6 +300,7 @@ class Engine:
             request.recipient,
             self.policy_url,
             guarded=rule == GUARD_RULE,
+            text=request.text,
         )
         return Verdict(
             request_id=request.id,

@@ -3,9 +3,9 @@ labels the named signals and the wording make likeliest, with what probability a
 
 It runs after the rule signals and reads their hits. The label becomes a category with the
 rules' help: a genuine note is `known` when the rules found a real acquaintance; a pitch is
-`spam` when bait fired (webinar, free download, MLM), else an honest pitch; a collector is a
-`collector` when a named pretext fired (same group, contacts slogan), else `vague` (the user asks
-what exactly is meant). The probability of a genuine person also reaches the strategy, which
+`spam` when bait fired (webinar, free download, MLM), else an honest pitch, and a generic note
+whose only substance is such bait is spam too; a collector is a `collector` when a named pretext
+fired (same group, contacts slogan), else `vague` (the user asks what exactly is meant). The probability of a genuine person also reaches the strategy, which
 declines only when it is low (kontaktfilter.strategy.costs).
 """
 
@@ -51,6 +51,8 @@ def category_of_label(label: Label, ctx: Context) -> Category:
         return Category.KNOWN if ctx.rules_category is Category.KNOWN else Category.PERSONAL
     if label is Label.PITCH:
         return Category.SPAM if groups.get("spam", 0.0) >= BAIT_MIN else Category.HONEST_PITCH
+    if label is Label.GENERIC and groups.get("spam", 0.0) >= BAIT_MIN:
+        return Category.SPAM  # a bare bait (a free webinar "for you") is spam, seed 001
     if label is Label.COLLECTOR:
         pretext = groups.get("collector", 0.0) >= PRETEXT_MIN
         return Category.COLLECTOR if pretext else Category.VAGUE

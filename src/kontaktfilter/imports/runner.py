@@ -359,6 +359,7 @@ def template_rows(index: TemplateIndex, min_senders: int) -> Iterator[dict[str, 
             "first_seen": cluster.first_seen,
             "last_seen": cluster.last_seen,
             "example": cluster.example,
+            "members": cluster.members,
         }
 
 

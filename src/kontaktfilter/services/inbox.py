@@ -28,6 +28,8 @@ from kontaktfilter.store.schema import (
 from kontaktfilter.strategy import Strategy
 
 WAITING_ACTIONS = {Action.ASK_DETAILS: "answer", Action.HOLD_WAIT: "hold"}
+BULK_ACTIONS = frozenset({Action.DECLINE_SILENTLY, Action.REPORT_SPAM})
+"""What a whole template cluster may get at once: nothing that writes to anyone."""
 MAX_REPLY_CHARS = 8_000
 """A reply kept with a decision is cut here: platforms cap messages far below."""
 
@@ -210,6 +212,67 @@ def record_decision(
     return decision_id
 
 
+def decide_template(store: Store, template_key: str, action: Action, now: datetime) -> list[int]:
+    """Record `action` (a decline or a report) for every pending request of one template
+    cluster at once, as one batch: one undo takes them all back. Returns the requests decided."""
+    if action not in BULK_ACTIONS:
+        raise ValueError(f"{action.value} cannot be taken for a whole template")
+    with store.engine.begin() as conn:
+        ids = list(
+            conn.execute(
+                select(ContactRequest.id).where(
+                    ContactRequest.user_id == store.user_id,
+                    ContactRequest.template_key == template_key,
+                    ContactRequest.direction == "incoming",
+                    ContactRequest.status == "pending",
+                )
+            ).scalars()
+        )
+        if not ids:
+            return []
+        rows = [
+            {"request_id": i, "action": action.value, "decided_at": now, "undone": False}
+            for i in ids
+        ]
+        first = conn.execute(
+            Decision.__table__.insert().values(rows[0]).returning(Decision.id)
+        ).scalar_one()
+        if rows[1:]:
+            conn.execute(Decision.__table__.insert(), rows[1:])
+        conn.execute(
+            update(Decision)
+            .where(Decision.request_id.in_(ids), Decision.decided_at == now, Decision.id >= first)
+            .values(batch=first)
+        )
+        conn.execute(
+            update(ContactRequest).where(ContactRequest.id.in_(ids)).values(status="decided")
+        )
+    return ids
+
+
+def template_members(store: Store) -> dict[str, list[tuple[int, str, str]]]:
+    """Per template cluster: (request id, sender name, status) of its incoming requests."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                ContactRequest.template_key,
+                ContactRequest.id,
+                ContactRequest.sender_name,
+                ContactRequest.status,
+            )
+            .where(
+                ContactRequest.user_id == store.user_id,
+                ContactRequest.template_key.is_not(None),
+                ContactRequest.direction == "incoming",
+            )
+            .order_by(ContactRequest.sent_at, ContactRequest.id)
+        ).all()
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for key, request_id, sender, status in rows:
+        found.setdefault(key, []).append((request_id, sender, status))
+    return found
+
+
 def undo_last(store: Store) -> int | None:
     """Take back the user's newest decision: the request is pending again, its follow-up gone."""
     return _undo(store, None)
@@ -227,7 +290,7 @@ def _undo(store: Store, request_id: int | None) -> int | None:
         conditions.append(Decision.request_id == request_id)
     with store.engine.begin() as conn:
         last = conn.execute(
-            select(Decision.id, Decision.request_id)
+            select(Decision.id, Decision.request_id, Decision.batch)
             .join(ContactRequest, ContactRequest.id == Decision.request_id)
             .where(*conditions)
             .order_by(Decision.decided_at.desc(), Decision.id.desc())
@@ -235,16 +298,26 @@ def _undo(store: Store, request_id: int | None) -> int | None:
         ).one_or_none()
         if last is None:
             return None
-        conn.execute(update(Decision).where(Decision.id == last.id).values(undone=True))
+        together = [last.request_id]
+        if last.batch is not None and request_id is None:  # a whole template comes back
+            together = list(
+                conn.execute(
+                    select(Decision.request_id).where(
+                        Decision.batch == last.batch, Decision.undone.is_(False)
+                    )
+                ).scalars()
+            )
+            taken = Decision.batch == last.batch
+        else:
+            taken = Decision.id == last.id
+        conn.execute(update(Decision).where(taken).values(undone=True))
         conn.execute(
             update(FollowUp)
-            .where(FollowUp.request_id == last.request_id, FollowUp.state == "open")
+            .where(FollowUp.request_id.in_(together), FollowUp.state == "open")
             .values(state="cancelled")
         )
         conn.execute(
-            update(ContactRequest)
-            .where(ContactRequest.id == last.request_id)
-            .values(status="pending")
+            update(ContactRequest).where(ContactRequest.id.in_(together)).values(status="pending")
         )
     return last.request_id
 
@@ -252,11 +325,13 @@ def _undo(store: Store, request_id: int | None) -> int | None:
 __all__ = [
     "QueueItem",
     "RequestFilter",
+    "decide_template",
     "find_request",
     "list_requests",
     "queue",
     "record_decision",
     "stored_request",
+    "template_members",
     "undo_last",
     "undo_request",
 ]

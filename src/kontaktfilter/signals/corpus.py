@@ -5,8 +5,9 @@ It runs after the rule signals and reads their hits. The label becomes a categor
 rules' help: a genuine note is `known` when the rules found a real acquaintance; a pitch is
 `spam` when bait fired (webinar, free download, MLM), else an honest pitch, and a generic note
 whose only substance is such bait is spam too; a collector is a `collector` when a named pretext
-fired (same group, contacts slogan), else `vague` (the user asks what exactly is meant). The probability of a genuine person also reaches the strategy, which
-declines only when it is low (kontaktfilter.strategy.costs).
+fired (same group, contacts slogan), else `vague` (the user asks what exactly is meant). The
+probability of a genuine person also reaches the strategy, which declines only when it is low
+(kontaktfilter.strategy.costs).
 """
 
 from __future__ import annotations

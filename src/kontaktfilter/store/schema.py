@@ -108,6 +108,8 @@ class ContactRequest(Base):
     lang: Mapped[str | None] = mapped_column(String(5))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)  # pending, connected, decided
+    template_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    """The template cluster (Template.key) the note belongs to, if any."""
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Input fields the engine reads beyond the columns: sender profile, sender history."""
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
@@ -145,6 +147,9 @@ class Decision(Base):
     action: Mapped[str] = mapped_column(String(30))
     decided_at: Mapped[datetime] = mapped_column(DateTime)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch: Mapped[int | None] = mapped_column(Integer)
+    """Decisions taken together (a whole template declined) share the first one's id: one
+    undo takes them all back."""
     comment: Mapped[str | None] = mapped_column(Text)
 
 

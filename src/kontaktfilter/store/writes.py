@@ -20,6 +20,9 @@ from kontaktfilter.store.schema import (
     Template,
 )
 
+MEMBER_CHUNK = 500
+"""Request keys per UPDATE when marking a template's members (bound parameters stay few)."""
+
 
 class ImportWrites:
     """The import side of a Store (mixed into it): runs, people, requests, messages, verdicts
@@ -187,9 +190,26 @@ class ImportWrites:
         conn.execute(statement, list(rows))
 
     def replace_templates(self, rows: Iterable[dict[str, Any]]) -> int:
-        stamped = [{**row, "user_id": self.user_id} for row in rows]
+        """The user's template clusters, replaced; each row's `members` (request keys) are marked
+        with the cluster's key."""
+        stamped, members = [], []
+        for row in rows:
+            members.append((row["key"], list(row.get("members", ()))))
+            stamped.append(
+                {k: v for k, v in row.items() if k != "members"} | {"user_id": self.user_id}
+            )
+        mine = ContactRequest.user_id == self.user_id
         with self.engine.begin() as conn:
             conn.execute(delete(Template).where(Template.user_id == self.user_id))
+            conn.execute(update(ContactRequest).where(mine).values(template_key=None))
             if stamped:
                 conn.execute(self._insert(Template), stamped)
+            for key, keys in members:
+                for start in range(0, len(keys), MEMBER_CHUNK):
+                    chunk = keys[start : start + MEMBER_CHUNK]
+                    conn.execute(
+                        update(ContactRequest)
+                        .where(mine, ContactRequest.key.in_(chunk))
+                        .values(template_key=key)
+                    )
         return len(stamped)

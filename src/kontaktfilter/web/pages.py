@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -15,6 +15,7 @@ from kontaktfilter.model import Category
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
 from kontaktfilter.services.followups import process_followups, waiting
+from kontaktfilter.services.inbox import template_members
 from kontaktfilter.services.policy_page import render_policy_page
 from kontaktfilter.services.runtime import forget_strategy, strategy_text
 from kontaktfilter.store.privacy import delete_user_data, export_user_data
@@ -53,8 +54,19 @@ def followups_process(request: Request, app: App, user: User) -> HTMLResponse:
 
 
 @router.get("/templates", response_class=HTMLResponse)
-def templates_page(request: Request, app: App, user: User) -> HTMLResponse:
-    return render(request, "templates.html", clusters=app.store(user).templates())
+def templates_page(
+    request: Request, app: App, user: User, decided: Annotated[int, Query(ge=0)] = 0
+) -> HTMLResponse:
+    """The template clusters with their requests; `decided` says how many the last "decline
+    all" took (with its undo)."""
+    store = app.store(user)
+    return render(
+        request,
+        "templates.html",
+        clusters=store.templates(),
+        members=template_members(store),
+        decided=decided,
+    )
 
 
 @router.get("/signals", response_class=HTMLResponse)

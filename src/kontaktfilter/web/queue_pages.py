@@ -16,6 +16,7 @@ from kontaktfilter.services.inbox import (
     STATUSES,
     QueueItem,
     RequestFilter,
+    decide_template,
     find_request,
     list_requests,
     record_decision,
@@ -148,6 +149,25 @@ def undo_request_form(
         raise ApiError(404, f"no decision to take back on request {request_id}")
     app.decided(user)
     return back(next)
+
+
+@router.post("/templates/decide", dependencies=[Csrf])
+def decide_template_form(
+    app: App,
+    user: User,
+    key: Annotated[str, Form(max_length=300)],
+    action: Annotated[Action, Form()] = Action.DECLINE_SILENTLY,
+) -> Response:
+    """Decline (or report) every pending request of one template cluster; one undo (the
+    queue's `u`) takes the whole batch back."""
+    try:
+        decided = decide_template(app.store(user), key, action, utcnow())
+    except ValueError as exc:
+        raise ApiError(422, str(exc), field="action") from None
+    if not decided:
+        raise ApiError(404, "this template has no pending request (any more)")
+    app.decided(user)
+    return back(f"/templates?decided={len(decided)}")
 
 
 @router.post("/undo", dependencies=[Csrf])

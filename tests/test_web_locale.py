@@ -32,7 +32,7 @@ PAGES = (
 )
 SAME_IN_BOTH = {"kontaktfilter", "Import", "Signal", "Spam", "DE", "EN", "LinkedIn", "XING"}
 DATA = {"blockquote", "q", "textarea", "script", "style", "kbd", "time", "code", "pre"}
-DATA_CLASSES = ("sender", "note", "who")
+DATA_CLASSES = ("sender", "note", "who", "gist")
 
 
 class _Texts(HTMLParser):

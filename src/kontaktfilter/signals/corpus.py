@@ -12,10 +12,10 @@ probability of a genuine person also reaches the strategy, which declines only w
 
 from __future__ import annotations
 
-from kontaktfilter.model import Category, Hit, Label, Request, Span, Stage, say
+from kontaktfilter.model import Category, Detail, Hit, Label, Request, Span, Stage
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
-from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown
+from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown, shown_words
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import GENUINE_GROUPS, register
 
@@ -86,10 +86,14 @@ def corpus_category(request: Request, ctx: Context) -> list[Hit]:
             evidence.append((f'"{span.text}"', span))
     labels, spans = shown(evidence)
     share = round(100 * probability)
-    detail = say(
-        f"{share}% like real {label.value} requests; driven by: {labels}",
-        f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: {labels}",
-        ctx.lang,
+    english = f"{share}% like real {label.value} requests; driven by: "
+    german = f"zu {share} % wie echte {NAMES_DE[label]}; ausschlaggebend: "
+    detail = Detail(  # the terminal names the signals too; the web lists them beside it
+        (german if ctx.lang == "de" else english) + labels,
+        {
+            "en": english + shown_words(evidence, "en"),
+            "de": german + shown_words(evidence, "de"),
+        },
     )
     group = GROUP_OF[category]
     strength = -probability if group in GENUINE_GROUPS else probability

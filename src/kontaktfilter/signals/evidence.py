@@ -52,3 +52,11 @@ def shown(evidence: list[tuple[str, Span | None]]) -> tuple[str, tuple[Span, ...
     labels = ", ".join(distinct[:SHOWN_FEATURES])
     spans = [span for _, span in evidence if span is not None][:SHOWN_SPANS]
     return labels, tuple(sorted(spans))
+
+
+def shown_words(evidence: list[tuple[str, Span | None]], lang: str) -> str:
+    """The words among the labels, for a reader who sees the signals listed beside the detail
+    (the web): signal names are internal codes there."""
+    words = list(dict.fromkeys(label for label, span in evidence if span is not None))
+    quote = "„{}“" if lang == "de" else '"{}"'
+    return ", ".join(quote.format(word.strip('"')) for word in words[:SHOWN_FEATURES]) or "–"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kontaktfilter.model import GENUINE_CATEGORIES, Category, Detail, Hit, Request, Span, Stage, say
+from kontaktfilter.model import GENUINE_CATEGORIES, Category, Detail, Hit, Request, Span, Stage
 from kontaktfilter.scoring.features import Columns, request_columns
 from kontaktfilter.scoring.learned_model import (
     ACCEPT,
@@ -33,7 +33,7 @@ from kontaktfilter.scoring.learned_model import (
     LearnedModel,
 )
 from kontaktfilter.signals.context import Context
-from kontaktfilter.signals.evidence import shown, strongest_features
+from kontaktfilter.signals.evidence import shown, shown_words, strongest_features
 from kontaktfilter.signals.protection import model_may_decline, suspicious
 from kontaktfilter.signals.registry import register
 
@@ -121,15 +121,24 @@ def _explain(
     declining: bool,
 ) -> tuple[Detail, tuple[Span, ...]]:
     """The detail line and the spans of the words that pushed most."""
-    labels, spans = shown(strongest_features(ctx, found, model.weights, outcome))
+    evidence = strongest_features(ctx, found, model.weights, outcome)
+    labels, spans = shown(evidence)
     distinct = model.info.distinct
     share = round(100 * probability)
-    detail = say(
+    english = (
         f"{share}% like requests you {'decline' if declining else 'accept'}; learned from "
-        f"{distinct} decisions; driven by: {labels}",
+        f"{distinct} decisions; driven by: "
+    )
+    german = (
         f"zu {share} % wie Anfragen, die Sie {'ablehnen' if declining else 'annehmen'}; "
-        f"gelernt aus {distinct} Entscheidungen; ausschlaggebend: {labels}",
-        ctx.lang,
+        f"gelernt aus {distinct} Entscheidungen; ausschlaggebend: "
+    )
+    detail = Detail(  # the terminal names the signals too; the web lists them beside it
+        (german if ctx.lang == "de" else english) + labels,
+        {
+            "en": english + shown_words(evidence, "en"),
+            "de": german + shown_words(evidence, "de"),
+        },
     )
     return detail, spans
 

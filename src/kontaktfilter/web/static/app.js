@@ -150,7 +150,15 @@ function copyDraft(event) {
 }
 
 function initQueue() {
-  if (!document.querySelector("ol.cards")) return;
+  const list = document.querySelector("ol.cards");
+  if (!list) return;
+  if (cards().length > 1) list.classList.add("compact"); // one line each, the current in full
+  list.addEventListener("click", (event) => {
+    const head = event.target.closest(".head");
+    if (!head || event.target.closest("a")) return;
+    const index = cards().indexOf(head.closest("li.card"));
+    if (index >= 0) select(index);
+  });
   document.addEventListener("submit", onSubmit);
   document.addEventListener("keydown", onKey);
   document.querySelectorAll("details.draft").forEach((details) =>

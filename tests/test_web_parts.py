@@ -105,6 +105,10 @@ def test_charts_are_well_formed_svg_with_escaped_labels():
     stacked = charts.weekly_stacked(weeks, "Per <week>", {"spam": "Spam & Co"})
     assert "Per &lt;week&gt;" in stacked and "Spam &amp; Co 2" in stacked
     assert stacked.count("<rect") == 2
+    ticks = [t.text for t in ET.fromstring(stacked).iter() if t.get("class") == "tick"]
+    assert ticks[:3] == ["0", "1.5", "3"]  # the value axis: zero, half, peak
+    share = [t.text for t in ET.fromstring(charts.share_line(weeks, "S")).iter() if t.text]
+    assert {"0 %", "50 %", "100 %"} <= set(share)
 
 
 def test_dashboard_figures(tmp_path):

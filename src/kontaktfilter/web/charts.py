@@ -19,14 +19,23 @@ def _frame(title: str, body: list[str]) -> str:
     )
 
 
-def _axis(label: str) -> list[str]:
-    """Baseline plus a grid line at the top labelled with the maximum."""
-    base = HEIGHT - BOTTOM
-    return [
-        f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{WIDTH}" y2="{base}"/>',
-        f'<text class="tick" x="{LEFT - 4}" y="{TOP + 8}" text-anchor="end">{escape(label)}</text>',
-        f'<line class="grid" x1="{LEFT}" y1="{TOP}" x2="{WIDTH}" y2="{TOP}"/>',
-    ]
+def _axis(top: str, middle: str, zero: str = "0") -> list[str]:
+    """The value axis: the baseline labelled zero, grid lines at half and at the top labelled
+    with their values."""
+    base, half = HEIGHT - BOTTOM, (HEIGHT - BOTTOM + TOP) / 2
+    found = [f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{WIDTH}" y2="{base}"/>']
+    for y, label in ((base, zero), (half, middle), (TOP, top)):
+        found.append(
+            f'<text class="tick" x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        if y != base:
+            found.append(f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH}" y2="{y:.1f}"/>')
+    return found
+
+
+def _half(peak: int) -> str:
+    return f"{peak / 2:g}"
 
 
 def weekly_stacked(weeks: list[Week], title: str, names: dict[str, str]) -> str:
@@ -36,7 +45,7 @@ def weekly_stacked(weeks: list[Week], title: str, names: dict[str, str]) -> str:
     peak = max(week.total for week in weeks) or 1
     slot = (WIDTH - LEFT) / len(weeks)
     usable = HEIGHT - BOTTOM - TOP
-    body = _axis(str(peak))
+    body = _axis(str(peak), _half(peak))
     for n, week in enumerate(weeks):
         x, y = LEFT + n * slot + slot * 0.15, HEIGHT - BOTTOM
         for category in Category:
@@ -68,7 +77,7 @@ def share_line(weeks: list[Week], title: str) -> str:
         (LEFT + (n + 0.5) * slot, HEIGHT - BOTTOM - usable * week.unwanted_share)
         for n, week in enumerate(weeks)
     ]
-    body = _axis("100 %")
+    body = _axis("100 %", "50 %", "0 %")
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     body.append(f'<polyline class="line" points="{path}"/>')
     for (x, y), week in zip(points, weeks, strict=True):
@@ -90,8 +99,8 @@ def histogram(buckets: list[tuple[str, int]], title: str) -> str:
         return _frame(title, [])
     peak = max(count for _, count in buckets) or 1
     slot = (WIDTH - LEFT) / len(buckets)
-    usable = HEIGHT - BOTTOM - TOP - 14
-    body = _axis(str(peak))
+    usable = HEIGHT - BOTTOM - TOP
+    body = _axis(str(peak), _half(peak))
     for n, (label, count) in enumerate(buckets):
         height = usable * count / peak
         x, y = LEFT + n * slot + slot * 0.2, HEIGHT - BOTTOM - height

@@ -11,23 +11,11 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from browser_helpers import browser, live  # noqa: E402
+from web_helpers import PAGES  # noqa: E402
 
 pytestmark = pytest.mark.slow
 __all__ = ["browser", "live"]  # fixtures
 AXE = Path(os.environ.get("KONTAKTFILTER_AXE", ".cache/npm/node_modules/axe-core/axe.min.js"))
-PAGES = (
-    "/",
-    "/?status=waiting",
-    "/?status=decided",
-    "/?status=pending&category=vague",
-    "/followups",
-    "/templates",
-    "/signals",
-    "/dashboard",
-    "/strategy",
-    "/import",
-    "/policy",
-)
 BLOCKING = ("serious", "critical")
 
 

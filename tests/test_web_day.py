@@ -5,9 +5,6 @@ one undo. Screenshots of each step land in artifacts/screenshots/day-<lang>-*.pn
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
-
 import pytest
 
 pytest.importorskip("playwright.sync_api")
@@ -15,34 +12,14 @@ from sqlalchemy import select  # noqa: E402
 
 from browser_helpers import SHOTS, browser, live  # noqa: E402
 from kontaktfilter.store.schema import ContactRequest, Decision  # noqa: E402
-from store_helpers import run_import  # noqa: E402
+from web_helpers import add_template_cluster  # noqa: E402
 
 pytestmark = pytest.mark.slow
 __all__ = ["browser", "live"]  # fixtures
-TEMPLATE = (
-    "Hallo {name}, ich bin immer auf der Suche nach interessanten Kontakten und würde mich "
-    "freuen, Sie in meinem Netzwerk begrüßen zu dürfen. Vielleicht ergeben sich wertvolle "
-    "Synergien für uns beide."
-)
 WORDS = {
     "de": {"sent": "Gesendet", "search": "Suchen", "history": "Verlauf", "undo": "Rückgängig"},
     "en": {"sent": "Sent – decide so", "search": "Search", "history": "History", "undo": "Undo"},
 }
-
-
-def _add_template(store, tmp_path) -> None:
-    rows = [
-        {
-            "id": f"tpl-{n}",
-            "text": TEMPLATE.format(name=name),
-            "sender": {"id": f"s{n}", "name": f"Sammler {name}"},
-            "sent_at": (datetime(2026, 11, 1) + timedelta(days=n)).isoformat(),
-        }
-        for n, name in enumerate(["Adler", "Bauer", "Claus", "Dorn", "Eber"])
-    ]
-    path = tmp_path / "template.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    run_import(store, path)
 
 
 def _pending(store) -> int:
@@ -52,7 +29,7 @@ def _pending(store) -> int:
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_a_day_in_the_screener(live, browser, tmp_path, lang):
     url, store = live
-    _add_template(store, tmp_path)
+    add_template_cluster(store, tmp_path)
     words = WORDS[lang]
     context = browser.new_context(
         locale="de-DE" if lang == "de" else "en-GB", viewport={"width": 1100, "height": 900}

@@ -16,20 +16,8 @@ from kontaktfilter.services.inbox import record_decision
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web.i18n import Translator
-from web_helpers import client, csrf_headers, fill, screener
+from web_helpers import PAGES, client, csrf_headers, fill, screener
 
-PAGES = (
-    "/",
-    "/?status=waiting",
-    "/?status=decided",
-    "/followups",
-    "/templates",
-    "/signals",
-    "/dashboard",
-    "/strategy",
-    "/import",
-    "/policy",
-)
 SAME_IN_BOTH = {"kontaktfilter", "Import", "Signal", "Spam", "DE", "EN", "LinkedIn", "XING"}
 DATA = {"blockquote", "q", "textarea", "script", "style", "kbd", "time", "code", "pre"}
 DATA_CLASSES = ("sender", "note", "who", "gist")

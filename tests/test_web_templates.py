@@ -3,22 +3,13 @@ one undo for the whole batch, on both backends."""
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from kontaktfilter.store.schema import ContactRequest, Decision
-from store_helpers import run_import
-from web_helpers import client, csrf_headers, fill, screener
-
-TEMPLATE = (
-    "Hallo {name}, ich bin immer auf der Suche nach interessanten Kontakten und würde mich "
-    "freuen, Sie in meinem Netzwerk begrüßen zu dürfen. Vielleicht ergeben sich wertvolle "
-    "Synergien für uns beide."
-)
+from web_helpers import add_template_cluster, client, csrf_headers, fill, screener
 
 
 @pytest.fixture
@@ -26,18 +17,7 @@ def web(store_url, tmp_path):
     state = screener(store_url)
     store = state.store("local")
     fill(store)
-    rows = [
-        {
-            "id": f"tpl-{n}",
-            "text": TEMPLATE.format(name=name),
-            "sender": {"id": f"s{n}", "name": f"Sammler {name}"},
-            "sent_at": (datetime(2026, 11, 1) + timedelta(days=n)).isoformat(),
-        }
-        for n, name in enumerate(["Adler", "Bauer", "Claus", "Dorn", "Eber"])
-    ]
-    path = tmp_path / "template.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    run_import(store, path)
+    add_template_cluster(store, tmp_path)
     with client(state) as test_client:
         test_client.cookies.set("kontaktfilter_lang", "en")
         yield test_client, store

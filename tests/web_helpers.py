@@ -4,6 +4,7 @@ imported the way a user would (the real importer, the real engine)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -45,3 +46,39 @@ def fill(store: Store, path: Path = SAMPLE) -> None:
 def csrf_headers(web: TestClient) -> dict[str, str]:
     """The header a page's script sends: the session's token."""
     return {CSRF_HEADER: web.get("/api/session").json()["csrf_token"]}
+
+
+PAGES = (
+    "/",
+    "/?status=waiting",
+    "/?status=decided",
+    "/followups",
+    "/templates",
+    "/signals",
+    "/dashboard",
+    "/strategy",
+    "/import",
+    "/policy",
+)
+"""Every page of the screener that needs no id (the locale and accessibility tests)."""
+TEMPLATE = (
+    "Hallo {name}, ich bin immer auf der Suche nach interessanten Kontakten und würde mich "
+    "freuen, Sie in meinem Netzwerk begrüßen zu dürfen. Vielleicht ergeben sich wertvolle "
+    "Synergien für uns beide."
+)
+
+
+def add_template_cluster(store: Store, folder: Path) -> None:
+    """Five collectors who sent the same stock text, imported: one template cluster."""
+    rows = [
+        {
+            "id": f"tpl-{n}",
+            "text": TEMPLATE.format(name=name),
+            "sender": {"id": f"s{n}", "name": f"Sammler {name}"},
+            "sent_at": (datetime(2026, 11, 1) + timedelta(days=n)).isoformat(),
+        }
+        for n, name in enumerate(["Adler", "Bauer", "Claus", "Dorn", "Eber"])
+    ]
+    path = folder / "template.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    run_import(store, path)

@@ -257,14 +257,24 @@ class Engine:
         """The reply draft (and its note) for an action the user chose, which may differ from
         the recommended one: the screener drafts what the user is about to do."""
         ctx = self.context(request)
-        hits = self.hits(request, ctx)
+        return self._draft(request, action, self.hits(request, ctx), ctx.lang)
+
+    def _draft(
+        self,
+        request: Request,
+        action: Action,
+        hits: Sequence[SignalHit],
+        lang: str,
+        guarded: bool = False,
+    ) -> tuple[str | None, str | None]:
         return draft_reply(
             action,
             hits,
-            ctx.lang,
+            lang,
             request.sender,
             request.recipient,
             self.policy_url,
+            guarded=guarded,
             text=request.text,
         )
 
@@ -292,16 +302,7 @@ class Engine:
         category = self.decide(hits, ctx)
         genuine = self.genuine_probability(hits, ctx)
         action, rule = decide(self.strategy, category, hits, request, ctx.now, genuine, self.costs)
-        reply, note = draft_reply(
-            action,
-            hits,
-            ctx.lang,
-            request.sender,
-            request.recipient,
-            self.policy_url,
-            guarded=rule == GUARD_RULE,
-            text=request.text,
-        )
+        reply, note = self._draft(request, action, hits, ctx.lang, rule == GUARD_RULE)
         return Verdict(
             request_id=request.id,
             lang=ctx.lang,

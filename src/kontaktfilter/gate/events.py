@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from kontaktfilter.gate.policies import Privacy
 
@@ -20,19 +20,21 @@ MAX_NOTE = 8000
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _naive_utc(value: datetime) -> datetime:
+    """Stored naive in UTC, as the rest of the store keeps time."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_naive_utc)]
+
+
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     event_id: Id
-    at: datetime
-
-    @field_validator("at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        """Stored naive in UTC, as the rest of the store keeps time."""
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
+    at: Moment
 
 
 class InvitationSent(_Event):

@@ -3,9 +3,10 @@
 A batch is one transaction: the ledger insert (`ON CONFLICT DO NOTHING RETURNING`) tells which
 events are new, and only those change the state. A second worker inserting the same id waits on
 the first one's row lock and then sees a conflict, so nothing is counted twice; a worker killed
-mid-batch commits nothing, and the client's retry of the batch brings every event in. Rows are
-written in sorted key order so two workers lock in the same order; a deadlock or serialization
-failure retries the batch.
+mid-batch commits nothing, and the client's retry of the batch brings every event in. On
+PostgreSQL a batch first takes a transaction lock on each invitation it touches (in one order,
+so workers cannot deadlock on them): an answer and its invitation in two workers' batches are
+then applied one after the other, never past each other. A deadlock elsewhere retries the batch.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, case, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from kontaktfilter.gate import tables as t
 from kontaktfilter.gate.events import (
+    EVENT,
     Event,
     GroupJoined,
     InvitationAnswered,
@@ -43,6 +45,10 @@ STATES = {
     "invitation_declined": "declined",
     "invitation_ignored": "ignored",
 }
+LOCK_INVITATIONS = text(
+    "SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 0) AS h "
+    "FROM unnest(CAST(:keys AS text[])) AS k ORDER BY h) AS ordered"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,8 @@ class IngestResult:
     new: int
     duplicates: int
     orphans: int
-    """Answers to invitations the gate has not seen (recorded in the ledger, no effect)."""
+    """Answers to invitations the gate has not seen yet: kept in the ledger and applied when
+    their invitation arrives."""
 
 
 def _now() -> datetime:
@@ -59,8 +66,8 @@ def _now() -> datetime:
 
 
 def hash_key(key: str) -> str:
-    """API keys are 32 random bytes: SHA-256 suffices (no dictionary to guess from) and costs
-    microseconds on every request, where a password hash would cost milliseconds."""
+    """API keys are 32 random bytes: SHA-256 suffices (there is no dictionary to guess from)
+    and costs microseconds on every request, where a password hash would cost milliseconds."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -68,10 +75,15 @@ def _chunks(rows: Sequence[Any]) -> list[Sequence[Any]]:
     return [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
+def _subject(event: Event) -> str | None:
+    return getattr(event, "invitation_id", None)
+
+
 class GateStore:
     def __init__(self, engine: Engine, templates: NoteTemplates) -> None:
         self.engine, self.templates = engine, templates
-        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._postgres = engine.dialect.name == "postgresql"
+        self._dialect = postgresql if self._postgres else sqlite
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
@@ -81,8 +93,7 @@ class GateStore:
         key = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(
-                t.clients.insert(),
-                {"name": name, "key_hash": hash_key(key), "created_at": _now()},
+                t.clients.insert(), {"name": name, "key_hash": hash_key(key), "created_at": _now()}
             )
         return key
 
@@ -105,77 +116,101 @@ class GateStore:
 
     def _ingest(self, conn: Connection, batch: Sequence[Event], client: str) -> IngestResult:
         unique = {event.event_id: event for event in batch}
+        if self._postgres:
+            keys = sorted({key for e in unique.values() if (key := _subject(e))})
+            conn.execute(LOCK_INVITATIONS, {"keys": keys})
         received = _now()
         rows = [
             {
-                "event_id": event.event_id,
-                "kind": event.kind,
-                "at": event.at,
+                "event_id": e.event_id,
+                "kind": e.kind,
+                "at": e.at,
+                "subject": _subject(e),
                 "client": client,
                 "received_at": received,
-                "payload": event.model_dump_json(),
+                "payload": e.model_dump_json(),
             }
-            for event in sorted(unique.values(), key=lambda e: e.event_id)
+            for e in sorted(unique.values(), key=lambda e: e.event_id)
         ]
         new: set[str] = set()
         for chunk in _chunks(rows):
             statement = self._insert(t.events).values(list(chunk)).on_conflict_do_nothing()
             new.update(conn.execute(statement.returning(t.events.c.event_id)).scalars())
-        fresh = sorted((unique[i] for i in new), key=lambda e: (e.at, e.kind != "invitation_sent"))
-        self._invitations(conn, [e for e in fresh if isinstance(e, InvitationSent)])
-        orphans = self._answers(conn, [e for e in fresh if isinstance(e, InvitationAnswered)])
-        self._simple(conn, fresh)
+        fresh = sorted((unique[i] for i in new), key=lambda e: (e.at, e.event_id))
+        arrived = self._invitations(conn, [e for e in fresh if isinstance(e, InvitationSent)])
+        answers = [e for e in fresh if isinstance(e, InvitationAnswered)]
+        answers += self._waiting_answers(conn, arrived, new)
+        orphans = self._answers(conn, sorted(answers, key=lambda e: (e.at, e.event_id)))
+        self._reports(conn, [e for e in fresh if isinstance(e, Reported)])
+        self._memberships(conn, [e for e in fresh if isinstance(e, GroupJoined)])
+        self._messages(conn, [e for e in fresh if isinstance(e, MessageSent)])
         self._profiles(conn, [e for e in fresh if isinstance(e, ProfileUpdated)])
         return IngestResult(len(batch), len(new), len(batch) - len(new), orphans)
 
-    def _invitations(self, conn: Connection, sent: list[InvitationSent]) -> None:
+    def _invitations(self, conn: Connection, sent: list[InvitationSent]) -> list[str]:
+        """Insert new invitations; returns the ids that were not there before."""
         if not sent:
-            return
+            return []
         flags = self.templates.add([(e.invitation_id, e.sender, e.note, e.at) for e in sent])
-        rows = [
-            {
-                "invitation_id": e.invitation_id,
-                "sender": e.sender,
-                "recipient": e.recipient,
-                "sent_at": e.at,
-                "has_note": bool(e.note.strip()),
-                "in_template": flag,
-                "state": "pending",
-                "closed_at": None,
-                "commented": False,
-            }
-            for e, flag in zip(sent, flags, strict=True)
-        ]
-        rows.sort(key=lambda row: row["invitation_id"])
+        rows = sorted(
+            (
+                {
+                    "invitation_id": e.invitation_id,
+                    "sender": e.sender,
+                    "recipient": e.recipient,
+                    "sent_at": e.at,
+                    "has_note": bool(e.note.strip()),
+                    "in_template": flag,
+                    "state": "pending",
+                    "closed_at": None,
+                    "commented": False,
+                }
+                for e, flag in zip(sent, flags, strict=True)
+            ),
+            key=lambda row: row["invitation_id"],
+        )
+        arrived: list[str] = []
         for chunk in _chunks(rows):
-            conn.execute(self._insert(t.invitations).values(list(chunk)).on_conflict_do_nothing())
+            statement = self._insert(t.invitations).values(list(chunk)).on_conflict_do_nothing()
+            arrived += conn.execute(statement.returning(t.invitations.c.invitation_id)).scalars()
+        return arrived
+
+    def _waiting_answers(
+        self, conn: Connection, arrived: list[str], new: set[str]
+    ) -> list[InvitationAnswered]:
+        """Answers from earlier batches whose invitation has just arrived."""
+        waiting: list[InvitationAnswered] = []
+        for chunk in _chunks(sorted(arrived)):
+            query = select(t.events.c.event_id, t.events.c.payload).where(
+                t.events.c.subject.in_(chunk), t.events.c.kind != "invitation_sent"
+            )
+            for event_id, payload in conn.execute(query):
+                if event_id not in new:
+                    answer = EVENT.validate_json(payload)
+                    assert isinstance(answer, InvitationAnswered)
+                    waiting.append(answer)
+        return waiting
 
     def _answers(self, conn: Connection, answers: list[InvitationAnswered]) -> int:
-        """The first answer to a pending invitation wins; the rows are locked while we look."""
+        """The first answer (by time) to a pending invitation wins."""
         if not answers:
             return 0
-        ids = sorted({e.invitation_id for e in answers})
+        column = t.invitations.c
         known: dict[str, Any] = {}
-        for chunk in _chunks(ids):
-            query = (
-                select(
-                    t.invitations.c.invitation_id,
-                    t.invitations.c.sender,
-                    t.invitations.c.recipient,
-                    t.invitations.c.state,
-                )
-                .where(t.invitations.c.invitation_id.in_(chunk))
-                .order_by(t.invitations.c.invitation_id)
-                .with_for_update()
+        for chunk in _chunks(sorted({e.invitation_id for e in answers})):
+            query = select(column.invitation_id, column.sender, column.recipient, column.state)
+            known.update(
+                {
+                    row.invitation_id: row
+                    for row in conn.execute(query.where(column.invitation_id.in_(chunk)))
+                }
             )
-            known.update({row.invitation_id: row for row in conn.execute(query)})
-        states = {i: row.state for i, row in known.items()}
+        states = {key: row.state for key, row in known.items()}
         changes, links = [], []
         for event in answers:
             if states.get(event.invitation_id) != "pending":
                 continue
-            state = STATES[event.kind]
-            states[event.invitation_id] = state
+            state = states[event.invitation_id] = STATES[event.kind]
             changes.append(
                 {
                     "key": event.invitation_id,
@@ -191,7 +226,6 @@ class GateStore:
                     {"member": row.recipient, "contact": row.sender, "since": event.at},
                 ]
         if changes:
-            column = t.invitations.c
             statement = (
                 update(t.invitations)
                 .where(column.invitation_id == bindparam("key"), column.state == "pending")
@@ -205,62 +239,61 @@ class GateStore:
         self._rows(conn, t.connections, links, ("member", "contact"))
         return sum(1 for event in answers if event.invitation_id not in known)
 
-    def _simple(self, conn: Connection, fresh: list[Event]) -> None:
-        reports = [
-            {"reported": e.reported, "reporter": e.reporter, "at": e.at}
-            for e in fresh
-            if isinstance(e, Reported)
-        ]
-        self._rows(conn, t.reports, reports, ("reported", "reporter"))
-        groups = [
-            {"member": e.user, "group_id": e.group} for e in fresh if isinstance(e, GroupJoined)
-        ]
-        self._rows(conn, t.memberships, groups, ("member", "group_id"))
-        latest: dict[tuple[str, str], datetime] = {}
-        for e in fresh:
-            if isinstance(e, MessageSent):
-                pair = (e.sender, e.recipient)
-                latest[pair] = max(e.at, latest.get(pair, e.at))
-        rows = [
-            {"sender": s, "recipient": r, "last_at": at} for (s, r), at in sorted(latest.items())
-        ]
-        for chunk in _chunks(rows):
-            statement = self._insert(t.messages).values(list(chunk))
-            newest = _greatest(
-                self.engine.dialect.name, t.messages.c.last_at, statement.excluded.last_at
-            )
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["sender", "recipient"], set_={"last_at": newest}
-                )
-            )
-
     def _rows(self, conn: Connection, table: Table, rows: list[dict], key: tuple[str, ...]) -> None:
         """Insert rows that are not there yet (the first one of a key wins)."""
         unique = {tuple(row[k] for k in key): row for row in reversed(rows)}
-        ordered = [unique[k] for k in sorted(unique)]
-        for chunk in _chunks(ordered):
+        for chunk in _chunks([unique[k] for k in sorted(unique)]):
             conn.execute(self._insert(table).values(list(chunk)).on_conflict_do_nothing())
 
+    def _memberships(self, conn: Connection, joined: list[GroupJoined]) -> None:
+        rows = [{"member": e.user, "group_id": e.group} for e in joined]
+        self._rows(conn, t.memberships, rows, ("member", "group_id"))
+
+    def _extreme(self, name: str, first: Any, second: Any) -> Any:
+        """greatest()/least() in PostgreSQL are SQLite's two-argument max()/min()."""
+        if self._postgres:
+            return getattr(func, name)(first, second)
+        return (func.max if name == "greatest" else func.min)(first, second)
+
+    def _upsert_time(self, conn, table, rows, key, column: str, pick: str) -> None:
+        """One row per key whose time column keeps the earliest or latest, in any order."""
+        best: dict[tuple, dict] = {}
+        choose = max if pick == "greatest" else min
+        for row in rows:
+            k = tuple(row[name] for name in key)
+            if k in best:
+                row = best[k] | {column: choose(best[k][column], row[column])}
+            best[k] = row
+        for chunk in _chunks([best[k] for k in sorted(best)]):
+            statement = self._insert(table).values(list(chunk))
+            value = self._extreme(pick, table.c[column], statement.excluded[column])
+            conn.execute(statement.on_conflict_do_update(index_elements=key, set_={column: value}))
+
+    def _reports(self, conn: Connection, reports: list[Reported]) -> None:
+        """One reporter counts once; the report's time is the first one."""
+        rows = [{"reported": e.reported, "reporter": e.reporter, "at": e.at} for e in reports]
+        self._upsert_time(conn, t.reports, rows, ("reported", "reporter"), "at", "least")
+
+    def _messages(self, conn: Connection, sent: list[MessageSent]) -> None:
+        rows = [{"sender": e.sender, "recipient": e.recipient, "last_at": e.at} for e in sent]
+        self._upsert_time(conn, t.messages, rows, ("sender", "recipient"), "last_at", "greatest")
+
     def _profiles(self, conn: Connection, updates: list[ProfileUpdated]) -> None:
-        """The latest value of each field wins; a field an event leaves out stays as it was."""
-        merged: dict[str, dict[str, Any]] = {}
-        for e in updates:
-            row = merged.setdefault(e.user, {"member": e.user})
-            for name in ("created", "contacts", "privacy"):
-                if (value := getattr(e, name)) is not None:
-                    row[name] = value
+        """The latest event by time wins for the fields it carries, whatever the arrival order."""
         columns = ("created", "contacts", "privacy")
-        for member in sorted(merged):
-            row = {name: merged[member].get(name) for name in columns} | {"member": member}
-            statement = self._insert(t.profiles).values(row)
-            keep = {
-                name: func.coalesce(statement.excluded[name], t.profiles.c[name])
-                for name in columns
+        for e in sorted(updates, key=lambda e: (e.user, e.at, e.event_id)):
+            row = {name: getattr(e, name) for name in columns}
+            statement = self._insert(t.profiles).values(member=e.user, updated_at=e.at, **row)
+            newer = statement.excluded.updated_at >= t.profiles.c.updated_at
+            values = {
+                name: _case(newer, statement.excluded[name], t.profiles.c[name]) for name in columns
             }
-            conn.execute(statement.on_conflict_do_update(index_elements=["member"], set_=keep))
+            values["updated_at"] = self._extreme(
+                "greatest", t.profiles.c.updated_at, statement.excluded.updated_at
+            )
+            conn.execute(statement.on_conflict_do_update(index_elements=["member"], set_=values))
 
 
-def _greatest(dialect: str, first: Any, second: Any) -> Any:
-    """PostgreSQL's greatest() is SQLite's two-argument max()."""
-    return func.greatest(first, second) if dialect == "postgresql" else func.max(first, second)
+def _case(newer: Any, incoming: Any, stored: Any) -> Any:
+    """A newer event's value unless it left the field out; an older one fills only gaps."""
+    return case((newer, func.coalesce(incoming, stored)), else_=func.coalesce(stored, incoming))

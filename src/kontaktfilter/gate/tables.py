@@ -41,11 +41,15 @@ events = Table(
     Column("event_id", ID, primary_key=True),
     Column("kind", String(40), nullable=False),
     Column("at", DateTime, nullable=False),
+    Column("subject", ID),
     Column("client", String(100), nullable=False),
     Column("received_at", DateTime, nullable=False),
     Column("payload", Text, nullable=False),
+    Index("ix_gate_events_subject", "subject"),
 )
-"""The ledger: every event once (its id is the key), so a retried batch counts nothing twice."""
+"""The ledger: every event once (its id is the key), so a retried batch counts nothing twice.
+`subject` is the invitation an invitation event is about: an answer that arrives before its
+invitation waits here and is applied when the invitation comes in."""
 
 invitations = Table(
     "gate_invitations",
@@ -96,7 +100,9 @@ profiles = Table(
     Column("created", Date),
     Column("contacts", Integer),
     Column("privacy", String(24)),
+    Column("updated_at", DateTime, nullable=False),
 )
+"""The latest profile event (by its time, not its arrival) wins for the fields it carries."""
 
 memberships = Table(
     "gate_memberships",

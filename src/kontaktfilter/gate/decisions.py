@@ -29,6 +29,9 @@ class Outcome(StrEnum):
 
 
 ORDER = (Outcome.ALLOW, Outcome.HOLD, Outcome.LIMIT, Outcome.BLOCK)
+SENDER_REASONS = frozenset({"PENDING_CAP", "WEEKLY_BUDGET", "BEHAVIOUR_RISK", "REPUTATION"})
+"""Reasons about the sender as a whole; the others refuse one recipient (a cooldown, an open
+invitation, a report) or hold one note."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,19 @@ def _count(condition) -> object:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _days(conn: Connection, later, earlier) -> object:
+    """The days between two timestamps, in PostgreSQL and in SQLite (which stores text)."""
+    if conn.dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
+
+
 def sender_activity(
     conn: Connection, sender: str, now: datetime, policy: GatePolicy
 ) -> SenderActivity:
     start = now - timedelta(days=policy.window_days)
     week = now - timedelta(days=7)
     hold = now - timedelta(days=policy.min_days_before_withdrawal)
-    fast = timedelta(days=policy.min_days_before_withdrawal)
     earlier = t.invitations.alias("earlier")
     reinvited = exists().where(
         earlier.c.sender == inv.sender,
@@ -41,13 +47,10 @@ def sender_activity(
             _count(inv.state == "accepted"),
             _count(inv.state == "declined"),
             _count(inv.state == "withdrawn"),
-            _count(and_(inv.state == "withdrawn", inv.closed_at - inv.sent_at < fast))
-            if conn.dialect.name == "postgresql"
-            else _count(
+            _count(
                 and_(
                     inv.state == "withdrawn",
-                    func.julianday(inv.closed_at) - func.julianday(inv.sent_at)
-                    < policy.min_days_before_withdrawal,
+                    _days(conn, inv.closed_at, inv.sent_at) < policy.min_days_before_withdrawal,
                 )
             ),
             _count(inv.has_note),
@@ -86,7 +89,7 @@ def sender_activity(
 
 def _mutual_in_group(conn: Connection, sender: str, now: datetime, policy: GatePolicy) -> int:
     start = now - timedelta(days=policy.window_days)
-    burst = timedelta(hours=policy.burst_hours)
+    burst = policy.burst_hours / 24
     back = t.invitations.alias("back")
     mine, theirs = aliased(t.memberships), aliased(t.memberships)
     query = (
@@ -101,8 +104,7 @@ def _mutual_in_group(conn: Connection, sender: str, now: datetime, policy: GateP
             inv.sent_at <= now,
             back.c.sent_at > start,
             back.c.sent_at <= now,
-            back.c.sent_at <= inv.sent_at + burst,
-            back.c.sent_at >= inv.sent_at - burst,
+            func.abs(_days(conn, back.c.sent_at, inv.sent_at)) <= burst,
         )
     )
     return conn.execute(query).scalar_one()

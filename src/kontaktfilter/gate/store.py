@@ -151,7 +151,7 @@ class GateStore:
         """Insert new invitations; returns the ids that were not there before."""
         if not sent:
             return []
-        flags = self.templates.add([(e.invitation_id, e.sender, e.note, e.at) for e in sent])
+        flags = self.templates.flags([(e.invitation_id, e.sender, e.note, e.at) for e in sent])
         rows = sorted(
             (
                 {

@@ -4,7 +4,7 @@ network and a large one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -40,6 +40,22 @@ def sender_activity(
         earlier.c.sent_at < inv.sent_at,
         earlier.c.sent_at > start,
     )
+    pending = (
+        select(func.count())
+        .where(
+            inv.sender == sender,
+            inv.sent_at <= now,
+            or_(inv.state == "pending", and_(inv.state == "withdrawn", inv.sent_at > hold)),
+        )
+        .scalar_subquery()
+    )
+    profile = t.profiles.c
+    contacts = select(profile.contacts).where(profile.member == sender).scalar_subquery()
+    created = select(profile.created).where(profile.member == sender).scalar_subquery()
+    reported = exists().where(
+        t.reports.c.reported == sender, t.reports.c.at > start, t.reports.c.at <= now
+    )
+    grouped = exists().where(t.memberships.c.member == sender)
     window = conn.execute(
         select(
             func.count(),
@@ -56,35 +72,46 @@ def sender_activity(
             _count(inv.has_note),
             _count(and_(inv.has_note, inv.in_template)),
             _count(reinvited),
+            pending,
+            contacts,
+            created,
+            reported,
+            grouped,
         ).where(inv.sender == sender, inv.sent_at > start, inv.sent_at <= now)
     ).one()
-    pending = conn.execute(
-        select(func.count()).where(
-            inv.sender == sender,
-            inv.sent_at <= now,
-            or_(inv.state == "pending", and_(inv.state == "withdrawn", inv.sent_at > hold)),
-        )
-    ).scalar_one()
-    profile = conn.execute(
-        select(t.profiles.c.contacts, t.profiles.c.created).where(t.profiles.c.member == sender)
-    ).one_or_none()
+    sent, declined, has_reports, in_groups = window[0], int(window[3]), window[12], window[13]
     return SenderActivity(
         now=now,
-        sent_window=window[0],
+        sent_window=sent,
         sent_week=int(window[1]),
-        pending=pending,
+        pending=window[9],
         accepted=int(window[2]),
-        declined=int(window[3]),
+        declined=declined,
         withdrawn=int(window[4]),
         withdrawn_fast=int(window[5]),
         notes=int(window[6]),
         template_notes=int(window[7]),
         reinvites=int(window[8]),
-        mutual_in_group=_mutual_in_group(conn, sender, now, policy),
-        contacts=profile.contacts if profile else None,
-        created=profile.created if profile else None,
-        complaints=_complaints(conn, sender, start, now),
+        # Two more round trips only for senders who can have their figures at all.
+        mutual_in_group=_mutual_in_group(conn, sender, now, policy) if sent and in_groups else 0,
+        contacts=window[10],
+        created=_date(window[11]),
+        complaints=_complaints(conn, sender, start, now) if declined or has_reports else (),
     )
+
+
+def _moment(value: object) -> datetime | None:
+    """SQLite hands a scalar subquery's timestamp back as text."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value  # type: ignore[return-value]
+
+
+def _date(value: object) -> date | None:
+    """SQLite hands a scalar subquery's date back as text."""
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value  # type: ignore[return-value]
 
 
 def _mutual_in_group(conn: Connection, sender: str, now: datetime, policy: GatePolicy) -> int:
@@ -196,6 +223,12 @@ def pair_facts(
     pending = exists().where(
         inv.sender == sender, inv.recipient == recipient, inv.state == "pending"
     )
+    privacy = select(t.profiles.c.privacy).where(t.profiles.c.member == recipient)
+    closed = select(func.max(inv.closed_at)).where(
+        inv.sender == sender,
+        inv.recipient == recipient,
+        inv.state.in_(("declined", "withdrawn")),
+    )
     row = conn.execute(
         select(
             connected.label("connected"),
@@ -203,24 +236,16 @@ def pair_facts(
             wrote.label("wrote"),
             reported.label("reported"),
             pending.label("pending"),
+            privacy.scalar_subquery().label("privacy"),
+            closed.scalar_subquery().label("closed"),
         )
     ).one()
-    privacy = conn.execute(
-        select(t.profiles.c.privacy).where(t.profiles.c.member == recipient)
-    ).scalar()
-    closed = conn.execute(
-        select(func.max(inv.closed_at)).where(
-            inv.sender == sender,
-            inv.recipient == recipient,
-            inv.state.in_(("declined", "withdrawn")),
-        )
-    ).scalar()
     return PairFacts(
-        privacy=privacy or DEFAULT_PRIVACY,
+        privacy=row.privacy or DEFAULT_PRIVACY,
         connected=bool(row.connected),
         shared_contact=bool(row.shared),
         recipient_messaged_sender=bool(row.wrote),
         recipient_reported_sender=bool(row.reported),
         pending_to_recipient=bool(row.pending),
-        last_closed_at=closed,
+        last_closed_at=_moment(row.closed),
     )

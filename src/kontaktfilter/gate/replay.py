@@ -138,3 +138,17 @@ class Replay:
             result[f"{name}_busy_limited"] = pooled(BUSY_KINDS, "limited")
             result[f"{name}_brigaded_blocked"] = pooled(("brigaded",), "blocked")
         return result
+
+    def table(self) -> list[str]:
+        """Per kind: members who sent, and the share limited (blocked) by the gate and the caps."""
+        lines = [f"{'kind':<12} {'senders':>8} {'gate limited':>13} {'blocked':>8} {'caps':>7}"]
+        for kind in sorted(self.gate):
+            gate, caps = self.gate[kind], self.baseline[kind]
+            lines.append(
+                f"{kind:<12} {len(gate.senders):>8} {gate.share(gate.limited):>13.1%} "
+                f"{gate.share(gate.blocked):>8.1%} {caps.share(caps.limited):>7.1%}"
+            )
+        figures = self.figures()
+        lines.append("")
+        lines += [f"{name:<32} {value:.2%}" for name, value in figures.items()]
+        return lines

@@ -36,7 +36,7 @@ from kontaktfilter.gate.events import (
 from kontaktfilter.gate.templates import NoteTemplates
 
 CHUNK = 1000
-"""Rows per statement: below SQLite's and PostgreSQL's limits on bound parameters."""
+"""Keys per IN list: below SQLite's and PostgreSQL's limits on bound parameters."""
 RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ATTEMPTS = 5
 STATES = {
@@ -132,10 +132,8 @@ class GateStore:
             }
             for e in sorted(unique.values(), key=lambda e: e.event_id)
         ]
-        new: set[str] = set()
-        for chunk in _chunks(rows):
-            statement = self._insert(t.events).values(list(chunk)).on_conflict_do_nothing()
-            new.update(conn.execute(statement.returning(t.events.c.event_id)).scalars())
+        statement = self._insert(t.events).on_conflict_do_nothing()
+        new = set(conn.execute(statement.returning(t.events.c.event_id), rows).scalars())
         fresh = sorted((unique[i] for i in new), key=lambda e: (e.at, e.event_id))
         arrived = self._invitations(conn, [e for e in fresh if isinstance(e, InvitationSent)])
         answers = [e for e in fresh if isinstance(e, InvitationAnswered)]
@@ -169,11 +167,10 @@ class GateStore:
             ),
             key=lambda row: row["invitation_id"],
         )
-        arrived: list[str] = []
-        for chunk in _chunks(rows):
-            statement = self._insert(t.invitations).values(list(chunk)).on_conflict_do_nothing()
-            arrived += conn.execute(statement.returning(t.invitations.c.invitation_id)).scalars()
-        return arrived
+        statement = self._insert(t.invitations).on_conflict_do_nothing()
+        return list(
+            conn.execute(statement.returning(t.invitations.c.invitation_id), rows).scalars()
+        )
 
     def _waiting_answers(
         self, conn: Connection, arrived: list[str], new: set[str]
@@ -242,8 +239,9 @@ class GateStore:
     def _rows(self, conn: Connection, table: Table, rows: list[dict], key: tuple[str, ...]) -> None:
         """Insert rows that are not there yet (the first one of a key wins)."""
         unique = {tuple(row[k] for k in key): row for row in reversed(rows)}
-        for chunk in _chunks([unique[k] for k in sorted(unique)]):
-            conn.execute(self._insert(table).values(list(chunk)).on_conflict_do_nothing())
+        if unique:
+            ordered = [unique[k] for k in sorted(unique)]
+            conn.execute(self._insert(table).on_conflict_do_nothing(), ordered)
 
     def _memberships(self, conn: Connection, joined: list[GroupJoined]) -> None:
         rows = [{"member": e.user, "group_id": e.group} for e in joined]
@@ -264,10 +262,11 @@ class GateStore:
             if k in best:
                 row = best[k] | {column: choose(best[k][column], row[column])}
             best[k] = row
-        for chunk in _chunks([best[k] for k in sorted(best)]):
-            statement = self._insert(table).values(list(chunk))
+        if best:
+            statement = self._insert(table)
             value = self._extreme(pick, table.c[column], statement.excluded[column])
-            conn.execute(statement.on_conflict_do_update(index_elements=key, set_={column: value}))
+            upsert = statement.on_conflict_do_update(index_elements=key, set_={column: value})
+            conn.execute(upsert, [best[k] for k in sorted(best)])
 
     def _reports(self, conn: Connection, reports: list[Reported]) -> None:
         """One reporter counts once; the report's time is the first one."""
@@ -279,19 +278,26 @@ class GateStore:
         self._upsert_time(conn, t.messages, rows, ("sender", "recipient"), "last_at", "greatest")
 
     def _profiles(self, conn: Connection, updates: list[ProfileUpdated]) -> None:
-        """The latest event by time wins for the fields it carries, whatever the arrival order."""
+        """The latest event by time wins for the fields it carries, whatever the arrival order:
+        the batch's events are merged per member, then merged with the stored row."""
         columns = ("created", "contacts", "privacy")
-        for e in sorted(updates, key=lambda e: (e.user, e.at, e.event_id)):
-            row = {name: getattr(e, name) for name in columns}
-            statement = self._insert(t.profiles).values(member=e.user, updated_at=e.at, **row)
-            newer = statement.excluded.updated_at >= t.profiles.c.updated_at
-            values = {
-                name: _case(newer, statement.excluded[name], t.profiles.c[name]) for name in columns
-            }
-            values["updated_at"] = self._extreme(
-                "greatest", t.profiles.c.updated_at, statement.excluded.updated_at
-            )
-            conn.execute(statement.on_conflict_do_update(index_elements=["member"], set_=values))
+        merged: dict[str, dict[str, Any]] = {}
+        for e in sorted(updates, key=lambda e: (e.at, e.event_id)):
+            row = merged.setdefault(e.user, dict.fromkeys(columns) | {"member": e.user})
+            row["updated_at"] = e.at
+            row.update({name: value for name in columns if (value := getattr(e, name)) is not None})
+        if not merged:
+            return
+        statement = self._insert(t.profiles)
+        newer = statement.excluded.updated_at >= t.profiles.c.updated_at
+        values = {
+            name: _case(newer, statement.excluded[name], t.profiles.c[name]) for name in columns
+        }
+        values["updated_at"] = self._extreme(
+            "greatest", t.profiles.c.updated_at, statement.excluded.updated_at
+        )
+        upsert = statement.on_conflict_do_update(index_elements=["member"], set_=values)
+        conn.execute(upsert, [merged[member] for member in sorted(merged)])
 
 
 def _case(newer: Any, incoming: Any, stored: Any) -> Any:

@@ -88,6 +88,27 @@ class GateStore:
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
 
+    def _insert_new(self, conn: Connection, table: Table, rows: list[dict], key: str) -> list:
+        """Insert the rows whose key is not there yet; returns their keys. On PostgreSQL the
+        rows travel as one array per column (`unnest`): a short statement whatever the batch
+        size, where a VALUES list of a thousand rows costs more to build and parse than to run."""
+        if not rows:
+            return []
+        if not self._postgres:
+            statement = self._insert(table).on_conflict_do_nothing().returning(table.c[key])
+            return list(conn.execute(statement, rows).scalars())
+        names = [column.name for column in table.columns]
+        arrays = ", ".join(
+            f"CAST(:{name} AS {_PG_ARRAYS[type(column.type).__name__]}[])"
+            for name, column in zip(names, table.columns, strict=True)
+        )
+        statement = text(
+            f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT DO NOTHING RETURNING {key}"
+        )
+        values = {name: [row[name] for row in rows] for name in names}
+        return list(conn.execute(statement, values).scalars())
+
     def add_client(self, name: str) -> str:
         """A new API key for client `name` (shown once; only its hash is stored)."""
         key = secrets.token_urlsafe(32)
@@ -132,8 +153,7 @@ class GateStore:
             }
             for e in sorted(unique.values(), key=lambda e: e.event_id)
         ]
-        statement = self._insert(t.events).on_conflict_do_nothing()
-        new = set(conn.execute(statement.returning(t.events.c.event_id), rows).scalars())
+        new = set(self._insert_new(conn, t.events, rows, "event_id"))
         fresh = sorted((unique[i] for i in new), key=lambda e: (e.at, e.event_id))
         arrived = self._invitations(conn, [e for e in fresh if isinstance(e, InvitationSent)])
         answers = [e for e in fresh if isinstance(e, InvitationAnswered)]
@@ -239,9 +259,7 @@ class GateStore:
     def _rows(self, conn: Connection, table: Table, rows: list[dict], key: tuple[str, ...]) -> None:
         """Insert rows that are not there yet (the first one of a key wins)."""
         unique = {tuple(row[k] for k in key): row for row in reversed(rows)}
-        if unique:
-            ordered = [unique[k] for k in sorted(unique)]
-            conn.execute(self._insert(table).on_conflict_do_nothing(), ordered)
+        self._insert_new(conn, table, [unique[k] for k in sorted(unique)], key[0])
 
     def _memberships(self, conn: Connection, joined: list[GroupJoined]) -> None:
         rows = [{"member": e.user, "group_id": e.group} for e in joined]
@@ -298,6 +316,16 @@ class GateStore:
         )
         upsert = statement.on_conflict_do_update(index_elements=["member"], set_=values)
         conn.execute(upsert, [merged[member] for member in sorted(merged)])
+
+
+_PG_ARRAYS = {
+    "String": "text",
+    "Text": "text",
+    "DateTime": "timestamp",
+    "Date": "date",
+    "Boolean": "boolean",
+    "Integer": "integer",
+}
 
 
 def _case(newer: Any, incoming: Any, stored: Any) -> Any:

@@ -157,3 +157,14 @@ def test_everyone_may_write_until_the_setting_changes(story: Story) -> None:
     assert story.may_message("a", "b", 1.5).allowed
     story.profile("b", 2, **CONTACTS_ONLY)
     assert not story.may_message("a", "b", 3).allowed
+
+
+def test_every_policy_is_documented_with_its_default() -> None:
+    """docs/gate.md lists each setting with its default (a new one without a row fails)."""
+    from pathlib import Path
+
+    from kontaktfilter.gate.policies import documented_defaults
+
+    text = (Path(__file__).parent.parent / "docs" / "gate.md").read_text("utf-8")
+    for name, default in documented_defaults():
+        assert f"| `{name}` | {default:g} |" in text, name

@@ -26,6 +26,7 @@ class GatePolicy:
     `min_days_before_withdrawal` keeps its slot until then, so quick withdrawals do not free
     the quota (seed 001)."""
     min_days_before_withdrawal: float = 7.0
+    """Seed 001 (XING since May 2014): a withdrawal before this age does not free its slot."""
     reinvite_cooldown_days: float = 21.0
     """After a decline or a withdrawal the same recipient cannot be invited again for this long."""
     weekly_budget_base: int = 30
@@ -41,6 +42,7 @@ class GatePolicy:
     template_min_senders: int = 3
     """A note is in a bulk template when this many other senders sent a near-copy."""
     young_profile_months: float = 12.0
+    """Contacts per month of profile age are judged on profiles up to this age."""
     contacts_per_month_limit: float = 80.0
     """More contacts per month of profile age than this on a young profile is collecting."""
     reporter_full_standing_days: float = 90.0

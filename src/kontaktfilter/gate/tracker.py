@@ -27,6 +27,7 @@ COMPLAINTS_TTL = timedelta(hours=6)
 
 @dataclass(slots=True)
 class Invitation:
+    key: str
     sender: str
     recipient: str
     sent_at: datetime
@@ -93,7 +94,9 @@ class Tracker:
         sender = self._sender(event.sender)
         self._prune(sender, event.at)
         has_note = bool(event.note.strip())
-        record = Invitation(event.sender, event.recipient, event.at, has_note, in_template)
+        record = Invitation(
+            event.invitation_id, event.sender, event.recipient, event.at, has_note, in_template
+        )
         self.invitations[event.invitation_id] = record
         sender.window.append(record)
         sender.week.append(event.at)
@@ -127,6 +130,8 @@ class Tracker:
             )
         if record.in_window:
             self._count(sender, record, 1)
+        else:  # answered and out of the window: nothing will read it again
+            del self.invitations[record.key]
 
     def _count(self, sender: Sender, record: Invitation, sign: int) -> None:
         """Add (or, leaving the window, remove) an answered invitation's part of the counts."""
@@ -149,6 +154,7 @@ class Tracker:
             sender.counts["template"] -= record.has_note and record.in_template
             if record.state != "pending":
                 self._count(sender, record, -1)
+                del self.invitations[record.key]
             times = sender.recipients[record.recipient]
             times.popleft()
             if times:

@@ -73,8 +73,9 @@ class Replay:
     def run(self, stream: Iterable[Event]) -> Replay:
         tracker = Tracker(self.policy)
         templates = NoteTemplates(self.policy.window_days, self.policy.template_min_senders)
-        events = iter(stream)
+        events, last = iter(stream), None
         while chunk := list(itertools.islice(events, CHUNK)):
+            last = chunk[-1].at
             sent = [e for e in chunk if isinstance(e, InvitationSent) and e.note.strip()]
             signatures = dict(
                 zip(
@@ -90,7 +91,25 @@ class Replay:
                     flag = self._check(tracker, templates, event, signatures.get(event.event_id))
                 tracker.apply(event, flag)
             templates.add([(e.invitation_id, e.sender, e.note, e.at) for e in sent])
+        if last is not None:
+            self._brigaded_at_the_end(tracker, last)
         return self
+
+    def _brigaded_at_the_end(self, tracker: Tracker, now: datetime) -> None:
+        """Brigaded members are judged once more after the last event, with every report of
+        the brigade in the window, whether or not they sent anything after it."""
+        for member, kind in self.truth.items():
+            if kind == "brigaded":
+                act = tracker.activity(member, now)
+                decision = check_invitation(act, None, self.policy)
+                outcome = max(
+                    (r.outcome for r in decision.reasons if r.name in SENDER_REASONS),
+                    key=ORDER.index,
+                    default=Outcome.ALLOW,
+                )
+                self._record(self.gate, kind, member, outcome, [])
+                caps = self.caps.check(tracker, member, now)
+                self._record(self.baseline, kind, member, caps, [])
 
     def _check(self, tracker, templates, event: InvitationSent, signature) -> bool:
         self.checks += 1

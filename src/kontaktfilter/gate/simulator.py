@@ -280,16 +280,20 @@ class Network:
                         self._invite(sender, recipient, at)
 
     def _brigade(self, base: datetime, today: int) -> None:
-        """New accounts (and a few old ones the target never met) report an honest member."""
+        """A ring of accounts made the day before (and a few old ones the targets never met)
+        reports honest members, 40 reports each within the hour; every brigaded member is a
+        target once, spread over the weeks of the simulation."""
         brigaded = self.by_kind.get("brigaded", [])
-        if not brigaded:
+        rounds = len(range(2, self.days, 7))
+        if not brigaded or not rounds:
             return
-        target = self.members[brigaded[(today // 7) % len(brigaded)]]
+        size = -(-len(brigaded) // rounds)
+        targets = brigaded[(today // 7) * size : (today // 7 + 1) * size]
         for n in range(BRIGADE_SIZE):
             key, old = f"b{today}_{n}", n % 4 == 0
-            created = (base - timedelta(days=400 if old else 1)).date()
             self.truth[key] = "brigade"
             at = base + timedelta(minutes=n)
+            created = (base - timedelta(days=400 if old else 1)).date()
             self._push(
                 ProfileUpdated.model_construct(
                     event_id=self._id(),
@@ -301,15 +305,16 @@ class Network:
                     privacy=Privacy.EVERYONE,
                 )
             )
-            self._push(
-                Reported.model_construct(
-                    event_id=self._id(),
-                    kind="reported",
-                    at=at + timedelta(seconds=30),
-                    reporter=key,
-                    reported=target.key,
+            for target in targets:
+                self._push(
+                    Reported.model_construct(
+                        event_id=self._id(),
+                        kind="reported",
+                        at=at + timedelta(seconds=30),
+                        reporter=key,
+                        reported=self.members[target].key,
+                    )
                 )
-            )
 
     def events(self) -> Iterator[Event]:
         """The stream in time order, one simulated day produced at a time."""

@@ -28,7 +28,7 @@ class Gate:
     def close(self) -> None:
         self.db.dispose()
 
-    def verdict(self, note: str, sender: str, recipient: str, now: datetime) -> Verdict | None:
+    def verdict(self, note: str, now: datetime) -> Verdict | None:
         """The note's verdict by the screener's own engine; no note, no verdict."""
         if not note.strip():
             return None
@@ -41,7 +41,7 @@ class Gate:
         with self.db.connect() as conn:
             act = sender_activity(conn, sender, now, self.policy)
             pair = pair_facts(conn, sender, recipient, now, self.policy)
-        verdict = self.verdict(note, sender, recipient, now)
+        verdict = self.verdict(note, now)
         in_template = bool(note.strip()) and self.store.templates.matches(note, sender, now)
         return check_invitation(act, pair, self.policy, verdict, in_template), verdict
 

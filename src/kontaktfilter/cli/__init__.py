@@ -1,6 +1,6 @@
 """The command line: the root command reads the settings; each command group lives in a module
-of its own (score, store, inbox, learn, eval, strategy, web, templates) and shares what it needs
-through cli.common. The command modules import the engine, the store and the rest inside the
+of its own (score, store, inbox, learn, eval, strategy, web, templates, gate) and shares what it
+needs through cli.common. The command modules import the engine, the store and the rest inside the
 commands that use them, so that `kontaktfilter --help` starts without loading them."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import click
 from kontaktfilter.cli import eval as eval_commands
 from kontaktfilter.cli import inbox, learn, score, store, templates, web
 from kontaktfilter.cli.common import Invocation
+from kontaktfilter.cli.gate import gate_group
 from kontaktfilter.cli.strategy import strategy_group
 from kontaktfilter.config import SettingsError, load_settings
 
@@ -50,3 +51,4 @@ for _module in (score, templates, store, inbox, web, learn, eval_commands):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 main.add_command(strategy_group)
+main.add_command(gate_group)

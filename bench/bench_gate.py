@@ -1,0 +1,61 @@
+"""The gate on a simulated network (issue 22): recall on collectors and automation tools
+(limited or blocked), the share of honest senders limited, busy honest senders (recruiters,
+event organisers, a new salesperson) apart, brigaded honest members blocked; beside the fixed
+caps of the platforms (100 invitations a week, 200 open) on the same stream, in the same run.
+
+The network comes from `kontaktfilter.gate.simulator` (seeded); every invitation is checked
+before it is applied (gate/replay.py says what that leaves out). "Limited" counts a sender once
+a check refused them for a reason about the sender (caps, budget, behaviour, reputation), not
+for one recipient (a cooldown, an open invitation). Exits 1 unless recall >= 90 %, honest
+limited <= 1 % and no brigaded member blocked.
+
+    python bench/bench_gate.py [--users 20000] [--days 30] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+from kontaktfilter.gate.replay import Replay
+from kontaktfilter.gate.simulator import Network
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    network = Network(args.users, args.days, args.seed)
+    replay = Replay(network.truth).run(network.events())
+    seconds = time.perf_counter() - started
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"network: {args.users} members, {args.days} days, seed {args.seed}: "
+        f"{replay.events} events, {replay.checks} invitations checked, "
+        f"{seconds:.0f} s ({replay.events / seconds:.0f} events/s simulated and replayed), "
+        f"peak memory {memory:.0f} MB"
+    )
+    for line in replay.table():
+        print(line)
+    figures = replay.figures()
+    if args.json:
+        print(json.dumps(figures | {"events": replay.events, "users": args.users}))
+    bars = {
+        "recall on collectors and tools >= 90 %": figures["gate_recall_collectors_tools"] >= 0.9,
+        "honest senders limited <= 1 %": figures["gate_honest_limited"] <= 0.01,
+        "no brigaded honest member blocked": figures["gate_brigaded_blocked"] == 0.0,
+    }
+    for bar, met in bars.items():
+        print(f"{'met' if met else 'NOT MET'}: {bar}")
+    return 0 if all(bars.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

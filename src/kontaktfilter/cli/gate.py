@@ -1,0 +1,176 @@
+"""`kontaktfilter gate ...`: the platform gate for a network operator (docs/gate.md): serve its
+API, hand out client keys, simulate a network, feed a stream into the store, replay a stream
+against the gate and fixed caps."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from kontaktfilter.gate.events import Event
+
+DB_OPTION = click.option(
+    "--db",
+    envvar="KONTAKTFILTER_GATE_DB",
+    required=True,
+    metavar="URL",
+    help="The gate's database: postgresql://... (or sqlite:///gate.db for a trial); "
+    "default KONTAKTFILTER_GATE_DB.",
+)
+POLICY_OPTION = click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML file of policy overrides (name: value), see docs/gate.md.",
+)
+
+
+def _policy(path: str | None):
+    from kontaktfilter.gate.service import load_policy
+
+    try:
+        return load_policy(path)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _read(path: Path) -> Iterator[Event]:
+    """Events from a JSON-lines file; a bad line stops with its number and the field."""
+    from pydantic import ValidationError
+
+    from kontaktfilter.gate.events import EVENT
+
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield EVENT.validate_json(line)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                field = ".".join(str(part) for part in error["loc"])
+                raise click.ClickException(f"{path}:{number}: {field}: {error['msg']}") from exc
+
+
+@click.group("gate")
+def gate_group() -> None:
+    """The platform gate: limits, privacy that holds, behaviour and reputation."""
+
+
+@gate_group.command("serve")
+@DB_OPTION
+@POLICY_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(db: str, policy_path: str | None, host: str, port: int, workers: int) -> None:
+    """Serve the gate's JSON API (every route needs a client key: `gate client add`)."""
+    import uvicorn
+
+    from kontaktfilter.gate.service import DB_ENV, POLICY_ENV
+
+    _policy(policy_path)  # a bad file stops here, not in each worker
+    os.environ[DB_ENV] = db
+    if policy_path:
+        os.environ[POLICY_ENV] = str(Path(policy_path).resolve())
+    click.echo(f"kontaktfilter gate on http://{host}:{port}/ (API: /docs, Ctrl-C stops)")
+    uvicorn.run(
+        "kontaktfilter.gate.service:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
+
+
+@gate_group.command("client")
+@DB_OPTION
+@click.argument("name")
+def add_client(db: str, name: str) -> None:
+    """Create an API key for client NAME; it is shown once, only its hash is kept."""
+    from sqlalchemy.exc import IntegrityError
+
+    from kontaktfilter.gate.runtime import Gate
+
+    gate = Gate(db)
+    try:
+        click.echo(gate.store.add_client(name))
+    except IntegrityError as exc:
+        raise click.ClickException(f"a client named {name!r} exists already") from exc
+    finally:
+        gate.close()
+
+
+@gate_group.command("simulate")
+@click.option("--users", default=10_000, show_default=True, type=click.IntRange(10))
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def simulate(users: int, days: int, seed: int, output: Path, truth: Path) -> None:
+    """Write a simulated network's events (JSON lines) and each member's kind (JSON)."""
+    from kontaktfilter.gate.simulator import Network
+
+    network = Network(users, days, seed)
+    count = 0
+    with output.open("w", encoding="utf-8") as handle:
+        for event in network.events():
+            handle.write(event.model_dump_json() + "\n")
+            count += 1
+    truth.write_text(json.dumps(network.truth), "utf-8")
+    click.echo(f"{count} events of {users} members over {days} days -> {output}, {truth}")
+
+
+@gate_group.command("ingest")
+@DB_OPTION
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 5000))
+def ingest(db: str, stream: Path, batch: int) -> None:
+    """Feed a stream into the gate's store, as the service does with each POST."""
+    from kontaktfilter.gate.runtime import Gate
+
+    gate = Gate(db)
+    started, totals, pending = time.perf_counter(), [0, 0], []
+    for event in _read(stream):
+        pending.append(event)
+        if len(pending) == batch:
+            result = gate.store.ingest(pending, "cli")
+            totals = [totals[0] + result.new, totals[1] + result.duplicates]
+            pending = []
+    if pending:
+        result = gate.store.ingest(pending, "cli")
+        totals = [totals[0] + result.new, totals[1] + result.duplicates]
+    seconds = time.perf_counter() - started
+    gate.close()
+    click.echo(f"{totals[0]} new, {totals[1]} already there, {seconds:.1f} s")
+
+
+@gate_group.command("replay")
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
+)
+@POLICY_OPTION
+@click.option("--json", "as_json", is_flag=True, help="The figures as JSON.")
+def replay(stream: Path, truth: Path, policy_path: str | None, as_json: bool) -> None:
+    """Check every invitation of a stream with the gate and with fixed caps; print what each
+    did to collectors, tools, parties, honest and busy honest senders and brigaded members."""
+    from kontaktfilter.gate.replay import Replay
+
+    result = Replay(json.loads(truth.read_text("utf-8")), _policy(policy_path)).run(_read(stream))
+    figures = result.figures()
+    if as_json:
+        click.echo(json.dumps(figures | {"events": result.events, "checks": result.checks}))
+        return
+    click.echo(f"{result.events} events, {result.checks} invitations checked")
+    for line in result.table():
+        click.echo(line)

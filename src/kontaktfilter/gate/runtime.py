@@ -1,0 +1,54 @@
+"""One gate: its database, its policy, the screener's engine for the notes, and the checks that
+read the tables and decide (what the service and the CLI hold)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kontaktfilter.engine import Engine
+from kontaktfilter.gate.decisions import Decision, MessageDecision, check_invitation, check_message
+from kontaktfilter.gate.policies import GatePolicy
+from kontaktfilter.gate.queries import pair_facts, sender_activity
+from kontaktfilter.gate.store import GateStore
+from kontaktfilter.gate.tables import create_tables
+from kontaktfilter.gate.templates import NoteTemplates
+from kontaktfilter.model import Request, Verdict
+from kontaktfilter.store.database import create_db_engine
+
+
+class Gate:
+    def __init__(self, url: str, policy: GatePolicy | None = None, engine: Engine | None = None):
+        self.policy = policy or GatePolicy()
+        self.db = create_db_engine(url)
+        create_tables(self.db)
+        templates = NoteTemplates(self.policy.window_days, self.policy.template_min_senders)
+        self.store = GateStore(self.db, templates)
+        self.engine = engine or Engine()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def verdict(self, note: str, now: datetime) -> Verdict | None:
+        """The note's verdict by the screener's own engine; no note, no verdict."""
+        if not note.strip():
+            return None
+        return self.engine.score(Request(text=note, sent_at=now), now)
+
+    def check_invitation(
+        self, sender: str, recipient: str, note: str = "", now: datetime | None = None
+    ) -> tuple[Decision, Verdict | None]:
+        now = now or datetime.now(UTC).replace(tzinfo=None)
+        with self.db.connect() as conn:
+            act = sender_activity(conn, sender, now, self.policy)
+            pair = pair_facts(conn, sender, recipient, now, self.policy)
+        verdict = self.verdict(note, now)
+        in_template = bool(note.strip()) and self.store.templates.matches(note, sender, now)
+        return check_invitation(act, pair, self.policy, verdict, in_template), verdict
+
+    def check_message(
+        self, sender: str, recipient: str, via: str = "direct", now: datetime | None = None
+    ) -> MessageDecision:
+        now = now or datetime.now(UTC).replace(tzinfo=None)
+        with self.db.connect() as conn:
+            pair = pair_facts(conn, sender, recipient, now, self.policy)
+        return check_message(pair, via)

@@ -1,0 +1,99 @@
+"""Template clusters across the whole input, as `TemplateIndex.labels` finds them in one
+process, spread over a cluster: band keys are the shuffle key; within a bucket each note is
+checked against the WINDOW notes before it in input order (the single process's rule, so both
+find the same pairs); pairs are verified on their full signatures; connected components of the
+verified pairs are the clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from kontaktfilter.batch.components import components
+from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, WINDOW
+from kontaktfilter.bulk.minhash import EMPTY_SLOT
+
+EMPTY_SIGNATURE = np.full(DEFAULT_NUM_PERM, EMPTY_SLOT, dtype=np.uint32).tobytes()
+"""The signature of a note with no words left after normalisation: such notes never cluster."""
+
+
+def candidate_pairs(prepared: DataFrame) -> DataFrame:
+    """(u, v) rows sharing a band key, each with up to WINDOW predecessors of its bucket."""
+    buckets = prepared.where(F.col("signature") != F.lit(EMPTY_SIGNATURE)).select(
+        "row", F.posexplode("bands").alias("band", "key")
+    )
+    order = Window.partitionBy("band", "key").orderBy("row")
+    earlier = F.array(*[F.lag("row", offset).over(order) for offset in range(1, WINDOW + 1)])
+    return (
+        buckets.select(F.col("row").alias("v"), earlier.alias("earlier"))
+        .select("v", F.explode("earlier").alias("u"))
+        .where(F.col("u").isNotNull())
+        .distinct()
+    )
+
+
+def _similar_batch(batch: pa.RecordBatch, needed: float) -> pa.RecordBatch:
+    left = np.frombuffer(b"".join(batch.column(2).to_pylist()), dtype=np.uint32)
+    right = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype=np.uint32)
+    equal = np.count_nonzero(
+        left.reshape(-1, DEFAULT_NUM_PERM) == right.reshape(-1, DEFAULT_NUM_PERM), axis=1
+    )
+    keep = pa.array(equal >= needed)
+    return pa.RecordBatch.from_arrays(
+        [batch.column(0).filter(keep), batch.column(1).filter(keep)], names=["u", "v"]
+    )
+
+
+def verified_pairs(pairs: DataFrame, prepared: DataFrame, threshold: float) -> DataFrame:
+    """The candidate pairs whose estimated Jaccard similarity reaches the threshold."""
+    signatures = prepared.select("row", "signature")
+    joined = (
+        pairs.join(signatures.withColumnRenamed("row", "u"), "u")
+        .withColumnRenamed("signature", "su")
+        .join(signatures.withColumnRenamed("row", "v"), "v")
+        .select("u", "v", "su", F.col("signature").alias("sv"))
+    )
+    needed = threshold * DEFAULT_NUM_PERM
+
+    def verify(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield _similar_batch(batch, needed)
+
+    return joined.mapInArrow(verify, "u long, v long")
+
+
+def template_clusters(
+    spark: SparkSession,
+    prepared: DataFrame,
+    workdir: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[str], None] = lambda _: None,
+) -> DataFrame:
+    """(row, id, sender, seen, cluster) for every request with a near-duplicate; `cluster` is
+    the smallest row of its component, as stable as the input's order."""
+    pairs = verified_pairs(candidate_pairs(prepared), prepared, threshold)
+    pairs.write.mode("overwrite").parquet(f"{workdir}/pairs")
+    progress("templates: candidate pairs verified")
+    found = components(spark, spark.read.parquet(f"{workdir}/pairs"), workdir, progress)
+    members = prepared.select("row", "id", "sender", "seen")
+    return found.join(members, found["node"] == members["row"]).select(
+        "row", "id", "sender", "seen", F.col("component").alias("cluster")
+    )
+
+
+def cluster_summary(assignments: DataFrame) -> DataFrame:
+    """(cluster, requests, senders, first_seen, last_seen) per cluster, largest first."""
+    return (
+        assignments.groupBy("cluster")
+        .agg(
+            F.count("*").alias("requests"),
+            F.countDistinct("sender").alias("senders"),
+            F.timestamp_seconds(F.min("seen")).alias("first_seen"),
+            F.timestamp_seconds(F.max("seen")).alias("last_seen"),
+        )
+        .orderBy(F.desc("senders"), F.desc("requests"), "cluster")
+    )

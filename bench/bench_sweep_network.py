@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+
 from bench_templates import pairwise
 from sweep_network_input import write
 
@@ -65,8 +66,12 @@ def compare_verdicts(single: Path, verdicts: Path) -> tuple[int, int]:
     with single.open(encoding="utf-8") as lines:
         for line in lines:
             expected[json.loads(line)["id"]] = line.rstrip("\n")
-    table = pq.read_table(verdicts, columns=["id", "verdict"], filters=[("id", "in", list(expected))])
-    found = dict(zip(table.column("id").to_pylist(), table.column("verdict").to_pylist(), strict=True))
+    table = pq.read_table(
+        verdicts, columns=["id", "verdict"], filters=[("id", "in", list(expected))]
+    )
+    found = dict(
+        zip(table.column("id").to_pylist(), table.column("verdict").to_pylist(), strict=True)
+    )
     equal = sum(found.get(key) == line for key, line in expected.items())
     return equal, len(expected)
 
@@ -96,14 +101,20 @@ def main() -> None:
         command += ["--conf", conf]
     spark_seconds, _ = timed(command)
     summary = json.loads((output / "summary.json").read_text())
-    print(f"\nSpark ({summary['master']}), stages {args.stages}: {spark_seconds:.0f} s wall, "
-          f"{args.size / spark_seconds:,.0f} requests/s")
+    print(
+        f"\nSpark ({summary['master']}), stages {args.stages}: {spark_seconds:.0f} s wall, "
+        f"{args.size / spark_seconds:,.0f} requests/s"
+    )
     for stage, seconds in summary["stages"].items():
-        print(f"  {stage:<12} {seconds:8.1f} s  {args.size / max(seconds, 1e-9):>10,.0f} requests/s")
+        print(
+            f"  {stage:<12} {seconds:8.1f} s  {args.size / max(seconds, 1e-9):>10,.0f} requests/s"
+        )
     print(f"  partitions: {summary['partitions']}")
     print(f"  counts: {summary['counts']}")
-    print(f"  peak driver RSS: Python {summary['driver_python_peak_rss_mb']:.0f} MB, "
-          f"JVM (driver + local executors) {summary['driver_jvm_peak_rss_mb']:.0f} MB")
+    print(
+        f"  peak driver RSS: Python {summary['driver_python_peak_rss_mb']:.0f} MB, "
+        f"JVM (driver + local executors) {summary['driver_jvm_peak_rss_mb']:.0f} MB"
+    )
     if args.no_single:
         return
 
@@ -111,19 +122,25 @@ def main() -> None:
     single_seconds, single_rss = timed(
         [str(BIN / "kontaktfilter"), "templates", str(requests), "--json"], clusters_out
     )
-    print(f"\nsingle process `kontaktfilter templates`: {single_seconds:.0f} s wall, "
-          f"{args.size / single_seconds:,.0f} requests/s, peak RSS {single_rss:.0f} MB")
+    print(
+        f"\nsingle process `kontaktfilter templates`: {single_seconds:.0f} s wall, "
+        f"{args.size / single_seconds:,.0f} requests/s, peak RSS {single_rss:.0f} MB"
+    )
     if "templates" in args.stages:
         table = pq.read_table(output / "clusters", columns=["id", "cluster"])
         spark_labels = labels_by_index(
             table.column("id").to_pylist(), table.column("cluster").to_pylist(), args.size
         )
         precision, recall = pairwise(single_labels(clusters_out, args.size), spark_labels)
-        print(f"clusters, Spark against the single process: pairwise precision {precision:.4f}, "
-              f"recall {recall:.4f}")
+        print(
+            f"clusters, Spark against the single process: pairwise precision {precision:.4f}, "
+            f"recall {recall:.4f}"
+        )
         templates_seconds = summary["stages"]["prepare"] + summary["stages"]["templates"]
-        print(f"templates, Spark (prepare + templates) / single process wall time: "
-              f"{templates_seconds / single_seconds:.2f}")
+        print(
+            f"templates, Spark (prepare + templates) / single process wall time: "
+            f"{templates_seconds / single_seconds:.2f}"
+        )
     if "score" in args.stages:
         sample = folder / "sample.jsonl"
         with requests.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
@@ -135,9 +152,11 @@ def main() -> None:
         )
         equal, compared = compare_verdicts(single_verdicts, output / "verdicts")
         print(f"verdicts equal to `score --json`: {equal} of {compared}")
-        print(f"scoring: single process {compared / score_seconds:,.0f} requests/s (one core, "
-              f"{compared} requests), Spark {args.size / summary['stages']['score']:,.0f} "
-              f"requests/s ({os.cpu_count()} cores, {args.size} requests)")
+        print(
+            f"scoring: single process {compared / score_seconds:,.0f} requests/s (one core, "
+            f"{compared} requests), Spark {args.size / summary['stages']['score']:,.0f} "
+            f"requests/s ({os.cpu_count()} cores, {args.size} requests)"
+        )
 
 
 if __name__ == "__main__":

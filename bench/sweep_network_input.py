@@ -18,8 +18,17 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_templates import FIRST, LAST, SPIN_DE, SPIN_EN, TEMPLATE_SHARE, TEMPLATES, VOCAB
-from bench_templates import edit, spin
+from bench_templates import (
+    FIRST,
+    LAST,
+    SPIN_DE,
+    SPIN_EN,
+    TEMPLATE_SHARE,
+    TEMPLATES,
+    VOCAB,
+    edit,
+    spin,
+)
 
 REQUESTS_PER_SENDER = 8
 COLLECTOR_SHARE = 0.1
@@ -42,11 +51,18 @@ def _outcome(rng: random.Random, collector: bool) -> tuple[str, float] | None:
     """The answer to an invitation and the days it took, or None while it is pending."""
     roll = rng.random()
     if collector:
-        table = [(0.35, "invitation_withdrawn", 1, 6), (0.55, "invitation_declined", 0, 20),
-                 (0.65, "invitation_reported", 0, 3), (0.85, "invitation_accepted", 0, 30)]
+        table = [
+            (0.35, "invitation_withdrawn", 1, 6),
+            (0.55, "invitation_declined", 0, 20),
+            (0.65, "invitation_reported", 0, 3),
+            (0.85, "invitation_accepted", 0, 30),
+        ]
     else:
-        table = [(0.7, "invitation_accepted", 0, 10), (0.8, "invitation_declined", 0, 30),
-                 (0.82, "invitation_withdrawn", 10, 40)]
+        table = [
+            (0.7, "invitation_accepted", 0, 10),
+            (0.8, "invitation_declined", 0, 30),
+            (0.82, "invitation_withdrawn", 10, 40),
+        ]
     for limit, kind, low, high in table:
         if roll < limit:
             return kind, rng.uniform(low, high)
@@ -72,7 +88,7 @@ def generate(count: int, seed: int = 7) -> Iterator[tuple[dict, list[dict]]]:
             greeting, closing = ("Hallo", "Viele Grüße") if lang == "de" else ("Hi", "Best regards")
             text = f"{greeting} {recipient.split()[0]}, {text} {closing}, {first} {last}"
         else:
-            text = " ".join(rng.choice(VOCAB) for _ in range(rng.randint(15, 40)))
+            text = " ".join(rng.choices(VOCAB, k=rng.randint(15, 40)))
         at = START + timedelta(seconds=index * SECONDS_PER_REQUEST)
         sender = f"s{number}"
         record = {
@@ -93,16 +109,30 @@ def generate(count: int, seed: int = 7) -> Iterator[tuple[dict, list[dict]]]:
         answer = _outcome(rng, templated)
         if answer is not None:
             kind, days = answer
-            events.append(_event(f"e{index}a", at + timedelta(days=days), kind, sender, recipient_id))
+            events.append(
+                _event(f"e{index}a", at + timedelta(days=days), kind, sender, recipient_id)
+            )
         if index < senders:  # each sender's profile once, before its first request
-            events.append(_event(f"e{index}p", START - timedelta(days=30 + index % 2000),
-                                 "profile_created", f"s{index}", None))
+            events.append(
+                _event(
+                    f"e{index}p",
+                    START - timedelta(days=30 + index % 2000),
+                    "profile_created",
+                    f"s{index}",
+                    None,
+                )
+            )
         yield record, events
 
 
 def _event(event_id: str, at: datetime, kind: str, sender: str, recipient: str | None) -> dict:
-    return {"event_id": event_id, "time": at.isoformat(timespec="seconds"), "type": kind,
-            "sender": sender, "recipient": recipient}
+    return {
+        "event_id": event_id,
+        "time": at.isoformat(timespec="seconds"),
+        "type": kind,
+        "sender": sender,
+        "recipient": recipient,
+    }
 
 
 def write(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:

@@ -17,6 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from kontaktfilter.batch import STAGES, export, features, inputs, scoring, templates
+
 SHOWN_ERRORS = 5
 """Bad records printed at the end (all of them are in errors/)."""
 
@@ -99,7 +100,11 @@ class Sweep:
         self.out = options.output.rstrip("/")
         self.work = f"{self.out}/_work"
         if "fingerprints" in options.stages:
+            if "templates" not in options.stages:
+                raise ValueError("the fingerprints stage needs the templates stage")
             self.fingerprints_path()  # fail before hours of work, not after
+        self.state: dict[str, DataFrame] = {}
+        self.records = inputs.request_records(spark, options.requests, options.input_format)
         self.started = time.monotonic()
 
     def fingerprints_path(self) -> str:
@@ -127,87 +132,90 @@ class Sweep:
         self.summary.stages[name] = round(time.monotonic() - begin, 2)
         self._say(f"{name}: done in {self.summary.stages[name]:.1f} s")
 
-    def run(self) -> SweepSummary:
-        options = self.options
-        records = inputs.request_records(self.spark, options.requests, options.input_format)
-        self.summary.partitions["input"] = records.rdd.getNumPartitions()
-        state: dict[str, DataFrame] = {}
+    def _prepare(self) -> None:
+        prepared = inputs.prepared_requests(self.records)
+        prepared.write.mode("overwrite").parquet(f"{self.work}/prepared")
+        self.state["prepared"] = self.spark.read.parquet(f"{self.work}/prepared")
+        bad = self._write(
+            self.state["prepared"].where(F.col("error").isNotNull()).select("source", "error"),
+            "errors",
+        )
+        total = self.state["prepared"].count()
+        self.summary.counts["requests"] = total - self.summary.counts["errors"]
+        self.summary.errors = [r["error"] for r in bad.limit(SHOWN_ERRORS).collect()]
 
-        def prepare() -> None:
-            prepared = inputs.prepared_requests(records)
-            prepared.write.mode("overwrite").parquet(f"{self.work}/prepared")
-            state["prepared"] = self.spark.read.parquet(f"{self.work}/prepared")
-            bad = self._write(
-                state["prepared"].where(F.col("error").isNotNull()).select("source", "error"),
-                "errors",
-            )
-            self.summary.counts["requests"] = (
-                state["prepared"].count() - self.summary.counts["errors"]
-            )
-            self.summary.errors = [r["error"] for r in bad.limit(SHOWN_ERRORS).collect()]
+    def _score(self) -> None:
+        self._write(scoring.verdicts(self.records, self.settings), "verdicts")
 
-        def score() -> None:
-            self._write(scoring.verdicts(records, self.settings), "verdicts")
+    def _templates(self) -> None:
+        usable = self.state["prepared"].where(F.col("error").isNull())
+        found = templates.template_clusters(self.spark, usable, self.work, progress=self._say)
+        self.state["clusters"] = self._write(
+            found.select("id", "row", "sender", "cluster"), "clusters"
+        )
+        self.state["summary"] = self._write(templates.cluster_summary(found), "templates")
+        big = self.state["summary"].where(F.col("senders") >= self.options.min_senders)
+        self.summary.counts["big_templates"] = big.count()
 
-        def cluster() -> None:
-            usable = state["prepared"].where(F.col("error").isNull())
-            found = templates.template_clusters(self.spark, usable, self.work, progress=self._say)
-            state["clusters"] = self._write(
-                found.select("id", "row", "sender", "cluster"), "clusters"
+    def _features(self) -> None:
+        table = None
+        if "clusters" in self.state:
+            table = features.request_features(
+                self.state["prepared"],
+                self.state["clusters"],
+                self.state["summary"],
+                self.options.min_senders,
             )
-            state["summary"] = self._write(templates.cluster_summary(found), "templates")
-            self.summary.counts["big_templates"] = (
-                state["summary"].where(F.col("senders") >= options.min_senders).count()
+        if self.options.events:
+            events = inputs.events(self.spark, self.options.events, self.options.events_format)
+            self._write(
+                events.where(F.col("error").isNotNull()).select("source", "error"), "event_errors"
             )
+            behaviour = features.sender_features(events)
+            table = behaviour if table is None else behaviour.join(table, "sender", "full")
+        if table is None:
+            self._say("features: nothing to build (give --events, or run the templates stage)")
+            return
+        self._write(table, "senders")
 
-        def sender_features() -> None:
-            table = (
-                features.request_features(
-                    state["prepared"], state["clusters"], state["summary"], options.min_senders
-                )
-                if "clusters" in state
-                else None
-            )
-            if options.events:
-                events = inputs.events(self.spark, options.events, options.events_format)
-                self._write(
-                    events.where(F.col("error").isNotNull()).select("source", "error"),
-                    "event_errors",
-                )
-                behaviour = features.sender_features(events)
-                table = behaviour if table is None else behaviour.join(table, "sender", "full")
-            if table is not None:
-                self._write(table, "senders")
+    def _fingerprints(self) -> None:
+        self.summary.counts["fingerprints"] = export.export_fingerprints(
+            self.state["summary"],
+            self.records,
+            self.fingerprints_path(),
+            self.options.min_senders,
+            self.options.fingerprint_label,
+            self.options.fingerprint_limit,
+        )
 
-        def fingerprints() -> None:
-            self.summary.counts["fingerprints"] = export.export_fingerprints(
-                state["summary"],
-                records,
-                self.fingerprints_path(),
-                options.min_senders,
-                options.fingerprint_label,
-                options.fingerprint_limit,
-            )
-
-        self._stage("prepare", prepare)
-        steps = {"score": score, "templates": cluster, "features": sender_features}
-        steps["fingerprints"] = fingerprints
-        for name in STAGES:
-            if name in options.stages:
-                if name == "fingerprints" and "summary" not in state:
-                    raise ValueError("the fingerprints stage needs the templates stage")
-                self._stage(name, steps[name])
-        remove_folder(self.spark, self.work)
+    def _finish(self) -> None:
+        """Record the driver's peak memory and write summary.json beside the results."""
         self.summary.seconds = round(time.monotonic() - self.started, 2)
         self.summary.driver_python_peak_rss_mb = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         )
         self.summary.driver_jvm_peak_rss_mb = jvm_peak_rss_mb(self.spark)
         text = json.dumps(asdict(self.summary), indent=2)
-        if local_path(self.out) is not None:
-            (local_path(self.out) / "summary.json").write_text(text)
+        folder = local_path(self.out)
+        if folder is not None:
+            (folder / "summary.json").write_text(text)
         else:
-            self.spark.createDataFrame([(text,)], "value string").coalesce(1).write.mode(
-                "overwrite"
-            ).text(f"{self.out}/summary")
+            frame = self.spark.createDataFrame([(text,)], "value string").coalesce(1)
+            frame.write.mode("overwrite").text(f"{self.out}/summary")
+
+    def run(self) -> SweepSummary:
+        """Prepare, run the chosen stages in order, clean the work folder up."""
+        self.summary.partitions["input"] = self.records.rdd.getNumPartitions()
+        self._stage("prepare", self._prepare)
+        steps = {
+            "score": self._score,
+            "templates": self._templates,
+            "features": self._features,
+            "fingerprints": self._fingerprints,
+        }
+        for name in STAGES:
+            if name in self.options.stages:
+                self._stage(name, steps[name])
+        remove_folder(self.spark, self.work)
+        self._finish()
         return self.summary

@@ -36,20 +36,39 @@ def candidate_pairs(prepared: DataFrame) -> DataFrame:
     )
 
 
-def _similar_batch(batch: pa.RecordBatch, needed: float) -> pa.RecordBatch:
+def _similar(batch: pa.RecordBatch, needed: float) -> tuple[np.ndarray, np.ndarray]:
     left = np.frombuffer(b"".join(batch.column(2).to_pylist()), dtype=np.uint32)
     right = np.frombuffer(b"".join(batch.column(3).to_pylist()), dtype=np.uint32)
     equal = np.count_nonzero(
         left.reshape(-1, DEFAULT_NUM_PERM) == right.reshape(-1, DEFAULT_NUM_PERM), axis=1
     )
-    keep = pa.array(equal >= needed)
-    return pa.RecordBatch.from_arrays(
-        [batch.column(0).filter(keep), batch.column(1).filter(keep)], names=["u", "v"]
+    keep = equal >= needed
+    return batch.column(0).to_numpy()[keep], batch.column(1).to_numpy()[keep]
+
+
+def contract(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same connectivity in fewer edges: each component of these edges becomes a star on
+    its smallest node. Done per partition before the distributed rounds, it turns a template's
+    long chains of near-copies into stars, so those rounds move a fraction of the edges."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    nodes, index = np.unique(np.concatenate((left, right)), return_inverse=True)
+    ends = index.reshape(2, -1)
+    graph = coo_matrix(
+        (np.ones(ends.shape[1], dtype=np.int8), (ends[0], ends[1])), shape=(nodes.size,) * 2
     )
+    _, labels = connected_components(graph, directed=False)
+    smallest = np.full(labels.max() + 1 if labels.size else 0, np.iinfo(np.int64).max)
+    np.minimum.at(smallest, labels, nodes)  # nodes ascend, so this is each component's first
+    centre = smallest[labels]
+    leaf = nodes != centre
+    return nodes[leaf], centre[leaf]
 
 
 def verified_pairs(pairs: DataFrame, prepared: DataFrame, threshold: float) -> DataFrame:
-    """The candidate pairs whose estimated Jaccard similarity reaches the threshold."""
+    """The candidate pairs whose estimated Jaccard similarity reaches the threshold, contracted
+    per partition (`contract`): the edges differ, the components they make do not."""
     signatures = prepared.select("row", "signature")
     joined = (
         pairs.join(signatures.withColumnRenamed("row", "u"), "u")
@@ -60,8 +79,12 @@ def verified_pairs(pairs: DataFrame, prepared: DataFrame, threshold: float) -> D
     needed = threshold * DEFAULT_NUM_PERM
 
     def verify(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            yield _similar_batch(batch, needed)
+        found = [_similar(batch, needed) for batch in batches]
+        left = np.concatenate([u for u, _ in found] or [np.empty(0, dtype=np.int64)])
+        right = np.concatenate([v for _, v in found] or [np.empty(0, dtype=np.int64)])
+        if left.size:
+            left, right = contract(left, right)
+            yield pa.RecordBatch.from_arrays([pa.array(left), pa.array(right)], names=["u", "v"])
 
     return joined.mapInArrow(verify, "u long, v long")
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from kontaktfilter.batch.components import components
@@ -21,19 +21,40 @@ EMPTY_SIGNATURE = np.full(DEFAULT_NUM_PERM, EMPTY_SLOT, dtype=np.uint32).tobytes
 """The signature of a note with no words left after normalisation: such notes never cluster."""
 
 
+def _window_pairs(band: np.ndarray, key: np.ndarray, row: np.ndarray, fresh: int) -> np.ndarray:
+    """(u, v) for each row from `fresh` on and the WINDOW rows before it in its bucket; the rows
+    before `fresh` are the previous batch's tail, already paired among themselves."""
+    found = []
+    for offset in range(1, WINDOW + 1):
+        same = (band[offset:] == band[:-offset]) & (key[offset:] == key[:-offset])
+        same[: max(fresh - offset, 0)] = False
+        found.append(np.stack((row[:-offset][same], row[offset:][same]), axis=1))
+    return np.concatenate(found)
+
+
 def candidate_pairs(prepared: DataFrame) -> DataFrame:
-    """(u, v) rows sharing a band key, each with up to WINDOW predecessors of its bucket."""
+    """(u, v) rows sharing a band key, each with up to WINDOW predecessors of its bucket. The
+    buckets are sorted, not windowed: a template sent a million times is one bucket, which a
+    sort spills to disk where a window function would have to hold it in memory."""
     buckets = prepared.where(F.col("signature") != F.lit(EMPTY_SIGNATURE)).select(
         "row", F.posexplode("bands").alias("band", "key")
     )
-    order = Window.partitionBy("band", "key").orderBy("row")
-    earlier = F.array(*[F.lag("row", offset).over(order) for offset in range(1, WINDOW + 1)])
-    return (
-        buckets.select(F.col("row").alias("v"), earlier.alias("earlier"))
-        .select("v", F.explode("earlier").alias("u"))
-        .where(F.col("u").isNotNull())
-        .distinct()
-    )
+    ordered = buckets.repartition("band", "key").sortWithinPartitions("band", "key", "row")
+
+    def pairs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        tail = (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64))
+        for batch in batches:
+            row, band, key = (batch.column(i).to_numpy() for i in range(3))
+            band, key, row = (
+                np.concatenate((t, c)) for t, c in zip(tail, (band, key, row), strict=True)
+            )
+            found = _window_pairs(band, key, row, tail[0].size)
+            tail = (band[-WINDOW:], key[-WINDOW:], row[-WINDOW:])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(found[:, 0]), pa.array(found[:, 1])], names=["u", "v"]
+            )
+
+    return ordered.mapInArrow(pairs, "u long, v long").distinct()
 
 
 def _similar(batch: pa.RecordBatch, needed: float) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from kontaktfilter.cli import eval as eval_commands
-from kontaktfilter.cli import inbox, learn, score, store, templates, web
+from kontaktfilter.cli import inbox, learn, network, score, store, templates, web
 from kontaktfilter.cli.common import Invocation
 from kontaktfilter.cli.gate import gate_group
 from kontaktfilter.cli.strategy import strategy_group
@@ -47,7 +47,7 @@ def main(
     ctx.obj = Invocation(settings, templates_path)
 
 
-for _module in (score, templates, store, inbox, web, learn, eval_commands):
+for _module in (score, templates, store, inbox, web, learn, eval_commands, network):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 main.add_command(strategy_group)

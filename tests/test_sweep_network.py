@@ -18,13 +18,13 @@ pyspark = pytest.importorskip("pyspark")
 from click.testing import CliRunner  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 
-from kontaktfilter.batch.components import components  # noqa: E402
-from kontaktfilter.batch.inputs import SweepInputError  # noqa: E402
-from kontaktfilter.batch.job import Sweep, SweepOptions  # noqa: E402
-from kontaktfilter.batch.session import spark_session  # noqa: E402
 from kontaktfilter.bulk.fingerprints import FingerprintSet, read_fingerprints  # noqa: E402
 from kontaktfilter.cli import main  # noqa: E402
 from kontaktfilter.config import load_settings  # noqa: E402
+from kontaktfilter.network.components import components  # noqa: E402
+from kontaktfilter.network.inputs import SweepInputError  # noqa: E402
+from kontaktfilter.network.job import Sweep, SweepOptions  # noqa: E402
+from kontaktfilter.network.session import spark_session  # noqa: E402
 
 BENCH = Path(__file__).parent.parent / "bench"
 FIXTURES = Path(__file__).parent / "fixtures"

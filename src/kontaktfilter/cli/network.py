@@ -1,4 +1,4 @@
-"""`kontaktfilter sweep-network`: the network sweep (kontaktfilter.batch) from the command line,
+"""`kontaktfilter sweep-network`: the network sweep (kontaktfilter.network) from the command line,
 in local mode by default or on any Spark master. PySpark is imported only when the command
 runs, so the rest of the command line starts without it."""
 
@@ -8,7 +8,7 @@ import json
 
 import click
 
-from kontaktfilter.batch import STAGES
+from kontaktfilter.network import STAGES
 
 
 @click.command("sweep-network")
@@ -47,9 +47,9 @@ def sweep_network(
 ) -> None:
     """Sweep a whole network's REQUESTS (JSONL or Parquet, docs/sweep-network.md) with Spark:
     verdicts, template clusters, per-sender features and fingerprints, as Parquet in OUTPUT."""
-    from kontaktfilter.batch.inputs import SweepInputError
-    from kontaktfilter.batch.job import Sweep, SweepOptions
-    from kontaktfilter.batch.session import spark_session
+    from kontaktfilter.network.inputs import SweepInputError
+    from kontaktfilter.network.job import Sweep, SweepOptions
+    from kontaktfilter.network.session import spark_session
 
     chosen = tuple(s.strip() for s in stages.split(",") if s.strip())
     unknown = sorted(set(chosen) - set(STAGES))

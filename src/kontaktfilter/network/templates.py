@@ -13,9 +13,9 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from kontaktfilter.batch.components import components
 from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, WINDOW
 from kontaktfilter.bulk.minhash import EMPTY_SLOT
+from kontaktfilter.network.components import components
 
 EMPTY_SIGNATURE = np.full(DEFAULT_NUM_PERM, EMPTY_SLOT, dtype=np.uint32).tobytes()
 """The signature of a note with no words left after normalisation: such notes never cluster."""

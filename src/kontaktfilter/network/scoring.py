@@ -4,16 +4,15 @@ with `Engine.score_many`; the verdict is kept as the very JSON line the CLI prin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from kontaktfilter.batch.inputs import parse_record
 from kontaktfilter.engine import Engine
-from kontaktfilter.formats.verdicts import verdict_to_dict
+from kontaktfilter.formats.verdicts import verdict_json_line
+from kontaktfilter.network.inputs import parse_record
 from kontaktfilter.services.runtime import build_engine
 
 VERDICT_SCHEMA = "id string, category string, action string, score double, verdict string"
@@ -48,14 +47,13 @@ def _score_batch(batch: pa.RecordBatch, engine: Engine) -> pa.RecordBatch:
             continue  # the prepare stage reports it with its file and field
     out = []
     for verdict in engine.score_many(requests):
-        data = verdict_to_dict(verdict)
         out.append(
             {
                 "id": verdict.request_id,
-                "category": data["category"],
-                "action": data["action"],
-                "score": float(data["score"]),
-                "verdict": json.dumps(data, ensure_ascii=False),
+                "category": verdict.category.value,
+                "action": verdict.action.value,
+                "score": float(verdict.score),
+                "verdict": verdict_json_line(verdict).decode("utf-8").rstrip("\n"),
             }
         )
     return pa.RecordBatch.from_pylist(out, schema=VERDICT_ARROW)

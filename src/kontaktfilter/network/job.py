@@ -16,7 +16,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from kontaktfilter.batch import STAGES, export, features, inputs, scoring, templates
+from kontaktfilter.network import STAGES, export, features, inputs, scoring, templates
 
 SHOWN_ERRORS = 5
 """Bad records printed at the end (all of them are in errors/)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from kontaktfilter.batch.inputs import parse_record
 from kontaktfilter.bulk.fingerprints import Fingerprint, fingerprint_of, write_fingerprints
+from kontaktfilter.network.inputs import parse_record
 
 DEFAULT_LIMIT = 10_000
 """Clusters exported at most, biggest first (by senders): about 6 MB of JSON."""

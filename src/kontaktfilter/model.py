@@ -198,6 +198,11 @@ class Span(NamedTuple):
     text: str
 
 
+FINGERPRINT_LABELS = ("collector", "spam", "generic", "vague", "unknown")
+"""What a shared template fingerprint says its template is (bulk/fingerprints.py); here so that
+the command line can offer them without loading NumPy."""
+
+
 class Detail(str):
     """A hit's detail that can also be said in each interface language.
 

@@ -21,12 +21,13 @@ import numpy as np
 from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
+from kontaktfilter.model import FINGERPRINT_LABELS
 
 FORMAT = "kontaktfilter-fingerprints"
 FORMAT_VERSION = 1
 HASHER_SEED = 1
 """Fingerprints are only comparable between identical hashers: format, permutations and seed."""
-LABELS = ("collector", "spam", "generic", "vague", "unknown")
+LABELS = FINGERPRINT_LABELS
 
 
 class FingerprintError(ValueError):

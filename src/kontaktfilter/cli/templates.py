@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.bulk.fingerprints import LABELS
 from kontaktfilter.cli.common import (
     read_request_records,
     report_bad,
@@ -18,6 +17,7 @@ from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.formats.records import (
     RecordError,
 )
+from kontaktfilter.model import FINGERPRINT_LABELS as LABELS
 
 TEMPLATE_BATCH = 20_000
 

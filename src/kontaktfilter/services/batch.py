@@ -1,5 +1,6 @@
 """Scoring a stream of requests in batches, across processes when the input is big: what the
-`score` command and the importer share.
+`score` command runs on (the importer and `rescore` call Engine.score_many on their own write
+batches, inside their transactions).
 
 A batch goes through Engine.score_many (one MinHash call, one corpus gather per batch) and is
 rendered where it was scored, so a worker process sends back finished output, not verdict

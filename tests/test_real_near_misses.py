@@ -44,6 +44,16 @@ UNWANTED = "unwanted"  # never accepted
             "TPL_PLACEHOLDER",
             GENUINE,
         ),
+        (  # r5-0060: a job-seeker's template leaves the concrete reason as a slot to fill
+            "slot-for-a-concrete-reference",
+            "Hi [Name], I noticed we're both in the [industry/field] space, and I'm particularly "
+            "interested in [specific company/project they're involved with]. As a PhD "
+            "transitioning from academia to industry, I'd love to learn from your experience "
+            "at [Company].",
+            None,
+            "TPL_REFERENCE_SLOT",
+            GENUINE,
+        ),
         (  # the platform's default text with nothing else is what the signal is for
             "default-text-alone",
             "I'd like to add you to my professional network on LinkedIn.",
@@ -98,3 +108,15 @@ def test_a_placeholder_alone_is_never_a_reason_to_report() -> None:
 @pytest.mark.parametrize("text", ["[sic]", "See footnote [1].", "50% more, 20% less"])
 def test_no_placeholder_in_plain_brackets_or_percentages(text: str) -> None:
     assert "TPL_PLACEHOLDER" not in RULES.score(Request(text=text)).signal_names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi [Name], I'd like to add you to my network at [Company].",
+        "Hello {{first_name}}, we're hiring for a [Role] at {{company}}.",
+        "Hi [First Name], [industry/field] leaders like you should connect.",
+    ],
+)
+def test_a_name_company_or_role_slot_is_no_reference(text: str) -> None:
+    assert "TPL_REFERENCE_SLOT" not in RULES.score(Request(text=text)).signal_names

@@ -15,7 +15,7 @@ import numpy as np
 
 from kontaktfilter.bulk.minhash import MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
-from kontaktfilter.model import Hit, Request, Span, say
+from kontaktfilter.model import Hit, Request, Role, Span, say
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.personal import sender_is_known
 from kontaktfilter.signals.registry import prepares_batch, register
@@ -186,3 +186,46 @@ def placeholder(request: Request, ctx: Context) -> list[Hit]:
     if not spans:
         return []
     return [Hit(1.0, spans[:3], say(f"{len(spans)} placeholder(s)", f"{len(spans)} Platzhalter"))]
+
+
+_SLOT = re.compile(
+    r"\[([^\[\]\n]{2,80})\]"  # [specific project], [Event Name]
+    r"|\{\{\s*([\w .:|/-]{1,60}?)\s*\}\}"  # {{post_topic}}
+    r"|\{([A-Za-z_][\w .-]{0,40})\}"  # {topic_they_posted_about}
+)
+_REFERENCE_WORDS = re.compile(
+    r"(?i)(?<![a-zäöü])(?:specific|post|article|blog|talk|panel|session|podcast|episode|event|"
+    r"conference|project|topic|insight|achievement|news|launch|research|paper|book|thesis|"
+    r"question|mutual|shared|common|detail|point|observation|initiative|content|konkret|beitrag|"
+    r"artikel|vortrag|veranstaltung|projekt|thema|gemeinsam)"
+)
+"""What a slot's name must speak of to stand for a concrete reference. A name, company or role
+slot is a mail merge's routine; a slot for "the specific project" or "their post" is where the
+sender writes the reason, and the recipient receives it filled in."""
+
+
+@register(
+    "TPL_REFERENCE_SLOT",
+    -1.5,
+    "personal",
+    "A template whose unfilled slot asks for a concrete reference ([specific project], "
+    "{{post_topic}}): its sender writes a reason there",
+    "Eine Vorlage, deren offener Platzhalter einen konkreten Bezug verlangt ([specific project], "
+    "{{post_topic}}): dort schreibt der Absender einen Grund hinein",
+    roles=(Role.REFERENCE,),
+)
+def reference_slot(request: Request, ctx: Context) -> list[Hit]:
+    """A template is no evidence against a person when its sender fills in a concrete reason:
+    job-seekers' and networkers' guides are full of them. It protects from a decline (the guard
+    asks instead); as a reference only, it does not turn an open pitch into a personal note."""
+    text = ctx.note.text
+    if "[" not in text and "{" not in text:
+        return []
+    spans = tuple(
+        Span(m.start(), m.end(), m.group())
+        for m in _SLOT.finditer(text)
+        if _REFERENCE_WORDS.search(next(g for g in m.groups() if g is not None))
+    )
+    if not spans:
+        return []
+    return [Hit(1.0, spans[:3], say(f"slot {spans[0].text}", f"Platzhalter {spans[0].text}"))]

@@ -15,9 +15,11 @@ REQUIRE_PG_ENV = "KONTAKTFILTER_REQUIRE_PG"
 
 @pytest.fixture(autouse=True)
 def private_data(tmp_path_factory, monkeypatch) -> None:
-    """The CLI reads the user's fingerprint store and store; tests get empty ones of their own."""
+    """The CLI reads the user's fingerprint store and store, and keeps the compiled lexicons in
+    the user's cache folder; tests get empty ones of their own."""
     home = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("KONTAKTFILTER_FINGERPRINT_STORE", str(home / "fingerprints.json"))
     monkeypatch.setenv("KONTAKTFILTER_DB", f"sqlite:///{home / 'kontaktfilter.db'}")
 

@@ -22,7 +22,8 @@ from kontaktfilter.signals import PREPARERS, REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.corpus import CATEGORY_OF_GROUP
 from kontaktfilter.strategy import GUARD_RULE, Costs, Strategy, decide, default_strategy
-from kontaktfilter.text.lexicon import Pattern, load_builtin_lexicons
+from kontaktfilter.text.lexicon import Pattern
+from kontaktfilter.text.lexicon_cache import builtin_matcher
 from kontaktfilter.text.matcher import PhraseMatch, PhraseMatcher
 from kontaktfilter.text.note import analyse, guess_language
 
@@ -97,7 +98,7 @@ class Engine:
         self._to_run: dict[tuple[str, ...], tuple[tuple[Signal, float], ...]] = {}
         """The signals to run for the families a note matched, in registry order; the same few
         combinations of families come back again and again."""
-        self.matcher = PhraseMatcher(patterns if patterns is not None else load_builtin_lexicons())
+        self.matcher = PhraseMatcher(patterns) if patterns is not None else builtin_matcher()
         self.policy_url = policy_url
 
     def with_history(self, history: History | None) -> Engine:

@@ -20,6 +20,7 @@ from kontaktfilter.model import Profile
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
+    from kontaktfilter.scoring.learned_model import LearnedModel
     from kontaktfilter.store import Store
 
 
@@ -83,7 +84,10 @@ def with_user_model(engine: Engine, store: Store) -> Engine:
     """The engine with the user's learned model, when they have one that can be read."""
     from kontaktfilter.learning.user_model import load as load_user_model
 
-    model, warning = load_user_model(store)
+    return _with_learned(engine, *load_user_model(store))
+
+
+def _with_learned(engine: Engine, model: LearnedModel | None, warning: str | None) -> Engine:
     if warning:
         click.echo(f"warning: {warning}", err=True)
     return engine.with_learner(model)
@@ -92,10 +96,23 @@ def with_user_model(engine: Engine, store: Store) -> Engine:
 def engine_with_stored_model(ctx: click.Context) -> Engine:
     """For commands that need no store (`check`): the user's learned model when their store
     already exists, so the verdict explains what the model learned; never creates a store,
-    and a store that cannot be opened (a server down) only costs the learned signal."""
+    and a store that cannot be opened (a server down) only costs the learned signal. A SQLite
+    store at the newest schema is only read, without loading SQLAlchemy (store.readonly)."""
     settings = invocation(ctx).settings
     if not settings["db"] and not (data_dir() / DEFAULT_STORE_NAME).exists():
         return engine_of(ctx)  # and the store's modules are never loaded
+    from kontaktfilter.learning.user_model import model_of
+    from kontaktfilter.services.runtime import LOCAL_USER
+    from kontaktfilter.store.readonly import NotReadable, learned_model_blob, sqlite_file
+
+    database = sqlite_file(settings["db"]) if settings["db"] else data_dir() / DEFAULT_STORE_NAME
+    if database is not None:
+        try:
+            blob = learned_model_blob(database, LOCAL_USER)
+        except NotReadable:
+            pass  # opened the full way below, and migrated if it is older
+        else:
+            return _with_learned(engine_of(ctx), *model_of(blob, LOCAL_USER))
     from kontaktfilter.store import StoreError, open_store
 
     try:

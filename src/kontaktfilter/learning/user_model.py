@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from kontaktfilter.model import Action
 from kontaktfilter.scoring.learned_model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
 from kontaktfilter.signals.registry import is_late
-from kontaktfilter.store import Store
 
 if TYPE_CHECKING:  # training needs scikit-learn, imported only when a model is trained
     from kontaktfilter.learning.training import TrainingExample
+    from kontaktfilter.store import Store
 
 RETRAIN_EVERY = 10
 """New (or undone) decisions after which the model is rebuilt."""
@@ -81,10 +81,16 @@ def load(store: Store) -> tuple[LearnedModel | None, str | None]:
     """The user's stored model and a warning when it cannot be read (then the rules decide
     alone until `kontaktfilter learn` rebuilds it)."""
     row = store.learned_model()
-    if row is None or row.model == NO_MODEL:
+    return model_of(None if row is None else row.model, store.user)
+
+
+def model_of(blob: bytes | None, user: str) -> tuple[LearnedModel | None, str | None]:
+    """The model in a stored blob (None or an empty blob: the user has none) and a warning when
+    it cannot be read."""
+    if not blob:
         return None, None
     try:
-        return LearnedModel.from_bytes(row.model, f"learned model of {store.user!r}"), None
+        return LearnedModel.from_bytes(blob, f"learned model of {user!r}"), None
     except ModelFormatError as exc:
         return None, str(exc)
 

@@ -140,10 +140,16 @@ class CorpusModel:
         if reading.entries:
             scale = self.info.text_scale / math.sqrt(reading.entries)
             for start, sentence in reading.sentences:
-                for push, local, pair in sentence.strongest(target):
+                # A sentence's entries come strongest first (the positive scale keeps their
+                # order), so no more than its first `shown` can be among the note's, and none
+                # from the first that does not push towards the label on.
+                for push, local, pair in sentence.strongest(target)[:shown]:
+                    pull = -scale * push
+                    if pull >= 0:
+                        break
                     first = start + local
                     owner = count + first if pair else first
-                    found.append((-scale * push, owner, "", first, first + pair))
+                    found.append((pull, owner, "", first, first + pair))
         for k, (name, strength) in enumerate(reading.signals.items()):
             found.append((-strength * self.signal_push(name, target), 2 * count + k, name, -1, -1))
         found.sort()  # strongest push first, ties in feature order, as strongest_features
@@ -183,14 +189,16 @@ class CorpusModel:
                 self._remember(tokens, found)
 
     def _gather(self, sentences: list[tuple[str, ...]]) -> list[_Sentence]:
-        """The rows of some sentences with one take from the weights: per word (with its
-        n-grams) and per word pair, each sentence's slice summed to its total."""
+        """The rows of some sentences (their tokens as analysed) with one take from the weights:
+        per word (with its n-grams) and per word pair, each sentence's slice summed to its
+        total."""
         columns: list[int] = []
         signs: list[float] = []
         starts: list[int] = []
         owner_starts: list[int] = []
         entries: list[int] = []
-        for tokens in sentences:
+        for sentence in sentences:
+            tokens = tuple(map(token_form, sentence))
             owner_starts.append(len(starts))
             first = len(columns)
             for token in tokens:
@@ -332,12 +340,13 @@ def _rememberable(tokens: tuple[str, ...]) -> bool:
 
 
 def _sentence_tokens(note: AnalysedNote) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(first token, token forms) of each sentence of a note."""
+    """(first token, tokens) of each sentence of a note, as the note has them: the memo is keyed
+    on them, and only a sentence not met before is turned into the model's forms (`_gather`)."""
     tokens, numbers = note.tokens, note.sentences
     start = 0
     while start < len(tokens):
         end = bisect_right(numbers, numbers[start], start)
-        yield start, tuple(map(token_form, tokens[start:end]))
+        yield start, tokens[start:end]
         start = end
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
+from kontaktfilter.store.readonly import head_revision
 from kontaktfilter.store.repository import Store
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -57,18 +58,6 @@ def create_db_engine(url: str) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def head_revision() -> str:
-    """The newest migration's revision, from the file names (`NNNN_what.py`, revision `NNNN`):
-    knowing it without loading Alembic lets a command open an up-to-date store quickly
-    (tests/test_store_migrations.py checks it against Alembic's own reading)."""
-    versions = resources.files("kontaktfilter.store") / "migrations" / "versions"
-    return max(
-        entry.name.split("_", 1)[0]
-        for entry in versions.iterdir()
-        if entry.name.endswith(".py") and entry.name[:4].isdigit()
-    )
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -34,6 +34,8 @@ from kontaktfilter.config import read_shipped_yaml
 from kontaktfilter.text.note import fold
 
 DEFAULT_GAP = 3
+LEXICON_LANGS = ("de", "en")
+"""The shipped lexicons, lexicons/<lang>.yaml."""
 _WORD = re.compile(r"^[a-z0-9']+$")
 _GAP = re.compile(r"^\.\.(\d*)$")
 _CAPTURE = re.compile(r"^\{\.\.(\d+)\}$")
@@ -173,7 +175,7 @@ def load_builtin_lexicons() -> list[Pattern]:
     """All shipped lexicons (German and English)."""
     patterns: list[Pattern] = []
     folder = resources.files("kontaktfilter") / "lexicons"
-    for lang in ("de", "en"):
+    for lang in LEXICON_LANGS:
         entry = folder / f"{lang}.yaml"
         patterns.extend(load_lexicon_file(f"lexicons/{lang}.yaml", entry.read_text("utf-8")))
     return patterns

@@ -58,17 +58,19 @@ class PhraseMatcher:
     """Compiled form of a list of patterns."""
 
     def __init__(self, patterns: Iterable[Pattern]) -> None:
-        self.patterns: tuple[Pattern, ...] = tuple(patterns)
+        patterns = tuple(patterns)
+        self._labels = tuple((p.family, p.lang, p.source) for p in patterns)
+        """Per pattern, what a match reports (family, lang, source): the patterns themselves are
+        not kept, so a compiled matcher pickles small and loads fast (text.lexicon_cache)."""
         atom_ids: dict[Atom, int] = {}
-        for pattern in self.patterns:
+        for pattern in patterns:
             for item in pattern.items:
                 for atom in item.atoms:
                     atom_ids.setdefault(atom, len(atom_ids))
-        self._atom_ids = atom_ids
         self._index = AtomIndex(atom_ids)
-        self._items = tuple(_steps(pattern, atom_ids) for pattern in self.patterns)
+        self._items = tuple(_steps(pattern, atom_ids) for pattern in patterns)
         self._keys: dict[int, list[int]] = defaultdict(list)
-        for index, pattern in enumerate(self.patterns):
+        for index, pattern in enumerate(patterns):
             required = [item for item in pattern.items if item.atoms and not item.optional]
             for atom in min(required, key=_selectivity).atoms:
                 self._keys[atom_ids[atom]].append(index)
@@ -88,7 +90,7 @@ class PhraseMatcher:
             for atom_id in atoms:
                 self._satisfies[atom_id].append(required_id)
         self._anchors: dict[int, list[int]] = defaultdict(list)
-        for index, pattern in enumerate(self.patterns):
+        for index, pattern in enumerate(patterns):
             for atom in pattern.items[0].atoms:
                 self._anchors[atom_ids[atom]].append(index)
         self._memo: dict[
@@ -163,10 +165,8 @@ class PhraseMatcher:
             for pattern_index in sorted(candidates.intersection(anchored)):
                 result = self._extend(self._items[pattern_index], 1, start + 1, atoms)
                 if result is not None:
-                    pattern = self.patterns[pattern_index]
-                    found.append(
-                        (pattern.family, pattern.lang, pattern.source, start, result[0], result[1])
-                    )
+                    family, lang, source = self._labels[pattern_index]
+                    found.append((family, lang, source, start, result[0], result[1]))
         return tuple(found)
 
     def _extend(

@@ -249,6 +249,20 @@ def test_no_second_question_after_an_answer():
     assert still is Action.ASK_DETAILS  # a decline still needs the low probability
 
 
+def test_verified_evidence_accepts_where_the_wording_leaves_doubt():
+    from kontaktfilter.model import Action, Category, Role, SignalHit
+    from kontaktfilter.strategy.costs import Costs, by_cost
+
+    def reference(weight: float, roles: frozenset[Role]) -> SignalHit:
+        return SignalHit("GOOD_X", "personal", weight, 1.0, (), "", "", roles)
+
+    verified = (reference(-3.0, frozenset({Role.PROTECTS})),)
+    lexical = (reference(-3.0, frozenset()),)
+    accept = Action.ACCEPT_AND_REPLY
+    assert by_cost(accept, Category.PERSONAL, 0.5, verified, False, Costs()) is None
+    assert by_cost(accept, Category.PERSONAL, 0.5, lexical, False, Costs()) is Action.ASK_DETAILS
+
+
 def test_costs_are_settings(tmp_path):
     from kontaktfilter.config import SettingsError, load_settings
     from kontaktfilter.services.runtime import build_engine

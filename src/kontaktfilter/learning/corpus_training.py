@@ -8,8 +8,11 @@ measures it out of fold, grouped by source.
 signals the engine fires on it without any learned opinion, so the model learns how much each
 named signal and the wording say about each label. Real requests weigh 1; the team's own sets
 weigh OWN_WEIGHT: they teach the rules' vocabulary, but they are our style, not the world's.
-Classes are balanced by weight, so every label counts the same. The three settings below were
-chosen by grouped cross-validation (`--tune`, docs/quality.md).
+Classes are balanced by weight, so every label counts the same. The wording's columns are
+weighted by their inverse document frequency over the real training rows, as TF-IDF does: a word
+every note has says little, a rare one much. The weight is folded into the shipped weights, so
+scoring reads the model as before. The settings below and the IDF were chosen by grouped
+cross-validation (`--tune`, docs/quality.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix, diags
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -35,10 +39,10 @@ from kontaktfilter.scoring.features import N_FEATURES, request_columns
 from kontaktfilter.text.note import analyse
 
 REGULARISATION_C = 1.0
-TEXT_SCALE = 2.0
+TEXT_SCALE = 1.0
 OWN_WEIGHT = 0.05
 FOLDS = 5
-TUNING_GRID = {"C": (0.3, 1.0, 3.0), "text_scale": (1.0, 2.0, 3.0), "own_weight": (0.0, 0.05, 0.2)}
+TUNING_GRID = {"C": (0.5, 1.0, 2.0), "text_scale": (0.7, 1.0, 2.0), "own_weight": (0.0, 0.05, 0.2)}
 """What `--tune` tries: every combination, each measured out of fold, grouped by source."""
 
 
@@ -103,14 +107,27 @@ def features_digest(examples: Sequence[CorpusExample]) -> str:
     return digest.hexdigest()
 
 
-def _matrix(examples: Sequence[CorpusExample], text_scale: float):  # noqa: ANN202 (scipy CSR)
-    rows = []
+def _blocks(examples: Sequence[CorpusExample]) -> tuple[csr_matrix, csr_matrix]:
+    """The wording's columns and the rule signals' columns of every example, apart."""
+    text_rows, signal_rows = [], []
     for example in examples:
         found = request_columns(analyse(example.record.request.text), example.signals)
-        values = found.values.copy()
-        values[found.owners < found.signal_base] *= text_scale
-        rows.append((found.columns, values))
-    return feature_matrix(rows)
+        wording = found.owners < found.signal_base
+        text_rows.append((found.columns[wording], found.values[wording]))
+        signal_rows.append((found.columns[~wording], found.values[~wording]))
+    return feature_matrix(text_rows), feature_matrix(signal_rows)
+
+
+def inverse_document_frequency(
+    text: csr_matrix, signals: csr_matrix, real: np.ndarray
+) -> np.ndarray:
+    """Per column, the smoothed IDF of the wording over the real rows (`real` marks them); 1 for
+    a column a rule signal uses, so a signal's weight means what it always meant."""
+    documents = int(real.sum())
+    frequency = np.bincount(text[real].indices, minlength=N_FEATURES)
+    idf = np.log((1 + documents) / (1 + frequency)) + 1.0
+    idf[np.unique(signals.indices)] = 1.0
+    return idf
 
 
 def _labels(examples: Sequence[CorpusExample]) -> np.ndarray:
@@ -137,7 +154,9 @@ def fit_examples(
 ) -> CorpusModel:
     """The model fitted on these examples (own ones at `own_weight`, dropped when it is 0)."""
     used_examples = [e for e in examples if not e.own or own_weight > 0]
-    matrix = _matrix(used_examples, text_scale)
+    text, signals = _blocks(used_examples)
+    idf = inverse_document_frequency(text, signals, np.array([not e.own for e in used_examples]))
+    matrix = (text @ diags(idf * text_scale) + signals).tocsr()
     labels = _labels(used_examples)
     used = np.unique(matrix.indices)
     classifier = LogisticRegression(C=regularisation, max_iter=5000)
@@ -145,7 +164,7 @@ def fit_examples(
         matrix[:, used], labels, sample_weight=_sample_weights(used_examples, own_weight)
     )
     weights = np.zeros((N_FEATURES, len(LABELS)), dtype=np.float32)
-    weights[np.ix_(used, classifier.classes_)] = classifier.coef_.T
+    weights[np.ix_(used, classifier.classes_)] = classifier.coef_.T * idf[used, None]
     intercepts = np.full(len(LABELS), -1e9)
     intercepts[classifier.classes_] = classifier.intercept_
     info = CorpusInfo(sources, features_digest(examples), regularisation, text_scale, own_weight)

@@ -15,6 +15,11 @@ fold on the real corpus (618 requests; `kontaktfilter eval eval/real/*.jsonl --g
 prints the count, docs/quality.md), 23 requests were declined so, and none of them was genuine;
 the seeds' own examples ("Kontakte schaden nur dem, der keine hat" after a greeting) are of
 this kind.
+
+And one for an accept: verified evidence of a genuine person (a reference that matches the
+recipient's actual profile, guard.protection at GENUINE_GUARD or more) stands in for the
+probability. The combiner cannot weigh it: the real requests it learns from come without the
+recipient's profile, so such signals never fire there.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 
 from kontaktfilter.model import ACCEPTING_ACTIONS, HARMFUL_ACTIONS, Action, Category, SignalHit
 from kontaktfilter.signals.registry import GENUINE_GROUPS, SUSPICIOUS_GROUPS, is_late
+from kontaktfilter.strategy.guard import GENUINE_GUARD, protection
 
 COST_RULE = "expected-cost"
 SUSPICION_MIN = 2.0
@@ -80,14 +86,15 @@ def by_cost(
     genuine person; None when it does (or when no probability is known: a known contact, or
     no combiner). A known contact is accepted on the fact, whatever the words say. Once the
     sender has `answered` a question, a second one is no option: the strategy's choice stands,
-    except that a decline still needs the low probability (the guard's question stays)."""
+    except that a decline still needs the low probability (the guard's question stays).
+    Verified genuine evidence accepts at any probability (module docstring)."""
     if genuine is None:
         return None
     if action in HARMFUL_ACTIONS and genuine > costs.decline_max:
         if genuine <= CORROBORATED_MAX and corroborated(hits):
             return None
         return Action.HOLD_WAIT if empty_note else Action.ASK_DETAILS
-    unsure = genuine < costs.accept_min
+    unsure = genuine < costs.accept_min and protection(hits) < GENUINE_GUARD
     if action in ACCEPTING_ACTIONS and category is not Category.KNOWN and unsure and not answered:
         return Action.ASK_DETAILS
     return None

@@ -11,7 +11,7 @@ from kontaktfilter.cli import main
 from kontaktfilter.model import Action
 from kontaktfilter.services.keymap import BY_KEY, KEYMAP, Command, action_of, terminal_help
 from kontaktfilter.store import open_store
-from kontaktfilter.web.i18n import strings
+from kontaktfilter.i18n import strings
 from web_helpers import client, fill, screener
 
 

@@ -17,7 +17,8 @@ from kontaktfilter.services.keymap import KEYMAP
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web import charts
-from kontaktfilter.web.i18n import LANGUAGES, from_accept_language, strings
+from kontaktfilter.i18n import LANGUAGES, strings
+from kontaktfilter.i18n.choice import from_accept_language
 from kontaktfilter.web.present import segments
 from web_helpers import fill
 

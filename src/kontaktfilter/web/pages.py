@@ -30,7 +30,8 @@ from kontaktfilter.web.auth import (
 )
 from kontaktfilter.web.deps import App, Csrf, User
 from kontaktfilter.web.errors import ApiError
-from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
+from kontaktfilter.i18n import LANGUAGES, Translator
+from kontaktfilter.web.i18n import LANG_COOKIE, choose_language
 from kontaktfilter.web.render import back, render, safe_next
 
 router = APIRouter(include_in_schema=False)

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kontaktfilter.web.auth import csrf_token
-from kontaktfilter.web.i18n import LANGUAGES, Translator, choose_language
+from kontaktfilter.i18n import LANGUAGES, Translator
+from kontaktfilter.web.i18n import choose_language
 
 _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kontaktfilter.web") / "templates")),

@@ -10,6 +10,8 @@ from importlib import resources
 
 import pytest
 
+from kontaktfilter.i18n import LANGUAGES, strings
+from kontaktfilter.i18n.choice import from_accept_language
 from kontaktfilter.model import Action, Category, Group, Label, Role
 from kontaktfilter.services.dashboard import Week, dashboard
 from kontaktfilter.services.inbox import record_decision
@@ -17,8 +19,6 @@ from kontaktfilter.services.keymap import KEYMAP
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web import charts
-from kontaktfilter.i18n import LANGUAGES, strings
-from kontaktfilter.i18n.choice import from_accept_language
 from kontaktfilter.web.present import segments
 from web_helpers import fill
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from kontaktfilter.i18n import LANGUAGES, Translator
 from kontaktfilter.model import Category
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
@@ -30,7 +31,6 @@ from kontaktfilter.web.auth import (
 )
 from kontaktfilter.web.deps import App, Csrf, User
 from kontaktfilter.web.errors import ApiError
-from kontaktfilter.i18n import LANGUAGES, Translator
 from kontaktfilter.web.i18n import LANG_COOKIE, choose_language
 from kontaktfilter.web.render import back, render, safe_next
 

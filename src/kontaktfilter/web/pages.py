@@ -212,7 +212,7 @@ def import_upload(app: App, user: User, file: UploadFile) -> Response:
 def import_job_page(request: Request, job_id: str, app: App, user: User) -> HTMLResponse:
     job = app.jobs.get(user, job_id)
     if job is None:
-        raise ApiError(404, f"no import {job_id}")
+        raise ApiError(404, "api.no_import", id=job_id)
     return render(request, "import.html", job=job.as_dict())
 
 
@@ -231,7 +231,7 @@ def switch_language(
     lang: Annotated[str, Form()], next: Annotated[str | None, Form()] = None
 ) -> Response:
     if lang not in LANGUAGES:
-        raise ApiError(422, f"language must be one of {', '.join(LANGUAGES)}", "lang")
+        raise ApiError(422, "api.bad_choice", "lang", name="lang", choices=", ".join(LANGUAGES))
     response = back(next)
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,19 @@ def test_the_json_output_does_not_change_with_the_language():
         for lang in ("de", "en")
     ]
     assert json.loads(outputs[0]) == json.loads(outputs[1])
+
+
+def test_help_loads_neither_babel_nor_a_catalogue():
+    """`kontaktfilter --help` stays fast (bench/bench_startup.py, <= 0.3 s): Babel costs about
+    50 ms to import and is loaded only when a text needs a plural or a number."""
+    code = (
+        "import sys\n"
+        "from kontaktfilter.cli import main\n"
+        "from kontaktfilter.i18n import strings\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('babel' in sys.modules, strings.cache_info().currsize)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split()[-2:] == ["False", "0"]

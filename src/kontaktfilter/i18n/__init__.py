@@ -5,12 +5,11 @@ reader wants is their business (kontaktfilter.i18n.choice reads headers and the 
 
 Babel (plural rules, number notation) costs about 50 ms to import: it is loaded only when a
 text needs a plural or a number, so `kontaktfilter --help` and commands that print only plain
-sentences never pay for it."""
+sentences never pay for it; `--help` reads no catalogue at all."""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from kontaktfilter.config import read_shipped_yaml
@@ -29,7 +28,10 @@ class CatalogueError(Exception):
 
 @cache
 def strings(lang: str) -> dict[str, Any]:
-    """Every text of one language: the catalogues merged, each key once."""
+    """Every text of one language: the catalogues merged, each key once. (importlib.resources
+    is imported here: `kontaktfilter --help` reads no catalogue and need not load it.)"""
+    from importlib import resources
+
     merged: dict[str, Any] = {}
     for name in CATALOGUES:
         text = (resources.files("kontaktfilter.i18n") / lang / f"{name}.yaml").read_text("utf-8")

@@ -34,7 +34,7 @@ def profile(tmp_path: Path) -> Path:
 def test_check_explains_with_spans(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", "Vielleicht ergeben sich wertvolle Synergien."])
     assert result.exit_code == 0
-    assert "VAGUE" in result.output and "ask_details" in result.output
+    assert "VAGUE" in result.output and "Ask for details" in result.output
     assert "[[Synergien]]" in result.output
     assert "PHRASE_SYNERGIES" in result.output
 
@@ -80,7 +80,7 @@ def test_score_streams_jsonl_and_names_bad_lines(runner: CliRunner, tmp_path: Pa
     assert [(v["id"], v["category"]) for v in lines] == [("a", "vague"), ("c", "spam")]
     assert set(lines[0]) >= {"id", "category", "action", "score", "signals"}
     assert f"{inbox}:2: invalid JSON" in result.stderr
-    assert "scored 2 request(s); skipped 1 bad record(s)" in result.stderr
+    assert "scored 2 requests; skipped 1 bad record" in result.stderr
 
 
 def test_score_csv_table(runner: CliRunner, tmp_path: Path, profile: Path) -> None:
@@ -142,7 +142,7 @@ def test_eval_requires_labels(runner: CliRunner, tmp_path: Path) -> None:
 def test_triage_sample_inbox(runner: CliRunner) -> None:
     result = runner.invoke(main, ["triage"])
     assert result.exit_code == 0, result.output
-    assert "accept_and_reply" in result.output and "report_spam" in result.output
+    assert "Accept and reply" in result.output and "Report spam" in result.output
 
 
 def test_bad_config_names_file_and_key(runner: CliRunner, tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_templates_lists_clusters_and_saves_the_index(runner: CliRunner, tmp_pat
     messages, saved = _template_file(tmp_path), tmp_path / "tpl.npz"
     result = runner.invoke(main, ["templates", str(messages), "--save", str(saved)])
     assert result.exit_code == 0, result.output
-    assert "1 template(s)" in result.stdout and "4 senders" in result.stdout
+    assert "1 template from" in result.stdout and "4 senders" in result.stdout
     text = (
         "Hallo Frau X, wie ich lese, sind Sie auch in der Gruppe Mittelstand Nord. Vielleicht "
         "ergeben sich wertvolle Synergien. Beste Grüße, Neu"

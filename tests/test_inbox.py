@@ -182,8 +182,8 @@ def test_screen_through_its_input_stream(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Sehr geehrte Frau Fuchs" in out or "Guten Tag Frau Fuchs" in out  # the draft shown
-    assert "decided: accept_and_reply" in out and "decided: ask_details" in out
-    assert "undone: request" in out and "decided: decline_silently" in out
+    assert "decided: Accept and reply" in out and "decided: Ask for details" in out
+    assert "undone: request" in out and "decided: Decline silently" in out
     assert "\x1b]52;c;" in out and "draft copied" in out
     assert "keys:" in out  # unknown key "zz" shows the help
     store = open_store(db)
@@ -267,5 +267,5 @@ def test_followups_command_says_what_it_changed(tmp_path):
     assert runner.invoke(main, ["--db", db, "demo", "--now", "2026-11-23T10:00"]).exit_code == 0
     later = runner.invoke(main, ["--db", db, "followups", "--now", "2027-01-31T10:00"])
     assert later.exit_code == 0, later.output
-    assert "no_answer" in later.output
+    assert "no answer by the deadline: now collector" in later.output
     assert "decided as collectors (no answer by the deadline)" in later.output.splitlines()[-1]

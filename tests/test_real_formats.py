@@ -287,4 +287,4 @@ def test_cli_names_the_skipped_file_and_exits_1(tmp_path):
     assert "Invitations.csv: 5 rows, 5 new" in result.output
     assert "messages.csv:2, field 'DATE'" in result.output
     assert "Nothing from this file was stored." in result.output
-    assert "The other 1 file(s) were imported." in result.output
+    assert "The other file was imported." in result.output

@@ -134,7 +134,7 @@ def test_cli_import_stats_rescore(tmp_path):
     assert "already imported" in again.output
     rescored = runner.invoke(main, ["--db", db, "rescore"])
     assert rescored.exit_code == 0, rescored.output
-    assert "rescored 32 request(s); 0 changed category" in rescored.output
+    assert "rescored 32 requests; 0 changed category" in rescored.output
 
 
 def test_environment_picks_the_store(tmp_path, monkeypatch):

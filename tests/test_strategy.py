@@ -206,7 +206,7 @@ def test_cli_check_set_show(tmp_path):
     assert refused.exit_code == 1 and "stays unchanged" in refused.output
     shown = runner.invoke(main, ["strategy", "show", "Kontakte schaden nur dem, der keine hat."])
     assert "1. meet-twice-first" in shown.output
-    assert "everything-else: matches -> ask_details" in shown.output
+    assert "everything-else: matches → Ask for details" in shown.output
 
 
 def test_costs_set_the_bars_for_decline_and_accept():

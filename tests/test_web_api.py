@@ -237,3 +237,36 @@ def test_an_upload_with_a_300_character_name_imports(web):
     job = _wait(web, started.json()["id"])
     assert job["state"] == "done" and job["reports"][0]["added"] == 1, job
     assert len(job["reports"][0]["source"]) <= 100
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing", "invalid", "refused", "unknown"),
+    [
+        (
+            "de",
+            "keine Anfrage 999999",
+            "darf höchstens 500 sein",
+            "CSRF-Token fehlt",
+            "HTTP-Fehler",
+        ),
+        ("en", "no request 999999", "must be at most 500", "missing or wrong CSRF", "HTTP error"),
+    ],
+)
+def test_errors_speak_the_readers_language_and_keep_their_code(
+    web, lang, missing, invalid, refused, unknown
+):
+    """Issue 21: API errors were English for a German reader; the message follows
+    Accept-Language, the code stays what programs read."""
+    header = {"Accept-Language": f"{lang},en;q=0.1" if lang == "de" else lang}
+    assert (
+        _error(web.get("/api/requests/999999", headers=header), 404, "not_found")["message"]
+        == missing
+    )
+    too_many = _error(web.get("/api/requests?limit=9999", headers=header), 422, "invalid")
+    assert too_many["message"] == invalid and too_many["field"] == "query.limit"
+    assert refused in _error(web.post("/api/undo", headers=header), 403, "forbidden")["message"]
+    assert unknown in _error(web.get("/api/nowhere", headers=header), 404, "not_found")["message"]
+    strategy = {"text": "rules: [{name: x, action: explode}]"}
+    bad = web.put("/api/strategy", json=strategy, headers=header | csrf_headers(web))
+    message = _error(bad, 422, "invalid")["message"]
+    assert "explode" in message and message.startswith("abgelehnt: ") == (lang == "de")

@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from kontaktfilter.i18n import Translator
 from kontaktfilter.model import Action
 from kontaktfilter.services.inbox import record_decision
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
-from kontaktfilter.web.i18n import Translator
 from web_helpers import PAGES, client, csrf_headers, fill, screener
 
 SAME_IN_BOTH = {"kontaktfilter", "Import", "Signal", "Spam", "DE", "EN", "LinkedIn", "XING"}

@@ -10,6 +10,8 @@ from importlib import resources
 
 import pytest
 
+from kontaktfilter.i18n import LANGUAGES, strings
+from kontaktfilter.i18n.choice import from_accept_language
 from kontaktfilter.model import Action, Category, Group, Label, Role
 from kontaktfilter.services.dashboard import Week, dashboard
 from kontaktfilter.services.inbox import record_decision
@@ -17,7 +19,6 @@ from kontaktfilter.services.keymap import KEYMAP
 from kontaktfilter.store import open_store
 from kontaktfilter.strategy import default_strategy
 from kontaktfilter.web import charts
-from kontaktfilter.web.i18n import LANGUAGES, from_accept_language, strings
 from kontaktfilter.web.present import segments
 from web_helpers import fill
 
@@ -53,11 +54,20 @@ def _used_keys() -> set[str]:
     return keys
 
 
+def _placeholders(entry: object) -> set[str]:
+    forms = entry.values() if isinstance(entry, dict) else [entry]
+    return {name for form in forms for name in re.findall(r"\{(\w+)\}", str(form))} - {"n"}
+
+
 def test_both_languages_have_the_same_strings_and_every_used_one():
+    """Every catalogue (pages, command line, API errors): the same keys in German and English,
+    the same values filled in (a German text that drops {path} would hide it), and plural
+    forms by Babel's categories."""
     german, english = strings("de"), strings("en")
     assert set(german) == set(english)
     assert _used_keys() - set(german) == set()
     for key, entry in german.items():  # plural forms: Babel's categories, "other" always
+        assert _placeholders(entry) == _placeholders(english[key]), key
         if isinstance(entry, dict) or isinstance(english[key], dict):
             assert "other" in entry and "other" in english[key], key
             assert set(entry) <= {"zero", "one", "two", "few", "many", "other"}, key

@@ -1,18 +1,25 @@
 """The command line: the root command reads the settings; each command group lives in a module
 of its own (score, store, inbox, learn, eval, strategy, web, templates, gate) and shares what it
 needs through cli.common. The command modules import the engine, the store and the rest inside the
-commands that use them, so that `kontaktfilter --help` starts without loading them."""
+commands that use them, so that `kontaktfilter --help` starts without loading them.
+
+The language of what the commands print is `--lang`, else the terminal's locale (LC_ALL,
+LC_MESSAGES, LANG), else English; the texts are in kontaktfilter.i18n (cli.yaml)."""
 
 from __future__ import annotations
+
+import os
 
 import click
 
 from kontaktfilter.cli import eval as eval_commands
 from kontaktfilter.cli import inbox, learn, network, score, store, templates, web
-from kontaktfilter.cli.common import Invocation
+from kontaktfilter.cli.common import DEFAULT_LANGUAGE, LANGUAGE_KEY, Invocation
 from kontaktfilter.cli.gate import gate_group
 from kontaktfilter.cli.strategy import strategy_group
 from kontaktfilter.config import SettingsError, load_settings
+from kontaktfilter.i18n import LANGUAGES
+from kontaktfilter.i18n.choice import from_environment
 
 
 @click.group()
@@ -30,6 +37,13 @@ from kontaktfilter.config import SettingsError, load_settings
     help="Store: sqlite:///file.db or postgresql://user@host/db (default: KONTAKTFILTER_DB, "
     "else SQLite in ~/.local/share/kontaktfilter).",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    help="Language of the output, de or en (default: from LC_ALL, LC_MESSAGES or LANG, "
+    "e.g. de_DE.UTF-8 is German; else English). JSON and CSV output never change.",
+)
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -37,8 +51,13 @@ def main(
     policy_url: str | None,
     templates_path: str | None,
     db: str | None,
+    language: str | None,
 ) -> None:
-    """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in."""
+    """kontaktfilter screens contact requests: collectors and sales spam out, real contacts in.
+
+    It speaks German or English: `kontaktfilter --lang de stats`, or a German locale
+    (LANG=de_DE.UTF-8)."""
+    ctx.meta[LANGUAGE_KEY] = language or from_environment(os.environ) or DEFAULT_LANGUAGE
     try:
         settings = load_settings(config, overrides={"policy_url": policy_url, "db": db})
     except SettingsError as exc:

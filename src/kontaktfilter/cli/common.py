@@ -1,10 +1,11 @@
 """What every command shares: the root command's settings, the engine built lazily on first use
-(`kontaktfilter stats` never loads lexicons or models), the store, shared options (`--now`) and
-the progress bars."""
+(`kontaktfilter stats` never loads lexicons or models), the store, shared options (`--now`), the
+progress bars and the texts in the reader's language (`t`)."""
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,12 +17,38 @@ import click
 
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
+from kontaktfilter.i18n import Translator, translator
+from kontaktfilter.i18n.choice import from_environment
 from kontaktfilter.model import Profile
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
     from kontaktfilter.scoring.learned_model import LearnedModel
     from kontaktfilter.store import Store
+
+
+LANGUAGE_KEY = "kontaktfilter.lang"
+"""Where the root command leaves the chosen language in click's context (shared by all)."""
+DEFAULT_LANGUAGE = "en"
+
+
+def language() -> str:
+    """The language the root command chose (`--lang`, else the locale, else English); outside
+    a command (a test calling a helper), the locale's."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.meta.get(LANGUAGE_KEY) if ctx is not None else None
+    return chosen or from_environment(os.environ) or DEFAULT_LANGUAGE
+
+
+def reader() -> Translator:
+    """The translator in the reader's language, for the plural and number helpers."""
+    return translator(language())
+
+
+def t(key: str, **values: object) -> str:
+    """A text of the command line (i18n cli.yaml, or a shared key such as `action.accept`) in
+    the reader's language, with numbers and plurals their way."""
+    return reader()(key, **values)
 
 
 @dataclass
@@ -46,7 +73,7 @@ class Invocation:
             except (ConfigurationError, IndexFileError, FingerprintError, StrategyError) as exc:
                 raise click.ClickException(str(exc)) from exc
             if warning:
-                click.echo(f"warning: {warning}", err=True)
+                click.echo(t("cli.warning", text=warning), err=True)
         return self._engine
 
 
@@ -89,7 +116,7 @@ def with_user_model(engine: Engine, store: Store) -> Engine:
 
 def _with_learned(engine: Engine, model: LearnedModel | None, warning: str | None) -> Engine:
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(t("cli.warning", text=warning), err=True)
     return engine.with_learner(model)
 
 
@@ -118,7 +145,7 @@ def engine_with_stored_model(ctx: click.Context) -> Engine:
     try:
         store = open_store(settings["db"] or None)
     except StoreError as exc:  # checking a text must not depend on a database server
-        click.echo(f"warning: {exc}; the rules decide without your learned model", err=True)
+        click.echo(t("cli.warning_no_store", text=str(exc)), err=True)
         return engine_of(ctx)
     return with_user_model(engine_of(ctx), store)
 
@@ -132,7 +159,7 @@ def clock(value: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date-time: {value!r}", param_hint="--now") from exc
+        raise click.BadParameter(t("cli.not_iso", value=repr(value)), param_hint="--now") from exc
     return as_utc_naive(moment)
 
 
@@ -201,6 +228,10 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
 
 
 def report_bad(errors: list[RecordError], scored: int) -> None:
-    click.echo(f"scored {scored} request(s); skipped {len(errors)} bad record(s)", err=True)
+    scored_text = t("cli.scored", n=scored)
+    click.echo(
+        t("cli.scored_skipped", scored=scored_text, skipped=t("cli.skipped", n=len(errors))),
+        err=True,
+    )
     if errors:
         sys.exit(1)

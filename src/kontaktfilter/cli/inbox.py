@@ -8,24 +8,48 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, with_user_model
-from kontaktfilter.cli.render import terminal_safe
+from kontaktfilter.cli.common import (
+    clock,
+    engine_of,
+    language,
+    now_option,
+    store_from,
+    t,
+    with_user_model,
+)
+from kontaktfilter.cli.render import localised, terminal_safe
 from kontaktfilter.model import Action
-from kontaktfilter.services.keymap import BY_KEY, Command, action_of, terminal_help
+from kontaktfilter.services.keymap import BY_KEY, KEYMAP, Command, action_of
 
 if TYPE_CHECKING:
+    from kontaktfilter.services.followups import Due
     from kontaktfilter.services.inbox import QueueItem
+
+
+def key_help() -> str:
+    """Every key of the map with what it does, in the reader's language: the web's words
+    (`key.<name>`), and the terminal's own for the keys only it has."""
+    shown = [
+        f"{'[enter]' if k.key == 'enter' else k.key} "
+        + t(f"cli.key.{k.name}" if k.terminal_only else f"key.{k.name}")
+        for k in KEYMAP
+    ]
+    return t("cli.screen.keys", keys="  ".join(shown))
 
 
 def _show(item: QueueItem, position: int, total: int) -> None:
     click.echo("")
-    when = f"{item.sent_at:%Y-%m-%d}" if item.sent_at else "undated"
-    click.echo(terminal_safe(f"[{position}/{total}] {item.sender_name or '(no name)'}, {when}"))
-    click.echo(f"{item.category.upper()}  recommended: {item.action}  ({item.rule})")
-    click.echo(terminal_safe(item.text) if item.text.strip() else "(empty note)")
+    when = f"{item.sent_at:%Y-%m-%d}" if item.sent_at else t("cli.screen.undated")
+    who = item.sender_name or t("queue.no_name")
+    click.echo(terminal_safe(f"[{position}/{total}] {who}, {when}"))
+    category, action = t(f"category.{item.category}").upper(), t(f"action.{item.action}")
+    click.echo(t("cli.screen.head", category=category, action=action, rule=item.rule))
+    click.echo(terminal_safe(item.text) if item.text.strip() else t("cli.empty_note"))
+    lang = language()
     for signal in item.signals[:5]:
-        detail = terminal_safe(signal.get("detail") or "")
-        click.echo(f"  {signal['weight'] * signal['strength']:+5.1f} {signal['name']} {detail}")
+        said = (signal.get("texts") or {}).get(lang) or signal.get("detail") or ""
+        score = f"{signal['weight'] * signal['strength']:+5.1f}"
+        click.echo(f"  {score} {signal['name']} {terminal_safe(said)}")
 
 
 @click.command()
@@ -44,14 +68,16 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
     engine = with_user_model(engine_of(ctx), store)
     items = queue(store)
     if not items:
-        click.echo("nothing pending: the inbox is clean")
+        click.echo(t("cli.screen.empty"))
         return
-    click.echo(terminal_help())
+    click.echo(key_help())
     position, decided = 0, 0
     while 0 <= position < len(items):
         item = items[position]
         _show(item, position + 1, len(items))
-        typed = click.prompt("action", default="", show_default=False, prompt_suffix="> ").strip()
+        typed = click.prompt(
+            t("cli.screen.prompt"), default="", show_default=False, prompt_suffix="> "
+        ).strip()
         entry = BY_KEY.get(typed or "enter")
         command = entry.command if entry is not None else Command.HELP
         if command is Command.QUIT:
@@ -63,35 +89,36 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
         elif command is Command.UNDO:
             undone = undo_last(store)
             if undone is None:
-                click.echo("nothing to undo")
+                click.echo(t("cli.screen.nothing_to_undo"))
                 continue
-            click.echo(f"undone: request {undone} is pending again")
+            click.echo(t("cli.screen.undone", request=str(undone)))
             back = next((n for n, i in enumerate(items) if i.request_id == undone), None)
             position = back if back is not None else position
         elif command in (Command.VIEW_DRAFT, Command.COPY_DRAFT):
             request = stored_request(store, item.request_id)
             reply, note = engine.draft(request, Action(item.action))
             if reply is None:
-                click.echo(f"no draft for {item.action}" + (f" ({note})" if note else ""))
+                no_draft = t("cli.screen.no_draft", action=t(f"action.{item.action}"))
+                click.echo(no_draft + (f" ({note})" if note else ""))
             elif command is Command.VIEW_DRAFT:
                 click.echo(terminal_safe(reply) + (f"\n[{note}]" if note else ""))
             else:  # OSC 52: the terminal puts the text on the clipboard, also over ssh
                 encoded = base64.b64encode(reply.encode("utf-8")).decode("ascii")
                 click.echo(f"\x1b]52;c;{encoded}\x07", nl=False)
-                click.echo("draft copied to the clipboard")
+                click.echo(t("cli.screen.copied"))
         elif entry is not None and entry.decides:
             action = action_of(entry, item.action)
             assert action is not None
             record_decision(store, item.request_id, action, clock(now_text), engine.strategy)
             decided += 1
-            click.echo(f"decided: {action.value}")
+            click.echo(t("cli.screen.decided", action=t(f"action.{action.value}")))
             position += 1
             relearned = retrain_if_due(store, utcnow())
             if relearned is not None:
-                click.echo(f"retrained: {relearned.message}")
+                click.echo(t("cli.screen.retrained", message=relearned.message))
         else:
-            click.echo(terminal_help())
-    click.echo(f"{decided} decision(s) recorded")
+            click.echo(key_help())
+    click.echo(t("cli.screen.recorded", n=decided))
 
 
 @click.command()
@@ -104,18 +131,37 @@ def followups(ctx: click.Context, now_text: str | None) -> None:
     store = store_from(ctx)
     found = process_followups(store, with_user_model(engine_of(ctx), store), clock(now_text))
     if not found:
-        click.echo("no follow-ups and nothing waiting too long")
+        click.echo(t("cli.followups.none"))
         return
+    kinds = {due.kind: t(f"due.{due.kind}") for due in found}
+    width = max(map(len, kinds.values()))
     for due in found:
         when = f"{due.due_at:%Y-%m-%d}" if due.due_at else "-"
-        click.echo(terminal_safe(f"{due.kind:<10} {when}  {due.sender_name:<24} {due.detail}"))
+        line = f"{kinds[due.kind]:<{width}} {when}  {due.sender_name:<24} {_result(due)}"
+        click.echo(terminal_safe(line))
     answered = sum(due.kind == "answered" for due in found)
     declined = sum(due.kind == "no_answer" for due in found)
     if answered or declined:  # what this run changed in the store, not only what it found
         click.echo(
-            f"changed: {answered} answered request(s) back in the queue, re-scored with the "
-            f"answer; {declined} decided as collectors (no answer by the deadline)"
+            t(
+                "cli.followups.changed",
+                answered=t("cli.followups.answered", n=answered),
+                declined=t("cli.followups.declined", n=declined),
+            )
         )
+
+
+def _result(due: Due) -> str:
+    """What became of a follow-up, in the words the web's follow-up page uses."""
+    if due.kind in ("answered", "no_answer"):
+        category, action = t(f"category.{due.category}"), t(f"action.{due.action}")
+        return t(f"followups.result_{due.kind}", category=category, action=action)
+    if due.kind == "hold_over":
+        return t("followups.result_hold_over")
+    if due.kind == "reminder":
+        since = f"{due.due_at:%Y-%m-%d}" if due.due_at else "?"
+        return t("followups.reminder", since=since)
+    return t(f"followups.for_{due.waiting_for}")
 
 
 @click.command("sweep")
@@ -126,13 +172,22 @@ def sweep_command(ctx: click.Context) -> None:
 
     findings = sweep(store_from(ctx), engine_of(ctx))
     if not findings:
-        click.echo("no connection shows collector or spam patterns")
+        click.echo(t("cli.sweep.none"))
         return
+    lang = language()
     for finding in findings:
         connected = f"{finding.connected_on:%Y-%m-%d}" if finding.connected_on else "?"
-        click.echo(terminal_safe(f"{finding.name} (connected {connected}): {finding.reason}"))
+        reason = (
+            t("cli.sweep.flagged", category=t(f"category.{finding.category.value}"))
+            if finding.pitch_days is None
+            else t("cli.sweep.pitch", n=finding.pitch_days)
+        )
+        line = t("cli.sweep.finding", name=finding.name, connected=connected, reason=reason)
+        click.echo(terminal_safe(line))
         for hit in finding.hits[:4]:
-            evidence = "; ".join(f"“{span.text}”" for span in hit.spans) or hit.detail
+            evidence = "; ".join(f"“{span.text}”" for span in hit.spans) or localised(
+                hit.detail, lang
+            )
             click.echo(terminal_safe(f"    {hit.name}: {evidence}"))
 
 
@@ -149,7 +204,7 @@ def policy_page(ctx: click.Context, lang: str, output: str | None) -> None:
     owner = store_from(ctx).user_profile().name
     target = Path(output or f"kontaktsuchende-{lang}.html")
     target.write_text(render_policy_page(engine.strategy, lang, owner), "utf-8")
-    click.echo(f"wrote {target}; link it with --policy-url or the policy_url setting")
+    click.echo(t("cli.policy_page.wrote", target=str(target)))
 
 
 COMMANDS = (screen, followups, sweep_command, policy_page)

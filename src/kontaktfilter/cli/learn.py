@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import store_from
+from kontaktfilter.cli.common import reader, store_from, t
 
 
 @click.group("learn", invoke_without_command=True)
@@ -23,9 +23,9 @@ def learn_group(ctx: click.Context) -> None:
         return
     store = store_from(ctx)
     outcome = learn(store, utcnow())
-    click.echo(f"{outcome.message} ({outcome.seconds:.2f} s)")
+    click.echo(f"{outcome.message} ({reader().number(outcome.seconds, 2)} s)")
     if outcome.model is not None:
-        click.echo("rescore to apply it to stored verdicts: kontaktfilter rescore")
+        click.echo(t("cli.learn.rescore"))
 
 
 @learn_group.command("show")
@@ -41,9 +41,9 @@ def show(ctx: click.Context) -> None:
         raise click.ClickException(warning)
     if model is None or row is None:
         decided = store.decision_count()
-        click.echo(f"no learned model yet ({decided} decisions); run `kontaktfilter learn`")
+        click.echo(t("cli.learn.none", n=decided))
         return
-    click.echo(f"trained {row.trained_at:%Y-%m-%d %H:%M} UTC: {describe(model)}")
+    click.echo(t("cli.learn.trained", at=f"{row.trained_at:%Y-%m-%d %H:%M}", model=describe(model)))
 
 
 @learn_group.command("export")
@@ -56,15 +56,17 @@ def export(ctx: click.Context, file: Path) -> None:
 
     row = store_from(ctx).learned_model()
     if row is None or row.model == NO_MODEL:
-        raise click.ClickException("no learned model to export; run `kontaktfilter learn`")
+        raise click.ClickException(t("cli.learn.nothing_to_export"))
     try:
         LearnedModel.from_bytes(row.model)
         file.write_bytes(row.model)
     except ModelFormatError as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
-        raise click.ClickException(f"{file}: cannot write: {exc.strerror}") from exc
-    click.echo(f"wrote {file} ({len(row.model)} bytes)")
+        raise click.ClickException(
+            t("cli.cannot_write", path=str(file), reason=exc.strerror)
+        ) from exc
+    click.echo(t("cli.learn.wrote", path=str(file), n=len(row.model)))
 
 
 @learn_group.command("delete")
@@ -72,7 +74,7 @@ def export(ctx: click.Context, file: Path) -> None:
 def delete(ctx: click.Context) -> None:
     """Delete the learned model; the rules decide alone until you learn again."""
     removed = store_from(ctx).delete_learned_model()
-    click.echo("learned model deleted" if removed else "there was no learned model")
+    click.echo(t("cli.learn.deleted" if removed else "cli.learn.no_model"))
 
 
 COMMANDS = (learn_group,)

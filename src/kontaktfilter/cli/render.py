@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from kontaktfilter.cli.common import language, reader, t
 from kontaktfilter.model import Span, Verdict
 
 _NEUTRALISED = {
@@ -52,38 +53,48 @@ def highlight(text: str, spans: list[Span], colour: bool) -> str:
     return "".join(out)
 
 
+def localised(detail: str, lang: str) -> str:
+    """A hit's detail in the reader's language when the signal said it in both (model.say)."""
+    texts = getattr(detail, "texts", None) or {}
+    return texts.get(lang) or detail
+
+
 def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     """A human-readable explanation: category, action, marked note, signals, reply draft."""
-    from kontaktfilter.signals.registry import is_late
+    from kontaktfilter.signals.registry import REGISTRY, is_late
 
+    lang, say = language(), reader()
     category = verdict.category.value
-    head = (
-        click.style(category.upper(), fg=CATEGORY_COLOURS[category], bold=True)
-        if colour
-        else category.upper()
-    )
-    lines = [
-        f"{head}  action: {verdict.action.value}  score: {verdict.score:+.1f}  ({verdict.rule})"
-    ]
+    name = t(f"category.{category}").upper()
+    head = click.style(name, fg=CATEGORY_COLOURS[category], bold=True) if colour else name
+    action, score = t(f"action.{verdict.action.value}"), say.signed(verdict.score)
+    lines = [t("cli.verdict.head", head=head, action=action, score=score, rule=verdict.rule)]
     if verdict.genuine is not None:
-        lines.append(f"probability of a genuine person: {100 * verdict.genuine:.0f} %")
+        lines.append(t("cli.verdict.genuine", percent=say.number(100 * verdict.genuine)))
     learned = dict(verdict.learned_weights)
     if verdict.truncated:
-        lines.append("note: the text was longer than the analysed bound and was truncated")
+        lines.append(t("cli.verdict.truncated"))
     spans = [span for hit in verdict.hits for span in hit.spans]
-    lines += ["", highlight(text, spans, colour) if text.strip() else "(empty note)", ""]
+    lines += ["", highlight(text, spans, colour) if text.strip() else t("cli.empty_note"), ""]
     for hit in verdict.hits:
         spans = "; ".join(f"“{s.text}”" for s in hit.spans)
+        detail = localised(hit.detail, lang)
         # a late (learned) signal's detail names what it learned: more than its spans say
-        evidence = hit.detail if is_late(hit.name) else spans or hit.detail
-        weight = f" (learned {learned[hit.name]:+.2f})" if hit.name in learned else ""
-        lines.append(f"  {hit.score:+5.1f}  {hit.name:<34} {hit.description}{weight}")
+        evidence = detail if is_late(hit.name) else spans or detail
+        signal = REGISTRY.get(hit.name)
+        description = signal.explain(lang) if signal is not None else hit.description
+        weight = (
+            " " + t("cli.verdict.learned", weight=say.signed(learned[hit.name], 2))
+            if hit.name in learned
+            else ""
+        )
+        lines.append(f"  {say.signed(hit.score):>5}  {hit.name:<34} {description}{weight}")
         if evidence:
             lines.append(f"         {'':<34} {terminal_safe(evidence)}")
     if not verdict.hits:
-        lines.append("  no signal fired")
+        lines.append("  " + t("cli.verdict.no_signal"))
     if verdict.reply:
-        lines += ["", "reply draft:", terminal_safe(verdict.reply)]
+        lines += ["", t("cli.verdict.reply"), terminal_safe(verdict.reply)]
     if verdict.reply_note:
-        lines += ["", f"note: {verdict.reply_note}"]
+        lines += ["", t("cli.verdict.reply_note", note=verdict.reply_note)]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from kontaktfilter.cli.common import (
     pass_engine,
     read_request_records,
     report_bad,
+    t,
 )
 from kontaktfilter.cli.render import render_verdict, terminal_safe
 from kontaktfilter.formats.records import (
@@ -45,7 +46,7 @@ def _read_text(text: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(f"stdin: invalid UTF-8 at byte {exc.start}") from exc
+        raise click.ClickException(t("cli.stdin_utf8", byte=str(exc.start))) from exc
 
 
 @click.command()
@@ -129,7 +130,7 @@ def score(
         nonlocal scored
         for item in read_request_records(file, _profile(recipient) if recipient else None):
             if isinstance(item, RecordError):
-                click.echo(f"error: {item}", err=True)
+                click.echo(t("cli.record_error", error=str(item)), err=True)
                 errors.append(item)
                 continue
             scored += 1
@@ -159,13 +160,14 @@ def lint(engine: Engine, text: str, to: str, platform: str) -> None:
 
     note = _read_text(text)
     verdict, findings = lint_request(engine, note, _profile(to), platform)
-    click.echo(
-        f"the recipient's filter would say: {verdict.category.value} ({verdict.action.value})"
-    )
-    for finding in findings:
-        click.echo(terminal_safe(f"  {finding.severity:<4} {finding.message}"))
+    category, action = t(f"category.{verdict.category.value}"), t(f"action.{verdict.action.value}")
+    click.echo(t("cli.lint.verdict", category=category, action=action))
+    width = max(len(t("cli.lint.fix")), len(t("cli.lint.hint")))
+    for finding in findings:  # the advice itself is in the language of the note being checked
+        severity = t(f"cli.lint.{finding.severity}")
+        click.echo(terminal_safe(f"  {severity:<{width}} {finding.message}"))
     if not findings:
-        click.echo("  ok: personal, concrete and free of stock phrases")
+        click.echo("  " + t("cli.lint.clean"))
     if any(f.severity == "fix" for f in findings):
         sys.exit(1)
 
@@ -190,7 +192,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
     errors: list[RecordError] = []
     for item in read_request_records(path, profile):
         if isinstance(item, RecordError):
-            click.echo(f"error: {item}", err=True)
+            click.echo(t("cli.record_error", error=str(item)), err=True)
             errors.append(item)
             continue
         verdict = engine.score(item.request)
@@ -199,16 +201,14 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
     for action in ACTION_PRIORITY:
         if not verdicts[action]:
             continue
-        click.echo(
-            click.style(f"\n{action.value} ({len(verdicts[action])})", bold=True)
-            if colour
-            else f"\n{action.value} ({len(verdicts[action])})"
-        )
+        title = f"\n{t(f'action.{action.value}')} ({len(verdicts[action])})"
+        click.echo(click.style(title, bold=True) if colour else title)
         for request, verdict in verdicts[action]:
             who = request.sender.name or "?"
             evidence = next((f"“{s.text}”" for h in verdict.hits for s in h.spans), "")
-            reason = verdict.hits[0].name if verdict.hits else "no signal"
-            line = f"  {request.id:<8} {verdict.category.value:<12} {who[:22]:<22} {reason:<28}"
+            reason = verdict.hits[0].name if verdict.hits else t("cli.triage.no_signal")
+            category = t(f"category.{verdict.category.value}")
+            line = f"  {request.id:<8} {category:<16} {who[:22]:<22} {reason:<28}"
             click.echo(terminal_safe(f"{line} {evidence[:60]}"))
     report_bad(errors, sum(len(v) for v in verdicts.values()))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import ProgressBars, engine_of, store_from, with_user_model
+from kontaktfilter.cli.common import ProgressBars, engine_of, reader, store_from, t, with_user_model
 from kontaktfilter.config import AUTO_ENCODING as AUTO
 
 
@@ -28,7 +28,9 @@ def _encoding(value: str) -> str:
     try:
         return codecs.lookup(value).name
     except LookupError:
-        raise click.BadParameter(f"unknown encoding {value!r}", param_hint="--encoding") from None
+        raise click.BadParameter(
+            t("cli.import.unknown_encoding", value=repr(value)), param_hint="--encoding"
+        ) from None
 
 
 def _mapping(values: tuple[str, ...]) -> dict[str, str]:
@@ -36,7 +38,7 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         field, sep, column = value.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise click.BadParameter(f"expected FIELD=COLUMN, not {value!r}", param_hint="--map")
+            raise click.BadParameter(t("cli.import.bad_map", value=repr(value)), param_hint="--map")
         columns[field.strip()] = column.strip()
     return columns
 
@@ -99,33 +101,36 @@ def import_path(
     try:
         reports = importer.run(path)
     except ImportFailure as exc:
-        raise click.ClickException(f"{exc}\nNothing from this file was stored.") from exc
+        raise click.ClickException(f"{exc}\n{t('cli.import.nothing_stored')}") from exc
     finally:
         bars.close()
     failed = [report for report in reports if report.failed]
+    say = reader()
     for report in reports:
         if report.failed:
             continue
         if report.already_imported:
-            click.echo(f"{report.source}: already imported ({report.rows:,} rows)")
+            click.echo(f"{report.source}: {t('import.already', n=report.rows)}")
             continue
         rate = report.rows / report.seconds if report.seconds else 0.0
-        line = f"{report.source}: {report.rows:,} rows, {report.added:,} new"
+        parts = [t("cli.import.rows", n=report.rows), t("cli.import.new", n=report.added)]
         if report.resumed_from:
-            line += f", resumed after row {report.resumed_from:,}"
+            parts.append(t("cli.import.resumed", row=report.resumed_from))
         if report.skipped_mails:
-            line += f", {report.skipped_mails:,} mails were not contact requests"
+            parts.append(t("cli.import.skipped_mails", n=report.skipped_mails))
         if report.unreadable_mails:
             places = ", ".join(report.unreadable_mails[:5])
             count = len(report.unreadable_mails)
-            line += f", {count:,} look like invitations but name no inviter ({places})"
-        click.echo(f"{line} ({report.seconds:.1f} s, {rate:,.0f} rows/s)")
-    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+            parts.append(t("cli.import.unreadable_mails", n=count, places=places))
+        speed = t("cli.import.speed", seconds=say.number(report.seconds, 1), rate=round(rate))
+        click.echo(f"{report.source}: {', '.join(parts)} ({speed})")
+    click.echo(t("cli.import.done", seconds=say.number(time.perf_counter() - started, 1)))
     if failed:
+        stored = t("cli.import.nothing_stored")
         raise click.ClickException(
-            "\n".join(f"{r.failed}\nNothing from this file was stored." for r in failed)
+            "\n".join(f"{r.failed}\n{stored}" for r in failed)
             + (
-                f"\nThe other {len(reports) - len(failed)} file(s) were imported."
+                "\n" + t("cli.import.others_imported", n=len(reports) - len(failed))
                 if len(reports) > len(failed)
                 else ""
             )
@@ -141,15 +146,25 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(counts, indent=2))
         return
-    for section in ("tables", "categories", "statuses"):
-        click.echo(f"{section}:")
+    say = reader()
+    names = {
+        "tables": "cli.stats.table.",
+        "categories": "category.",
+        "statuses": "cli.stats.status.",
+    }
+    for section, prefix in names.items():
+        click.echo(t(f"cli.stats.{section}"))
         for name, value in counts[section].items():
-            click.echo(f"  {name:<14} {value:>8,}")
-    click.echo(f"known contacts: {counts['known_contacts']:,}")
+            click.echo(f"  {t(prefix + name):<16} {say.number(value):>8}")
+    click.echo(t("cli.stats.known", n=counts["known_contacts"]))
     people = counts["people"]
     click.echo(
-        f"people: {people['by_url']:,} known by profile URL, {people['by_name']:,} by name only, "
-        f"{people['apart']:,} kept apart (no URL and a name shared or withheld)"
+        t(
+            "cli.stats.people",
+            by_url=people["by_url"],
+            by_name=people["by_name"],
+            apart=people["apart"],
+        )
     )
 
 
@@ -173,7 +188,9 @@ def rescore(ctx: click.Context, batch: int) -> None:
     changed = done = 0
     before = store.categories_by_request()
     now = utcnow()
-    with click.progressbar(length=max(total, 1), label="rescoring", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=max(total, 1), label=t("cli.rescore.progress"), file=sys.stderr
+    ) as bar:
         for chunk in store.stored_requests(batch):
             verdicts = engine.score_many(req for _, req in chunk)
             rows = [
@@ -186,7 +203,7 @@ def rescore(ctx: click.Context, batch: int) -> None:
             done += len(rows)
             bar.update(len(rows))
     store.replace_templates(template_rows(engine.history.templates, engine.history.min_senders))
-    click.echo(f"rescored {done:,} request(s); {changed:,} changed category")
+    click.echo(t("cli.rescore.done", rescored=t("cli.rescore.requests", n=done), changed=changed))
 
 
 @click.command("export-my-data")
@@ -203,7 +220,7 @@ def export_my_data(ctx: click.Context, target: Path) -> None:
         target.write_bytes(blob)
     except OSError as exc:
         raise click.ClickException(f"{target}: {exc.strerror}") from exc
-    click.echo(f"wrote {target} ({len(blob) // 1024} KiB)")
+    click.echo(t("cli.wrote_kib", target=str(target), kib=len(blob) // 1024))
 
 
 @click.command("delete-my-data")
@@ -216,12 +233,14 @@ def delete_my_data(ctx: click.Context, yes: bool) -> None:
     from kontaktfilter.store.privacy import delete_user_data
 
     if not yes:
-        click.confirm("delete all of your data from the store?", abort=True)
+        click.confirm(t("cli.delete.confirm"), abort=True)
     store = store_from(ctx)
     deleted = delete_user_data(store.engine, store.user)
     forget_strategy(LOCAL_USER)
-    rows = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
-    click.echo(f"deleted: {rows or 'nothing was stored'}; your strategy is the default again")
+    rows = ", ".join(
+        f"{t('cli.stats.table.' + table)} {count}" for table, count in deleted.items() if count
+    )
+    click.echo(t("cli.delete.done", rows=rows or t("cli.delete.nothing")))
 
 
 COMMANDS = (import_path, stats, rescore, export_my_data, delete_my_data)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import pass_engine
+from kontaktfilter.cli.common import pass_engine, t
 from kontaktfilter.config import data_dir
 from kontaktfilter.model import Request
 
@@ -18,17 +18,30 @@ if TYPE_CHECKING:
 
 
 def _describe(strategy: Strategy) -> list[str]:
+    """The rules as the file names them (rule names, action names and conditions are the YAML's
+    own words, which the user edits), framed in the reader's language."""
     lines = [
-        f"strategy: {strategy.source}",
-        f"follow-up after ask_details: {strategy.follow_up_days:g} days; hold: "
-        f"{strategy.hold_days:g} days; reminder after {strategy.reminder_days:g} days pending",
+        t("cli.strategy.source", source=_source(strategy)),
+        t(
+            "cli.strategy.days",
+            ask=t("action.ask_details"),
+            follow=strategy.follow_up_days,
+            hold=strategy.hold_days,
+            remind=strategy.reminder_days,
+        ),
     ]
     for number, rule in enumerate(strategy.rules, 1):
         when = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in rule.when.items())
-        lines.append(
-            f"{number:>3}. {rule.name:<28} {rule.action.value:<18} when {when or 'always'}"
-        )
+        condition = t("cli.strategy.when", when=when) if when else t("cli.strategy.always")
+        lines.append(f"{number:>3}. {rule.name:<28} {rule.action.value:<18} {condition}")
     return lines
+
+
+def _source(strategy: Strategy) -> str:
+    """Where the rules come from: a file's path, or the shipped default, said in words."""
+    from kontaktfilter.strategy import DEFAULT_SOURCE
+
+    return t("strategy.default_source") if strategy.source == DEFAULT_SOURCE else strategy.source
 
 
 @click.group("strategy")
@@ -59,18 +72,20 @@ def show(engine: Engine, text: str | None, path: str | None) -> None:
     verdict = scorer.score(request, now)
     facts = Facts(verdict.category, verdict.hits, request, now)
     click.echo("")
-    click.echo(
-        f"category {verdict.category.value}, signals: {', '.join(verdict.signal_names) or '-'}"
-    )
+    category = t(f"category.{verdict.category.value}")
+    signals = ", ".join(verdict.signal_names) or "-"
+    click.echo(t("cli.strategy.verdict", category=category, signals=signals))
     for number, rule in enumerate(strategy.rules, 1):
         failing = rule.first_failing(facts)
         if failing is None:
-            click.echo(f"{number:>3}. {rule.name}: matches -> {rule.action.value}")
+            action = t(f"action.{rule.action.value}")
+            click.echo(f"{number:>3}. {t('cli.strategy.matches', rule=rule.name, action=action)}")
             break
-        click.echo(f"{number:>3}. {rule.name}: no ({failing} does not hold)")
+        click.echo(f"{number:>3}. {t('cli.strategy.fails', rule=rule.name, condition=failing)}")
+    action = t(f"action.{verdict.action.value}")
     if verdict.rule == GUARD_RULE:
-        click.echo(f"guard: verified genuine evidence, so {verdict.action.value} instead")
-    click.echo(f"action: {verdict.action.value} (rule {verdict.rule})")
+        click.echo(t("cli.strategy.guard", action=action))
+    click.echo(t("cli.strategy.action", action=action, rule=verdict.rule))
 
 
 @strategy_group.command("check")
@@ -83,7 +98,7 @@ def check(path: str) -> None:
         strategy = load_strategy(path)
     except StrategyError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{path}: valid, {len(strategy.rules)} rules")
+    click.echo(f"{path}: {t('cli.strategy.valid', n=len(strategy.rules))}")
 
 
 @strategy_group.command("set")
@@ -95,5 +110,5 @@ def set_strategy(path: str) -> None:
     try:
         strategy = install_strategy(path, data_dir())
     except StrategyError as exc:
-        raise click.ClickException(f"{exc}\nthe strategy in force stays unchanged") from exc
-    click.echo(f"{path}: installed, {len(strategy.rules)} rules now in force")
+        raise click.ClickException(f"{exc}\n{t('cli.strategy.unchanged')}") from exc
+    click.echo(f"{path}: {t('cli.strategy.installed', n=len(strategy.rules))}")

@@ -9,10 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import (
-    read_request_records,
-    report_bad,
-)
+from kontaktfilter.cli.common import language, read_request_records, reader, report_bad, t
 from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.formats.records import (
     RecordError,
@@ -42,7 +39,7 @@ def templates(
     now = datetime.now(UTC).replace(tzinfo=None)
     for item in read_request_records(file, None):
         if isinstance(item, RecordError):
-            click.echo(f"error: {item}", err=True)
+            click.echo(t("cli.record_error", error=str(item)), err=True)
             errors.append(item)
             continue
         request = item.request
@@ -60,16 +57,19 @@ def templates(
         for msg_id in index.ids:
             click.echo(json.dumps({"id": msg_id, "cluster": cluster_of.get(msg_id)}))
     else:
-        click.echo(f"{len(index)} messages, {len(clusters)} template(s) from >= {needed} senders")
+        found = t("cli.templates.found", n=len(clusters), senders=needed)
+        click.echo(f"{t('cli.templates.messages', n=len(index))}, {found}")
         for cluster in clusters[:top]:
+            senders = t("templates.senders", n=cluster.senders)
+            messages = t("cli.templates.messages", n=len(cluster.members))
             click.echo(
-                f"\n#{cluster.cluster_id}: {cluster.senders} senders, {len(cluster.members)} "
-                f"messages, {cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
+                f"\n#{cluster.cluster_id}: {senders}, {messages}, "
+                f"{cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
             )
             click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
     if save:
         save_index(index, save)
-        click.echo(f"saved the index to {save}", err=True)
+        click.echo(t("cli.templates.saved", path=save), err=True)
     report_bad(errors, len(index))
 
 
@@ -135,7 +135,7 @@ def export_fingerprints(file: str, output: str, min_senders: int, label: str, ea
             )
             found.setdefault(fingerprint.signature, fingerprint)
     write_fingerprints(output, found.values())
-    click.echo(f"wrote {len(found)} fingerprint(s) to {output}")
+    click.echo(t("cli.fingerprints.wrote", n=len(found), path=output))
 
 
 @fingerprints.command("import")
@@ -158,17 +158,25 @@ def import_fingerprints(file: str) -> None:
     Path(store).parent.mkdir(parents=True, exist_ok=True)
     merged = merge(stored, incoming)
     write_fingerprints(store, merged)
-    click.echo(f"imported {len(incoming)} fingerprint(s); {len(merged)} in {store}")
+    stored = t("cli.fingerprints.stored", n=len(merged), path=store)
+    click.echo(f"{t('cli.fingerprints.imported', n=len(incoming))}; {stored}")
 
 
 @click.command("signals")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True)
-def list_signals(lang: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    help="Language of the explanations (default: the output's, see kontaktfilter --help).",
+)
+def list_signals(lang: str | None) -> None:
     """List every signal with its weight and group."""
     from kontaktfilter.signals import REGISTRY
 
+    shown, say = lang or language(), reader()
     for name, signal in sorted(REGISTRY.items()):
-        click.echo(f"{signal.weight:+5.1f}  {signal.group:<10} {name:<34} {signal.explain(lang)}")
+        group = t(f"group.{signal.group}")
+        weight = say.signed(signal.weight)
+        click.echo(f"{weight:>5}  {group:<14} {name:<34} {signal.explain(shown)}")
 
 
 COMMANDS = (templates, fingerprints, list_signals)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import clock, engine_of, now_option, store_from
+from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, t
 from kontaktfilter.config import data_dir
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
@@ -53,16 +53,13 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
     store = store_from(ctx)
     local = is_loopback(host)
     if not local and not has_users(store.engine):
-        raise click.ClickException(
-            f"refusing to serve on {host} without users: anyone on the network could read "
-            "your requests. Add one with `kontaktfilter user add NAME`, or serve on 127.0.0.1."
-        )
+        raise click.ClickException(t("cli.serve.no_users", host=host))
     config = WebConfig(host, session_secret(), max_upload_mb * MEGABYTE, local)
     screener = Screener(config, store.engine, engine_of(ctx))
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"kontaktfilter screener on http://{shown}:{port}/ (Ctrl-C stops)")
+    click.echo(t("cli.serve.running", url=f"http://{shown}:{port}/"))
     if not local:
-        click.echo("login required; put a TLS proxy in front of it for use over a network")
+        click.echo(t("cli.serve.login"))
     uvicorn.run(create_app(screener), host=host, port=port, access_log=False, log_level="warning")
 
 
@@ -82,13 +79,18 @@ def demo(ctx: click.Context, now_text: str | None, reset: bool) -> None:
     engine: Engine = engine_of(ctx)
     try:
         if reset:
-            click.echo(f"demo reset: {reset_demo(store_from(ctx))} requests deleted")
+            click.echo(t("cli.demo.reset", n=reset_demo(store_from(ctx))))
         summary = load_demo(store_from(ctx), engine, clock(now_text))
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"demo inbox: {summary.requests} requests ({summary.added} new), "
-        f"{summary.templates} templates, {summary.followups} open follow-ups"
+        t(
+            "cli.demo.loaded",
+            requests=t("cli.demo.requests", n=summary.requests),
+            added=t("cli.import.new", n=summary.added),
+            templates=t("cli.demo.templates", n=summary.templates),
+            followups=t("cli.demo.followups", n=summary.followups),
+        )
     )
 
 
@@ -113,15 +115,21 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
         try:
             lines = password_file.read_text("utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{password_file}: cannot read the password: {exc}") from exc
+            raise click.ClickException(
+                t("cli.user.unreadable", path=str(password_file), reason=str(exc))
+            ) from exc
         password = lines[0] if lines else ""
     else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            t("cli.user.password"),
+            hide_input=True,
+            confirmation_prompt=t("cli.user.password_again"),
+        )
     try:
         set_password(store_from(ctx).engine, name, password)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"user {name} can sign in")
+    click.echo(t("cli.user.added", name=name))
 
 
 @user_group.command("delete")
@@ -133,10 +141,10 @@ def user_delete(ctx: click.Context, name: str, yes: bool) -> None:
     from kontaktfilter.web.auth import delete_user
 
     if not yes:
-        click.confirm(f"delete {name} and all their data?", abort=True)
+        click.confirm(t("cli.user.confirm_delete", name=name), abort=True)
     if not delete_user(store_from(ctx).engine, name):
-        raise click.ClickException(f"no user {name!r}")
-    click.echo(f"user {name} and all their data deleted")
+        raise click.ClickException(t("cli.user.unknown", name=repr(name)))
+    click.echo(t("cli.user.deleted", name=name))
 
 
 COMMANDS = (serve, demo, user_group)

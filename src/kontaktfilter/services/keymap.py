@@ -37,9 +37,9 @@ class Key:
     """What the user presses; "enter" is the Enter key."""
     command: Command
     action: Action | None = None
-    label: str = ""
-    """The English words for the terminal; the web shows the `key.<name>` locale string."""
     terminal_only: bool = False
+    """Words for it: `key.<name>` in the catalogues (kontaktfilter.i18n), `cli.key.<name>` for
+    a key only the terminal has."""
 
     @property
     def name(self) -> str:
@@ -52,21 +52,21 @@ class Key:
 
 
 KEYMAP: tuple[Key, ...] = (
-    Key("enter", Command.RECOMMENDED, label="take the recommendation"),
-    Key("a", Command.DECIDE, Action.ACCEPT, "accept"),
-    Key("r", Command.DECIDE, Action.ACCEPT_AND_REPLY, "accept+reply"),
-    Key("k", Command.DECIDE, Action.ASK_DETAILS, "ask details"),
-    Key("o", Command.DECIDE, Action.REPLY_ONLY, "reply only"),  # an honest seller (seed 000)
-    Key("d", Command.DECLINE, label="decline"),
-    Key("s", Command.DECIDE, Action.REPORT_SPAM, "report spam"),
-    Key("w", Command.DECIDE, Action.HOLD_WAIT, "wait"),
-    Key("n", Command.NEXT, label="next"),
-    Key("p", Command.PREVIOUS, label="previous"),
-    Key("v", Command.VIEW_DRAFT, label="view draft"),
-    Key("c", Command.COPY_DRAFT, label="copy draft"),
-    Key("u", Command.UNDO, label="undo"),
-    Key("?", Command.HELP, label="help"),
-    Key("q", Command.QUIT, label="quit", terminal_only=True),
+    Key("enter", Command.RECOMMENDED),
+    Key("a", Command.DECIDE, Action.ACCEPT),
+    Key("r", Command.DECIDE, Action.ACCEPT_AND_REPLY),
+    Key("k", Command.DECIDE, Action.ASK_DETAILS),
+    Key("o", Command.DECIDE, Action.REPLY_ONLY),  # an honest seller (seed 000)
+    Key("d", Command.DECLINE),
+    Key("s", Command.DECIDE, Action.REPORT_SPAM),
+    Key("w", Command.DECIDE, Action.HOLD_WAIT),
+    Key("n", Command.NEXT),
+    Key("p", Command.PREVIOUS),
+    Key("v", Command.VIEW_DRAFT),
+    Key("c", Command.COPY_DRAFT),
+    Key("u", Command.UNDO),
+    Key("?", Command.HELP),
+    Key("q", Command.QUIT, terminal_only=True),
 )
 BY_KEY = {entry.key: entry for entry in KEYMAP}
 
@@ -86,11 +86,6 @@ def action_of(entry: Key, recommended: str) -> Action | None:
     if entry.command is Command.DECLINE:
         return decline_action(recommended)
     return entry.action
-
-
-def terminal_help() -> str:
-    shown = ("[enter]" if k.key == "enter" else k.key for k in KEYMAP)
-    return "keys: " + "  ".join(f"{key} {k.label}" for key, k in zip(shown, KEYMAP, strict=True))
 
 
 def web_keymap() -> dict[str, dict[str, str | None]]:

@@ -28,7 +28,10 @@ class SweepFinding:
     connected_on: datetime | None
     message_at: datetime | None
     category: Category
-    reason: str
+    pitch_days: int | None
+    """For a sales pitch: the days between connecting and the pitch (the reason it is listed);
+    None for a collector's or spammer's message, listed for its category. The interfaces put
+    it in words, in the reader's language."""
     hits: tuple[SignalHit, ...]
     text: str
 
@@ -63,14 +66,14 @@ def sweep(store: Store, engine: Engine) -> list[SweepFinding]:
         verdict = engine.score(request)
         days = (sent_at - connected_on).days if sent_at and connected_on else None
         if verdict.category in FLAGGED:
-            reason = f"{verdict.category.value} message"
+            pitch_days = None
         elif verdict.category is Category.HONEST_PITCH and days is not None:
             if days > FAST_PITCH_DAYS:
                 continue
-            reason = f"sales pitch {days} day(s) after connecting"
+            pitch_days = days
         else:
             continue
         findings[key] = SweepFinding(
-            name, connected_on, sent_at, verdict.category, reason, verdict.hits, text
+            name, connected_on, sent_at, verdict.category, pitch_days, verdict.hits, text
         )
     return list(findings.values())

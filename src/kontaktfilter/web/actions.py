@@ -38,7 +38,7 @@ def save_strategy(app: Screener, user: str, text: str) -> None:
     try:
         install_strategy_text(text, strategy_folder(user), "strategy")
     except StrategyError as exc:
-        raise ApiError(422, str(exc), "text") from None
+        raise ApiError(422, "api.rejected", "text", reason=str(exc)) from None
     app.forget_engine(user)
 
 
@@ -49,7 +49,7 @@ MAX_UPLOAD_NAME = 100
 def begin_import(app: Screener, user: str, file: UploadFile) -> ImportJob:
     name = SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
     if not name.strip("._"):
-        raise ApiError(422, "the upload needs a file name (its ending tells the format)", "file")
+        raise ApiError(422, "api.no_file_name", "file")
     if len(name) > MAX_UPLOAD_NAME:  # file systems refuse names over 255 bytes: keep the ending
         stem, dot, ending = name.rpartition(".")
         ending = ending[:10] if dot else ""
@@ -62,5 +62,5 @@ def begin_import(app: Screener, user: str, file: UploadFile) -> ImportJob:
             shutil.copyfileobj(file.file, out)
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        raise ApiError(507, f"the upload could not be stored ({exc.strerror})", "file") from None
+        raise ApiError(507, "api.upload_failed", "file", reason=exc.strerror) from None
     return app.jobs.start(user, app.store(user), app.engine_for(user), target)

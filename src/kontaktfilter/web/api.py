@@ -60,9 +60,9 @@ def score(body: schemas.ScoreIn, app: App, user: User) -> dict:
     try:  # the schema checked the shapes; parse_request checks the values, as for files
         request, _label = parse_request(body.model_dump(exclude_none=True, mode="json"))
     except FieldError as exc:
-        raise ApiError(422, str(exc), exc.field) from None
+        raise ApiError(422, "api.rejected", exc.field, reason=str(exc)) from None
     except ValueError as exc:
-        raise ApiError(422, str(exc)) from None
+        raise ApiError(422, "api.rejected", reason=str(exc)) from None
     return verdict_to_dict(app.engine_for(user).score(request))
 
 
@@ -80,7 +80,7 @@ def requests(
 ) -> dict:
     """The user's incoming requests, most urgent first, a page at a time."""
     if status is not None and status not in STATUSES:
-        raise ApiError(422, f"status must be one of {', '.join(STATUSES)}", "status")
+        raise ApiError(422, "api.bad_choice", "status", name="status", choices=", ".join(STATUSES))
     where = RequestFilter(
         status, category.value if category else None, action.value if action else None, q
     )
@@ -97,7 +97,7 @@ def requests(
 def _owned(app: Screener, user: str, request_id: int):
     item = find_request(app.store(user), request_id)
     if item is None:
-        raise ApiError(404, f"no request {request_id}")
+        raise ApiError(404, "api.no_request", id=str(request_id))
     return item
 
 
@@ -126,7 +126,7 @@ def decide(request_id: RequestId, body: schemas.DecisionIn, app: App, user: User
             app.store(user), request_id, body.action, utcnow(), strategy, body.reply
         )
     except LookupError:
-        raise ApiError(404, f"no request {request_id}") from None
+        raise ApiError(404, "api.no_request", id=str(request_id)) from None
     app.decided(user)
     status = "waiting" if body.action in WAITING_ACTIONS else "decided"
     return {"decision_id": decision, "request_id": request_id, "status": status}
@@ -170,7 +170,7 @@ def learn_export(app: App, user: User) -> Response:
     """Download the learned model (a NumPy .npz archive with a JSON header, no pickles)."""
     row = app.store(user).learned_model()
     if row is None or row.model == NO_MODEL:
-        raise ApiError(404, "no learned model; POST /api/learn trains one")
+        raise ApiError(404, "api.no_model")
     return Response(
         row.model,
         media_type="application/octet-stream",
@@ -247,5 +247,5 @@ def start_import(file: UploadFile, app: App, user: User) -> JSONResponse:
 def import_status(job_id: str, app: App, user: User) -> dict:
     job = app.jobs.get(user, job_id)
     if job is None:
-        raise ApiError(404, f"no import {job_id}")
+        raise ApiError(404, "api.no_import", id=job_id)
     return job.as_dict()

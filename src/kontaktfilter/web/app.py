@@ -18,7 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from kontaktfilter.web import api, pages, queue_pages, render
 from kontaktfilter.web.auth import LoginRequired
-from kontaktfilter.web.errors import HANDLERS, error_body
+from kontaktfilter.web.errors import HANDLERS, error_body, said
 from kontaktfilter.web.headers import SecurityHeaders
 from kontaktfilter.web.limits import BodySizeLimit
 from kontaktfilter.web.state import Screener
@@ -31,7 +31,7 @@ DOCS_ASSETS = "/api/docs-assets"
 
 async def _login_required(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse(error_body(401, "sign in first (POST /login)"), status_code=401)
+        return JSONResponse(error_body(401, said(request, "api.sign_in")), status_code=401)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={target}", status_code=303)
 

@@ -152,7 +152,7 @@ async def require_csrf(request: Request) -> None:
     origin = request.headers.get("origin")
     host = request.headers.get("host", "").lower()
     if origin and origin != "null" and urlsplit(origin).netloc.lower() != host:
-        raise ApiError(403, "this request comes from another site")
+        raise ApiError(403, "api.other_site")
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
@@ -160,7 +160,7 @@ async def require_csrf(request: Request) -> None:
     ):
         sent = (await request.form()).get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(expected, sent):
-        raise ApiError(403, "missing or wrong CSRF token: reload the page and try again")
+        raise ApiError(403, "api.csrf")
 
 
 def sign_in(request: Request, user: str) -> None:

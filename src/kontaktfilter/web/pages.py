@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from kontaktfilter.i18n import LANGUAGES, Translator
 from kontaktfilter.model import Category
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.services.dashboard import dashboard
@@ -30,7 +31,7 @@ from kontaktfilter.web.auth import (
 )
 from kontaktfilter.web.deps import App, Csrf, User
 from kontaktfilter.web.errors import ApiError
-from kontaktfilter.web.i18n import LANG_COOKIE, LANGUAGES, Translator, choose_language
+from kontaktfilter.web.i18n import LANG_COOKIE, choose_language
 from kontaktfilter.web.render import back, render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -211,7 +212,7 @@ def import_upload(app: App, user: User, file: UploadFile) -> Response:
 def import_job_page(request: Request, job_id: str, app: App, user: User) -> HTMLResponse:
     job = app.jobs.get(user, job_id)
     if job is None:
-        raise ApiError(404, f"no import {job_id}")
+        raise ApiError(404, "api.no_import", id=job_id)
     return render(request, "import.html", job=job.as_dict())
 
 
@@ -230,7 +231,7 @@ def switch_language(
     lang: Annotated[str, Form()], next: Annotated[str | None, Form()] = None
 ) -> Response:
     if lang not in LANGUAGES:
-        raise ApiError(422, f"language must be one of {', '.join(LANGUAGES)}", "lang")
+        raise ApiError(422, "api.bad_choice", "lang", name="lang", choices=", ".join(LANGUAGES))
     response = back(next)
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response

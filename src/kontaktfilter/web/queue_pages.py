@@ -70,9 +70,9 @@ def queue_page(
 ) -> HTMLResponse:
     """One list of requests; `q` searches the sender's name and the note."""
     if status not in STATUSES:
-        raise ApiError(404, f"no such list: {status}")
+        raise ApiError(404, "api.no_list", status=status)
     if category is not None and category not in {c.value for c in Category}:
-        raise ApiError(404, f"no such category: {category}")
+        raise ApiError(404, "api.no_category", category=category)
     store = app.store(user)
     search = (q or "").strip() or None
     items, total = list_requests(
@@ -107,7 +107,7 @@ def request_page(request: Request, request_id: RequestId, app: App, user: User) 
     item = find_request(store, request_id)
     history = request_history(store, request_id)
     if item is None or history is None:
-        raise ApiError(404, f"no request {request_id}")
+        raise ApiError(404, "api.no_request", id=str(request_id))
     return render(
         request,
         "request.html",
@@ -136,7 +136,7 @@ def decide_form(
         record_decision(app.store(user), request_id, action, utcnow(), engine.strategy, reply)
         app.decided(user)
     except LookupError:
-        raise ApiError(404, f"no request {request_id}") from None
+        raise ApiError(404, "api.no_request", id=str(request_id)) from None
     return back(next)
 
 
@@ -146,7 +146,7 @@ def undo_request_form(
 ) -> Response:
     """Take back the decision on this request: it is pending again."""
     if not undo_request(app.store(user), request_id):
-        raise ApiError(404, f"no decision to take back on request {request_id}")
+        raise ApiError(404, "api.no_decision", id=str(request_id))
     app.decided(user)
     return back(next)
 
@@ -163,9 +163,9 @@ def decide_template_form(
     try:
         decided = decide_template(app.store(user), key, action, utcnow())
     except ValueError as exc:
-        raise ApiError(422, str(exc), field="action") from None
+        raise ApiError(422, "api.rejected", "action", reason=str(exc)) from None
     if not decided:
-        raise ApiError(404, "this template has no pending request (any more)")
+        raise ApiError(404, "api.template_done")
     app.decided(user)
     return back(f"/templates?decided={len(decided)}")
 

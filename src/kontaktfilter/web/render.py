@@ -10,8 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kontaktfilter.i18n import LANGUAGES, Translator
 from kontaktfilter.web.auth import csrf_token
-from kontaktfilter.web.i18n import LANGUAGES, Translator, choose_language
+from kontaktfilter.web.i18n import choose_language
 
 _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kontaktfilter.web") / "templates")),

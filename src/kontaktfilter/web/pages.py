@@ -30,7 +30,7 @@ from kontaktfilter.web.auth import (
     verify_password,
 )
 from kontaktfilter.web.deps import App, Csrf, User
-from kontaktfilter.web.errors import ApiError
+from kontaktfilter.web.errors import ApiError, said
 from kontaktfilter.web.i18n import LANG_COOKIE, choose_language
 from kontaktfilter.web.render import back, render, safe_next
 
@@ -192,7 +192,7 @@ def strategy_save(
             text=text,
             strategy=strategy,
             default_source=DEFAULT_SOURCE,
-            error=exc.message,
+            error=said(request, exc.key, **exc.values),
         )
     return RedirectResponse("/strategy?saved=1", status_code=303)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +40,9 @@ CHUNK = 1000
 """Keys per IN list: below SQLite's and PostgreSQL's limits on bound parameters."""
 RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ATTEMPTS = 5
+KEY_MEMORY_SECONDS = 60.0
+"""How long a worker trusts a key it has looked up: a client deleted from the table loses
+access within this time."""
 STATES = {
     "invitation_withdrawn": "withdrawn",
     "invitation_accepted": "accepted",
@@ -84,6 +88,8 @@ class GateStore:
         self.engine, self.templates = engine, templates
         self._postgres = engine.dialect.name == "postgresql"
         self._dialect = postgresql if self._postgres else sqlite
+        self._clients: dict[str, tuple[str, float]] = {}
+        """Key hash -> (client, remembered until): see `client_for`."""
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
@@ -119,9 +125,18 @@ class GateStore:
         return key
 
     def client_for(self, key: str) -> str | None:
+        """The client a key belongs to. A known key is remembered for `KEY_MEMORY_SECONDS`, so
+        a request costs no round trip for its key; an unknown one is looked up every time."""
+        digest, moment = hash_key(key), time.monotonic()
+        known = self._clients.get(digest)
+        if known is not None and moment < known[1]:
+            return known[0]
         with self.engine.connect() as conn:
-            query = select(t.clients.c.name).where(t.clients.c.key_hash == hash_key(key))
-            return conn.execute(query).scalar()
+            query = select(t.clients.c.name).where(t.clients.c.key_hash == digest)
+            name = conn.execute(query).scalar()
+        if name is not None:
+            self._clients[digest] = (name, moment + KEY_MEMORY_SECONDS)
+        return name
 
     def ingest(self, batch: Sequence[Event], client: str) -> IngestResult:
         """Apply the new events of a batch in one transaction (retried on a deadlock)."""

@@ -124,13 +124,16 @@ class GateStore:
             )
         return key
 
+    def known_client(self, key: str) -> str | None:
+        """The client of a key this worker looked up less than `KEY_MEMORY_SECONDS` ago,
+        without a round trip; None when it has to ask the database (`client_for`)."""
+        known = self._clients.get(hash_key(key))
+        return known[0] if known is not None and time.monotonic() < known[1] else None
+
     def client_for(self, key: str) -> str | None:
-        """The client a key belongs to. A known key is remembered for `KEY_MEMORY_SECONDS`, so
-        a request costs no round trip for its key; an unknown one is looked up every time."""
+        """The client a key belongs to, from the table; a known key is remembered for
+        `KEY_MEMORY_SECONDS` (`known_client`), an unknown one is looked up every time."""
         digest, moment = hash_key(key), time.monotonic()
-        known = self._clients.get(digest)
-        if known is not None and moment < known[1]:
-            return known[0]
         with self.engine.connect() as conn:
             query = select(t.clients.c.name).where(t.clients.c.key_hash == digest)
             name = conn.execute(query).scalar()

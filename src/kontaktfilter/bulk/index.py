@@ -98,6 +98,9 @@ class TemplateIndex:
         self._sorted_keys: np.ndarray | None = None
         self._sorted_rows: np.ndarray | None = None
         self._sorted_count = 0
+        self._tail_keys: np.ndarray | None = None
+        """Band keys of the unsorted tail, computed once per tail instead of once per query
+        (a batch of queries between two additions read the same tail)."""
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -131,6 +134,7 @@ class TemplateIndex:
         self._ids.extend(str(item[0]) for item in items)
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
+        self._tail_keys = None
         if len(self) - self._sorted_count > TAIL_LIMIT:
             self._sorted_keys = None
 
@@ -156,6 +160,7 @@ class TemplateIndex:
         self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
         self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
         self._sorted_count = len(self)
+        self._tail_keys = None
 
     def _candidates(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, bool]:
         """Rows sharing a band with `keys`, and whether that is all of them. With a `limit` the
@@ -180,8 +185,9 @@ class TemplateIndex:
                 complete = False
                 break
         if self._sorted_count < len(self):
-            tail = _band_keys(self._signatures[self._sorted_count :], self.bands)
-            hits = np.flatnonzero((tail == keys[None, :]).any(axis=1))
+            if self._tail_keys is None:
+                self._tail_keys = _band_keys(self._signatures[self._sorted_count :], self.bands)
+            hits = np.flatnonzero((self._tail_keys == keys[None, :]).any(axis=1))
             found.append(hits + self._sorted_count)
         if not found:
             return np.empty(0, dtype=np.int64), complete

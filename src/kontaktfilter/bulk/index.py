@@ -116,12 +116,18 @@ class TemplateIndex:
     def add(self, msg_id: str, sender: str, text: str, seen_at: datetime, names=()) -> None:
         self.add_many([(msg_id, sender, text, seen_at, tuple(names))])
 
-    def add_many(self, items: Sequence[tuple[str, str, str, datetime, Sequence[str]]]) -> None:
-        """Index a batch; signatures are computed for the whole batch at once."""
+    def add_many(
+        self,
+        items: Sequence[tuple[str, str, str, datetime, Sequence[str]]],
+        signatures: np.ndarray | None = None,
+    ) -> None:
+        """Index a batch; signatures are computed for the whole batch at once, unless the
+        caller has them already (one row per item, from `hasher.signatures`)."""
         if not items:
             return
-        documents = [template_tokens(text, names) for _, _, text, _, names in items]
-        signatures = self.hasher.signatures(documents)
+        if signatures is None:
+            documents = [template_tokens(text, names) for _, _, text, _, names in items]
+            signatures = self.hasher.signatures(documents)
         codes = np.fromiter(
             (self._code(sender) for _, sender, _, _, _ in items), dtype=np.int32, count=len(items)
         )

@@ -7,7 +7,9 @@ are built before the clock starts, posted by `--posters` concurrent clients; eve
 events over the wall time from the first POST to the last answer, and the store is counted
 afterwards. Checks: open loop, requests leave on a fixed schedule and each latency runs from its
 *scheduled* send to its answer (a stalled server cannot hide); senders and recipients are members
-of the ingested network, half of the bodies carry a note (a template copy or a personal note).
+of the ingested network, half of the bodies carry a note (a template copy or a personal note),
+and each asks for the moment of the stream's last event, so the senders' windows hold what the
+stream wrote (without `at` a check decides for today, whose window the simulated stream missed).
 Exits 1 unless >= 5,000 events/s, p99 <= 10 ms at 300 requests/s, and no error.
 
     scripts/with-postgres .venv/bin/python bench/bench_gate_serve.py [--users 3000] [--days 20]
@@ -29,6 +31,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -195,7 +198,7 @@ async def open_loop(url: str, messages: list[bytes], rate: float, seconds: float
     return sorted(latencies), errors, count / (loop.time() - start)
 
 
-def check_messages(url: str, key: str, members: list[str], count: int) -> list[bytes]:
+def check_messages(url: str, key: str, members: list[str], count: int, at: datetime) -> list[bytes]:
     rng = random.Random(7)
     authority = url.removeprefix("http://")
     messages = []
@@ -207,7 +210,8 @@ def check_messages(url: str, key: str, members: list[str], count: int) -> list[b
             if roll < 0.25
             else (personal_note(rng, recipient) if roll < 0.5 else "")
         )
-        body = json.dumps({"sender": sender, "recipient": recipient, "note": note}).encode()
+        fields = {"sender": sender, "recipient": recipient, "note": note, "at": at.isoformat()}
+        body = json.dumps(fields).encode()
         head = (
             f"POST /v1/invitations/check HTTP/1.1\r\nHost: {authority}\r\n"
             f"X-API-Key: {key}\r\nContent-Type: application/json\r\n"
@@ -259,7 +263,7 @@ def main() -> int:
                 f"{len(errors)} errors {errors[:3]}"
             )
             members = sorted(m.key for m in network.members)
-            messages = check_messages(url, key, members, 2000)
+            messages = check_messages(url, key, members, 2000, events[-1].at)
             latencies, check_errors, achieved = asyncio.run(
                 open_loop(url, messages, args.rate, args.seconds)
             )

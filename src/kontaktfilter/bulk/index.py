@@ -98,6 +98,9 @@ class TemplateIndex:
         self._sorted_keys: np.ndarray | None = None
         self._sorted_rows: np.ndarray | None = None
         self._sorted_count = 0
+        self._tail_keys: np.ndarray | None = None
+        """Band keys of the unsorted tail, computed once per tail instead of once per query
+        (a batch of queries between two additions read the same tail)."""
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -113,12 +116,18 @@ class TemplateIndex:
     def add(self, msg_id: str, sender: str, text: str, seen_at: datetime, names=()) -> None:
         self.add_many([(msg_id, sender, text, seen_at, tuple(names))])
 
-    def add_many(self, items: Sequence[tuple[str, str, str, datetime, Sequence[str]]]) -> None:
-        """Index a batch; signatures are computed for the whole batch at once."""
+    def add_many(
+        self,
+        items: Sequence[tuple[str, str, str, datetime, Sequence[str]]],
+        signatures: np.ndarray | None = None,
+    ) -> None:
+        """Index a batch; signatures are computed for the whole batch at once, unless the
+        caller has them already (one row per item, from `hasher.signatures`)."""
         if not items:
             return
-        documents = [template_tokens(text, names) for _, _, text, _, names in items]
-        signatures = self.hasher.signatures(documents)
+        if signatures is None:
+            documents = [template_tokens(text, names) for _, _, text, _, names in items]
+            signatures = self.hasher.signatures(documents)
         codes = np.fromiter(
             (self._code(sender) for _, sender, _, _, _ in items), dtype=np.int32, count=len(items)
         )
@@ -131,6 +140,7 @@ class TemplateIndex:
         self._ids.extend(str(item[0]) for item in items)
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
+        self._tail_keys = None
         if len(self) - self._sorted_count > TAIL_LIMIT:
             self._sorted_keys = None
 
@@ -156,6 +166,7 @@ class TemplateIndex:
         self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
         self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
         self._sorted_count = len(self)
+        self._tail_keys = None
 
     def _candidates(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, bool]:
         """Rows sharing a band with `keys`, and whether that is all of them. With a `limit` the
@@ -180,8 +191,9 @@ class TemplateIndex:
                 complete = False
                 break
         if self._sorted_count < len(self):
-            tail = _band_keys(self._signatures[self._sorted_count :], self.bands)
-            hits = np.flatnonzero((tail == keys[None, :]).any(axis=1))
+            if self._tail_keys is None:
+                self._tail_keys = _band_keys(self._signatures[self._sorted_count :], self.bands)
+            hits = np.flatnonzero((self._tail_keys == keys[None, :]).any(axis=1))
             found.append(hits + self._sorted_count)
         if not found:
             return np.empty(0, dtype=np.int64), complete

@@ -1,102 +1,244 @@
 """The figures of one sender and one pair, read from the gate's tables at check time: a few
 indexed queries (sender and time, pair, member), so a check costs about the same in a small
-network and a large one."""
+network and a large one.
+
+An invitation check reads the sender's window and the pair's history in one statement (one
+round trip), and the statements are built once per dialect with bound parameters: building a
+Core expression of some forty parts costs more CPU than PostgreSQL needs to run it, and a
+statement of fixed text is prepared by psycopg after a few uses, so its plan is made once per
+connection. Short aliases keep the statement under the 4 kB up to which psycopg caches its
+parsing of a statement's text (a longer one is parsed again on every execution, 0.5 ms)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.engine import Row
 
 from kontaktfilter.gate import tables as t
 from kontaktfilter.gate.activity import Complaint, PairFacts, SenderActivity
 from kontaktfilter.gate.policies import DEFAULT_PRIVACY, GatePolicy
 
 inv = t.invitations.c
+SENDER = bindparam("sender", type_=String)
+RECIPIENT = bindparam("recipient", type_=String)
+NOW = bindparam("now", type_=DateTime)
+START = bindparam("start", type_=DateTime)
+"""The window's start: `now - window_days`."""
+WEEK = bindparam("week", type_=DateTime)
+HOLD = bindparam("hold", type_=DateTime)
+"""`now - min_days_before_withdrawal`: an invitation sent after it keeps its slot if withdrawn."""
+HOLD_DAYS = bindparam("hold_days")
+"""Bound untyped, as the policy's number was before: compared with a day count as it is."""
+REPLY_SINCE = bindparam("reply_since", type_=DateTime)
+BURST_DAYS = bindparam("burst_days")
 
 
 def _count(condition) -> object:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """Rows where `condition` holds: `count(*) FILTER (WHERE ...)` keeps the statement short
+    (psycopg caches the parsing of a statement only up to 4 kB; longer ones are parsed again
+    on every execution)."""
+    return func.count().filter(condition)
 
 
-def _days(conn: Connection, later, earlier) -> object:
+def _days(dialect: str, later, earlier) -> object:
     """The days between two timestamps, in PostgreSQL and in SQLite (which stores text)."""
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.extract("epoch", later - earlier) / 86400.0
     return func.julianday(later) - func.julianday(earlier)
+
+
+def _params(sender: str, recipient: str, now: datetime, policy: GatePolicy) -> dict[str, Any]:
+    return {
+        "sender": sender,
+        "recipient": recipient,
+        "now": now,
+        "start": now - timedelta(days=policy.window_days),
+        "week": now - timedelta(days=7),
+        "hold": now - timedelta(days=policy.min_days_before_withdrawal),
+        "hold_days": policy.min_days_before_withdrawal,
+        "reply_since": now - timedelta(days=policy.reply_window_days),
+        "burst_days": policy.burst_hours / 24,
+    }
+
+
+def _window() -> Any:
+    """The sender's invitations in the window, each marked when the same recipient had one
+    earlier in the window (a re-invite). A window function reads the rows once; a correlated
+    EXISTS per row read them once per row, which for a busy sender was most of a check."""
+    first = func.min(inv.sent_at).over(partition_by=inv.recipient)
+    return (
+        select(
+            inv.sent_at,
+            inv.state,
+            inv.closed_at,
+            inv.has_note,
+            inv.in_template,
+            (inv.sent_at > first).label("reinvite"),
+        )
+        .where(inv.sender == SENDER, inv.sent_at > START, inv.sent_at <= NOW)
+        .subquery("w")
+    )
+
+
+def _sender_columns(dialect: str, window: Any) -> list:
+    """Counts over the sender's window and the sender's standing figures."""
+    w = window.c
+    mine = t.invitations.alias("mine")
+    pending = (
+        select(func.count())
+        .where(
+            mine.c.sender == SENDER,
+            mine.c.sent_at <= NOW,
+            or_(
+                mine.c.state == "pending",
+                and_(mine.c.state == "withdrawn", mine.c.sent_at > HOLD),
+            ),
+        )
+        .scalar_subquery()
+    )
+    profile = t.profiles.alias("p").c
+    contacts = select(profile.contacts).where(profile.member == SENDER).scalar_subquery()
+    created = select(profile.created).where(profile.member == SENDER).scalar_subquery()
+    reported = exists().where(
+        t.reports.c.reported == SENDER, t.reports.c.at > START, t.reports.c.at <= NOW
+    )
+    fast = _days(dialect, w.closed_at, w.sent_at) < HOLD_DAYS
+    return [
+        func.count().label("sent"),
+        _count(w.sent_at > WEEK).label("sent_week"),
+        _count(w.state == "accepted").label("accepted"),
+        _count(w.state == "declined").label("declined"),
+        _count(w.state == "withdrawn").label("withdrawn"),
+        _count(and_(w.state == "withdrawn", fast)).label("withdrawn_fast"),
+        _count(w.has_note).label("notes"),
+        _count(and_(w.has_note, w.in_template)).label("template_notes"),
+        _count(w.reinvite).label("reinvites"),
+        pending.label("pending"),
+        contacts.label("contacts"),
+        created.label("created"),
+        reported.label("has_reports"),
+        _mutual_in_group(dialect).label("mutual_in_group"),
+    ]
+
+
+def _pair_columns() -> list:
+    """The pair's history; its invitations under an alias of their own, so that no subquery
+    is ever correlated with the sender's window."""
+    links, via = t.connections.alias("c").c, t.connections.alias("via")
+    pair = t.invitations.alias("pair")
+    shared = exists().where(
+        links.member == SENDER, via.c.member == links.contact, via.c.contact == RECIPIENT
+    )
+    connected = exists().where(links.member == SENDER, links.contact == RECIPIENT)
+    wrote = exists().where(
+        t.messages.c.sender == RECIPIENT,
+        t.messages.c.recipient == SENDER,
+        t.messages.c.last_at > REPLY_SINCE,
+    )
+    reported = exists().where(t.reports.c.reporter == RECIPIENT, t.reports.c.reported == SENDER)
+    pending = exists().where(
+        pair.c.sender == SENDER, pair.c.recipient == RECIPIENT, pair.c.state == "pending"
+    )
+    profile = t.profiles.alias("p").c
+    privacy = select(profile.privacy).where(profile.member == RECIPIENT)
+    closed = select(func.max(pair.c.closed_at)).where(
+        pair.c.sender == SENDER,
+        pair.c.recipient == RECIPIENT,
+        or_(pair.c.state == "declined", pair.c.state == "withdrawn"),
+    )
+    return [
+        connected.label("connected"),
+        shared.label("shared"),
+        wrote.label("wrote"),
+        reported.label("recipient_reported"),
+        pending.label("pending_to_recipient"),
+        privacy.scalar_subquery().label("privacy"),
+        closed.scalar_subquery().label("closed"),
+    ]
+
+
+@cache
+def _statement(dialect: str, sender: bool, pair: bool) -> Select:
+    """The sender's figures, the pair's, or both in one round trip."""
+    if not sender:
+        return select(*_pair_columns())
+    window = _window()
+    columns = _sender_columns(dialect, window) + (_pair_columns() if pair else [])
+    return select(*columns).select_from(window)
 
 
 def sender_activity(
     conn: Connection, sender: str, now: datetime, policy: GatePolicy
 ) -> SenderActivity:
-    start = now - timedelta(days=policy.window_days)
-    week = now - timedelta(days=7)
-    hold = now - timedelta(days=policy.min_days_before_withdrawal)
-    earlier = t.invitations.alias("earlier")
-    reinvited = exists().where(
-        earlier.c.sender == inv.sender,
-        earlier.c.recipient == inv.recipient,
-        earlier.c.sent_at < inv.sent_at,
-        earlier.c.sent_at > start,
-    )
-    pending = (
-        select(func.count())
-        .where(
-            inv.sender == sender,
-            inv.sent_at <= now,
-            or_(inv.state == "pending", and_(inv.state == "withdrawn", inv.sent_at > hold)),
-        )
-        .scalar_subquery()
-    )
-    profile = t.profiles.c
-    contacts = select(profile.contacts).where(profile.member == sender).scalar_subquery()
-    created = select(profile.created).where(profile.member == sender).scalar_subquery()
-    reported = exists().where(
-        t.reports.c.reported == sender, t.reports.c.at > start, t.reports.c.at <= now
-    )
-    grouped = exists().where(t.memberships.c.member == sender)
-    window = conn.execute(
-        select(
-            func.count(),
-            _count(inv.sent_at > week),
-            _count(inv.state == "accepted"),
-            _count(inv.state == "declined"),
-            _count(inv.state == "withdrawn"),
-            _count(
-                and_(
-                    inv.state == "withdrawn",
-                    _days(conn, inv.closed_at, inv.sent_at) < policy.min_days_before_withdrawal,
-                )
-            ),
-            _count(inv.has_note),
-            _count(and_(inv.has_note, inv.in_template)),
-            _count(reinvited),
-            pending,
-            contacts,
-            created,
-            reported,
-            grouped,
-        ).where(inv.sender == sender, inv.sent_at > start, inv.sent_at <= now)
-    ).one()
-    sent, declined, has_reports, in_groups = window[0], int(window[3]), window[12], window[13]
+    params = _params(sender, "", now, policy)
+    row = conn.execute(_statement(conn.dialect.name, True, False), params).one()
+    return _activity(conn, row, params)
+
+
+def pair_facts(
+    conn: Connection, sender: str, recipient: str, now: datetime, policy: GatePolicy
+) -> PairFacts:
+    params = _params(sender, recipient, now, policy)
+    return _pair(conn.execute(_statement(conn.dialect.name, False, True), params).one())
+
+
+def invitation_facts(
+    conn: Connection, sender: str, recipient: str, now: datetime, policy: GatePolicy
+) -> tuple[SenderActivity, PairFacts]:
+    """What an invitation check reads, in one statement (and one more for a sender with
+    declines or reports: the complainers' standing)."""
+    params = _params(sender, recipient, now, policy)
+    row = conn.execute(_statement(conn.dialect.name, True, True), params).one()
+    return _activity(conn, row, params), _pair(row)
+
+
+def _activity(conn: Connection, row: Row, params: dict[str, Any]) -> SenderActivity:
+    declined = int(row.declined)
     return SenderActivity(
-        now=now,
-        sent_window=sent,
-        sent_week=int(window[1]),
-        pending=window[9],
-        accepted=int(window[2]),
+        now=params["now"],
+        sent_window=row.sent,
+        sent_week=int(row.sent_week),
+        pending=row.pending,
+        accepted=int(row.accepted),
         declined=declined,
-        withdrawn=int(window[4]),
-        withdrawn_fast=int(window[5]),
-        notes=int(window[6]),
-        template_notes=int(window[7]),
-        reinvites=int(window[8]),
-        # Two more round trips only for senders who can have their figures at all.
-        mutual_in_group=_mutual_in_group(conn, sender, now, policy) if sent and in_groups else 0,
-        contacts=window[10],
-        created=_date(window[11]),
-        complaints=_complaints(conn, sender, start, now) if declined or has_reports else (),
+        withdrawn=int(row.withdrawn),
+        withdrawn_fast=int(row.withdrawn_fast),
+        notes=int(row.notes),
+        template_notes=int(row.template_notes),
+        reinvites=int(row.reinvites),
+        mutual_in_group=row.mutual_in_group,
+        contacts=row.contacts,
+        created=_date(row.created),
+        # One more round trip only for senders who have complaints at all.
+        complaints=_complaints(conn, params) if declined or row.has_reports else (),
+    )
+
+
+def _pair(row: Row) -> PairFacts:
+    return PairFacts(
+        privacy=row.privacy or DEFAULT_PRIVACY,
+        connected=bool(row.connected),
+        shared_contact=bool(row.shared),
+        recipient_messaged_sender=bool(row.wrote),
+        recipient_reported_sender=bool(row.recipient_reported),
+        pending_to_recipient=bool(row.pending_to_recipient),
+        last_closed_at=_moment(row.closed),
     )
 
 
@@ -114,138 +256,95 @@ def _date(value: object) -> date | None:
     return value  # type: ignore[return-value]
 
 
-def _mutual_in_group(conn: Connection, sender: str, now: datetime, policy: GatePolicy) -> int:
-    start = now - timedelta(days=policy.window_days)
-    burst = policy.burst_hours / 24
-    back = t.invitations.alias("back")
-    mine, theirs = aliased(t.memberships), aliased(t.memberships)
-    query = (
-        select(func.count(func.distinct(inv.recipient)))
-        .select_from(t.invitations)
-        .join(back, and_(back.c.sender == inv.recipient, back.c.recipient == inv.sender))
-        .join(mine, mine.c.member == inv.sender)
-        .join(theirs, and_(theirs.c.member == inv.recipient, theirs.c.group_id == mine.c.group_id))
+def _mutual_in_group(dialect: str) -> Any:
+    """Distinct co-members of a shared group invited within the burst of their invitation
+    back. Its own aliases throughout: nothing in it is correlated with the window."""
+    mine, back = t.invitations.alias("burst"), t.invitations.alias("back")
+    own, theirs = t.memberships.alias("own"), t.memberships.alias("theirs")
+    return (
+        select(func.count(func.distinct(mine.c.recipient)))
+        .select_from(mine)
+        .join(back, and_(back.c.sender == mine.c.recipient, back.c.recipient == mine.c.sender))
+        .join(own, own.c.member == mine.c.sender)
+        .join(
+            theirs, and_(theirs.c.member == mine.c.recipient, theirs.c.group_id == own.c.group_id)
+        )
         .where(
-            inv.sender == sender,
-            inv.sent_at > start,
-            inv.sent_at <= now,
-            back.c.sent_at > start,
-            back.c.sent_at <= now,
-            func.abs(_days(conn, back.c.sent_at, inv.sent_at)) <= burst,
+            mine.c.sender == SENDER,
+            mine.c.sent_at > START,
+            mine.c.sent_at <= NOW,
+            back.c.sent_at > START,
+            back.c.sent_at <= NOW,
+            func.abs(_days(dialect, back.c.sent_at, mine.c.sent_at)) <= BURST_DAYS,
         )
+        .scalar_subquery()
     )
-    return conn.execute(query).scalar_one()
 
 
-def _complaints(
-    conn: Connection, sender: str, start: datetime, now: datetime
-) -> tuple[Complaint, ...]:
+@cache
+def _complaints_statement() -> Select:
+    """One row per decliner or reporter in the window: whether they reported, whether the
+    sender approached them, their own answered invitations and their account's creation."""
+    reports = t.reports.c
+    decliners = select(inv.recipient.label("person")).where(
+        inv.sender == SENDER, inv.state == "declined", inv.sent_at > START, inv.sent_at <= NOW
+    )
+    reporters = select(reports.reporter.label("person")).where(
+        reports.reported == SENDER, reports.at > START, reports.at <= NOW
+    )
+    people = union(decliners, reporters).cte("people")
+    person = people.c.person
+    report = t.reports.alias("report")
+    invited, own = t.invitations.alias("invited"), t.invitations.alias("own")
+    own_window = (own.c.sender == person, own.c.sent_at > START, own.c.sent_at <= NOW)
+    return select(
+        person,
+        exists()
+        .where(
+            report.c.reported == SENDER,
+            report.c.reporter == person,
+            report.c.at > START,
+            report.c.at <= NOW,
+        )
+        .label("reported"),
+        or_(
+            exists().where(
+                invited.c.sender == SENDER,
+                invited.c.recipient == person,
+                invited.c.sent_at > START,
+                invited.c.sent_at <= NOW,
+            ),
+            exists().where(
+                t.messages.c.sender == SENDER,
+                t.messages.c.recipient == person,
+                t.messages.c.last_at > START,
+            ),
+        ).label("had_contact"),
+        select(_count(own.c.state == "accepted"))
+        .where(*own_window)
+        .scalar_subquery()
+        .label("accepted"),
+        select(_count(or_(own.c.state == "accepted", own.c.state == "declined")))
+        .where(*own_window)
+        .scalar_subquery()
+        .label("answered"),
+        select(t.profiles.c.created)
+        .where(t.profiles.c.member == person)
+        .scalar_subquery()
+        .label("created"),
+    )
+
+
+def _complaints(conn: Connection, params: dict[str, Any]) -> tuple[Complaint, ...]:
     """Decliners and reporters in the window, each once (a report outranks a decline)."""
-    declined = conn.execute(
-        select(inv.recipient).where(
-            inv.sender == sender, inv.state == "declined", inv.sent_at > start, inv.sent_at <= now
-        )
-    ).scalars()
-    kinds = dict.fromkeys(declined, "decline")
-    reporters = conn.execute(
-        select(t.reports.c.reporter).where(
-            t.reports.c.reported == sender, t.reports.c.at > start, t.reports.c.at <= now
-        )
-    ).scalars()
-    kinds.update(dict.fromkeys(reporters, "report"))
-    if not kinds:
-        return ()
-    people = sorted(kinds)
-    approached = set(
-        conn.execute(
-            select(inv.recipient).where(
-                inv.sender == sender,
-                inv.recipient.in_(people),
-                inv.sent_at > start,
-                inv.sent_at <= now,
-            )
-        ).scalars()
-    )
-    approached.update(
-        conn.execute(
-            select(t.messages.c.recipient).where(
-                t.messages.c.sender == sender,
-                t.messages.c.recipient.in_(people),
-                t.messages.c.last_at > start,
-            )
-        ).scalars()
-    )
-    own = {
-        row.sender: row
-        for row in conn.execute(
-            select(
-                inv.sender,
-                _count(inv.state == "accepted").label("accepted"),
-                _count(inv.state.in_(("accepted", "declined"))).label("answered"),
-            )
-            .where(inv.sender.in_(people), inv.sent_at > start, inv.sent_at <= now)
-            .group_by(inv.sender)
-        )
-    }
-    created = {
-        member: day
-        for member, day in conn.execute(
-            select(t.profiles.c.member, t.profiles.c.created).where(t.profiles.c.member.in_(people))
-        )
-    }
+    rows = sorted(conn.execute(_complaints_statement(), params), key=lambda row: row.person)
     return tuple(
         Complaint(
-            kind=kinds[person],
-            reporter_created=created.get(person),
-            reporter_accepted=int(own[person].accepted) if person in own else 0,
-            reporter_answered=int(own[person].answered) if person in own else 0,
-            had_contact=person in approached,
+            kind="report" if row.reported else "decline",
+            reporter_created=_date(row.created),
+            reporter_accepted=int(row.accepted),
+            reporter_answered=int(row.answered),
+            had_contact=bool(row.had_contact),
         )
-        for person in people
-    )
-
-
-def pair_facts(
-    conn: Connection, sender: str, recipient: str, now: datetime, policy: GatePolicy
-) -> PairFacts:
-    links = t.connections.c
-    via = aliased(t.connections)
-    shared = exists().where(
-        links.member == sender, via.c.member == links.contact, via.c.contact == recipient
-    )
-    connected = exists().where(links.member == sender, links.contact == recipient)
-    wrote = exists().where(
-        t.messages.c.sender == recipient,
-        t.messages.c.recipient == sender,
-        t.messages.c.last_at > now - timedelta(days=policy.reply_window_days),
-    )
-    reported = exists().where(t.reports.c.reporter == recipient, t.reports.c.reported == sender)
-    pending = exists().where(
-        inv.sender == sender, inv.recipient == recipient, inv.state == "pending"
-    )
-    privacy = select(t.profiles.c.privacy).where(t.profiles.c.member == recipient)
-    closed = select(func.max(inv.closed_at)).where(
-        inv.sender == sender,
-        inv.recipient == recipient,
-        inv.state.in_(("declined", "withdrawn")),
-    )
-    row = conn.execute(
-        select(
-            connected.label("connected"),
-            shared.label("shared"),
-            wrote.label("wrote"),
-            reported.label("reported"),
-            pending.label("pending"),
-            privacy.scalar_subquery().label("privacy"),
-            closed.scalar_subquery().label("closed"),
-        )
-    ).one()
-    return PairFacts(
-        privacy=row.privacy or DEFAULT_PRIVACY,
-        connected=bool(row.connected),
-        shared_contact=bool(row.shared),
-        recipient_messaged_sender=bool(row.wrote),
-        recipient_reported_sender=bool(row.reported),
-        pending_to_recipient=bool(row.pending),
-        last_closed_at=_moment(row.closed),
+        for row in rows
     )

@@ -13,12 +13,32 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, case, func, select, text, update
+import orjson
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    String,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -39,6 +59,9 @@ CHUNK = 1000
 """Keys per IN list: below SQLite's and PostgreSQL's limits on bound parameters."""
 RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ATTEMPTS = 5
+KEY_MEMORY_SECONDS = 60.0
+"""How long a worker trusts a key it has looked up: a client deleted from the table loses
+access within this time."""
 STATES = {
     "invitation_withdrawn": "withdrawn",
     "invitation_accepted": "accepted",
@@ -84,30 +107,35 @@ class GateStore:
         self.engine, self.templates = engine, templates
         self._postgres = engine.dialect.name == "postgresql"
         self._dialect = postgresql if self._postgres else sqlite
+        self._clients: dict[str, tuple[str, float]] = {}
+        """Key hash -> (client, remembered until): see `client_for`."""
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
 
+    def _execute_rows(self, conn: Connection, statement: Any, rows: list[dict]) -> Any:
+        """Run `statement` for every row. On PostgreSQL the rows travel as one JSON parameter
+        that `json_to_recordset` unpacks (`_recordset`): one short statement whatever the
+        batch size, written by orjson in C, where a VALUES list of a thousand rows (or an array
+        per column, dumped value by value) cost more to build and parse than to run. SQLite
+        runs it once per row (executemany), which costs no round trips there."""
+        if self._postgres:
+            return conn.execute(statement, {"rows": orjson.dumps(rows).decode()})
+        return conn.execute(statement, rows)
+
     def _insert_new(self, conn: Connection, table: Table, rows: list[dict], key: str) -> list:
-        """Insert the rows whose key is not there yet; returns their keys. On PostgreSQL the
-        rows travel as one array per column (`unnest`): a short statement whatever the batch
-        size, where a VALUES list of a thousand rows costs more to build and parse than to run."""
+        """Insert the rows whose key is not there yet; returns their keys."""
         if not rows:
             return []
+        statement = self._insert_from_rows(table).on_conflict_do_nothing().returning(table.c[key])
+        return list(self._execute_rows(conn, statement, rows).scalars())
+
+    def _insert_from_rows(self, table: Table) -> Any:
+        """INSERT of `_execute_rows`' rows into all of the table's columns."""
         if not self._postgres:
-            statement = self._insert(table).on_conflict_do_nothing().returning(table.c[key])
-            return list(conn.execute(statement, rows).scalars())
+            return self._insert(table)
         names = [column.name for column in table.columns]
-        arrays = ", ".join(
-            f"CAST(:{name} AS {_PG_ARRAYS[type(column.type).__name__]}[])"
-            for name, column in zip(names, table.columns, strict=True)
-        )
-        statement = text(
-            f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-            f"ON CONFLICT DO NOTHING RETURNING {key}"
-        )
-        values = {name: [row[name] for row in rows] for name in names}
-        return list(conn.execute(statement, values).scalars())
+        return self._insert(table).from_select(names, select(*_recordset(table.columns).c))
 
     def add_client(self, name: str) -> str:
         """A new API key for client `name` (shown once; only its hash is stored)."""
@@ -118,10 +146,22 @@ class GateStore:
             )
         return key
 
+    def known_client(self, key: str) -> str | None:
+        """The client of a key this worker looked up less than `KEY_MEMORY_SECONDS` ago,
+        without a round trip; None when it has to ask the database (`client_for`)."""
+        known = self._clients.get(hash_key(key))
+        return known[0] if known is not None and time.monotonic() < known[1] else None
+
     def client_for(self, key: str) -> str | None:
+        """The client a key belongs to, from the table; a known key is remembered for
+        `KEY_MEMORY_SECONDS` (`known_client`), an unknown one is looked up every time."""
+        digest, moment = hash_key(key), time.monotonic()
         with self.engine.connect() as conn:
-            query = select(t.clients.c.name).where(t.clients.c.key_hash == hash_key(key))
-            return conn.execute(query).scalar()
+            query = select(t.clients.c.name).where(t.clients.c.key_hash == digest)
+            name = conn.execute(query).scalar()
+        if name is not None:
+            self._clients[digest] = (name, moment + KEY_MEMORY_SECONDS)
+        return name
 
     def ingest(self, batch: Sequence[Event], client: str) -> IngestResult:
         """Apply the new events of a batch in one transaction (retried on a deadlock)."""
@@ -187,10 +227,7 @@ class GateStore:
             ),
             key=lambda row: row["invitation_id"],
         )
-        statement = self._insert(t.invitations).on_conflict_do_nothing()
-        return list(
-            conn.execute(statement.returning(t.invitations.c.invitation_id), rows).scalars()
-        )
+        return self._insert_new(conn, t.invitations, rows, "invitation_id")
 
     def _waiting_answers(
         self, conn: Connection, arrived: list[str], new: set[str]
@@ -243,16 +280,8 @@ class GateStore:
                     {"member": row.recipient, "contact": row.sender, "since": event.at},
                 ]
         if changes:
-            statement = (
-                update(t.invitations)
-                .where(column.invitation_id == bindparam("key"), column.state == "pending")
-                .values(
-                    state=bindparam("new_state"),
-                    closed_at=bindparam("closed"),
-                    commented=bindparam("with_comment"),
-                )
-            )
-            conn.execute(statement, sorted(changes, key=lambda row: row["key"]))
+            statement = _ANSWER_PG if self._postgres else _ANSWER
+            self._execute_rows(conn, statement, sorted(changes, key=lambda row: row["key"]))
         self._rows(conn, t.connections, links, ("member", "contact"))
         return sum(1 for event in answers if event.invitation_id not in known)
 
@@ -281,10 +310,10 @@ class GateStore:
                 row = best[k] | {column: choose(best[k][column], row[column])}
             best[k] = row
         if best:
-            statement = self._insert(table)
+            statement = self._insert_from_rows(table)
             value = self._extreme(pick, table.c[column], statement.excluded[column])
             upsert = statement.on_conflict_do_update(index_elements=key, set_={column: value})
-            conn.execute(upsert, [best[k] for k in sorted(best)])
+            self._execute_rows(conn, upsert, [best[k] for k in sorted(best)])
 
     def _reports(self, conn: Connection, reports: list[Reported]) -> None:
         """One reporter counts once; the report's time is the first one."""
@@ -306,7 +335,7 @@ class GateStore:
             row.update({name: value for name in columns if (value := getattr(e, name)) is not None})
         if not merged:
             return
-        statement = self._insert(t.profiles)
+        statement = self._insert_from_rows(t.profiles)
         newer = statement.excluded.updated_at >= t.profiles.c.updated_at
         values = {
             name: _case(newer, statement.excluded[name], t.profiles.c[name]) for name in columns
@@ -315,17 +344,44 @@ class GateStore:
             "greatest", t.profiles.c.updated_at, statement.excluded.updated_at
         )
         upsert = statement.on_conflict_do_update(index_elements=["member"], set_=values)
-        conn.execute(upsert, [merged[member] for member in sorted(merged)])
+        self._execute_rows(conn, upsert, [merged[member] for member in sorted(merged)])
 
 
-_PG_ARRAYS = {
-    "String": "text",
-    "Text": "text",
-    "DateTime": "timestamp",
-    "Date": "date",
-    "Boolean": "boolean",
-    "Integer": "integer",
-}
+def _recordset(columns: Iterable[Column]) -> Any:
+    """The JSON parameter `rows` as a table of these columns (PostgreSQL's json_to_recordset:
+    a JSON object's keys are the column names)."""
+    rows = cast(bindparam("rows", type_=Text), JSON)
+    typed = [column(source.name, source.type) for source in columns]
+    return func.json_to_recordset(rows).table_valued(*typed).render_derived("r", with_types=True)
+
+
+_ANSWER_COLUMNS = (
+    Column("key", t.ID),
+    Column("new_state", String),
+    Column("closed", DateTime),
+    Column("with_comment", Boolean),
+)
+_ANSWER = (
+    update(t.invitations)
+    .where(t.invitations.c.invitation_id == bindparam("key"), t.invitations.c.state == "pending")
+    .values(
+        state=bindparam("new_state"),
+        closed_at=bindparam("closed"),
+        commented=bindparam("with_comment"),
+    )
+)
+"""A pending invitation answered (SQLite: once per answer)."""
+_answers_in = _recordset(_ANSWER_COLUMNS)
+_ANSWER_PG = (
+    update(t.invitations)
+    .where(t.invitations.c.invitation_id == _answers_in.c.key, t.invitations.c.state == "pending")
+    .values(
+        state=_answers_in.c.new_state,
+        closed_at=_answers_in.c.closed,
+        commented=_answers_in.c.with_comment,
+    )
+)
+"""The same for all answers of a batch at once (UPDATE ... FROM json_to_recordset)."""
 
 
 def _case(newer: Any, incoming: Any, stored: Any) -> Any:

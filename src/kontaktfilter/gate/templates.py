@@ -58,13 +58,20 @@ class NoteTemplates:
             self.matches(note, sender, at, signature)
             for (_, sender, note, at), signature in zip(notes, signatures, strict=True)
         ]
-        self.add(notes)
+        self.add(notes, signatures)
         return flags
 
-    def add(self, notes: Sequence[Note]) -> None:
-        written = [(i, s, n, at, ()) for i, s, n, at in notes if n.strip()]
+    def add(self, notes: Sequence[Note], signatures: np.ndarray | None = None) -> None:
+        """Index the notes that have words; `signatures` (one row per note) spares hashing
+        them a second time when the caller has just checked them."""
+        kept = [bool(note.strip()) for _, _, note, _ in notes]
+        written = [
+            (i, s, n, at, ()) for (i, s, n, at), keep in zip(notes, kept, strict=True) if keep
+        ]
         with self._lock:
-            self.index.add_many(written)
+            self.index.add_many(
+                written, None if signatures is None else signatures[np.asarray(kept, dtype=bool)]
+            )
             self._since_prune += len(written)
             if self._since_prune >= PRUNE_EVERY and written:
                 self.index.prune(max(at for *_, at in notes), self.window_days)

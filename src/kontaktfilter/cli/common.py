@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
+from kontaktfilter.bilingual import in_language
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.i18n import Translator, translator
@@ -45,6 +46,12 @@ def reader() -> Translator:
     return translator(language())
 
 
+def said(message: str | BaseException) -> str:
+    """An error or message of a lower layer (a file's bad line, a strategy, the store) in the
+    reader's language: they are raised in both (kontaktfilter.bilingual)."""
+    return in_language(message, language())
+
+
 def t(key: str, **values: object) -> str:
     """A text of the command line (i18n cli.yaml, or a shared key such as `action.accept`) in
     the reader's language, with numbers and plurals their way."""
@@ -71,7 +78,7 @@ class Invocation:
             try:
                 self._engine, warning = build_engine(self.settings, self.templates_path)
             except (ConfigurationError, IndexFileError, FingerprintError, StrategyError) as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(said(exc)) from exc
             if warning:
                 click.echo(t("cli.warning", text=warning), err=True)
         return self._engine
@@ -104,7 +111,7 @@ def store_from(ctx: click.Context) -> Store:
     try:
         return open_store(invocation(ctx).settings["db"] or None)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
 
 
 def with_user_model(engine: Engine, store: Store) -> Engine:
@@ -145,7 +152,7 @@ def engine_with_stored_model(ctx: click.Context) -> Engine:
     try:
         store = open_store(settings["db"] or None)
     except StoreError as exc:  # checking a text must not depend on a database server
-        click.echo(t("cli.warning_no_store", text=str(exc)), err=True)
+        click.echo(t("cli.warning_no_store", text=exc), err=True)
         return engine_of(ctx)
     return with_user_model(engine_of(ctx), store)
 

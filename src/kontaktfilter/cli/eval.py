@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import pass_engine
+from kontaktfilter.cli.common import pass_engine, said
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.model import LABEL_OF_CATEGORY
 
@@ -31,7 +31,7 @@ def _read(paths: tuple[str, ...]) -> list[Record]:
             with open(path, "rb") as stream:
                 for item in read_records(stream, path, detect_format(path)):
                     if isinstance(item, RecordError):
-                        raise click.ClickException(str(item))
+                        raise click.ClickException(said(item))
                     if item.real_label is None:
                         raise click.ClickException(f"{item.where}: field 'label' is missing")
                     records.append(item)
@@ -169,7 +169,7 @@ def _out_of_fold(
     try:
         examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])
     except CorpusFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
     with click.progressbar(length=folds, label="folds", file=sys.stderr) as bar:
         result = evaluate_out_of_fold(engine, examples, folds, progress=lambda: bar.update(1))
     groups = len({e.group for e in examples if not e.own})

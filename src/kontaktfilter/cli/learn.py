@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import reader, store_from, t
+from kontaktfilter.cli.common import reader, said, store_from, t
 
 
 @click.group("learn", invoke_without_command=True)
@@ -61,7 +61,7 @@ def export(ctx: click.Context, file: Path) -> None:
         LearnedModel.from_bytes(row.model)
         file.write_bytes(row.model)
     except ModelFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
     except OSError as exc:
         raise click.ClickException(
             t("cli.cannot_write", path=str(file), reason=exc.strerror)

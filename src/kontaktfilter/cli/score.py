@@ -16,6 +16,7 @@ from kontaktfilter.cli.common import (
     pass_engine,
     read_request_records,
     report_bad,
+    said,
     t,
 )
 from kontaktfilter.cli.render import render_verdict, terminal_safe
@@ -36,7 +37,7 @@ def _profile(path: str | None) -> Profile:
     try:
         return read_profile_file(path)
     except RecordError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
 
 
 def _read_text(text: str) -> str:
@@ -130,7 +131,7 @@ def score(
         nonlocal scored
         for item in read_request_records(file, _profile(recipient) if recipient else None):
             if isinstance(item, RecordError):
-                click.echo(t("cli.record_error", error=str(item)), err=True)
+                click.echo(t("cli.record_error", error=item), err=True)
                 errors.append(item)
                 continue
             scored += 1
@@ -192,7 +193,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
     errors: list[RecordError] = []
     for item in read_request_records(path, profile):
         if isinstance(item, RecordError):
-            click.echo(t("cli.record_error", error=str(item)), err=True)
+            click.echo(t("cli.record_error", error=item), err=True)
             errors.append(item)
             continue
         verdict = engine.score(item.request)

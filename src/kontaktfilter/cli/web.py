@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, t
+from kontaktfilter.cli.common import clock, engine_of, now_option, said, store_from, t
 from kontaktfilter.config import data_dir
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
@@ -82,7 +82,7 @@ def demo(ctx: click.Context, now_text: str | None, reset: bool) -> None:
             click.echo(t("cli.demo.reset", n=reset_demo(store_from(ctx))))
         summary = load_demo(store_from(ctx), engine, clock(now_text))
     except DemoRefused as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
     click.echo(
         t(
             "cli.demo.loaded",
@@ -128,7 +128,7 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
     try:
         set_password(store_from(ctx).engine, name, password)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(said(exc)) from exc
     click.echo(t("cli.user.added", name=name))
 
 

@@ -9,6 +9,7 @@ import uuid
 
 from fastapi import UploadFile
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.config import data_dir
 from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.services.runtime import strategy_folder
@@ -38,7 +39,7 @@ def save_strategy(app: Screener, user: str, text: str) -> None:
     try:
         install_strategy_text(text, strategy_folder(user), "strategy")
     except StrategyError as exc:
-        raise ApiError(422, "api.rejected", "text", reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", "text", reason=message_of(exc)) from None
     app.forget_engine(user)
 
 

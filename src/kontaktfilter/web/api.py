@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.formats.records import FieldError, parse_request
 from kontaktfilter.formats.verdicts import verdict_to_dict
 from kontaktfilter.learning.user_model import NO_MODEL
@@ -60,9 +61,9 @@ def score(body: schemas.ScoreIn, app: App, user: User) -> dict:
     try:  # the schema checked the shapes; parse_request checks the values, as for files
         request, _label = parse_request(body.model_dump(exclude_none=True, mode="json"))
     except FieldError as exc:
-        raise ApiError(422, "api.rejected", exc.field, reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", exc.field, reason=message_of(exc)) from None
     except ValueError as exc:
-        raise ApiError(422, "api.rejected", reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", reason=message_of(exc)) from None
     return verdict_to_dict(app.engine_for(user).score(request))
 
 

@@ -1,7 +1,11 @@
 """The errors of bad input: one base type, InputError, for every reader and importer, so that a
-caller handles a file's problem in one way whoever found it."""
+caller handles a file's problem in one way whoever found it. Their messages are said in both
+interface languages (kontaktfilter.bilingual): `str(exc)` is the English one, and the command
+line and the API show the reader's."""
 
 from __future__ import annotations
+
+from kontaktfilter.bilingual import say_with
 
 
 class FieldError(ValueError):
@@ -9,7 +13,14 @@ class FieldError(ValueError):
     API can point at it without reading the message."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"field '{field}' {message}")
+        super().__init__(
+            say_with(
+                "field '{field}' {message}",
+                "Feld '{field}' {message}",
+                field=field,
+                message=message,
+            )
+        )
         self.field = field
 
 
@@ -19,8 +30,17 @@ class InputError(ValueError):
     one error type of every reader and importer (RecordError here, imports' ImportFailure)."""
 
     def __init__(self, where: str, reason: str, field: str | None = None) -> None:
-        place = f"{where}, field '{field}'" if field else where
-        super().__init__(f"{place}: {reason}")
+        place = say_with(
+            "{where}, field '{field}'", "{where}, Feld '{field}'", where=where, field=field
+        )
+        super().__init__(
+            say_with(
+                "{place}: {reason}",
+                "{place}: {reason}",
+                place=place if field else where,
+                reason=reason,
+            )
+        )
         self.where, self.field, self.reason = where, field, reason
 
 

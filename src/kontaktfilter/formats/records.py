@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kontaktfilter.bilingual import Detail, message_of, say
 from kontaktfilter.formats.errors import FieldError, RecordError
 from kontaktfilter.model import (
     KINDS,
@@ -28,7 +29,7 @@ from kontaktfilter.model import (
 )
 
 LIST_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
-TOO_DEEP = "JSON nested too deeply to read"
+TOO_DEEP = say("JSON nested too deeply to read", "JSON zu tief verschachtelt, um es zu lesen")
 GENDERS = ("m", "f", "x")
 MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -55,22 +56,30 @@ def _text_list(value: Any, field: str) -> tuple[str, ...]:
         return (value,) if value.strip() else ()
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(item for item in value if item.strip())
-    raise FieldError(field, "must be a list of strings")
+    raise FieldError(field, say("must be a list of strings", "muss eine Liste von Texten sein"))
 
 
 def _contacts(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise FieldError(field, f"must be a number, not {value!r}")
+        raise FieldError(
+            field, say(f"must be a number, not {value!r}", f"muss eine Zahl sein, nicht {value!r}")
+        )
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().rstrip("+").isdigit():
         number = int(value.strip().rstrip("+"))
     else:
-        raise FieldError(field, f"must be a number like 250 or '999+', not {value!r}")
+        raise FieldError(
+            field,
+            say(
+                f"must be a number like 250 or '999+', not {value!r}",
+                f"muss eine Zahl wie 250 oder '999+' sein, nicht {value!r}",
+            ),
+        )
     if number < 0:
-        raise FieldError(field, "must not be negative")
+        raise FieldError(field, say("must not be negative", "darf nicht negativ sein"))
     return number
 
 
@@ -80,7 +89,13 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise FieldError(field, f"must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+        raise FieldError(
+            field,
+            say(
+                f"must be an ISO date (YYYY-MM-DD), not {value!r}",
+                f"muss ein ISO-Datum sein (JJJJ-MM-TT), nicht {value!r}",
+            ),
+        ) from None
 
 
 def _datetime(value: Any, field: str) -> datetime | None:
@@ -89,14 +104,27 @@ def _datetime(value: Any, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise FieldError(field, f"must be an ISO date-time, not {value!r}") from None
+        raise FieldError(
+            field,
+            say(
+                f"must be an ISO date-time, not {value!r}",
+                f"muss ein ISO-Zeitpunkt sein (Datum und Uhrzeit), nicht {value!r}",
+            ),
+        ) from None
 
 
 def _choice(value: Any, field: str, allowed: Iterable[str], default: str | None) -> str | None:
     if value in (None, ""):
         return default
     if value not in allowed:
-        raise FieldError(field, f"must be one of {', '.join(allowed)}, not {value!r}")
+        names = ", ".join(allowed)
+        raise FieldError(
+            field,
+            say(
+                f"must be one of {names}, not {value!r}",
+                f"muss eins von {names} sein, nicht {value!r}",
+            ),
+        )
     return value
 
 
@@ -107,14 +135,14 @@ def parse_profile(data: Any, field: str) -> Profile:
     if isinstance(data, str):
         return Profile(id=data, name=data) if data.strip() else Profile()
     if not isinstance(data, Mapping):
-        raise FieldError(field, "must be an object")
+        raise FieldError(field, say("must be an object", "muss ein Objekt sein"))
 
     def string(key: str) -> str:
         value = data.get(key)
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise FieldError(f"{field}.{key}", "must be a string")
+            raise FieldError(f"{field}.{key}", say("must be a string", "muss ein Text sein"))
         return value
 
     identifier = data.get("id")
@@ -133,18 +161,20 @@ def parse_profile(data: Any, field: str) -> Profile:
 def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[Request, Any]:
     """A Request (and the raw label) from one decoded JSON object or CSV row."""
     if not isinstance(data, Mapping):
-        raise ValueError("a request must be a JSON object")
+        raise ValueError(
+            say("a request must be a JSON object", "eine Anfrage muss ein JSON-Objekt sein")
+        )
     text = data.get("text")
     if text is None:
-        raise FieldError("text", "is missing")
+        raise FieldError("text", say("is missing", "fehlt"))
     if not isinstance(text, str):
-        raise FieldError("text", "must be a string")
+        raise FieldError("text", say("must be a string", "muss ein Text sein"))
     context = data.get("context") or {}
     if not isinstance(context, Mapping):
-        raise FieldError("context", "must be an object")
+        raise FieldError("context", say("must be an object", "muss ein Objekt sein"))
     history = context.get("sender_history") or {}
     if not isinstance(history, Mapping):
-        raise FieldError("context.sender_history", "must be an object")
+        raise FieldError("context.sender_history", say("must be an object", "muss ein Objekt sein"))
     recipient = data.get("recipient")
     request = Request(
         text=text,
@@ -194,13 +224,43 @@ def _label(value: Any) -> tuple[Category | None, Label | None]:
     if value in Label.__members__.values():
         return None, Label(value)
     allowed = ", ".join([c.value for c in Category] + [Label.PITCH.value])
-    raise FieldError("label", f"must be one of {allowed}, not {value!r}")
+    raise FieldError(
+        "label",
+        say(
+            f"must be one of {allowed}, not {value!r}",
+            f"muss eins von {allowed} sein, nicht {value!r}",
+        ),
+    )
 
 
 def _source(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
-    raise FieldError("source", "must be a string")
+    raise FieldError("source", say("must be a string", "muss ein Text sein"))
+
+
+JSON_PROBLEMS = {
+    "Expecting value": "ein Wert fehlt",
+    "Expecting property name enclosed in double quotes": "erwartet einen Feldnamen in doppelten "
+    "Anführungszeichen",
+    "Expecting ',' delimiter": "ein Komma fehlt",
+    "Expecting ':' delimiter": "ein Doppelpunkt fehlt",
+    "Extra data": "weitere Daten nach dem Ende",
+    "Unterminated string": "ein Text endet nicht",
+    "Invalid control character": "ein Steuerzeichen im Text",
+    "Invalid \\uXXXX escape": "ein falsches \\uXXXX",
+    "Invalid \\escape": "ein Rückstrich (\\) vor einem falschen Zeichen",
+}
+"""The json module's messages (English only) by their start, in German words."""
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The JSON parser's complaint for a German reader; an unknown one as Python says it."""
+    return next((de for en, de in JSON_PROBLEMS.items() if exc.msg.startswith(en)), exc.msg)
+
+
+def _bad_utf8(exc: UnicodeDecodeError) -> Detail:
+    return say(f"invalid UTF-8 at byte {exc.start}", f"kein gültiges UTF-8 bei Byte {exc.start}")
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
@@ -208,13 +268,19 @@ def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | Rec
         if len(raw) > MAX_LINE_BYTES:
             yield (
                 number,
-                RecordError(f"{name}:{number}", f"line longer than {MAX_LINE_BYTES} bytes"),
+                RecordError(
+                    f"{name}:{number}",
+                    say(
+                        f"line longer than {MAX_LINE_BYTES} bytes",
+                        f"Zeile länger als {MAX_LINE_BYTES} Bytes",
+                    ),
+                ),
             )
             continue
         try:
             yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield number, RecordError(f"{name}:{number}", f"invalid UTF-8 at byte {exc.start}")
+            yield number, RecordError(f"{name}:{number}", _bad_utf8(exc))
 
 
 def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
@@ -226,7 +292,16 @@ def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
             try:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield where, RecordError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+                yield (
+                    where,
+                    RecordError(
+                        where,
+                        say(
+                            f"invalid JSON ({exc.msg}, column {exc.colno})",
+                            f"ungültiges JSON ({_json_problem(exc)}, Spalte {exc.colno})",
+                        ),
+                    ),
+                )
             except RecursionError:
                 yield where, RecordError(where, TOO_DEEP)
 
@@ -249,7 +324,16 @@ def _csv_objects(
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        yield f"{name}:1", RecordError(f"{name}:1", f"CSV header is not valid CSV ({exc})")
+        yield (
+            f"{name}:1",
+            RecordError(
+                f"{name}:1",
+                say(
+                    f"CSV header is not valid CSV ({exc})",
+                    f"die CSV-Kopfzeile ist kein gültiges CSV ({exc})",
+                ),
+            ),
+        )
         return
     if header is not None and columns:
         renamed = {column: field for field, column in columns.items()}
@@ -258,7 +342,13 @@ def _csv_objects(
         found = ", ".join(map(repr, reader.fieldnames or []))
         yield (
             f"{name}:1",
-            RecordError(f"{name}:1", f"CSV header has no 'text' column (it has {found})"),
+            RecordError(
+                f"{name}:1",
+                say(
+                    f"CSV header has no 'text' column (it has {found})",
+                    f"die CSV-Kopfzeile hat keine Spalte 'text' (sie hat {found})",
+                ),
+            ),
         )
         return
     while True:
@@ -268,20 +358,44 @@ def _csv_objects(
             break
         except csv.Error as exc:  # a bare carriage return, a quote left open at the end
             where = f"{name}:{reader.line_num + 1}"
-            yield where, RecordError(where, f"not valid CSV near this line ({exc})")
+            yield (
+                where,
+                RecordError(
+                    where,
+                    say(
+                        f"not valid CSV near this line ({exc})",
+                        f"kein gültiges CSV um diese Zeile ({exc})",
+                    ),
+                ),
+            )
             continue
         where = f"{name}:{reader.line_num}"
         if reader.line_num in bad:
             yield where, bad.pop(reader.line_num)
             continue
         if None in row:
-            yield where, RecordError(where, "more cells than header columns")
+            yield (
+                where,
+                RecordError(
+                    where,
+                    say(
+                        "more cells than header columns",
+                        "mehr Zellen als die Kopfzeile Spalten hat",
+                    ),
+                ),
+            )
             continue
         if None in row.values():
             cells = sum(value is not None for value in row.values())
             yield (
                 where,
-                RecordError(where, f"fewer cells than header columns ({cells} of {len(row)})"),
+                RecordError(
+                    where,
+                    say(
+                        f"fewer cells than header columns ({cells} of {len(row)})",
+                        f"weniger Zellen als die Kopfzeile Spalten hat ({cells} von {len(row)})",
+                    ),
+                ),
             )
             continue
         try:
@@ -289,7 +403,16 @@ def _csv_objects(
                 if row.get(key, "").startswith("{"):
                     row[key] = json.loads(row[key])
         except json.JSONDecodeError as exc:
-            yield where, RecordError(where, f"field '{key}' is not valid JSON ({exc.msg})")
+            yield (
+                where,
+                RecordError(
+                    where,
+                    say(
+                        f"field '{key}' is not valid JSON ({exc.msg})",
+                        f"Feld '{key}' ist kein gültiges JSON ({_json_problem(exc)})",
+                    ),
+                ),
+            )
             continue
         yield where, {k: v for k, v in row.items() if v != "" or k == "text"}
     for number, error in bad.items():
@@ -300,10 +423,16 @@ def _json_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
     try:
         data = json.loads(stream.read().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        yield name, RecordError(name, f"invalid UTF-8 at byte {exc.start}")
+        yield name, RecordError(name, _bad_utf8(exc))
         return
     except json.JSONDecodeError as exc:
-        yield name, RecordError(f"{name}:{exc.lineno}", f"invalid JSON ({exc.msg})")
+        yield (
+            name,
+            RecordError(
+                f"{name}:{exc.lineno}",
+                say(f"invalid JSON ({exc.msg})", f"ungültiges JSON ({_json_problem(exc)})"),
+            ),
+        )
         return
     except RecursionError:
         yield name, RecordError(name, TOO_DEEP)
@@ -352,7 +481,7 @@ def read_records(
             label, real_label = _label(raw_label)
             source = _source(data.get("source"))
         except ValueError as exc:
-            yield RecordError(where, str(exc))
+            yield RecordError(where, message_of(exc))
             continue
         if request.id is None:
             request = replace(request, id=where.rsplit(":", 1)[-1])
@@ -375,4 +504,4 @@ def read_profile_file(path: str | Path) -> Profile:
         data = json.loads(Path(path).read_text("utf-8"))
         return parse_profile(data, "profile")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise RecordError(str(path), str(exc)) from exc
+        raise RecordError(str(path), message_of(exc)) from exc

@@ -15,13 +15,21 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from kontaktfilter.bilingual import Detail, say_with
 from kontaktfilter.model import PLATFORMS, Action, Category, Request, SignalHit
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.registry import is_late
 
 
 class StrategyError(ValueError):
-    """A strategy file is invalid; the message names the file, the rule and the key."""
+    """A strategy file is invalid; the message names the file, the rule and the key, in German
+    and English (built with `_at`)."""
+
+
+def _at(where: str, en: str, de: str, **values: object) -> Detail:
+    """`where: problem` in both languages: the place (a file, "rule 3 ('x')", a key) is itself
+    bilingual, and the problem's templates are filled with `values`."""
+    return say_with("{where}: " + en, "{where}: " + de, where=where, **values)
 
 
 @dataclass(frozen=True)
@@ -45,32 +53,74 @@ Check = Callable[[Facts], bool]
 def _names(value: Any, where: str) -> frozenset[str]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise StrategyError(f"{where}: expected a signal name or a list of them")
+        raise StrategyError(
+            _at(
+                where,
+                "expected a signal name or a list of them",
+                "erwartet einen Signalnamen oder eine Liste davon",
+            )
+        )
     unknown = sorted(set(names) - set(REGISTRY))
     if unknown:
-        raise StrategyError(f"{where}: unknown signal(s) {', '.join(unknown)}")
+        raise StrategyError(
+            _at(
+                where,
+                "unknown signal(s) {names}",
+                "unbekannte Signale: {names}",
+                names=", ".join(unknown),
+            )
+        )
     return frozenset(names)
 
 
 def _choices(value: Any, allowed: Sequence[str], where: str) -> frozenset[str]:
     chosen = [value] if isinstance(value, str) else value
     if not isinstance(chosen, list) or not chosen:
-        raise StrategyError(f"{where}: expected one of {', '.join(allowed)} or a list of them")
+        raise StrategyError(
+            _at(
+                where,
+                "expected one of {allowed} or a list of them",
+                "erwartet eins von {allowed} oder eine Liste davon",
+                allowed=", ".join(allowed),
+            )
+        )
     wrong = [c for c in chosen if c not in allowed]
     if wrong:
-        raise StrategyError(f"{where}: {wrong[0]!r} is not one of {', '.join(allowed)}")
+        raise StrategyError(
+            _at(
+                where,
+                "{wrong!r} is not one of {allowed}",
+                "{wrong!r} ist nicht eins von {allowed}",
+                wrong=wrong[0],
+                allowed=", ".join(allowed),
+            )
+        )
     return frozenset(chosen)
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise StrategyError(f"{where}: expected a number, not {value!r}")
+        raise StrategyError(
+            _at(
+                where,
+                "expected a number, not {value!r}",
+                "erwartet eine Zahl, nicht {value!r}",
+                value=value,
+            )
+        )
     return float(value)
 
 
 def _flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise StrategyError(f"{where}: expected true or false, not {value!r}")
+        raise StrategyError(
+            _at(
+                where,
+                "expected true or false, not {value!r}",
+                "erwartet true oder false, nicht {value!r}",
+                value=value,
+            )
+        )
     return value
 
 
@@ -109,8 +159,16 @@ def _condition(key: str, value: Any, rule_where: str) -> Check:
     builder = CONDITIONS.get(key)
     if builder is None:
         known = ", ".join(CONDITIONS)
-        raise StrategyError(f"{rule_where}: unknown condition {key!r} (known: {known})")
-    return builder(value, f"{rule_where}: key 'when.{key}'")
+        raise StrategyError(
+            _at(
+                rule_where,
+                "unknown condition {key!r} (known: {known})",
+                "unbekannte Bedingung {key!r} (bekannt: {known})",
+                key=key,
+                known=known,
+            )
+        )
+    return builder(value, _at(rule_where, "key 'when.{key}'", "Schlüssel 'when.{key}'", key=key))
 
 
 @condition("category")
@@ -273,57 +331,118 @@ class Strategy:
 
 
 def _rule(data: Any, number: int, source: str, seen: set[str]) -> Rule:
-    where = f"{source}: rule {number}"
+    where = _at(source, "rule {number}", "Regel {number}", number=number)
     if not isinstance(data, Mapping):
-        raise StrategyError(f"{where}: expected a mapping with name, when and action")
+        raise StrategyError(
+            _at(
+                where,
+                "expected a mapping with name, when and action",
+                "erwartet eine Zuordnung mit name, when und action",
+            )
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise StrategyError(f"{where}: key 'name' is missing or empty")
-    where = f"{source}: rule {number} ({name!r})"
+        raise StrategyError(
+            _at(where, "key 'name' is missing or empty", "Schlüssel 'name' fehlt oder ist leer")
+        )
+    where = _at(
+        source, "rule {number} ({name!r})", "Regel {number} ({name!r})", number=number, name=name
+    )
     if name in seen:
-        raise StrategyError(f"{where}: key 'name': another rule has this name")
+        raise StrategyError(
+            _at(
+                where,
+                "key 'name': another rule has this name",
+                "Schlüssel 'name': eine andere Regel hat diesen Namen",
+            )
+        )
     seen.add(name)
     for key in data:
         if key not in RULE_KEYS:
-            raise StrategyError(f"{where}: unknown key {key!r} (known: {', '.join(RULE_KEYS)})")
+            raise StrategyError(_unknown_key(where, key, RULE_KEYS))
     try:
         action = Action(data.get("action"))
     except ValueError:
         allowed = ", ".join(a.value for a in Action)
         raise StrategyError(
-            f"{where}: key 'action': {data.get('action')!r} is not one of {allowed}"
+            _at(
+                where,
+                "key 'action': {action!r} is not one of {allowed}",
+                "Schlüssel 'action': {action!r} ist nicht eins von {allowed}",
+                action=data.get("action"),
+                allowed=allowed,
+            )
         ) from None
     when = data.get("when") or {}
     if not isinstance(when, Mapping):
-        raise StrategyError(f"{where}: key 'when': expected a mapping of conditions")
+        raise StrategyError(
+            _at(
+                where,
+                "key 'when': expected a mapping of conditions",
+                "Schlüssel 'when': erwartet eine Zuordnung von Bedingungen",
+            )
+        )
     checks = tuple(_condition(str(key), value, where) for key, value in when.items())
     why = data.get("why") or {}
     if isinstance(why, str):
         why = {"de": why, "en": why}
     if not isinstance(why, Mapping) or not all(isinstance(v, str) for v in why.values()):
-        raise StrategyError(f"{where}: key 'why': expected a text or {{de: ..., en: ...}}")
+        raise StrategyError(
+            _at(
+                where,
+                "key 'why': expected a text or {{de: ..., en: ...}}",
+                "Schlüssel 'why': erwartet einen Text oder {{de: ..., en: ...}}",
+            )
+        )
     return Rule(name, action, dict(when), checks, dict(why))
+
+
+def _unknown_key(where: str, key: object, known: Sequence[str]) -> Detail:
+    return _at(
+        where,
+        "unknown key {key!r} (known: {known})",
+        "unbekannter Schlüssel {key!r} (bekannt: {known})",
+        key=key,
+        known=", ".join(known),
+    )
 
 
 def parse_strategy(data: Any, source: str) -> Strategy:
     """A Strategy from the decoded YAML document; every mistake is a StrategyError."""
     if not isinstance(data, Mapping):
-        raise StrategyError(f"{source}: expected a mapping with 'rules'")
+        raise StrategyError(
+            _at(source, "expected a mapping with 'rules'", "erwartet eine Zuordnung mit 'rules'")
+        )
     for key in data:
         if key not in TOP_KEYS:
-            raise StrategyError(f"{source}: unknown key {key!r} (known: {', '.join(TOP_KEYS)})")
+            raise StrategyError(_unknown_key(source, key, TOP_KEYS))
     if data.get("version", 1) != 1:
-        raise StrategyError(f"{source}: key 'version': only version 1 exists")
+        raise StrategyError(
+            _at(
+                source,
+                "key 'version': only version 1 exists",
+                "Schlüssel 'version': es gibt nur Version 1",
+            )
+        )
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
-        raise StrategyError(f"{source}: key 'rules': expected a non-empty list of rules")
+        raise StrategyError(
+            _at(
+                source,
+                "key 'rules': expected a non-empty list of rules",
+                "Schlüssel 'rules': erwartet eine nicht leere Liste von Regeln",
+            )
+        )
     seen: set[str] = set()
     rules = tuple(_rule(item, n, source, seen) for n, item in enumerate(rules_data, 1))
     days = {}
     for key in ("follow_up_days", "hold_days", "reminder_days"):
         if key in data:
-            value = _number(data[key], f"{source}: key {key!r}")
+            where = _at(source, "key {key!r}", "Schlüssel {key!r}", key=key)
+            value = _number(data[key], where)
             if value <= 0:
-                raise StrategyError(f"{source}: key {key!r}: must be more than 0 days")
+                raise StrategyError(
+                    _at(where, "must be more than 0 days", "muss mehr als 0 Tage sein")
+                )
             days[key] = value
     return Strategy(rules, source=source, **days)

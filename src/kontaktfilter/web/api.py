@@ -238,15 +238,15 @@ def put_strategy(body: schemas.StrategyIn, app: App, user: User) -> dict:
 
 
 @router.post("/imports", status_code=202, response_model=schemas.ImportJobOut, dependencies=[Csrf])
-def start_import(file: UploadFile, app: App, user: User) -> JSONResponse:
+def start_import(http: Request, file: UploadFile, app: App, user: User) -> JSONResponse:
     """Upload an export (ZIP), CSV/JSON/JSONL or .eml/mbox; it imports in the background."""
     job = begin_import(app, user, file)
-    return JSONResponse(job.as_dict(), status_code=202)
+    return JSONResponse(job.as_dict(choose_language(http)), status_code=202)
 
 
 @router.get("/imports/{job_id}", response_model=schemas.ImportJobOut)
-def import_status(job_id: str, app: App, user: User) -> dict:
+def import_status(http: Request, job_id: str, app: App, user: User) -> dict:
     job = app.jobs.get(user, job_id)
     if job is None:
         raise ApiError(404, "api.no_import", id=job_id)
-    return job.as_dict()
+    return job.as_dict(choose_language(http))

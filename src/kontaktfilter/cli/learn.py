@@ -23,7 +23,7 @@ def learn_group(ctx: click.Context) -> None:
         return
     store = store_from(ctx)
     outcome = learn(store, utcnow())
-    click.echo(f"{outcome.message} ({reader().number(outcome.seconds, 2)} s)")
+    click.echo(f"{said(outcome.message)} ({reader().number(outcome.seconds, 2)} s)")
     if outcome.model is not None:
         click.echo(t("cli.learn.rescore"))
 

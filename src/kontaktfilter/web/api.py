@@ -34,7 +34,7 @@ from kontaktfilter.web import schemas
 from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import csrf_token
 from kontaktfilter.web.deps import MAX_ROW, App, Csrf, RequestId, User
-from kontaktfilter.web.errors import ApiError
+from kontaktfilter.web.errors import ApiError, said
 from kontaktfilter.web.i18n import choose_language
 from kontaktfilter.web.present import request_out
 from kontaktfilter.web.state import Screener
@@ -142,24 +142,25 @@ def undo(app: App, user: User) -> dict:
 
 
 @router.get("/learn", response_model=schemas.LearnOut)
-def learn_status(app: App, user: User) -> dict:
+def learn_status(http: Request, app: App, user: User) -> dict:
     """The user's learned model: what it was trained on and how far it is trusted."""
-    return learning_status(app, user)
+    return learning_status(app, user, choose_language(http))
 
 
 @router.post("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
-def learn_now(app: App, user: User) -> dict:
+def learn_now(http: Request, app: App, user: User) -> dict:
     """Rebuild the model from all standing decisions now (it also retrains by itself after
     every 10 decisions)."""
-    return learning_status(app, user, app.learn(user).message)
+    return learning_status(app, user, choose_language(http), app.learn(user).message)
 
 
 @router.delete("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
-def learn_delete(app: App, user: User) -> dict:
+def learn_delete(http: Request, app: App, user: User) -> dict:
     """Delete the learned model; the rules decide alone until it is trained again."""
     removed = app.store(user).delete_learned_model()
     app.forget_engine(user)
-    return learning_status(app, user, "deleted" if removed else "there was no learned model")
+    message = said(http, "api.model_deleted" if removed else "api.model_none")
+    return learning_status(app, user, choose_language(http), message)
 
 
 @router.get(

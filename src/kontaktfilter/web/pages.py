@@ -115,7 +115,7 @@ def dashboard_page(
         weekly=Markup(charts.weekly_stacked(board.weeks, t("dashboard.weekly"), names)),
         share=Markup(charts.share_line(board.weeks, t("dashboard.share"))),
         delays=Markup(charts.histogram(board.decision_buckets, t("dashboard.delays"))),
-        learning=learning_status(app, user),
+        learning=learning_status(app, user, t.lang),
         learned=learned,
         deleted=deleted,
     )

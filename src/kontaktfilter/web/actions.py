@@ -9,7 +9,7 @@ import uuid
 
 from fastapi import UploadFile
 
-from kontaktfilter.bilingual import in_language, message_of
+from kontaktfilter.bilingual import in_language, message_of, say
 from kontaktfilter.config import data_dir
 from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.services.runtime import strategy_folder
@@ -38,7 +38,7 @@ def learning_status(app: Screener, user: str, lang: str, message: str = "") -> d
 
 def save_strategy(app: Screener, user: str, text: str) -> None:
     try:
-        install_strategy_text(text, strategy_folder(user), "strategy")
+        install_strategy_text(text, strategy_folder(user), say("strategy", "Strategie"))
     except StrategyError as exc:
         raise ApiError(422, "api.rejected", "text", reason=message_of(exc)) from None
     app.forget_engine(user)

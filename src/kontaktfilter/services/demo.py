@@ -104,7 +104,7 @@ def load_demo(store: Store, engine: Engine, now: datetime) -> DemoSummary:
                 f"the store already holds {before} requests of your own; the demo would replace "
                 "your profile and mix into them. Load it into a store of its own, e.g. "
                 "--db sqlite:///demo.db (make run uses .demo/kontaktfilter.db)",
-                f"der Speicher enthält schon {before} eigene Anfragen; die Demo würde Ihr Profil "
+                f"der Speicher enthält schon eigene Anfragen ({before}); die Demo würde Ihr Profil "
                 "ersetzen und sich mit ihnen vermischen. Laden Sie sie in einen eigenen "
                 "Speicher, z. B. --db sqlite:///demo.db (make run nutzt .demo/kontaktfilter.db)",
             )

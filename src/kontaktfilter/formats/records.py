@@ -14,7 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from kontaktfilter.bilingual import Detail, message_of, say
+from kontaktfilter.bilingual import message_of
+from kontaktfilter.formats import errors
 from kontaktfilter.formats.errors import FieldError, RecordError
 from kontaktfilter.model import (
     KINDS,
@@ -29,7 +30,6 @@ from kontaktfilter.model import (
 )
 
 LIST_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
-TOO_DEEP = say("JSON nested too deeply to read", "JSON zu tief verschachtelt, um es zu lesen")
 GENDERS = ("m", "f", "x")
 MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -56,30 +56,23 @@ def _text_list(value: Any, field: str) -> tuple[str, ...]:
         return (value,) if value.strip() else ()
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(item for item in value if item.strip())
-    raise FieldError(field, say("must be a list of strings", "muss eine Liste von Texten sein"))
+    raise FieldError(field, errors.NOT_A_LIST)
 
 
 def _contacts(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise FieldError(
-            field, say(f"must be a number, not {value!r}", f"muss eine Zahl sein, nicht {value!r}")
-        )
+        raise FieldError(field, errors.must_be("a number", "eine Zahl", value))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().rstrip("+").isdigit():
         number = int(value.strip().rstrip("+"))
     else:
-        raise FieldError(
-            field,
-            say(
-                f"must be a number like 250 or '999+', not {value!r}",
-                f"muss eine Zahl wie 250 oder '999+' sein, nicht {value!r}",
-            ),
-        )
+        like = ("a number like 250 or '999+'", "eine Zahl wie 250 oder '999+'")
+        raise FieldError(field, errors.must_be(*like, value))
     if number < 0:
-        raise FieldError(field, say("must not be negative", "darf nicht negativ sein"))
+        raise FieldError(field, errors.NOT_NEGATIVE)
     return number
 
 
@@ -90,11 +83,7 @@ def _date(value: Any, field: str) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         raise FieldError(
-            field,
-            say(
-                f"must be an ISO date (YYYY-MM-DD), not {value!r}",
-                f"muss ein ISO-Datum sein (JJJJ-MM-TT), nicht {value!r}",
-            ),
+            field, errors.must_be("an ISO date (YYYY-MM-DD)", "ein ISO-Datum (JJJJ-MM-TT)", value)
         ) from None
 
 
@@ -106,10 +95,7 @@ def _datetime(value: Any, field: str) -> datetime | None:
     except ValueError:
         raise FieldError(
             field,
-            say(
-                f"must be an ISO date-time, not {value!r}",
-                f"muss ein ISO-Zeitpunkt sein (Datum und Uhrzeit), nicht {value!r}",
-            ),
+            errors.must_be("an ISO date-time", "ein ISO-Zeitpunkt (Datum und Uhrzeit)", value),
         ) from None
 
 
@@ -118,13 +104,7 @@ def _choice(value: Any, field: str, allowed: Iterable[str], default: str | None)
         return default
     if value not in allowed:
         names = ", ".join(allowed)
-        raise FieldError(
-            field,
-            say(
-                f"must be one of {names}, not {value!r}",
-                f"muss eins von {names} sein, nicht {value!r}",
-            ),
-        )
+        raise FieldError(field, errors.must_be(f"one of {names}", f"eins von {names}", value))
     return value
 
 
@@ -135,14 +115,14 @@ def parse_profile(data: Any, field: str) -> Profile:
     if isinstance(data, str):
         return Profile(id=data, name=data) if data.strip() else Profile()
     if not isinstance(data, Mapping):
-        raise FieldError(field, say("must be an object", "muss ein Objekt sein"))
+        raise FieldError(field, errors.NOT_AN_OBJECT)
 
     def string(key: str) -> str:
         value = data.get(key)
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise FieldError(f"{field}.{key}", say("must be a string", "muss ein Text sein"))
+            raise FieldError(f"{field}.{key}", errors.NOT_A_STRING)
         return value
 
     identifier = data.get("id")
@@ -161,20 +141,18 @@ def parse_profile(data: Any, field: str) -> Profile:
 def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[Request, Any]:
     """A Request (and the raw label) from one decoded JSON object or CSV row."""
     if not isinstance(data, Mapping):
-        raise ValueError(
-            say("a request must be a JSON object", "eine Anfrage muss ein JSON-Objekt sein")
-        )
+        raise ValueError(errors.NOT_A_REQUEST)
     text = data.get("text")
     if text is None:
-        raise FieldError("text", say("is missing", "fehlt"))
+        raise FieldError("text", errors.IS_MISSING)
     if not isinstance(text, str):
-        raise FieldError("text", say("must be a string", "muss ein Text sein"))
+        raise FieldError("text", errors.NOT_A_STRING)
     context = data.get("context") or {}
     if not isinstance(context, Mapping):
-        raise FieldError("context", say("must be an object", "muss ein Objekt sein"))
+        raise FieldError("context", errors.NOT_AN_OBJECT)
     history = context.get("sender_history") or {}
     if not isinstance(history, Mapping):
-        raise FieldError("context.sender_history", say("must be an object", "muss ein Objekt sein"))
+        raise FieldError("context.sender_history", errors.NOT_AN_OBJECT)
     recipient = data.get("recipient")
     request = Request(
         text=text,
@@ -224,43 +202,13 @@ def _label(value: Any) -> tuple[Category | None, Label | None]:
     if value in Label.__members__.values():
         return None, Label(value)
     allowed = ", ".join([c.value for c in Category] + [Label.PITCH.value])
-    raise FieldError(
-        "label",
-        say(
-            f"must be one of {allowed}, not {value!r}",
-            f"muss eins von {allowed} sein, nicht {value!r}",
-        ),
-    )
+    raise FieldError("label", errors.must_be(f"one of {allowed}", f"eins von {allowed}", value))
 
 
 def _source(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
-    raise FieldError("source", say("must be a string", "muss ein Text sein"))
-
-
-JSON_PROBLEMS = {
-    "Expecting value": "ein Wert fehlt",
-    "Expecting property name enclosed in double quotes": "erwartet einen Feldnamen in doppelten "
-    "Anführungszeichen",
-    "Expecting ',' delimiter": "ein Komma fehlt",
-    "Expecting ':' delimiter": "ein Doppelpunkt fehlt",
-    "Extra data": "weitere Daten nach dem Ende",
-    "Unterminated string": "ein Text endet nicht",
-    "Invalid control character": "ein Steuerzeichen im Text",
-    "Invalid \\uXXXX escape": "ein falsches \\uXXXX",
-    "Invalid \\escape": "ein Rückstrich (\\) vor einem falschen Zeichen",
-}
-"""The json module's messages (English only) by their start, in German words."""
-
-
-def _json_problem(exc: json.JSONDecodeError) -> str:
-    """The JSON parser's complaint for a German reader; an unknown one as Python says it."""
-    return next((de for en, de in JSON_PROBLEMS.items() if exc.msg.startswith(en)), exc.msg)
-
-
-def _bad_utf8(exc: UnicodeDecodeError) -> Detail:
-    return say(f"invalid UTF-8 at byte {exc.start}", f"kein gültiges UTF-8 bei Byte {exc.start}")
+    raise FieldError("source", errors.NOT_A_STRING)
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
@@ -268,19 +216,13 @@ def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | Rec
         if len(raw) > MAX_LINE_BYTES:
             yield (
                 number,
-                RecordError(
-                    f"{name}:{number}",
-                    say(
-                        f"line longer than {MAX_LINE_BYTES} bytes",
-                        f"Zeile länger als {MAX_LINE_BYTES} Bytes",
-                    ),
-                ),
+                RecordError(f"{name}:{number}", errors.too_long(MAX_LINE_BYTES)),
             )
             continue
         try:
             yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield number, RecordError(f"{name}:{number}", _bad_utf8(exc))
+            yield number, RecordError(f"{name}:{number}", errors.bad_utf8(exc))
 
 
 def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
@@ -292,18 +234,9 @@ def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
             try:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield (
-                    where,
-                    RecordError(
-                        where,
-                        say(
-                            f"invalid JSON ({exc.msg}, column {exc.colno})",
-                            f"ungültiges JSON ({_json_problem(exc)}, Spalte {exc.colno})",
-                        ),
-                    ),
-                )
+                yield where, RecordError(where, errors.bad_json(exc))
             except RecursionError:
-                yield where, RecordError(where, TOO_DEEP)
+                yield where, RecordError(where, errors.TOO_DEEP)
 
 
 def _csv_objects(
@@ -324,16 +257,7 @@ def _csv_objects(
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        yield (
-            f"{name}:1",
-            RecordError(
-                f"{name}:1",
-                say(
-                    f"CSV header is not valid CSV ({exc})",
-                    f"die CSV-Kopfzeile ist kein gültiges CSV ({exc})",
-                ),
-            ),
-        )
+        yield f"{name}:1", RecordError(f"{name}:1", errors.bad_csv(exc, header=True))
         return
     if header is not None and columns:
         renamed = {column: field for field, column in columns.items()}
@@ -342,13 +266,7 @@ def _csv_objects(
         found = ", ".join(map(repr, reader.fieldnames or []))
         yield (
             f"{name}:1",
-            RecordError(
-                f"{name}:1",
-                say(
-                    f"CSV header has no 'text' column (it has {found})",
-                    f"die CSV-Kopfzeile hat keine Spalte 'text' (sie hat {found})",
-                ),
-            ),
+            RecordError(f"{name}:1", errors.no_text_column(found)),
         )
         return
     while True:
@@ -358,44 +276,20 @@ def _csv_objects(
             break
         except csv.Error as exc:  # a bare carriage return, a quote left open at the end
             where = f"{name}:{reader.line_num + 1}"
-            yield (
-                where,
-                RecordError(
-                    where,
-                    say(
-                        f"not valid CSV near this line ({exc})",
-                        f"kein gültiges CSV um diese Zeile ({exc})",
-                    ),
-                ),
-            )
+            yield where, RecordError(where, errors.bad_csv(exc, header=False))
             continue
         where = f"{name}:{reader.line_num}"
         if reader.line_num in bad:
             yield where, bad.pop(reader.line_num)
             continue
         if None in row:
-            yield (
-                where,
-                RecordError(
-                    where,
-                    say(
-                        "more cells than header columns",
-                        "mehr Zellen als die Kopfzeile Spalten hat",
-                    ),
-                ),
-            )
+            yield where, RecordError(where, errors.MORE_CELLS)
             continue
         if None in row.values():
             cells = sum(value is not None for value in row.values())
             yield (
                 where,
-                RecordError(
-                    where,
-                    say(
-                        f"fewer cells than header columns ({cells} of {len(row)})",
-                        f"weniger Zellen als die Kopfzeile Spalten hat ({cells} von {len(row)})",
-                    ),
-                ),
+                RecordError(where, errors.fewer_cells(cells, len(row))),
             )
             continue
         try:
@@ -403,16 +297,7 @@ def _csv_objects(
                 if row.get(key, "").startswith("{"):
                     row[key] = json.loads(row[key])
         except json.JSONDecodeError as exc:
-            yield (
-                where,
-                RecordError(
-                    where,
-                    say(
-                        f"field '{key}' is not valid JSON ({exc.msg})",
-                        f"Feld '{key}' ist kein gültiges JSON ({_json_problem(exc)})",
-                    ),
-                ),
-            )
+            yield where, RecordError(where, errors.bad_json(exc, column=False, field=key))
             continue
         yield where, {k: v for k, v in row.items() if v != "" or k == "text"}
     for number, error in bad.items():
@@ -423,19 +308,13 @@ def _json_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
     try:
         data = json.loads(stream.read().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        yield name, RecordError(name, _bad_utf8(exc))
+        yield name, RecordError(name, errors.bad_utf8(exc))
         return
     except json.JSONDecodeError as exc:
-        yield (
-            name,
-            RecordError(
-                f"{name}:{exc.lineno}",
-                say(f"invalid JSON ({exc.msg})", f"ungültiges JSON ({_json_problem(exc)})"),
-            ),
-        )
+        yield name, RecordError(f"{name}:{exc.lineno}", errors.bad_json(exc, column=False))
         return
     except RecursionError:
-        yield name, RecordError(name, TOO_DEEP)
+        yield name, RecordError(name, errors.TOO_DEEP)
         return
     if not isinstance(data, list):
         data = [data]

@@ -81,7 +81,7 @@ JSON_PROBLEMS = {
 
 
 def must_be(en: str, de: str, value: object) -> Detail:
-    """ "must be <what>, not <value>": a field's value of the wrong kind."""
+    """A field's value of the wrong kind: "must be <what>, not <value>"."""
     return say(f"must be {en}, not {value!r}", f"muss {de} sein, nicht {value!r}")
 
 

@@ -15,21 +15,11 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from kontaktfilter.bilingual import Detail, say_with
 from kontaktfilter.model import PLATFORMS, Action, Category, Request, SignalHit
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.registry import is_late
-
-
-class StrategyError(ValueError):
-    """A strategy file is invalid; the message names the file, the rule and the key, in German
-    and English (built with `_at`)."""
-
-
-def _at(where: str, en: str, de: str, **values: object) -> Detail:
-    """`where: problem` in both languages: the place (a file, "rule 3 ('x')", a key) is itself
-    bilingual, and the problem's templates are filled with `values`."""
-    return say_with("{where}: " + en, "{where}: " + de, where=where, **values)
+from kontaktfilter.strategy import errors
+from kontaktfilter.strategy.errors import StrategyError, at, unknown_key
 
 
 @dataclass(frozen=True)
@@ -53,74 +43,34 @@ Check = Callable[[Facts], bool]
 def _names(value: Any, where: str) -> frozenset[str]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise StrategyError(
-            _at(
-                where,
-                "expected a signal name or a list of them",
-                "erwartet einen Signalnamen oder eine Liste davon",
-            )
-        )
+        raise StrategyError(at(where, errors.NAMES))
     unknown = sorted(set(names) - set(REGISTRY))
     if unknown:
-        raise StrategyError(
-            _at(
-                where,
-                "unknown signal(s) {names}",
-                "unbekannte Signale: {names}",
-                names=", ".join(unknown),
-            )
-        )
+        raise StrategyError(at(where, errors.UNKNOWN_SIGNALS, names=", ".join(unknown)))
     return frozenset(names)
 
 
 def _choices(value: Any, allowed: Sequence[str], where: str) -> frozenset[str]:
     chosen = [value] if isinstance(value, str) else value
     if not isinstance(chosen, list) or not chosen:
-        raise StrategyError(
-            _at(
-                where,
-                "expected one of {allowed} or a list of them",
-                "erwartet eins von {allowed} oder eine Liste davon",
-                allowed=", ".join(allowed),
-            )
-        )
+        raise StrategyError(at(where, errors.CHOICES, allowed=", ".join(allowed)))
     wrong = [c for c in chosen if c not in allowed]
     if wrong:
         raise StrategyError(
-            _at(
-                where,
-                "{wrong!r} is not one of {allowed}",
-                "{wrong!r} ist nicht eins von {allowed}",
-                wrong=wrong[0],
-                allowed=", ".join(allowed),
-            )
+            at(where, errors.NOT_ONE_OF, wrong=wrong[0], allowed=", ".join(allowed))
         )
     return frozenset(chosen)
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise StrategyError(
-            _at(
-                where,
-                "expected a number, not {value!r}",
-                "erwartet eine Zahl, nicht {value!r}",
-                value=value,
-            )
-        )
+        raise StrategyError(at(where, errors.NUMBER, value=value))
     return float(value)
 
 
 def _flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise StrategyError(
-            _at(
-                where,
-                "expected true or false, not {value!r}",
-                "erwartet true oder false, nicht {value!r}",
-                value=value,
-            )
-        )
+        raise StrategyError(at(where, errors.FLAG, value=value))
     return value
 
 
@@ -159,16 +109,8 @@ def _condition(key: str, value: Any, rule_where: str) -> Check:
     builder = CONDITIONS.get(key)
     if builder is None:
         known = ", ".join(CONDITIONS)
-        raise StrategyError(
-            _at(
-                rule_where,
-                "unknown condition {key!r} (known: {known})",
-                "unbekannte Bedingung {key!r} (bekannt: {known})",
-                key=key,
-                known=known,
-            )
-        )
-    return builder(value, _at(rule_where, "key 'when.{key}'", "Schlüssel 'when.{key}'", key=key))
+        raise StrategyError(at(rule_where, errors.UNKNOWN_CONDITION, key=key, known=known))
+    return builder(value, at(rule_where, errors.WHEN_KEY, key=key))
 
 
 @condition("category")
@@ -331,118 +273,58 @@ class Strategy:
 
 
 def _rule(data: Any, number: int, source: str, seen: set[str]) -> Rule:
-    where = _at(source, "rule {number}", "Regel {number}", number=number)
+    where = at(source, errors.RULE, number=number)
     if not isinstance(data, Mapping):
-        raise StrategyError(
-            _at(
-                where,
-                "expected a mapping with name, when and action",
-                "erwartet eine Zuordnung mit name, when und action",
-            )
-        )
+        raise StrategyError(at(where, errors.RULE_SHAPE))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise StrategyError(
-            _at(where, "key 'name' is missing or empty", "Schlüssel 'name' fehlt oder ist leer")
-        )
-    where = _at(
-        source, "rule {number} ({name!r})", "Regel {number} ({name!r})", number=number, name=name
-    )
+        raise StrategyError(at(where, errors.NO_NAME))
+    where = at(source, errors.NAMED_RULE, number=number, name=name)
     if name in seen:
-        raise StrategyError(
-            _at(
-                where,
-                "key 'name': another rule has this name",
-                "Schlüssel 'name': eine andere Regel hat diesen Namen",
-            )
-        )
+        raise StrategyError(at(where, errors.NAME_TWICE))
     seen.add(name)
     for key in data:
         if key not in RULE_KEYS:
-            raise StrategyError(_unknown_key(where, key, RULE_KEYS))
+            raise unknown_key(where, key, RULE_KEYS)
     try:
         action = Action(data.get("action"))
     except ValueError:
         allowed = ", ".join(a.value for a in Action)
         raise StrategyError(
-            _at(
-                where,
-                "key 'action': {action!r} is not one of {allowed}",
-                "Schlüssel 'action': {action!r} ist nicht eins von {allowed}",
-                action=data.get("action"),
-                allowed=allowed,
-            )
+            at(where, errors.ACTION, action=data.get("action"), allowed=allowed)
         ) from None
     when = data.get("when") or {}
     if not isinstance(when, Mapping):
-        raise StrategyError(
-            _at(
-                where,
-                "key 'when': expected a mapping of conditions",
-                "Schlüssel 'when': erwartet eine Zuordnung von Bedingungen",
-            )
-        )
+        raise StrategyError(at(where, errors.WHEN))
     checks = tuple(_condition(str(key), value, where) for key, value in when.items())
     why = data.get("why") or {}
     if isinstance(why, str):
         why = {"de": why, "en": why}
     if not isinstance(why, Mapping) or not all(isinstance(v, str) for v in why.values()):
-        raise StrategyError(
-            _at(
-                where,
-                "key 'why': expected a text or {{de: ..., en: ...}}",
-                "Schlüssel 'why': erwartet einen Text oder {{de: ..., en: ...}}",
-            )
-        )
+        raise StrategyError(at(where, errors.WHY))
     return Rule(name, action, dict(when), checks, dict(why))
-
-
-def _unknown_key(where: str, key: object, known: Sequence[str]) -> Detail:
-    return _at(
-        where,
-        "unknown key {key!r} (known: {known})",
-        "unbekannter Schlüssel {key!r} (bekannt: {known})",
-        key=key,
-        known=", ".join(known),
-    )
 
 
 def parse_strategy(data: Any, source: str) -> Strategy:
     """A Strategy from the decoded YAML document; every mistake is a StrategyError."""
     if not isinstance(data, Mapping):
-        raise StrategyError(
-            _at(source, "expected a mapping with 'rules'", "erwartet eine Zuordnung mit 'rules'")
-        )
+        raise StrategyError(at(source, errors.TOP))
     for key in data:
         if key not in TOP_KEYS:
-            raise StrategyError(_unknown_key(source, key, TOP_KEYS))
+            raise unknown_key(source, key, TOP_KEYS)
     if data.get("version", 1) != 1:
-        raise StrategyError(
-            _at(
-                source,
-                "key 'version': only version 1 exists",
-                "Schlüssel 'version': es gibt nur Version 1",
-            )
-        )
+        raise StrategyError(at(source, errors.VERSION))
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
-        raise StrategyError(
-            _at(
-                source,
-                "key 'rules': expected a non-empty list of rules",
-                "Schlüssel 'rules': erwartet eine nicht leere Liste von Regeln",
-            )
-        )
+        raise StrategyError(at(source, errors.RULES))
     seen: set[str] = set()
     rules = tuple(_rule(item, n, source, seen) for n, item in enumerate(rules_data, 1))
     days = {}
     for key in ("follow_up_days", "hold_days", "reminder_days"):
         if key in data:
-            where = _at(source, "key {key!r}", "Schlüssel {key!r}", key=key)
+            where = at(source, errors.KEY, key=key)
             value = _number(data[key], where)
             if value <= 0:
-                raise StrategyError(
-                    _at(where, "must be more than 0 days", "muss mehr als 0 Tage sein")
-                )
+                raise StrategyError(at(where, errors.DAYS))
             days[key] = value
     return Strategy(rules, source=source, **days)

@@ -205,6 +205,7 @@ def _bad_inputs(folder: Path) -> dict[str, Path]:
         "settings.yaml": "hold_dayz: 3\n",
         "table.csv": "name;message\nAnna;Hallo\n",
         "own.jsonl": '{"id": "mine", "text": "Hallo Frau Albers, wir kennen uns aus Kiel."}\n',
+        "fingerprints.json": '{"format": "kontaktfilter-fingerprints", "version": 7}\n',
     }
     for name, text in files.items():
         (folder / name).write_text(text, "utf-8")
@@ -243,13 +244,18 @@ LOWER_LAYER_ERRORS = [
         "the store already holds 1 requests of your own; the demo would replace your profile",
     ),
     (
+        lambda f: [["fingerprints", "import", str(f["fingerprints.json"])]],
+        "fingerprints.json: Feld 'version' ist 7, erwartet 1",
+        "fingerprints.json: field 'version' is 7, expected 1",
+    ),
+    (
         lambda f: [["learn"]],
         "noch nicht gelernt: 0 unterschiedliche entschiedene Anfragen; gelernt wird ab 10",
         "not learning yet: 0 distinct decided notes; learning starts at 10",
     ),
 ]
 """Errors and messages raised below the command line (file readers, strategy, settings,
-imports, store, demo, learning): the commands before the last one prepare the store, the
+imports, store, demo, shared fingerprints, learning): the commands before the last one prepare the store, the
 last one's output must say the German text and not the English one (and, in English, the
 other way round: the English text is what logs and tests have always read)."""
 
@@ -257,7 +263,7 @@ other way round: the English text is what logs and tests have always read)."""
 @pytest.mark.parametrize(
     ("steps", "german", "english"),
     LOWER_LAYER_ERRORS,
-    ids=["record", "strategy", "settings", "import", "store", "demo", "learning"],
+    ids=["record", "strategy", "settings", "import", "store", "demo", "fingerprints", "learning"],
 )
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_the_errors_of_the_lower_layers_speak_the_readers_language(

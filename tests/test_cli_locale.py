@@ -255,9 +255,9 @@ LOWER_LAYER_ERRORS = [
     ),
 ]
 """Errors and messages raised below the command line (file readers, strategy, settings,
-imports, store, demo, shared fingerprints, learning): the commands before the last one prepare the store, the
-last one's output must say the German text and not the English one (and, in English, the
-other way round: the English text is what logs and tests have always read)."""
+imports, store, demo, shared fingerprints, learning): the commands before the last one prepare
+the store, the last one's output must say the German text and not the English one (and, in
+English, the other way round: the English text is what logs and tests have always read)."""
 
 
 @pytest.mark.parametrize(
@@ -278,3 +278,4 @@ def test_the_errors_of_the_lower_layers_speak_the_readers_language(
     said = result.stdout + result.stderr
     wanted, unwanted = (german, english) if lang == "de" else (english, german)
     assert wanted in said and unwanted not in said, said
+    assert lang == "en" or "Error:" not in said, said  # click's own prefix, "Fehler:" in German

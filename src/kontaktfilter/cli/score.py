@@ -12,11 +12,11 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from kontaktfilter.cli.common import (
+    Failure,
     engine_with_stored_model,
     pass_engine,
     read_request_records,
     report_bad,
-    said,
     t,
 )
 from kontaktfilter.cli.render import render_verdict, terminal_safe
@@ -37,7 +37,7 @@ def _profile(path: str | None) -> Profile:
     try:
         return read_profile_file(path)
     except RecordError as exc:
-        raise click.ClickException(said(exc)) from exc
+        raise Failure(exc) from exc
 
 
 def _read_text(text: str) -> str:
@@ -47,7 +47,7 @@ def _read_text(text: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(t("cli.stdin_utf8", byte=str(exc.start))) from exc
+        raise Failure(t("cli.stdin_utf8", byte=str(exc.start))) from exc
 
 
 @click.command()

@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from kontaktfilter.cli.common import (
+    Failure,
     language,
     read_request_records,
     reader,
     report_bad,
-    said,
     t,
 )
 from kontaktfilter.cli.render import terminal_safe
@@ -111,7 +111,7 @@ def export_fingerprints(file: str, output: str, min_senders: int, label: str, ea
     if each:
         for item in read_request_records(file, None):
             if isinstance(item, RecordError):
-                raise click.ClickException(said(item))
+                raise Failure(item)
             own = item.label.value if item.label and item.label.value in LABELS else label
             day = (item.request.sent_at or datetime(1970, 1, 1)).date().isoformat()
             fingerprint = fingerprint_of(item.request.text, own, 1, day, day)
@@ -161,7 +161,7 @@ def import_fingerprints(file: str) -> None:
         incoming = read_fingerprints(file)
         stored = read_fingerprints(store) if Path(store).exists() else []
     except FingerprintError as exc:
-        raise click.ClickException(said(exc)) from exc
+        raise Failure(exc) from exc
     Path(store).parent.mkdir(parents=True, exist_ok=True)
     merged = merge(stored, incoming)
     write_fingerprints(store, merged)

@@ -224,6 +224,11 @@ LOWER_LAYER_ERRORS = [
         "rule 1 ('x'): key 'action': 'explode' is not one of accept",
     ),
     (
+        lambda f: [["strategy", "set", str(f["wrong.yaml"])]],
+        "Regel 1 ('x'): Schlüssel 'action'",
+        "rule 1 ('x'): key 'action'",
+    ),
+    (
         lambda f: [["--config", str(f["settings.yaml"]), "stats"]],
         "settings.yaml: unbekannte Einstellung 'hold_dayz' (bekannt: policy_url",
         "settings.yaml: unknown setting 'hold_dayz' (known: policy_url",
@@ -263,7 +268,17 @@ English, the other way round: the English text is what logs and tests have alway
 @pytest.mark.parametrize(
     ("steps", "german", "english"),
     LOWER_LAYER_ERRORS,
-    ids=["record", "strategy", "settings", "import", "store", "demo", "fingerprints", "learning"],
+    ids=[
+        "record",
+        "strategy check",
+        "strategy set",
+        "settings",
+        "import",
+        "store",
+        "demo",
+        "fingerprints",
+        "learning",
+    ],
 )
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_the_errors_of_the_lower_layers_speak_the_readers_language(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import Failure, pass_engine, t
+from kontaktfilter.cli.common import Failure, pass_engine, said, t
 from kontaktfilter.config import data_dir
 from kontaktfilter.model import Request
 
@@ -110,5 +110,5 @@ def set_strategy(path: str) -> None:
     try:
         strategy = install_strategy(path, data_dir())
     except StrategyError as exc:
-        raise Failure(f"{exc}\n{t('cli.strategy.unchanged')}") from exc
+        raise Failure(f"{said(exc)}\n{t('cli.strategy.unchanged')}") from exc
     click.echo(f"{path}: {t('cli.strategy.installed', n=len(strategy.rules))}")

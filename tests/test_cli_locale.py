@@ -193,3 +193,104 @@ def test_help_loads_neither_babel_nor_a_catalogue():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split()[-2:] == ["False", "0"]
+
+
+def _bad_inputs(folder: Path) -> dict[str, Path]:
+    """Files with the mistakes users make most: a JSONL line without its text, a strategy
+    with an action that does not exist, a settings file with a typo, a table without the
+    column of the notes."""
+    files = {
+        "bad.jsonl": '{"id": "a", "text": "Synergien!"}\n{"id": "b"}\n',
+        "wrong.yaml": "rules: [{name: x, action: explode}]\n",
+        "settings.yaml": "hold_dayz: 3\n",
+        "table.csv": "name;message\nAnna;Hallo\n",
+        "own.jsonl": '{"id": "mine", "text": "Hallo Frau Albers, wir kennen uns aus Kiel."}\n',
+        "fingerprints.json": '{"format": "kontaktfilter-fingerprints", "version": 7}\n',
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+    return {name: folder / name for name in files}
+
+
+LOWER_LAYER_ERRORS = [
+    (
+        lambda f: [["score", str(f["bad.jsonl"])]],
+        "bad.jsonl:2: Feld 'text' fehlt",
+        "bad.jsonl:2: field 'text' is missing",
+    ),
+    (
+        lambda f: [["strategy", "check", str(f["wrong.yaml"])]],
+        "Regel 1 ('x'): Schlüssel 'action': 'explode' ist nicht eins von accept",
+        "rule 1 ('x'): key 'action': 'explode' is not one of accept",
+    ),
+    (
+        lambda f: [["strategy", "set", str(f["wrong.yaml"])]],
+        "Regel 1 ('x'): Schlüssel 'action'",
+        "rule 1 ('x'): key 'action'",
+    ),
+    (
+        lambda f: [["--config", str(f["settings.yaml"]), "stats"]],
+        "settings.yaml: unbekannte Einstellung 'hold_dayz' (bekannt: policy_url",
+        "settings.yaml: unknown setting 'hold_dayz' (known: policy_url",
+    ),
+    (
+        lambda f: [["import", str(f["table.csv"])]],
+        "table.csv:1: die CSV-Kopfzeile hat keine Spalte 'text' (sie hat 'name;message')",
+        "table.csv:1: CSV header has no 'text' column (it has 'name;message')",
+    ),
+    (
+        lambda f: [["--db", "nonsense", "stats"]],
+        "--db: keine Datenbank-URL: 'nonsense'",
+        "--db: not a database URL: 'nonsense'",
+    ),
+    (
+        lambda f: [["import", str(f["own.jsonl"])], ["demo"]],
+        "der Speicher enthält schon eigene Anfragen (1); die Demo würde Ihr Profil ersetzen",
+        "the store already holds 1 requests of your own; the demo would replace your profile",
+    ),
+    (
+        lambda f: [["fingerprints", "import", str(f["fingerprints.json"])]],
+        "fingerprints.json: Feld 'version' ist 7, erwartet 1",
+        "fingerprints.json: field 'version' is 7, expected 1",
+    ),
+    (
+        lambda f: [["learn"]],
+        "noch nicht gelernt: 0 unterschiedliche entschiedene Anfragen; gelernt wird ab 10",
+        "not learning yet: 0 distinct decided notes; learning starts at 10",
+    ),
+]
+"""Errors and messages raised below the command line (file readers, strategy, settings,
+imports, store, demo, shared fingerprints, learning): the commands before the last one prepare
+the store, the last one's output must say the German text and not the English one (and, in
+English, the other way round: the English text is what logs and tests have always read)."""
+
+
+@pytest.mark.parametrize(
+    ("steps", "german", "english"),
+    LOWER_LAYER_ERRORS,
+    ids=[
+        "record",
+        "strategy check",
+        "strategy set",
+        "settings",
+        "import",
+        "store",
+        "demo",
+        "fingerprints",
+        "learning",
+    ],
+)
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_errors_of_the_lower_layers_speak_the_readers_language(
+    tmp_path, monkeypatch, lang, steps, german, english
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    runner, store = CliRunner(), ["--db", f"sqlite:///{tmp_path / 'errors.db'}"]
+    for args in steps(_bad_inputs(tmp_path)):
+        root = [] if "--db" in args else store
+        result = runner.invoke(main, [*root, "--lang", lang, *args])
+    said = result.stdout + result.stderr
+    wanted, unwanted = (german, english) if lang == "de" else (english, german)
+    assert wanted in said and unwanted not in said, said
+    assert lang == "en" or "Error:" not in said, said  # click's own prefix, "Fehler:" in German

@@ -147,9 +147,9 @@ def test_strategy_is_validated_before_it_is_saved(web):
     assert saved["follow_up_days"] == 3 and saved["text"] == text
 
 
-def _wait(web, job_id: str) -> dict:
+def _wait(web, job_id: str, headers: dict[str, str] | None = None) -> dict:
     for _ in range(200):
-        job = web.get(f"/api/imports/{job_id}").json()
+        job = web.get(f"/api/imports/{job_id}", headers=headers).json()
         if job["state"] != "running":
             return job
         time.sleep(0.05)
@@ -270,3 +270,52 @@ def test_errors_speak_the_readers_language_and_keep_their_code(
     bad = web.put("/api/strategy", json=strategy, headers=header | csrf_headers(web))
     message = _error(bad, 422, "invalid")["message"]
     assert "explode" in message and message.startswith("abgelehnt: ") == (lang == "de")
+    rule = (
+        "Strategie: Regel 1 ('x'): Schlüssel 'action'"
+        if lang == "de"
+        else "strategy: rule 1 ('x'): key 'action'"
+    )
+    assert rule in message  # the strategy's own error, not only its frame, in the reader's words
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "english"),
+    [
+        (
+            "de",
+            [
+                "Feld 'sender.contacts' muss eine Zahl wie 250",
+                "inbox.jsonl:2: Feld 'text' muss ein Text sein",
+                "Aus dieser Datei wurde nichts gespeichert.",
+            ],
+            ["field", "must be", "Nothing from this file"],
+        ),
+        (
+            "en",
+            [
+                "field 'sender.contacts' must be a number like 250",
+                "inbox.jsonl:2: field 'text' must be a string",
+                "Nothing from this file was stored.",
+            ],
+            ["Feld", "muss", "nichts gespeichert"],
+        ),
+    ],
+)
+def test_a_bad_request_and_a_bad_upload_are_explained_in_the_readers_language(
+    web, lang, said, english
+):
+    """Issue 21: the messages of the file readers (a field's value, a file's line) reached a
+    German reader in English; they follow Accept-Language like the API's own errors."""
+    header = {"Accept-Language": lang}
+    refused = web.post(
+        "/api/score", json={"text": "Hallo", "sender": {"contacts": "many"}}, headers=header
+    )
+    started = web.post(
+        "/api/imports",
+        files={"file": ("inbox.jsonl", b'{"text": "ok"}\n{"text": 5}\n', "application/json")},
+        headers=header | csrf_headers(web),
+    )
+    job = _wait(web, started.json()["id"], header)
+    messages = " | ".join([_error(refused, 422, "invalid")["message"], job["error"]])
+    assert [text for text in said if text not in messages] == []
+    assert [word for word in english if word in messages] == [], messages

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from kontaktfilter.bilingual import say
+
 DEFAULT_STORE_NAME = "kontaktfilter.db"
 """The SQLite store's file name in the data folder, when no --db names another store."""
 AUTO_ENCODING = "auto"
@@ -30,12 +32,15 @@ def data_dir() -> Path:
 
 
 class SettingsError(ValueError):
-    """A configuration file or variable is wrong; the message names where and which key."""
+    """A configuration file or variable is wrong; the message names where and which key, in
+    German and English (the command line shows the reader's)."""
 
 
 def _url(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{where}: must be a non-empty string")
+        raise SettingsError(
+            say(f"{where}: must be a non-empty string", f"{where}: darf kein leerer Text sein")
+        )
     return value.strip()
 
 
@@ -43,9 +48,14 @@ def _positive_int(value: Any, where: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"{where}: must be a whole number, not {value!r}") from None
+        raise SettingsError(
+            say(
+                f"{where}: must be a whole number, not {value!r}",
+                f"{where}: muss eine ganze Zahl sein, nicht {value!r}",
+            )
+        ) from None
     if number < 1:
-        raise SettingsError(f"{where}: must be at least 1")
+        raise SettingsError(say(f"{where}: must be at least 1", f"{where}: muss mindestens 1 sein"))
     return number
 
 
@@ -53,9 +63,19 @@ def _positive_days(value: Any, where: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"{where}: must be a number of days, not {value!r}") from None
+        raise SettingsError(
+            say(
+                f"{where}: must be a number of days, not {value!r}",
+                f"{where}: muss eine Anzahl Tage sein, nicht {value!r}",
+            )
+        ) from None
     if not math.isfinite(number) or number <= 0:
-        raise SettingsError(f"{where}: must be a positive number of days")
+        raise SettingsError(
+            say(
+                f"{where}: must be a positive number of days",
+                f"{where}: muss eine positive Anzahl Tage sein",
+            )
+        )
     return number
 
 
@@ -63,15 +83,27 @@ def _cost(value: Any, where: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"{where}: must be a number, not {value!r}") from None
+        raise SettingsError(
+            say(
+                f"{where}: must be a number, not {value!r}",
+                f"{where}: muss eine Zahl sein, nicht {value!r}",
+            )
+        ) from None
     if not math.isfinite(number) or number <= 0:
-        raise SettingsError(f"{where}: must be a positive number")
+        raise SettingsError(
+            say(f"{where}: must be a positive number", f"{where}: muss eine positive Zahl sein")
+        )
     return number
 
 
 def _weights(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise SettingsError(f"{where}: must be a mapping of signal name to number")
+        raise SettingsError(
+            say(
+                f"{where}: must be a mapping of signal name to number",
+                f"{where}: muss eine Zuordnung von Signalname zu Zahl sein",
+            )
+        )
     weights = {}
     for name, weight in value.items():
         if (
@@ -79,7 +111,12 @@ def _weights(value: Any, where: str) -> dict[str, float]:
             or not isinstance(weight, int | float)
             or not math.isfinite(weight)
         ):
-            raise SettingsError(f"{where}.{name}: must be a finite number, not {weight!r}")
+            raise SettingsError(
+                say(
+                    f"{where}.{name}: must be a finite number, not {weight!r}",
+                    f"{where}.{name}: muss eine endliche Zahl sein, nicht {weight!r}",
+                )
+            )
         weights[str(name)] = float(weight)
     return weights
 
@@ -167,12 +204,28 @@ def load_settings(
         try:
             data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise SettingsError(f"{path}: cannot read configuration: {exc}") from exc
+            raise SettingsError(
+                say(
+                    f"{path}: cannot read configuration: {exc}",
+                    f"{path}: die Einstellungen lassen sich nicht lesen: {exc}",
+                )
+            ) from exc
         if not isinstance(data, Mapping):
-            raise SettingsError(f"{path}: expected a mapping of setting names")
+            raise SettingsError(
+                say(
+                    f"{path}: expected a mapping of setting names",
+                    f"{path}: erwartet eine Zuordnung von Einstellungsnamen",
+                )
+            )
         for key, value in data.items():
             if key not in known:
-                raise SettingsError(f"{path}: unknown setting {key!r} (known: {', '.join(known)})")
+                names = ", ".join(known)
+                raise SettingsError(
+                    say(
+                        f"{path}: unknown setting {key!r} (known: {names})",
+                        f"{path}: unbekannte Einstellung {key!r} (bekannt: {names})",
+                    )
+                )
             values[key] = known[key].parse(value, f"{path}: {key}")
     for setting in SETTINGS:
         variable = f"KONTAKTFILTER_{setting.name.upper()}"

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from kontaktfilter.bilingual import Detail as Detail  # the vocabulary of verdict details
+from kontaktfilter.bilingual import say as say
 
 
 class Category(StrEnum):
@@ -201,31 +204,6 @@ class Span(NamedTuple):
 FINGERPRINT_LABELS = ("collector", "spam", "generic", "vague", "unknown")
 """What a shared template fingerprint says its template is (bulk/fingerprints.py); here so that
 the command line can offer them without loading NumPy."""
-
-
-class Detail(str):
-    """A hit's detail that can also be said in each interface language.
-
-    The string itself is what the engine has always kept (English, or the note's language for
-    the learned signals): code and drafts read it ("seeks: ...", "publication: ..."). `texts`
-    holds the same detail for a reader in German and in English; the web shows the reader's
-    language whatever language the note was in."""
-
-    texts: dict[str, str]
-
-    def __new__(cls, text: str, texts: dict[str, str]) -> Detail:
-        made = super().__new__(cls, text)
-        made.texts = texts
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return Detail, (str(self), self.texts)
-
-
-def say(en: str, de: str, lang: str | None = None) -> Detail:
-    """A detail in both interface languages; it reads as the English one, or as the note's
-    language when `lang` is given."""
-    return Detail(de if lang == "de" else en, {"en": en, "de": de})
 
 
 class Hit(NamedTuple):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kontaktfilter.bilingual import Detail, say, say_with
 from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
@@ -49,29 +50,53 @@ def fingerprint_of(text: str, label: str, senders: int, first: str, last: str) -
     return Fingerprint(tuple(int(v) for v in signature), label, senders, first, last)
 
 
-def _entry(raw: object, where: str) -> Fingerprint:
+def _wrong(where: str, en: str, de: str) -> FingerprintError:
+    """`where: problem` in both languages (`where` names the file and the fingerprint)."""
+    return FingerprintError(say_with("{where}: " + en, "{where}: " + de, where=where))
+
+
+def _entry(raw: object, where: Detail) -> Fingerprint:
     if not isinstance(raw, dict):
-        raise FingerprintError(f"{where}: must be an object")
+        raise _wrong(where, "must be an object", "muss ein Objekt sein")
     signature = raw.get("signature")
     if (
         not isinstance(signature, list)
         or len(signature) != DEFAULT_NUM_PERM
         or not all(isinstance(v, int) and 0 <= v <= 0xFFFFFFFF for v in signature)
     ):
-        raise FingerprintError(
-            f"{where}: field 'signature' must be {DEFAULT_NUM_PERM} integers in 0..2**32-1"
+        raise _wrong(
+            where,
+            f"field 'signature' must be {DEFAULT_NUM_PERM} integers in 0..2**32-1",
+            f"Feld 'signature' muss aus {DEFAULT_NUM_PERM} ganzen Zahlen in 0..2**32-1 bestehen",
         )
     if all(v == int(EMPTY_SLOT) for v in signature):
-        raise FingerprintError(f"{where}: field 'signature' is empty (a note without words)")
+        raise _wrong(
+            where,
+            "field 'signature' is empty (a note without words)",
+            "Feld 'signature' ist leer (eine Nachricht ohne Wörter)",
+        )
     label = raw.get("label", "unknown")
     if label not in LABELS:
-        raise FingerprintError(f"{where}: field 'label' must be one of {', '.join(LABELS)}")
+        names = ", ".join(LABELS)
+        raise _wrong(
+            where,
+            f"field 'label' must be one of {names}",
+            f"Feld 'label' muss eins von {names} sein",
+        )
     senders = raw.get("senders", 0)
     if not isinstance(senders, int) or senders < 0:
-        raise FingerprintError(f"{where}: field 'senders' must be a whole number >= 0")
+        raise _wrong(
+            where,
+            "field 'senders' must be a whole number >= 0",
+            "Feld 'senders' muss eine ganze Zahl >= 0 sein",
+        )
     dates = [raw.get(key, "") for key in ("first_seen", "last_seen")]
     if not all(isinstance(d, str) for d in dates):
-        raise FingerprintError(f"{where}: fields 'first_seen' and 'last_seen' must be strings")
+        raise _wrong(
+            where,
+            "fields 'first_seen' and 'last_seen' must be strings",
+            "die Felder 'first_seen' und 'last_seen' müssen Texte sein",
+        )
     return Fingerprint(tuple(signature), label, senders, dates[0], dates[1])
 
 
@@ -80,19 +105,46 @@ def read_fingerprints(path: str | Path, text: str | None = None) -> list[Fingerp
     try:
         data = json.loads(text if text is not None else Path(path).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FingerprintError(f"{path}: cannot read fingerprints: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise FingerprintError(f"{path}: not a {FORMAT} file (field 'format')")
-    if data.get("version") != FORMAT_VERSION:
         raise FingerprintError(
-            f"{path}: field 'version' is {data.get('version')!r}, expected {FORMAT_VERSION}"
+            say(
+                f"{path}: cannot read fingerprints: {exc}",
+                f"{path}: die Fingerabdrücke lassen sich nicht lesen: {exc}",
+            )
+        ) from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FingerprintError(
+            say(
+                f"{path}: not a {FORMAT} file (field 'format')",
+                f"{path}: keine {FORMAT}-Datei (Feld 'format')",
+            )
+        )
+    if data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        raise FingerprintError(
+            say(
+                f"{path}: field 'version' is {version!r}, expected {FORMAT_VERSION}",
+                f"{path}: Feld 'version' ist {version!r}, erwartet {FORMAT_VERSION}",
+            )
         )
     if data.get("num_perm") != DEFAULT_NUM_PERM or data.get("seed") != HASHER_SEED:
-        raise FingerprintError(f"{path}: fields 'num_perm'/'seed' do not match this version")
+        raise FingerprintError(
+            say(
+                f"{path}: fields 'num_perm'/'seed' do not match this version",
+                f"{path}: die Felder 'num_perm'/'seed' passen nicht zu dieser Version",
+            )
+        )
     entries = data.get("fingerprints")
     if not isinstance(entries, list):
-        raise FingerprintError(f"{path}: field 'fingerprints' must be a list")
-    return [_entry(raw, f"{path}: fingerprint {n}") for n, raw in enumerate(entries, 1)]
+        raise FingerprintError(
+            say(
+                f"{path}: field 'fingerprints' must be a list",
+                f"{path}: Feld 'fingerprints' muss eine Liste sein",
+            )
+        )
+    return [
+        _entry(raw, say(f"{path}: fingerprint {n}", f"{path}: Fingerabdruck {n}"))
+        for n, raw in enumerate(entries, 1)
+    ]
 
 
 def write_fingerprints(path: str | Path, fingerprints: Iterable[Fingerprint]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.bulk.index import TemplateIndex
 
 FORMAT_VERSION = 1
@@ -42,8 +43,12 @@ def load_index(path: str | Path) -> TemplateIndex:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode())
             if meta.get("version") != FORMAT_VERSION:
+                version = meta.get("version")
                 raise IndexFileError(
-                    f"{path}: index format {meta.get('version')!r}, expected {FORMAT_VERSION}"
+                    say(
+                        f"{path}: index format {version!r}, expected {FORMAT_VERSION}",
+                        f"{path}: Indexformat {version!r}, erwartet {FORMAT_VERSION}",
+                    )
                 )
             strings = json.loads(bytes(data["strings"]).decode())
             arrays = {name: data[name] for name in ("signatures", "seen", "sender_codes")}
@@ -51,4 +56,9 @@ def load_index(path: str | Path) -> TemplateIndex:
     except IndexFileError:
         raise
     except (OSError, ValueError, KeyError) as exc:
-        raise IndexFileError(f"{path}: not a kontaktfilter template index ({exc})") from exc
+        raise IndexFileError(
+            say(
+                f"{path}: not a kontaktfilter template index ({exc})",
+                f"{path}: kein Vorlagen-Index von kontaktfilter ({exc})",
+            )
+        ) from exc

@@ -14,7 +14,7 @@ import click
 
 from kontaktfilter.cli import eval as eval_commands
 from kontaktfilter.cli import inbox, learn, network, score, store, templates, web
-from kontaktfilter.cli.common import DEFAULT_LANGUAGE, LANGUAGE_KEY, Invocation
+from kontaktfilter.cli.common import DEFAULT_LANGUAGE, LANGUAGE_KEY, Failure, Invocation
 from kontaktfilter.cli.gate import gate_group
 from kontaktfilter.cli.strategy import strategy_group
 from kontaktfilter.config import SettingsError, load_settings
@@ -61,7 +61,7 @@ def main(
     try:
         settings = load_settings(config, overrides={"policy_url": policy_url, "db": db})
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     ctx.meta["settings"] = settings
     ctx.obj = Invocation(settings, templates_path)
 

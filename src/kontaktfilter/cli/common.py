@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import click
 
+from kontaktfilter.bilingual import in_language
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.i18n import Translator, translator
@@ -45,6 +46,26 @@ def reader() -> Translator:
     return translator(language())
 
 
+def said(message: str | BaseException) -> str:
+    """An error or message of a lower layer (a file's bad line, a strategy, the store) in the
+    reader's language: they are raised in both (kontaktfilter.bilingual)."""
+    return in_language(message, language())
+
+
+class Failure(click.ClickException):
+    """A command's error, with click's "Error:" in the reader's language ("Fehler:"); a lower
+    layer's error may be passed as it is and is said in that language too. The language is
+    taken when the error is raised: click shows it after the command's context has closed."""
+
+    def __init__(self, message: str | BaseException) -> None:
+        super().__init__(said(message))
+        self.lang = language()
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        text = translator(self.lang)("cli.error", message=self.format_message())
+        click.echo(text, file=file, err=file is None)
+
+
 def t(key: str, **values: object) -> str:
     """A text of the command line (i18n cli.yaml, or a shared key such as `action.accept`) in
     the reader's language, with numbers and plurals their way."""
@@ -71,7 +92,7 @@ class Invocation:
             try:
                 self._engine, warning = build_engine(self.settings, self.templates_path)
             except (ConfigurationError, IndexFileError, FingerprintError, StrategyError) as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise Failure(exc) from exc
             if warning:
                 click.echo(t("cli.warning", text=warning), err=True)
         return self._engine
@@ -104,7 +125,7 @@ def store_from(ctx: click.Context) -> Store:
     try:
         return open_store(invocation(ctx).settings["db"] or None)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
 
 
 def with_user_model(engine: Engine, store: Store) -> Engine:
@@ -145,7 +166,7 @@ def engine_with_stored_model(ctx: click.Context) -> Engine:
     try:
         store = open_store(settings["db"] or None)
     except StoreError as exc:  # checking a text must not depend on a database server
-        click.echo(t("cli.warning_no_store", text=str(exc)), err=True)
+        click.echo(t("cli.warning_no_store", text=exc), err=True)
         return engine_of(ctx)
     return with_user_model(engine_of(ctx), store)
 
@@ -215,7 +236,7 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
     except OSError as exc:
-        raise click.ClickException(f"{path}: {exc.strerror}") from exc
+        raise Failure(f"{path}: {exc.strerror}") from exc
     with stream:
         size = Path(path).stat().st_size
         counter = CountingReader(stream)

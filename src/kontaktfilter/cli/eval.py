@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import pass_engine
+from kontaktfilter.cli.common import Failure, pass_engine
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.model import LABEL_OF_CATEGORY
 
@@ -31,14 +31,14 @@ def _read(paths: tuple[str, ...]) -> list[Record]:
             with open(path, "rb") as stream:
                 for item in read_records(stream, path, detect_format(path)):
                     if isinstance(item, RecordError):
-                        raise click.ClickException(str(item))
+                        raise Failure(item)
                     if item.real_label is None:
-                        raise click.ClickException(f"{item.where}: field 'label' is missing")
+                        raise Failure(f"{item.where}: field 'label' is missing")
                     records.append(item)
         except OSError as exc:
-            raise click.ClickException(f"{path}: {exc.strerror}") from exc
+            raise Failure(f"{path}: {exc.strerror}") from exc
     if not records:
-        raise click.ClickException("no labelled requests in " + ", ".join(paths))
+        raise Failure("no labelled requests in " + ", ".join(paths))
     return records
 
 
@@ -169,7 +169,7 @@ def _out_of_fold(
     try:
         examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])
     except CorpusFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     with click.progressbar(length=folds, label="folds", file=sys.stderr) as bar:
         result = evaluate_out_of_fold(engine, examples, folds, progress=lambda: bar.update(1))
     groups = len({e.group for e in examples if not e.own})
@@ -214,7 +214,7 @@ def _learning_curve(
     from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
 
     if len(records) < 2 * folds:
-        raise click.ClickException(
+        raise Failure(
             f"{len(records)} labelled request(s); {folds}-fold cross-validation needs at least "
             f"{2 * folds}"
         )

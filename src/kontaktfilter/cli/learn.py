@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import reader, store_from, t
+from kontaktfilter.cli.common import Failure, reader, said, store_from, t
 
 
 @click.group("learn", invoke_without_command=True)
@@ -23,7 +23,7 @@ def learn_group(ctx: click.Context) -> None:
         return
     store = store_from(ctx)
     outcome = learn(store, utcnow())
-    click.echo(f"{outcome.message} ({reader().number(outcome.seconds, 2)} s)")
+    click.echo(f"{said(outcome.message)} ({reader().number(outcome.seconds, 2)} s)")
     if outcome.model is not None:
         click.echo(t("cli.learn.rescore"))
 
@@ -38,7 +38,7 @@ def show(ctx: click.Context) -> None:
     row = store.learned_model()
     model, warning = load(store)
     if warning:
-        raise click.ClickException(warning)
+        raise Failure(warning)
     if model is None or row is None:
         decided = store.decision_count()
         click.echo(t("cli.learn.none", n=decided))
@@ -56,16 +56,14 @@ def export(ctx: click.Context, file: Path) -> None:
 
     row = store_from(ctx).learned_model()
     if row is None or row.model == NO_MODEL:
-        raise click.ClickException(t("cli.learn.nothing_to_export"))
+        raise Failure(t("cli.learn.nothing_to_export"))
     try:
         LearnedModel.from_bytes(row.model)
         file.write_bytes(row.model)
     except ModelFormatError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     except OSError as exc:
-        raise click.ClickException(
-            t("cli.cannot_write", path=str(file), reason=exc.strerror)
-        ) from exc
+        raise Failure(t("cli.cannot_write", path=str(file), reason=exc.strerror)) from exc
     click.echo(t("cli.learn.wrote", path=str(file), n=len(row.model)))
 
 

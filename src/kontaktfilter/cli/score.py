@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from kontaktfilter.cli.common import (
+    Failure,
     engine_with_stored_model,
     pass_engine,
     read_request_records,
@@ -36,7 +37,7 @@ def _profile(path: str | None) -> Profile:
     try:
         return read_profile_file(path)
     except RecordError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
 
 
 def _read_text(text: str) -> str:
@@ -46,7 +47,7 @@ def _read_text(text: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(t("cli.stdin_utf8", byte=str(exc.start))) from exc
+        raise Failure(t("cli.stdin_utf8", byte=str(exc.start))) from exc
 
 
 @click.command()
@@ -130,7 +131,7 @@ def score(
         nonlocal scored
         for item in read_request_records(file, _profile(recipient) if recipient else None):
             if isinstance(item, RecordError):
-                click.echo(t("cli.record_error", error=str(item)), err=True)
+                click.echo(t("cli.record_error", error=item), err=True)
                 errors.append(item)
                 continue
             scored += 1
@@ -192,7 +193,7 @@ def triage(engine: Engine, file: str | None, recipient: str | None) -> None:
     errors: list[RecordError] = []
     for item in read_request_records(path, profile):
         if isinstance(item, RecordError):
-            click.echo(t("cli.record_error", error=str(item)), err=True)
+            click.echo(t("cli.record_error", error=item), err=True)
             errors.append(item)
             continue
         verdict = engine.score(item.request)

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import ProgressBars, engine_of, reader, store_from, t, with_user_model
+from kontaktfilter.cli.common import (
+    Failure,
+    ProgressBars,
+    engine_of,
+    reader,
+    said,
+    store_from,
+    t,
+    with_user_model,
+)
 from kontaktfilter.config import AUTO_ENCODING as AUTO
 
 
@@ -94,14 +103,14 @@ def import_path(
         try:  # bad JSON, encoding or profile field: a ValueError that names what is wrong
             store.set_user_profile(json.loads(Path(recipient).read_text("utf-8")))
         except ValueError as exc:
-            raise click.ClickException(f"{recipient}: {exc}") from exc
+            raise Failure(f"{recipient}: {said(exc)}") from exc
     bars = ProgressBars()
     importer = Importer(store, engine, ImportOptions(encoding, _mapping(mappings), batch), bars)
     started = time.perf_counter()
     try:
         reports = importer.run(path)
     except ImportFailure as exc:
-        raise click.ClickException(f"{exc}\n{t('cli.import.nothing_stored')}") from exc
+        raise Failure(f"{said(exc)}\n{t('cli.import.nothing_stored')}") from exc
     finally:
         bars.close()
     failed = [report for report in reports if report.failed]
@@ -127,8 +136,8 @@ def import_path(
     click.echo(t("cli.import.done", seconds=say.number(time.perf_counter() - started, 1)))
     if failed:
         stored = t("cli.import.nothing_stored")
-        raise click.ClickException(
-            "\n".join(f"{r.failed}\n{stored}" for r in failed)
+        raise Failure(
+            "\n".join(f"{said(r.failed)}\n{stored}" for r in failed)
             + (
                 "\n" + t("cli.import.others_imported", n=len(reports) - len(failed))
                 if len(reports) > len(failed)
@@ -219,7 +228,7 @@ def export_my_data(ctx: click.Context, target: Path) -> None:
     try:
         target.write_bytes(blob)
     except OSError as exc:
-        raise click.ClickException(f"{target}: {exc.strerror}") from exc
+        raise Failure(f"{target}: {exc.strerror}") from exc
     click.echo(t("cli.wrote_kib", target=str(target), kib=len(blob) // 1024))
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import pass_engine, t
+from kontaktfilter.cli.common import Failure, pass_engine, said, t
 from kontaktfilter.config import data_dir
 from kontaktfilter.model import Request
 
@@ -62,7 +62,7 @@ def show(engine: Engine, text: str | None, path: str | None) -> None:
     try:
         strategy = load_strategy(path) if path else engine.strategy
     except StrategyError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     for line in _describe(strategy):
         click.echo(line)
     if text is None:
@@ -97,7 +97,7 @@ def check(path: str) -> None:
     try:
         strategy = load_strategy(path)
     except StrategyError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     click.echo(f"{path}: {t('cli.strategy.valid', n=len(strategy.rules))}")
 
 
@@ -110,5 +110,5 @@ def set_strategy(path: str) -> None:
     try:
         strategy = install_strategy(path, data_dir())
     except StrategyError as exc:
-        raise click.ClickException(f"{exc}\n{t('cli.strategy.unchanged')}") from exc
+        raise Failure(f"{said(exc)}\n{t('cli.strategy.unchanged')}") from exc
     click.echo(f"{path}: {t('cli.strategy.installed', n=len(strategy.rules))}")

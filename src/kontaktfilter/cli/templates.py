@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import language, read_request_records, reader, report_bad, t
+from kontaktfilter.cli.common import (
+    Failure,
+    language,
+    read_request_records,
+    reader,
+    report_bad,
+    t,
+)
 from kontaktfilter.cli.render import terminal_safe
 from kontaktfilter.formats.records import (
     RecordError,
@@ -39,7 +46,7 @@ def templates(
     now = datetime.now(UTC).replace(tzinfo=None)
     for item in read_request_records(file, None):
         if isinstance(item, RecordError):
-            click.echo(t("cli.record_error", error=str(item)), err=True)
+            click.echo(t("cli.record_error", error=item), err=True)
             errors.append(item)
             continue
         request = item.request
@@ -104,7 +111,7 @@ def export_fingerprints(file: str, output: str, min_senders: int, label: str, ea
     if each:
         for item in read_request_records(file, None):
             if isinstance(item, RecordError):
-                raise click.ClickException(str(item))
+                raise Failure(item)
             own = item.label.value if item.label and item.label.value in LABELS else label
             day = (item.request.sent_at or datetime(1970, 1, 1)).date().isoformat()
             fingerprint = fingerprint_of(item.request.text, own, 1, day, day)
@@ -154,7 +161,7 @@ def import_fingerprints(file: str) -> None:
         incoming = read_fingerprints(file)
         stored = read_fingerprints(store) if Path(store).exists() else []
     except FingerprintError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     Path(store).parent.mkdir(parents=True, exist_ok=True)
     merged = merge(stored, incoming)
     write_fingerprints(store, merged)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import clock, engine_of, now_option, store_from, t
+from kontaktfilter.cli.common import Failure, clock, engine_of, now_option, store_from, t
 from kontaktfilter.config import data_dir
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
@@ -53,7 +53,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
     store = store_from(ctx)
     local = is_loopback(host)
     if not local and not has_users(store.engine):
-        raise click.ClickException(t("cli.serve.no_users", host=host))
+        raise Failure(t("cli.serve.no_users", host=host))
     config = WebConfig(host, session_secret(), max_upload_mb * MEGABYTE, local)
     screener = Screener(config, store.engine, engine_of(ctx))
     shown = f"[{host}]" if ":" in host else host
@@ -82,7 +82,7 @@ def demo(ctx: click.Context, now_text: str | None, reset: bool) -> None:
             click.echo(t("cli.demo.reset", n=reset_demo(store_from(ctx))))
         summary = load_demo(store_from(ctx), engine, clock(now_text))
     except DemoRefused as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     click.echo(
         t(
             "cli.demo.loaded",
@@ -115,7 +115,7 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
         try:
             lines = password_file.read_text("utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(
+            raise Failure(
                 t("cli.user.unreadable", path=str(password_file), reason=str(exc))
             ) from exc
         password = lines[0] if lines else ""
@@ -128,7 +128,7 @@ def user_add(ctx: click.Context, name: str, password_file: Path | None) -> None:
     try:
         set_password(store_from(ctx).engine, name, password)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     click.echo(t("cli.user.added", name=name))
 
 
@@ -143,7 +143,7 @@ def user_delete(ctx: click.Context, name: str, yes: bool) -> None:
     if not yes:
         click.confirm(t("cli.user.confirm_delete", name=name), abort=True)
     if not delete_user(store_from(ctx).engine, name):
-        raise click.ClickException(t("cli.user.unknown", name=repr(name)))
+        raise Failure(t("cli.user.unknown", name=repr(name)))
     click.echo(t("cli.user.deleted", name=name))
 
 

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kontaktfilter.bilingual import message_of
+from kontaktfilter.formats import errors
 from kontaktfilter.formats.errors import FieldError, RecordError
 from kontaktfilter.model import (
     KINDS,
@@ -28,7 +30,6 @@ from kontaktfilter.model import (
 )
 
 LIST_FIELDS = ("offers", "seeks", "interests", "groups", "publications")
-TOO_DEEP = "JSON nested too deeply to read"
 GENDERS = ("m", "f", "x")
 MEMBERSHIPS = ("basic", "premium")
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -55,22 +56,23 @@ def _text_list(value: Any, field: str) -> tuple[str, ...]:
         return (value,) if value.strip() else ()
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(item for item in value if item.strip())
-    raise FieldError(field, "must be a list of strings")
+    raise FieldError(field, errors.NOT_A_LIST)
 
 
 def _contacts(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise FieldError(field, f"must be a number, not {value!r}")
+        raise FieldError(field, errors.must_be("a number", "eine Zahl", value))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().rstrip("+").isdigit():
         number = int(value.strip().rstrip("+"))
     else:
-        raise FieldError(field, f"must be a number like 250 or '999+', not {value!r}")
+        like = ("a number like 250 or '999+'", "eine Zahl wie 250 oder '999+'")
+        raise FieldError(field, errors.must_be(*like, value))
     if number < 0:
-        raise FieldError(field, "must not be negative")
+        raise FieldError(field, errors.NOT_NEGATIVE)
     return number
 
 
@@ -80,7 +82,9 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise FieldError(field, f"must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+        raise FieldError(
+            field, errors.must_be("an ISO date (YYYY-MM-DD)", "ein ISO-Datum (JJJJ-MM-TT)", value)
+        ) from None
 
 
 def _datetime(value: Any, field: str) -> datetime | None:
@@ -89,14 +93,18 @@ def _datetime(value: Any, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise FieldError(field, f"must be an ISO date-time, not {value!r}") from None
+        raise FieldError(
+            field,
+            errors.must_be("an ISO date-time", "ein ISO-Zeitpunkt (Datum und Uhrzeit)", value),
+        ) from None
 
 
 def _choice(value: Any, field: str, allowed: Iterable[str], default: str | None) -> str | None:
     if value in (None, ""):
         return default
     if value not in allowed:
-        raise FieldError(field, f"must be one of {', '.join(allowed)}, not {value!r}")
+        names = ", ".join(allowed)
+        raise FieldError(field, errors.must_be(f"one of {names}", f"eins von {names}", value))
     return value
 
 
@@ -107,14 +115,14 @@ def parse_profile(data: Any, field: str) -> Profile:
     if isinstance(data, str):
         return Profile(id=data, name=data) if data.strip() else Profile()
     if not isinstance(data, Mapping):
-        raise FieldError(field, "must be an object")
+        raise FieldError(field, errors.NOT_AN_OBJECT)
 
     def string(key: str) -> str:
         value = data.get(key)
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise FieldError(f"{field}.{key}", "must be a string")
+            raise FieldError(f"{field}.{key}", errors.NOT_A_STRING)
         return value
 
     identifier = data.get("id")
@@ -133,18 +141,18 @@ def parse_profile(data: Any, field: str) -> Profile:
 def parse_request(data: Any, default_recipient: Profile | None = None) -> tuple[Request, Any]:
     """A Request (and the raw label) from one decoded JSON object or CSV row."""
     if not isinstance(data, Mapping):
-        raise ValueError("a request must be a JSON object")
+        raise ValueError(errors.NOT_A_REQUEST)
     text = data.get("text")
     if text is None:
-        raise FieldError("text", "is missing")
+        raise FieldError("text", errors.IS_MISSING)
     if not isinstance(text, str):
-        raise FieldError("text", "must be a string")
+        raise FieldError("text", errors.NOT_A_STRING)
     context = data.get("context") or {}
     if not isinstance(context, Mapping):
-        raise FieldError("context", "must be an object")
+        raise FieldError("context", errors.NOT_AN_OBJECT)
     history = context.get("sender_history") or {}
     if not isinstance(history, Mapping):
-        raise FieldError("context.sender_history", "must be an object")
+        raise FieldError("context.sender_history", errors.NOT_AN_OBJECT)
     recipient = data.get("recipient")
     request = Request(
         text=text,
@@ -194,13 +202,13 @@ def _label(value: Any) -> tuple[Category | None, Label | None]:
     if value in Label.__members__.values():
         return None, Label(value)
     allowed = ", ".join([c.value for c in Category] + [Label.PITCH.value])
-    raise FieldError("label", f"must be one of {allowed}, not {value!r}")
+    raise FieldError("label", errors.must_be(f"one of {allowed}", f"eins von {allowed}", value))
 
 
 def _source(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
-    raise FieldError("source", "must be a string")
+    raise FieldError("source", errors.NOT_A_STRING)
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
@@ -208,13 +216,13 @@ def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | Rec
         if len(raw) > MAX_LINE_BYTES:
             yield (
                 number,
-                RecordError(f"{name}:{number}", f"line longer than {MAX_LINE_BYTES} bytes"),
+                RecordError(f"{name}:{number}", errors.too_long(MAX_LINE_BYTES)),
             )
             continue
         try:
             yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield number, RecordError(f"{name}:{number}", f"invalid UTF-8 at byte {exc.start}")
+            yield number, RecordError(f"{name}:{number}", errors.bad_utf8(exc))
 
 
 def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
@@ -226,9 +234,9 @@ def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
             try:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield where, RecordError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+                yield where, RecordError(where, errors.bad_json(exc))
             except RecursionError:
-                yield where, RecordError(where, TOO_DEEP)
+                yield where, RecordError(where, errors.TOO_DEEP)
 
 
 def _csv_objects(
@@ -249,7 +257,7 @@ def _csv_objects(
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        yield f"{name}:1", RecordError(f"{name}:1", f"CSV header is not valid CSV ({exc})")
+        yield f"{name}:1", RecordError(f"{name}:1", errors.bad_csv(exc, header=True))
         return
     if header is not None and columns:
         renamed = {column: field for field, column in columns.items()}
@@ -258,7 +266,7 @@ def _csv_objects(
         found = ", ".join(map(repr, reader.fieldnames or []))
         yield (
             f"{name}:1",
-            RecordError(f"{name}:1", f"CSV header has no 'text' column (it has {found})"),
+            RecordError(f"{name}:1", errors.no_text_column(found)),
         )
         return
     while True:
@@ -268,20 +276,20 @@ def _csv_objects(
             break
         except csv.Error as exc:  # a bare carriage return, a quote left open at the end
             where = f"{name}:{reader.line_num + 1}"
-            yield where, RecordError(where, f"not valid CSV near this line ({exc})")
+            yield where, RecordError(where, errors.bad_csv(exc, header=False))
             continue
         where = f"{name}:{reader.line_num}"
         if reader.line_num in bad:
             yield where, bad.pop(reader.line_num)
             continue
         if None in row:
-            yield where, RecordError(where, "more cells than header columns")
+            yield where, RecordError(where, errors.MORE_CELLS)
             continue
         if None in row.values():
             cells = sum(value is not None for value in row.values())
             yield (
                 where,
-                RecordError(where, f"fewer cells than header columns ({cells} of {len(row)})"),
+                RecordError(where, errors.fewer_cells(cells, len(row))),
             )
             continue
         try:
@@ -289,7 +297,7 @@ def _csv_objects(
                 if row.get(key, "").startswith("{"):
                     row[key] = json.loads(row[key])
         except json.JSONDecodeError as exc:
-            yield where, RecordError(where, f"field '{key}' is not valid JSON ({exc.msg})")
+            yield where, RecordError(where, errors.bad_json(exc, column=False, field=key))
             continue
         yield where, {k: v for k, v in row.items() if v != "" or k == "text"}
     for number, error in bad.items():
@@ -300,13 +308,13 @@ def _json_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
     try:
         data = json.loads(stream.read().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        yield name, RecordError(name, f"invalid UTF-8 at byte {exc.start}")
+        yield name, RecordError(name, errors.bad_utf8(exc))
         return
     except json.JSONDecodeError as exc:
-        yield name, RecordError(f"{name}:{exc.lineno}", f"invalid JSON ({exc.msg})")
+        yield name, RecordError(f"{name}:{exc.lineno}", errors.bad_json(exc, column=False))
         return
     except RecursionError:
-        yield name, RecordError(name, TOO_DEEP)
+        yield name, RecordError(name, errors.TOO_DEEP)
         return
     if not isinstance(data, list):
         data = [data]
@@ -352,7 +360,7 @@ def read_records(
             label, real_label = _label(raw_label)
             source = _source(data.get("source"))
         except ValueError as exc:
-            yield RecordError(where, str(exc))
+            yield RecordError(where, message_of(exc))
             continue
         if request.id is None:
             request = replace(request, id=where.rsplit(":", 1)[-1])
@@ -375,4 +383,4 @@ def read_profile_file(path: str | Path) -> Profile:
         data = json.loads(Path(path).read_text("utf-8"))
         return parse_profile(data, "profile")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise RecordError(str(path), str(exc)) from exc
+        raise RecordError(str(path), message_of(exc)) from exc

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from kontaktfilter.bilingual import in_language
 from kontaktfilter.config import read_shipped_yaml
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class Translator:
         return _format(value, f"+{digits};-{digits}", self.lang)
 
     def _shown(self, value: object) -> object:
+        if isinstance(value, str | BaseException):  # a Detail or an error raised with one
+            return in_language(value, self.lang)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return value
         return _format(value, None, self.lang)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from kontaktfilter.bilingual import Detail, in_language, say, say_with
 from kontaktfilter.config import AUTO_ENCODING
 from kontaktfilter.imports.sources import ImportFailure, Source
 
@@ -26,8 +27,11 @@ AUTO = AUTO_ENCODING
 byte-order mark) or, when the file is not UTF-8, cp1252 as Windows spreadsheets write it."""
 SEPARATORS = (",", ";", "\t")
 RESAVED_HINT = (
-    "this file looks re-saved by a spreadsheet ({signs}); import the original ZIP if you have it"
+    "this file looks re-saved by a spreadsheet ({signs}); import the original ZIP if you have it",
+    "diese Datei sieht aus wie von einer Tabellenkalkulation neu gespeichert ({signs}); "
+    "importieren Sie die Original-ZIP-Datei, wenn Sie sie haben",
 )
+"""The hint's English and German templates."""
 
 
 def file_encoding(source: Source) -> str:
@@ -48,8 +52,13 @@ def file_encoding(source: Source) -> str:
             if utf8_line and other_line:
                 raise ImportFailure(
                     f"{source.name}:{other_line}",
-                    f"mixes UTF-8 (line {utf8_line}) with bytes of another encoding (line "
-                    f"{other_line}, e.g. cp1252); save it as UTF-8 or pass --encoding",
+                    say(
+                        f"mixes UTF-8 (line {utf8_line}) with bytes of another encoding (line "
+                        f"{other_line}, e.g. cp1252); save it as UTF-8 or pass --encoding",
+                        f"mischt UTF-8 (Zeile {utf8_line}) mit Bytes einer anderen Kodierung "
+                        f"(Zeile {other_line}, z. B. cp1252); speichern Sie die Datei als UTF-8 "
+                        "oder geben Sie --encoding an",
+                    ),
                 )
     return "cp1252" if other_line else "utf-8"
 
@@ -60,10 +69,15 @@ def decoded_lines(lines: Iterator[bytes], name: str, encoding: str) -> Iterator[
         try:
             yield raw.decode("utf-8-sig" if number == 1 and encoding == "utf-8" else encoding)
         except UnicodeDecodeError as exc:
+            byte, column = f"0x{raw[exc.start]:02x}", exc.start + 1
             raise ImportFailure(
                 f"{name}:{number}",
-                f"not valid {encoding} (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                "save the file as UTF-8 or pass --encoding, e.g. --encoding cp1252",
+                say(
+                    f"not valid {encoding} (byte {byte} at column {column}); "
+                    "save the file as UTF-8 or pass --encoding, e.g. --encoding cp1252",
+                    f"kein gültiges {encoding} (Byte {byte} in Spalte {column}); speichern "
+                    "Sie die Datei als UTF-8 oder geben Sie --encoding an, z. B. --encoding cp1252",
+                ),
             ) from None
 
 
@@ -90,7 +104,7 @@ class CsvTable:
     is_header: Callable[[list[str]], bool] | None = None
     rename: Mapping[str, str] | None = None
     header: list[str] | None = None
-    resaved: list[str] = field(default_factory=list)
+    resaved: list[Detail] = field(default_factory=list)
     """What shows a spreadsheet's save (a `;` separator, cp1252, a lost preamble)."""
     preamble: bool = False
     """Lines came before the header (LinkedIn's "Notes:")."""
@@ -122,20 +136,33 @@ class CsvTable:
                 yield line, dict(zip(header, row, strict=True))
         except csv.Error as exc:
             raise ImportFailure(
-                f"{name}:{start}", f"malformed CSV ({exc}); the file may be truncated"
+                f"{name}:{start}",
+                say(
+                    f"malformed CSV ({exc}); the file may be truncated",
+                    f"fehlerhaftes CSV ({exc}); die Datei ist vielleicht abgeschnitten",
+                ),
             ) from None
         if header is None:
             expected = ", ".join(map(repr, self.required))
-            raise ImportFailure(f"{name}:1", f"no header row with the columns {expected}")
+            raise ImportFailure(
+                f"{name}:1",
+                say(
+                    f"no header row with the columns {expected}",
+                    f"keine Kopfzeile mit den Spalten {expected}",
+                ),
+            )
 
     def _header(self, row: list[str], line: int) -> list[str]:
         header = [(self.rename or {}).get(cell.strip(), cell.strip()) for cell in row]
         missing = [column for column in self.required if column not in header]
         if missing:
+            names, found = ", ".join(map(repr, missing)), ", ".join(map(repr, header))
             raise ImportFailure(
                 f"{self.name}:{line}",
-                f"missing column(s) {', '.join(map(repr, missing))} "
-                f"(the header has {', '.join(map(repr, header))})",
+                say(
+                    f"missing column(s) {names} (the header has {found})",
+                    f"es fehlen Spalten: {names} (die Kopfzeile hat {found})",
+                ),
             )
         return header
 
@@ -144,18 +171,35 @@ class CsvTable:
         if len(row) < len(header):
             return ImportFailure(
                 where,
-                f"row has {len(row)} of {len(header)} fields; the file may be truncated",
+                say(
+                    f"row has {len(row)} of {len(header)} fields; the file may be truncated",
+                    f"die Zeile hat {len(row)} von {len(header)} Feldern; die Datei ist "
+                    "vielleicht abgeschnitten",
+                ),
                 header[len(row)] if row else header[0],
             )
-        return ImportFailure(where, f"row has {len(row)} fields, the header {len(header)}")
+        return ImportFailure(
+            where,
+            say(
+                f"row has {len(row)} fields, the header {len(header)}",
+                f"die Zeile hat {len(row)} Felder, die Kopfzeile {len(header)}",
+            ),
+        )
 
     def explained(self, failure: ImportFailure) -> ImportFailure:
         """The failure, with the hint to import the original export when the file shows a
         spreadsheet's save."""
         if not self.resaved:
             return failure
-        hint = RESAVED_HINT.format(signs=", ".join(self.resaved))
-        return ImportFailure(failure.where, f"{failure.reason}; {hint}", failure.field)
+        signs = {
+            lang: ", ".join(in_language(sign, lang) for sign in self.resaved)
+            for lang in ("en", "de")
+        }
+        hint = say(
+            RESAVED_HINT[0].format(signs=signs["en"]), RESAVED_HINT[1].format(signs=signs["de"])
+        )
+        reason = say_with("{reason}; {hint}", "{reason}; {hint}", reason=failure.reason, hint=hint)
+        return ImportFailure(failure.where, reason, failure.field)
 
 
 @contextmanager
@@ -176,9 +220,16 @@ def csv_table(
             source.name, required, chain(head, lines), separator_of(head), is_header, rename
         )
         if table.separator != ",":
-            table.resaved.append(f"fields separated by {table.separator!r}")
+            table.resaved.append(
+                say(
+                    f"fields separated by {table.separator!r}",
+                    f"Felder getrennt durch {table.separator!r}",
+                )
+            )
         if chosen == "cp1252" and encoding == AUTO:
-            table.resaved.append("written in cp1252, not UTF-8")
+            table.resaved.append(
+                say("written in cp1252, not UTF-8", "in cp1252 geschrieben, nicht in UTF-8")
+            )
         try:
             yield table
         except ImportFailure as exc:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.imports.sources import ImportFailure
 from kontaktfilter.store.repository import as_utc_naive
 
@@ -77,6 +78,11 @@ def parse_date(value: str, formats: Sequence[str], where: str, field: str) -> da
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ImportFailure(
-            where, f"unknown date format {value!r} (expected e.g. {formats[0]!r})", field
+            where,
+            say(
+                f"unknown date format {value!r} (expected e.g. {formats[0]!r})",
+                f"unbekanntes Datumsformat {value!r} (erwartet z. B. {formats[0]!r})",
+            ),
+            field,
         ) from None
     return as_utc_naive(moment)

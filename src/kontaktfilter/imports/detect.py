@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.imports.formats import FORMATS, by_order
 from kontaktfilter.imports.sources import ImportFailure, Source, zip_members
 
@@ -42,7 +43,9 @@ def _sources(path: Path) -> tuple[list[Source], bool]:
     if path.is_dir():
         return [Source(p) for p in sorted(path.iterdir()) if p.is_file()], True
     if not path.exists():
-        raise ImportFailure(str(path), "no such file or folder")
+        raise ImportFailure(
+            str(path), say("no such file or folder", "diese Datei oder diesen Ordner gibt es nicht")
+        )
     if zipfile.is_zipfile(path):
         return zip_members(path), True
     return [Source(path)], False
@@ -59,13 +62,21 @@ def plan_sources(path: Path) -> list[PlannedSource]:
                 continue
             raise ImportFailure(
                 source.name,
-                "cannot tell the format (expected a LinkedIn export ZIP or folder, .csv, "
-                ".json, .jsonl, .eml or an mbox)",
+                say(
+                    "cannot tell the format (expected a LinkedIn export ZIP or folder, .csv, "
+                    ".json, .jsonl, .eml or an mbox)",
+                    "das Format ist nicht zu erkennen (erwartet: ein LinkedIn-Export als ZIP "
+                    "oder Ordner, .csv, .json, .jsonl, .eml oder eine mbox)",
+                ),
             )
         planned.append(PlannedSource(source, kind, source.digest()))
     if not planned:
         raise ImportFailure(
-            str(path), "nothing to import here (no LinkedIn files, CSV, JSON, mail)"
+            str(path),
+            say(
+                "nothing to import here (no LinkedIn files, CSV, JSON, mail)",
+                "hier gibt es nichts zu importieren (keine LinkedIn-Dateien, CSV, JSON, Mails)",
+            ),
         )
     planned.sort(key=lambda p: FORMATS[p.kind].order)
     return planned

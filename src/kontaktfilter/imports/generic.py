@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.formats.records import RecordError, parse_request, read_objects
 from kontaktfilter.imports.dates import GENERIC_FORMATS, parse_date
 from kontaktfilter.imports.formats import Reading, Sniff, header_of, import_format
@@ -51,7 +52,7 @@ def read_generic(
             try:
                 request, _label = parse_request(data)
             except ValueError as exc:
-                raise ImportFailure(where, str(exc)) from None
+                raise ImportFailure(where, message_of(exc)) from None
             sender = request.sender
             sender_raw = data.get("sender") if isinstance(data.get("sender"), Mapping) else {}
             sender_key = (

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.imports.csvtable import csv_table
 from kontaktfilter.imports.dates import LINKEDIN_FORMATS, parse_date
 from kontaktfilter.imports.formats import Reading, Sniff, header_of, import_format
@@ -61,8 +62,14 @@ def read_invitations(source: Source, reading: Reading | None = None) -> Iterator
             where = f"{source.name}:{line}"
             direction = DIRECTIONS.get(row["Direction"].strip().upper())
             if direction is None:
+                wrong = row["Direction"]
                 raise ImportFailure(
-                    where, f"expected INCOMING or OUTGOING, not {row['Direction']!r}", "Direction"
+                    where,
+                    say(
+                        f"expected INCOMING or OUTGOING, not {wrong!r}",
+                        f"erwartet INCOMING oder OUTGOING, nicht {wrong!r}",
+                    ),
+                    "Direction",
                 )
             sent_at = parse_date(row["Sent At"], LINKEDIN_FORMATS, where, "Sent At")
             inviter, invitee = _clean_name(row["From"]), _clean_name(row["To"])
@@ -119,7 +126,9 @@ def read_connections(source: Source, reading: Reading | None = None) -> Iterator
             if not checked:  # since 2021 the export begins with "Notes:"; a re-save drops it
                 checked = True
                 if "URL" in (table.header or ()) and not table.preamble:
-                    table.resaved.append("the 'Notes:' preamble is gone")
+                    table.resaved.append(
+                        say("the 'Notes:' preamble is gone", "der Vorspann 'Notes:' fehlt")
+                    )
             where = f"{source.name}:{line}"
             connected = parse_date(row["Connected On"], LINKEDIN_FORMATS, where, "Connected On")
             name = _clean_name(f"{row['First Name']} {row['Last Name']}")

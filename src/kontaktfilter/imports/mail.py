@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from typing import BinaryIO
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.imports.formats import Reading, import_format
 from kontaktfilter.imports.items import RequestItem, person_key
 from kontaktfilter.imports.sources import ImportFailure, Source
@@ -169,7 +170,11 @@ def _request(message: EmailMessage, where: str, raw: bytes) -> RequestItem | Non
     try:
         sent_at = as_utc_naive(parsedate_to_datetime(str(date_header))) if date_header else None
     except (TypeError, ValueError):
-        raise ImportFailure(where, f"unreadable date {date_header!r}", "Date") from None
+        raise ImportFailure(
+            where,
+            say(f"unreadable date {date_header!r}", f"unlesbares Datum {date_header!r}"),
+            "Date",
+        ) from None
     _, recipient = parseaddr(str(message.get("To", "")))
     sender_key = person_key(None, name, platform)
     message_id = str(message.get("Message-ID", "")).strip()
@@ -254,7 +259,13 @@ def _mbox_entries(stream: BinaryIO, name: str) -> Iterator[tuple[bytes, bool]]:
                 yield b"".join(current), cut
             current, size, cut = [], 0, False
         elif first:
-            raise ImportFailure(f"{name}:1", "not an mbox file (it must begin with a 'From ' line)")
+            raise ImportFailure(
+                f"{name}:1",
+                say(
+                    "not an mbox file (it must begin with a 'From ' line)",
+                    "keine mbox-Datei (sie muss mit einer Zeile 'From ' beginnen)",
+                ),
+            )
         elif size + len(piece) <= MAX_MAIL_BYTES:
             current.append(piece)
             size += len(piece)

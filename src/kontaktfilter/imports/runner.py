@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.csvtable import AUTO
@@ -221,7 +222,7 @@ class Importer:
         try:
             restored = import_user_data(self.store.engine, self.store.user, path)
         except UserDataError as exc:
-            raise ImportFailure(path.name, str(exc)) from None
+            raise ImportFailure(path.name, message_of(exc)) from None
         rows = sum(restored.values())
         report = SourceReport(path.name, "kontaktfilter-user-data", rows, rows)
         report.seconds = time.perf_counter() - started

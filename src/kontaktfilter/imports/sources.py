@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from kontaktfilter.bilingual import Detail, say
 from kontaktfilter.formats.errors import InputError
 
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -32,6 +33,20 @@ class ImportFailure(InputError):
     """Input that cannot be imported; the message names the file, line and field."""
 
 
+def _german(number: int) -> str:
+    """A byte count with German thousands separators (536.870.912), as the English one has
+    commas."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _damaged(exc: BaseException) -> Detail:
+    return say(f"damaged archive member ({exc})", f"beschädigter Teil des Archivs ({exc})")
+
+
+def _not_zip(exc: BaseException) -> Detail:
+    return say(f"not a readable ZIP archive ({exc})", f"kein lesbares ZIP-Archiv ({exc})")
+
+
 class BoundedReader:
     """A binary stream that fails once more than `limit` bytes come out of it."""
 
@@ -44,20 +59,26 @@ class BoundedReader:
     def _account(self, data: bytes) -> bytes:
         self.count += len(data)
         if self.count > self.limit:
-            raise ImportFailure(self.name, f"inflates beyond {self.limit:,} bytes; refused")
+            raise ImportFailure(
+                self.name,
+                say(
+                    f"inflates beyond {self.limit:,} bytes; refused",
+                    f"entpackt mehr als {_german(self.limit)} Bytes; abgelehnt",
+                ),
+            )
         return data
 
     def read(self, size: int = -1) -> bytes:
         try:
             return self._account(self.stream.read(size))
         except DAMAGED as exc:
-            raise ImportFailure(self.name, f"damaged archive member ({exc})") from None
+            raise ImportFailure(self.name, _damaged(exc)) from None
 
     def readline(self, size: int = -1) -> bytes:
         try:
             return self._account(self.stream.readline(size))
         except DAMAGED as exc:
-            raise ImportFailure(self.name, f"damaged archive member ({exc})") from None
+            raise ImportFailure(self.name, _damaged(exc)) from None
 
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline():
@@ -97,12 +118,18 @@ class Source:
         try:
             archive = zipfile.ZipFile(self.path)
         except DAMAGED as exc:
-            raise ImportFailure(self.path.name, f"not a readable ZIP archive ({exc})") from None
+            raise ImportFailure(self.path.name, _not_zip(exc)) from None
         try:
             member = archive.open(self.member)
         except DAMAGED as exc:
             archive.close()
-            raise ImportFailure(self.name, f"cannot open this archive member ({exc})") from None
+            raise ImportFailure(
+                self.name,
+                say(
+                    f"cannot open this archive member ({exc})",
+                    f"dieser Teil des Archivs lässt sich nicht öffnen ({exc})",
+                ),
+            ) from None
         return BoundedReader(member, self.limit, self.name, archive)  # type: ignore[return-value]
 
     def digest(self) -> str:
@@ -119,27 +146,47 @@ def zip_members(path: Path, limit: int = MAX_MEMBER_BYTES) -> list[Source]:
     try:
         archive = zipfile.ZipFile(path)
     except DAMAGED as exc:
-        raise ImportFailure(path.name, f"not a readable ZIP archive ({exc})") from exc
+        raise ImportFailure(path.name, _not_zip(exc)) from exc
     members = []
     with archive:
         for info in archive.infolist():
             name = info.filename
             pure = PurePosixPath(name.replace("\\", "/"))
             if not name or not pure.parts:  # "" or "." names no file
-                raise ImportFailure(path.name, "a member has no name; the archive is damaged")
+                raise ImportFailure(
+                    path.name,
+                    say(
+                        "a member has no name; the archive is damaged",
+                        "ein Teil hat keinen Namen; das Archiv ist beschädigt",
+                    ),
+                )
             if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
-                raise ImportFailure(f"{path.name}!{name}", "member escapes the archive folder")
+                raise ImportFailure(
+                    f"{path.name}!{name}",
+                    say(
+                        "member escapes the archive folder",
+                        "der Teil liegt außerhalb des Archivordners",
+                    ),
+                )
             if info.is_dir():
                 continue
             if info.file_size > limit:
                 raise ImportFailure(
-                    f"{path.name}!{name}", f"inflates to {info.file_size:,} bytes (limit {limit:,})"
+                    f"{path.name}!{name}",
+                    say(
+                        f"inflates to {info.file_size:,} bytes (limit {limit:,})",
+                        f"entpackt {_german(info.file_size)} Bytes (Grenze {_german(limit)})",
+                    ),
                 )
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                ratio = info.file_size // info.compress_size
                 raise ImportFailure(
                     f"{path.name}!{name}",
-                    f"compression ratio {info.file_size // info.compress_size}:1 looks like a "
-                    "decompression bomb",
+                    say(
+                        f"compression ratio {ratio}:1 looks like a decompression bomb",
+                        f"ein Kompressionsverhältnis von {ratio}:1 sieht nach einer "
+                        "Dekompressionsbombe aus",
+                    ),
                 )
             members.append(Source(path, name, limit))
     return members

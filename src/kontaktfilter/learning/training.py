@@ -19,6 +19,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.scoring.features import (
     N_FEATURES,
     request_columns,
@@ -163,12 +164,20 @@ def train(examples: Sequence[TrainingExample], now: datetime) -> LearnedModel:
     declined = int(sum(counts[o] for o in DECLINE_SIDE))
     if len(distinct) < MIN_DECISIONS:
         raise NotEnoughDecisions(
-            f"{len(distinct)} distinct decided notes; learning starts at {MIN_DECISIONS}"
+            say(
+                f"{len(distinct)} distinct decided notes; learning starts at {MIN_DECISIONS}",
+                f"{len(distinct)} unterschiedliche entschiedene Anfragen; gelernt wird ab "
+                f"{MIN_DECISIONS}",
+            )
         )
     if min(accepted, declined) < MIN_PER_SIDE:
         raise NotEnoughDecisions(
-            f"{accepted} accepted and {declined} declined notes; learning needs at least "
-            f"{MIN_PER_SIDE} of each"
+            say(
+                f"{accepted} accepted and {declined} declined notes; learning needs at least "
+                f"{MIN_PER_SIDE} of each",
+                f"{accepted} angenommene und {declined} abgelehnte Anfragen; zum Lernen "
+                f"braucht es von beiden mindestens {MIN_PER_SIDE}",
+            )
         )
     matrix = feature_matrix([features for features, _ in distinct])
     weights, intercepts = _fit(matrix, labels)

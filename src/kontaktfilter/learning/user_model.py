@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kontaktfilter.bilingual import Detail, say, say_with
 from kontaktfilter.model import Action
 from kontaktfilter.scoring.learned_model import OUTCOME_OF_ACTION, LearnedModel, ModelFormatError
 from kontaktfilter.signals.registry import is_late
@@ -30,7 +31,9 @@ NO_MODEL = b""
 @dataclass(frozen=True)
 class LearnOutcome:
     model: LearnedModel | None
-    message: str
+    message: Detail
+    """What was learned, or why not, in both languages (the command line and the API show the
+    reader's)."""
     seconds: float
 
 
@@ -62,18 +65,27 @@ def learn(store: Store, now: datetime) -> LearnOutcome:
         model = train(examples, now)
     except NotEnoughDecisions as exc:
         store.save_learned_model(NO_MODEL, decisions, now)
-        return LearnOutcome(None, f"not learning yet: {exc}", time.perf_counter() - started)
+        message = say_with("not learning yet: {exc}", "noch nicht gelernt: {exc}", exc=exc)
+        return LearnOutcome(None, message, time.perf_counter() - started)
     store.save_learned_model(model.to_bytes(), decisions, now)
     return LearnOutcome(model, describe(model), time.perf_counter() - started)
 
 
-def describe(model: LearnedModel) -> str:
+def describe(model: LearnedModel) -> Detail:
+    """What the model learned from and how far it is trusted, in both languages (the counts
+    are named by outcome, the model's own vocabulary)."""
     info = model.info
     counts = ", ".join(f"{name} {n}" for name, n in info.counts.items())
-    return (
+    trust, temperature = f"{model.trust:.2f}", f"{info.temperature:.2f}"
+    de_trust, de_temperature = trust.replace(".", ","), temperature.replace(".", ",")
+    return say(
         f"learned from {info.distinct} distinct decided notes ({info.decisions} decisions: "
-        f"{counts}); trust {model.trust:.2f}, so the learned signal weighs up to "
-        f"{model.trust:.2f} × its weight; calibration temperature {info.temperature:.2f}"
+        f"{counts}); trust {trust}, so the learned signal weighs up to "
+        f"{trust} × its weight; calibration temperature {temperature}",
+        f"gelernt aus {info.distinct} unterschiedlichen entschiedenen Anfragen "
+        f"({info.decisions} Entscheidungen: {counts}); Vertrauen {de_trust}, also wiegt das "
+        f"gelernte Signal bis zu {de_trust} × sein Gewicht; Kalibrierungstemperatur "
+        f"{de_temperature}",
     )
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import Importer
 from kontaktfilter.model import Action
@@ -99,9 +100,14 @@ def load_demo(store: Store, engine: Engine, now: datetime) -> DemoSummary:
     shift = _stored_shift(store, records[0])
     if shift is None and before:
         raise DemoRefused(
-            f"the store already holds {before} requests of your own; the demo would replace "
-            "your profile and mix into them. Load it into a store of its own, e.g. "
-            "--db sqlite:///demo.db (make run uses .demo/kontaktfilter.db)"
+            say(
+                f"the store already holds {before} requests of your own; the demo would replace "
+                "your profile and mix into them. Load it into a store of its own, e.g. "
+                "--db sqlite:///demo.db (make run uses .demo/kontaktfilter.db)",
+                f"der Speicher enthält schon eigene Anfragen ({before}); die Demo würde Ihr Profil "
+                "ersetzen und sich mit ihnen vermischen. Laden Sie sie in einen eigenen "
+                "Speicher, z. B. --db sqlite:///demo.db (make run nutzt .demo/kontaktfilter.db)",
+            )
         )
     if shift is None:
         shift = _shift_for(now)
@@ -129,8 +135,12 @@ def reset_demo(store: Store) -> int:
         ).first()
     if own is not None:
         raise DemoRefused(
-            "the store holds requests of your own; --reset empties only a store that holds "
-            "nothing but the demo (make run uses .demo/kontaktfilter.db)"
+            say(
+                "the store holds requests of your own; --reset empties only a store that holds "
+                "nothing but the demo (make run uses .demo/kontaktfilter.db)",
+                "der Speicher enthält eigene Anfragen; --reset leert nur einen Speicher, der "
+                "nichts als die Demo enthält (make run nutzt .demo/kontaktfilter.db)",
+            )
         )
     return delete_user_data(store.engine, store.user)["requests"]
 

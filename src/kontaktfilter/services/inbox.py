@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.model import ACTION_PRIORITY, Action, Request
 from kontaktfilter.store import Store
 from kontaktfilter.store.repository import build_request
@@ -216,7 +217,12 @@ def decide_template(store: Store, template_key: str, action: Action, now: dateti
     """Record `action` (a decline or a report) for every pending request of one template
     cluster at once, as one batch: one undo takes them all back. Returns the requests decided."""
     if action not in BULK_ACTIONS:
-        raise ValueError(f"{action.value} cannot be taken for a whole template")
+        raise ValueError(
+            say(
+                f"{action.value} cannot be taken for a whole template",
+                f"{action.value} lässt sich nicht für eine ganze Vorlage ausführen",
+            )
+        )
     with store.engine.begin() as conn:
         ids = list(
             conn.execute(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.store.readonly import head_revision
 from kontaktfilter.store.repository import Store
@@ -42,10 +43,18 @@ def create_db_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(f"--db: not a database URL: {url!r}") from exc
+        raise StoreError(
+            say(f"--db: not a database URL: {url!r}", f"--db: keine Datenbank-URL: {url!r}")
+        ) from exc
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
-        raise StoreError(f"--db: unsupported database {backend!r} (use sqlite or postgresql)")
+        raise StoreError(
+            say(
+                f"--db: unsupported database {backend!r} (use sqlite or postgresql)",
+                f"--db: die Datenbank {backend!r} wird nicht unterstützt "
+                "(nehmen Sie sqlite oder postgresql)",
+            )
+        )
     if backend == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
@@ -53,7 +62,12 @@ def create_db_engine(url: str) -> Engine:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"--db: cannot create folder {folder}: {exc.strerror}") from exc
+            raise StoreError(
+                say(
+                    f"--db: cannot create folder {folder}: {exc.strerror}",
+                    f"--db: der Ordner {folder} lässt sich nicht anlegen: {exc.strerror}",
+                )
+            ) from exc
     engine = create_engine(parsed)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -92,5 +106,10 @@ def open_store(url: str | None = None, user: str = "local") -> Store:
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot open the store at {engine.url!r}: {reason}") from exc
+        raise StoreError(
+            say(
+                f"cannot open the store at {engine.url!r}: {reason}",
+                f"der Speicher unter {engine.url!r} lässt sich nicht öffnen: {reason}",
+            )
+        ) from exc
     return Store(engine, user)

@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.store.schema import Base, ContactRequest, User
 
 FORMAT = "kontaktfilter-user-data"
@@ -162,7 +163,9 @@ def _stored(column: Column, value: Any, where: str) -> Any:
         if isinstance(column.type, LargeBinary):
             return base64.b64decode(value["base64"], validate=True)
     except (TypeError, ValueError, KeyError, binascii.Error) as exc:
-        raise UserDataError(f"{where}, field '{column.name}': {exc}") from None
+        raise UserDataError(
+            say(f"{where}, field '{column.name}': {exc}", f"{where}, Feld '{column.name}': {exc}")
+        ) from None
     return value
 
 
@@ -173,13 +176,23 @@ def import_user_data(engine: Engine, name: str, path: Path) -> dict[str, int]:
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         if manifest.get("version") != FORMAT_VERSION:
-            raise UserDataError(f"{path.name}: export version {manifest.get('version')!r} unknown")
+            version = manifest.get("version")
+            raise UserDataError(
+                say(
+                    f"{path.name}: export version {version!r} unknown",
+                    f"{path.name}: die Export-Version {version!r} ist unbekannt",
+                )
+            )
         members = set(archive.namelist())
         user_id = _user_id(engine, name)
         if user_id is not None and any(count_user_rows(engine, name)[t] for t in _owned()):
             raise UserDataError(
-                f"{path.name}: user {name!r} already holds data; restore into an empty store "
-                "or run delete-my-data first"
+                say(
+                    f"{path.name}: user {name!r} already holds data; restore into an empty store "
+                    "or run delete-my-data first",
+                    f"{path.name}: das Konto {name!r} enthält schon Daten; stellen Sie in einem "
+                    "leeren Speicher wieder her oder führen Sie zuerst delete-my-data aus",
+                )
             )
         restored: dict[str, int] = {}
         with engine.begin() as conn:
@@ -204,7 +217,13 @@ def import_user_data(engine: Engine, name: str, path: Path) -> dict[str, int]:
                 restored[table.name] = count
         expected = {t: n for t, n in manifest.get("rows", {}).items() if t != "users"}
         if {t: n for t, n in restored.items() if n or t in expected} != expected:
-            raise UserDataError(f"{path.name}: rows restored {restored} differ from {expected}")
+            raise UserDataError(
+                say(
+                    f"{path.name}: rows restored {restored} differ from {expected}",
+                    f"{path.name}: die wiederhergestellten Zeilen {restored} weichen von "
+                    f"{expected} ab",
+                )
+            )
     return restored
 
 
@@ -224,9 +243,19 @@ def _rows(archive: zipfile.ZipFile, member: str, name: str) -> Iterator[dict[str
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise UserDataError(f"{name}!{member}:{number}: not JSON ({exc})") from None
+                raise UserDataError(
+                    say(
+                        f"{name}!{member}:{number}: not JSON ({exc})",
+                        f"{name}!{member}:{number}: kein JSON ({exc})",
+                    )
+                ) from None
             if not isinstance(row, dict):
-                raise UserDataError(f"{name}!{member}:{number}: a row object expected")
+                raise UserDataError(
+                    say(
+                        f"{name}!{member}:{number}: a row object expected",
+                        f"{name}!{member}:{number}: erwartet ein Zeilenobjekt",
+                    )
+                )
             yield row
 
 
@@ -262,6 +291,11 @@ def _remapped(
             elif value in new_ids.get(target, {}):
                 value = new_ids[target][value]
             else:
-                raise UserDataError(f"{where}, field '{column.name}': no {target} row {value}")
+                raise UserDataError(
+                    say(
+                        f"{where}, field '{column.name}': no {target} row {value}",
+                        f"{where}, Feld '{column.name}': keine Zeile {value} in {target}",
+                    )
+                )
         values[column.name] = value
     return values

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from kontaktfilter.bilingual import Detail, say, say_with
 from kontaktfilter.model import Action, Category, Request, SignalHit
 from kontaktfilter.strategy.costs import COST_RULE, Costs, by_cost
 from kontaktfilter.strategy.guard import GUARD_RULE, guard, protection
@@ -33,7 +34,15 @@ def read_strategy(text: str, source: str) -> Strategy:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
-        raise StrategyError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        problem = getattr(exc, "problem", exc)
+        raise StrategyError(
+            say_with(
+                "{where}: not valid YAML ({problem})",
+                "{where}: kein gültiges YAML ({problem})",
+                where=where,
+                problem=str(problem),
+            )
+        ) from None
     return parse_strategy(data, source)
 
 
@@ -41,7 +50,12 @@ def _read_file(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StrategyError(f"{path}: cannot read the strategy ({exc})") from None
+        raise StrategyError(
+            say(
+                f"{path}: cannot read the strategy ({exc})",
+                f"{path}: die Strategie lässt sich nicht lesen ({exc})",
+            )
+        ) from None
 
 
 def load_strategy(path: str | Path) -> Strategy:
@@ -60,7 +74,7 @@ def default_strategy() -> Strategy:
     return read_strategy(default_strategy_text(), DEFAULT_SOURCE)
 
 
-def active_strategy(folder: Path) -> tuple[Strategy, str | None]:
+def active_strategy(folder: Path) -> tuple[Strategy, Detail | None]:
     """The installed strategy (the default when none is), and a warning when the installed file
     was edited into an invalid state: then the last valid one stays in force."""
     path = folder / ACTIVE_NAME
@@ -71,7 +85,12 @@ def active_strategy(folder: Path) -> tuple[Strategy, str | None]:
     except StrategyError as exc:
         last = folder / LAST_VALID_NAME
         fallback = load_strategy(last) if last.exists() else default_strategy()
-        return fallback, f"{exc}\nthe last valid strategy ({fallback.source}) stays in force"
+        return fallback, say_with(
+            "{exc}\nthe last valid strategy ({source}) stays in force",
+            "{exc}\ndie letzte gültige Strategie ({source}) bleibt in Kraft",
+            exc=exc,
+            source=fallback.source,
+        )
 
 
 def _write_atomically(text: str, path: Path) -> None:

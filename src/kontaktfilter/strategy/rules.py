@@ -18,10 +18,8 @@ from typing import Any
 from kontaktfilter.model import PLATFORMS, Action, Category, Request, SignalHit
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.signals.registry import is_late
-
-
-class StrategyError(ValueError):
-    """A strategy file is invalid; the message names the file, the rule and the key."""
+from kontaktfilter.strategy import errors
+from kontaktfilter.strategy.errors import StrategyError, at, unknown_key
 
 
 @dataclass(frozen=True)
@@ -45,32 +43,34 @@ Check = Callable[[Facts], bool]
 def _names(value: Any, where: str) -> frozenset[str]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise StrategyError(f"{where}: expected a signal name or a list of them")
+        raise StrategyError(at(where, errors.NAMES))
     unknown = sorted(set(names) - set(REGISTRY))
     if unknown:
-        raise StrategyError(f"{where}: unknown signal(s) {', '.join(unknown)}")
+        raise StrategyError(at(where, errors.UNKNOWN_SIGNALS, names=", ".join(unknown)))
     return frozenset(names)
 
 
 def _choices(value: Any, allowed: Sequence[str], where: str) -> frozenset[str]:
     chosen = [value] if isinstance(value, str) else value
     if not isinstance(chosen, list) or not chosen:
-        raise StrategyError(f"{where}: expected one of {', '.join(allowed)} or a list of them")
+        raise StrategyError(at(where, errors.CHOICES, allowed=", ".join(allowed)))
     wrong = [c for c in chosen if c not in allowed]
     if wrong:
-        raise StrategyError(f"{where}: {wrong[0]!r} is not one of {', '.join(allowed)}")
+        raise StrategyError(
+            at(where, errors.NOT_ONE_OF, wrong=wrong[0], allowed=", ".join(allowed))
+        )
     return frozenset(chosen)
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise StrategyError(f"{where}: expected a number, not {value!r}")
+        raise StrategyError(at(where, errors.NUMBER, value=value))
     return float(value)
 
 
 def _flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise StrategyError(f"{where}: expected true or false, not {value!r}")
+        raise StrategyError(at(where, errors.FLAG, value=value))
     return value
 
 
@@ -109,8 +109,8 @@ def _condition(key: str, value: Any, rule_where: str) -> Check:
     builder = CONDITIONS.get(key)
     if builder is None:
         known = ", ".join(CONDITIONS)
-        raise StrategyError(f"{rule_where}: unknown condition {key!r} (known: {known})")
-    return builder(value, f"{rule_where}: key 'when.{key}'")
+        raise StrategyError(at(rule_where, errors.UNKNOWN_CONDITION, key=key, known=known))
+    return builder(value, at(rule_where, errors.WHEN_KEY, key=key))
 
 
 @condition("category")
@@ -273,57 +273,58 @@ class Strategy:
 
 
 def _rule(data: Any, number: int, source: str, seen: set[str]) -> Rule:
-    where = f"{source}: rule {number}"
+    where = at(source, errors.RULE, number=number)
     if not isinstance(data, Mapping):
-        raise StrategyError(f"{where}: expected a mapping with name, when and action")
+        raise StrategyError(at(where, errors.RULE_SHAPE))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise StrategyError(f"{where}: key 'name' is missing or empty")
-    where = f"{source}: rule {number} ({name!r})"
+        raise StrategyError(at(where, errors.NO_NAME))
+    where = at(source, errors.NAMED_RULE, number=number, name=name)
     if name in seen:
-        raise StrategyError(f"{where}: key 'name': another rule has this name")
+        raise StrategyError(at(where, errors.NAME_TWICE))
     seen.add(name)
     for key in data:
         if key not in RULE_KEYS:
-            raise StrategyError(f"{where}: unknown key {key!r} (known: {', '.join(RULE_KEYS)})")
+            raise unknown_key(where, key, RULE_KEYS)
     try:
         action = Action(data.get("action"))
     except ValueError:
         allowed = ", ".join(a.value for a in Action)
         raise StrategyError(
-            f"{where}: key 'action': {data.get('action')!r} is not one of {allowed}"
+            at(where, errors.ACTION, action=data.get("action"), allowed=allowed)
         ) from None
     when = data.get("when") or {}
     if not isinstance(when, Mapping):
-        raise StrategyError(f"{where}: key 'when': expected a mapping of conditions")
+        raise StrategyError(at(where, errors.WHEN))
     checks = tuple(_condition(str(key), value, where) for key, value in when.items())
     why = data.get("why") or {}
     if isinstance(why, str):
         why = {"de": why, "en": why}
     if not isinstance(why, Mapping) or not all(isinstance(v, str) for v in why.values()):
-        raise StrategyError(f"{where}: key 'why': expected a text or {{de: ..., en: ...}}")
+        raise StrategyError(at(where, errors.WHY))
     return Rule(name, action, dict(when), checks, dict(why))
 
 
 def parse_strategy(data: Any, source: str) -> Strategy:
     """A Strategy from the decoded YAML document; every mistake is a StrategyError."""
     if not isinstance(data, Mapping):
-        raise StrategyError(f"{source}: expected a mapping with 'rules'")
+        raise StrategyError(at(source, errors.TOP))
     for key in data:
         if key not in TOP_KEYS:
-            raise StrategyError(f"{source}: unknown key {key!r} (known: {', '.join(TOP_KEYS)})")
+            raise unknown_key(source, key, TOP_KEYS)
     if data.get("version", 1) != 1:
-        raise StrategyError(f"{source}: key 'version': only version 1 exists")
+        raise StrategyError(at(source, errors.VERSION))
     rules_data = data.get("rules")
     if not isinstance(rules_data, list) or not rules_data:
-        raise StrategyError(f"{source}: key 'rules': expected a non-empty list of rules")
+        raise StrategyError(at(source, errors.RULES))
     seen: set[str] = set()
     rules = tuple(_rule(item, n, source, seen) for n, item in enumerate(rules_data, 1))
     days = {}
     for key in ("follow_up_days", "hold_days", "reminder_days"):
         if key in data:
-            value = _number(data[key], f"{source}: key {key!r}")
+            where = at(source, errors.KEY, key=key)
+            value = _number(data[key], where)
             if value <= 0:
-                raise StrategyError(f"{source}: key {key!r}: must be more than 0 days")
+                raise StrategyError(at(where, errors.DAYS))
             days[key] = value
     return Strategy(rules, source=source, **days)

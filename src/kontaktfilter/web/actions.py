@@ -9,6 +9,7 @@ import uuid
 
 from fastapi import UploadFile
 
+from kontaktfilter.bilingual import in_language, message_of, say
 from kontaktfilter.config import data_dir
 from kontaktfilter.learning.user_model import load as load_user_model
 from kontaktfilter.services.runtime import strategy_folder
@@ -20,8 +21,9 @@ from kontaktfilter.web.state import Screener
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def learning_status(app: Screener, user: str, message: str = "") -> dict:
-    """The user's learned model as the API and the dashboard show it."""
+def learning_status(app: Screener, user: str, lang: str, message: str = "") -> dict:
+    """The user's learned model as the API and the dashboard show it; the message (what was
+    learned, or why not) in the reader's language."""
     store = app.store(user)
     row = store.learned_model()
     model, warning = load_user_model(store)
@@ -30,15 +32,15 @@ def learning_status(app: Screener, user: str, message: str = "") -> dict:
         info = model.info
         out |= {"trained_at": row.trained_at, "distinct": info.distinct}
         out |= {"counts": info.counts, "trust": round(model.trust, 4)}
-    out["message"] = message or warning or ""
+    out["message"] = in_language(message or warning or "", lang)
     return out
 
 
 def save_strategy(app: Screener, user: str, text: str) -> None:
     try:
-        install_strategy_text(text, strategy_folder(user), "strategy")
+        install_strategy_text(text, strategy_folder(user), say("strategy", "Strategie"))
     except StrategyError as exc:
-        raise ApiError(422, "api.rejected", "text", reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", "text", reason=message_of(exc)) from None
     app.forget_engine(user)
 
 

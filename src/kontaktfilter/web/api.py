@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.formats.records import FieldError, parse_request
 from kontaktfilter.formats.verdicts import verdict_to_dict
 from kontaktfilter.learning.user_model import NO_MODEL
@@ -33,7 +34,7 @@ from kontaktfilter.web import schemas
 from kontaktfilter.web.actions import begin_import, learning_status, save_strategy
 from kontaktfilter.web.auth import csrf_token
 from kontaktfilter.web.deps import MAX_ROW, App, Csrf, RequestId, User
-from kontaktfilter.web.errors import ApiError
+from kontaktfilter.web.errors import ApiError, said
 from kontaktfilter.web.i18n import choose_language
 from kontaktfilter.web.present import request_out
 from kontaktfilter.web.state import Screener
@@ -60,9 +61,9 @@ def score(body: schemas.ScoreIn, app: App, user: User) -> dict:
     try:  # the schema checked the shapes; parse_request checks the values, as for files
         request, _label = parse_request(body.model_dump(exclude_none=True, mode="json"))
     except FieldError as exc:
-        raise ApiError(422, "api.rejected", exc.field, reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", exc.field, reason=message_of(exc)) from None
     except ValueError as exc:
-        raise ApiError(422, "api.rejected", reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", reason=message_of(exc)) from None
     return verdict_to_dict(app.engine_for(user).score(request))
 
 
@@ -141,24 +142,25 @@ def undo(app: App, user: User) -> dict:
 
 
 @router.get("/learn", response_model=schemas.LearnOut)
-def learn_status(app: App, user: User) -> dict:
+def learn_status(http: Request, app: App, user: User) -> dict:
     """The user's learned model: what it was trained on and how far it is trusted."""
-    return learning_status(app, user)
+    return learning_status(app, user, choose_language(http))
 
 
 @router.post("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
-def learn_now(app: App, user: User) -> dict:
+def learn_now(http: Request, app: App, user: User) -> dict:
     """Rebuild the model from all standing decisions now (it also retrains by itself after
     every 10 decisions)."""
-    return learning_status(app, user, app.learn(user).message)
+    return learning_status(app, user, choose_language(http), app.learn(user).message)
 
 
 @router.delete("/learn", response_model=schemas.LearnOut, dependencies=[Csrf])
-def learn_delete(app: App, user: User) -> dict:
+def learn_delete(http: Request, app: App, user: User) -> dict:
     """Delete the learned model; the rules decide alone until it is trained again."""
     removed = app.store(user).delete_learned_model()
     app.forget_engine(user)
-    return learning_status(app, user, "deleted" if removed else "there was no learned model")
+    message = said(http, "api.model_deleted" if removed else "api.model_none")
+    return learning_status(app, user, choose_language(http), message)
 
 
 @router.get(
@@ -237,15 +239,15 @@ def put_strategy(body: schemas.StrategyIn, app: App, user: User) -> dict:
 
 
 @router.post("/imports", status_code=202, response_model=schemas.ImportJobOut, dependencies=[Csrf])
-def start_import(file: UploadFile, app: App, user: User) -> JSONResponse:
+def start_import(http: Request, file: UploadFile, app: App, user: User) -> JSONResponse:
     """Upload an export (ZIP), CSV/JSON/JSONL or .eml/mbox; it imports in the background."""
     job = begin_import(app, user, file)
-    return JSONResponse(job.as_dict(), status_code=202)
+    return JSONResponse(job.as_dict(choose_language(http)), status_code=202)
 
 
 @router.get("/imports/{job_id}", response_model=schemas.ImportJobOut)
-def import_status(job_id: str, app: App, user: User) -> dict:
+def import_status(http: Request, job_id: str, app: App, user: User) -> dict:
     job = app.jobs.get(user, job_id)
     if job is None:
         raise ApiError(404, "api.no_import", id=job_id)
-    return job.as_dict()
+    return job.as_dict(choose_language(http))

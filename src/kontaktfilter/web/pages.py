@@ -115,7 +115,7 @@ def dashboard_page(
         weekly=Markup(charts.weekly_stacked(board.weeks, t("dashboard.weekly"), names)),
         share=Markup(charts.share_line(board.weeks, t("dashboard.share"))),
         delays=Markup(charts.histogram(board.decision_buckets, t("dashboard.delays"))),
-        learning=learning_status(app, user),
+        learning=learning_status(app, user, t.lang),
         learned=learned,
         deleted=deleted,
     )
@@ -213,7 +213,7 @@ def import_job_page(request: Request, job_id: str, app: App, user: User) -> HTML
     job = app.jobs.get(user, job_id)
     if job is None:
         raise ApiError(404, "api.no_import", id=job_id)
-    return render(request, "import.html", job=job.as_dict())
+    return render(request, "import.html", job=job.as_dict(choose_language(request)))
 
 
 @router.get("/policy", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kontaktfilter.bilingual import message_of
 from kontaktfilter.model import ACTION_PRIORITY, Action, Category
 from kontaktfilter.replies.drafts import note_in
 from kontaktfilter.services.followups import waiting
@@ -163,7 +164,7 @@ def decide_template_form(
     try:
         decided = decide_template(app.store(user), key, action, utcnow())
     except ValueError as exc:
-        raise ApiError(422, "api.rejected", "action", reason=str(exc)) from None
+        raise ApiError(422, "api.rejected", "action", reason=message_of(exc)) from None
     if not decided:
         raise ApiError(404, "api.template_done")
     app.decided(user)

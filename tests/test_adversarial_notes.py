@@ -29,6 +29,7 @@ CASES = {
     "many stock phrases": "Vielleicht ergeben sich Synergien. " * (LIMIT // 35),
     "many placeholders": "{{first_name}} [Name] %COMPANY% " * (LIMIT // 32),
     "many brackets": "[" * LIMIT,
+    "an open placeholder, then blanks": "{{" + " " * (LIMIT - 3) + "x",
     "many questions": "Können Sie? " * (LIMIT // 12),
     "many links": "https://x.example/a " * (LIMIT // 20),
 }

@@ -151,11 +151,15 @@ def fit_examples(
     regularisation: float = REGULARISATION_C,
     text_scale: float = TEXT_SCALE,
     own_weight: float = OWN_WEIGHT,
+    rarity: bool = True,
 ) -> CorpusModel:
-    """The model fitted on these examples (own ones at `own_weight`, dropped when it is 0)."""
+    """The model fitted on these examples (own ones at `own_weight`, dropped when it is 0).
+    `rarity=False` leaves out the IDF weighting: only to measure what it adds
+    (eval/combiner_variants.py); the shipped model always has it."""
     used_examples = [e for e in examples if not e.own or own_weight > 0]
     text, signals = _blocks(used_examples)
-    idf = inverse_document_frequency(text, signals, np.array([not e.own for e in used_examples]))
+    real = np.array([not e.own for e in used_examples])
+    idf = inverse_document_frequency(text, signals, real) if rarity else np.ones(N_FEATURES)
     matrix = (text @ diags(idf * text_scale) + signals).tocsr()
     labels = _labels(used_examples)
     used = np.unique(matrix.indices)
@@ -172,24 +176,30 @@ def fit_examples(
 
 
 def out_of_fold(
-    examples: Sequence[CorpusExample], folds: int = FOLDS, **settings: float
+    examples: Sequence[CorpusExample],
+    folds: int = FOLDS,
+    seed: int | None = None,
+    **settings: float,
 ) -> Iterator[tuple[list[CorpusExample], CorpusModel]]:
     """Per fold, the real examples held out and a model fitted without their sources (grouped
     k-fold; the own examples are always on the training side)."""
     real = [e for e in examples if not e.own]
     own = [e for e in examples if e.own]
-    for train, test in fold_splits(real, folds):
+    for train, test in fold_splits(real, folds, seed):
         model = fit_examples([real[i] for i in train] + own, {}, **settings)
         yield [real[i] for i in test], model
 
 
 def fold_splits(
-    real: Sequence[CorpusExample], folds: int = FOLDS
+    real: Sequence[CorpusExample], folds: int = FOLDS, seed: int | None = None
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(train, test) indices of grouped k-fold over the sources: the same folds for the engine
-    and for any peer measured beside it."""
+    and for any peer measured beside it. With a `seed`, the sources are dealt to the folds at
+    random: a figure that holds on several such assignments is not luck of one."""
     groups = [e.group for e in real]
-    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
+    splitter = GroupKFold(
+        n_splits=min(folds, len(set(groups))), shuffle=seed is not None, random_state=seed
+    )
     yield from splitter.split(real, groups=groups)
 
 

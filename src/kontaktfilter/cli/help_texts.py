@@ -44,9 +44,14 @@ def in_german(root: click.Command) -> Iterator[None]:
     for path, command in commands(root):
         entry = catalogue["commands"].get(path, {})
         put(command, "help", entry.get("help", command.help))
-        put(command, "options_metavar", metavars.get(command.options_metavar))
+        put(
+            command,
+            "options_metavar",
+            metavars.get(command.options_metavar, command.options_metavar),
+        )
         if isinstance(command, click.Group):
-            put(command, "subcommand_metavar", metavars.get(command.subcommand_metavar))
+            english = command.subcommand_metavar
+            put(command, "subcommand_metavar", metavars.get(english, english))
         # click builds --help once per command and keeps it; built in one language, it would
         # stay in that language for every later invocation of the process
         put(command, "_help_option", None)

@@ -226,3 +226,26 @@ def test_german_help_loads_no_babel_and_only_the_help_catalogues():
     )
     assert "Aufruf:" in result.stdout
     assert result.stdout.split()[-3:] == ["False", "0", "2"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "shown", "deleted"),
+    [
+        ("de", "ja\n", "[j/N]: ", True),
+        ("de", "j\n", "[j/N]: ", True),
+        ("de", "n\n", "[j/N]: ", False),
+        ("de", "\n", "[j/N]: ", False),
+        ("en", "y\n", "[y/N]: ", True),
+        ("en", "ja?\n", "[y/N]: ", False),
+    ],
+)
+def test_a_confirmation_asks_in_the_readers_words(tmp_path, lang, typed, shown, deleted):
+    """click.confirm shows [y/N] and takes y or yes only, whatever the reader's language."""
+    store = ["--db", f"sqlite:///{tmp_path / 'confirm.db'}", "--lang", lang]
+    runner = CliRunner()
+    runner.invoke(main, [*store, "import", "src/kontaktfilter/data/demo_inbox.jsonl"])
+    result = runner.invoke(main, [*store, "delete-my-data"], input=typed, env={"LANG": "C"})
+    assert shown in result.output
+    assert (result.exit_code == 0) == deleted, result.output
+    if not deleted:
+        assert ("Abgebrochen." if lang == "de" else "Aborted!") in result.output

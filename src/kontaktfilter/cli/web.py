@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import Failure, clock, engine_of, now_option, store_from, t
+from kontaktfilter.cli.common import Failure, clock, confirm, engine_of, now_option, store_from, t
 from kontaktfilter.config import data_dir
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
@@ -143,7 +143,7 @@ def user_delete(ctx: click.Context, name: str, yes: bool) -> None:
     from kontaktfilter.web.auth import delete_user
 
     if not yes:
-        click.confirm(t("cli.user.confirm_delete", name=name), abort=True)
+        confirm(t("cli.user.confirm_delete", name=name))
     if not delete_user(store_from(ctx).engine, name):
         raise Failure(t("cli.user.unknown", name=repr(name)))
     click.echo(t("cli.user.deleted", name=name))

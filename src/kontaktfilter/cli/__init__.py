@@ -4,7 +4,9 @@ needs through cli.common. The command modules import the engine, the store and t
 commands that use them, so that `kontaktfilter --help` starts without loading them.
 
 The language of what the commands print is `--lang`, else the terminal's locale (LC_ALL,
-LC_MESSAGES, LANG), else English; the texts are in kontaktfilter.i18n (cli.yaml)."""
+LC_MESSAGES, LANG), else English; the texts are in kontaktfilter.i18n (cli.yaml). It is known
+before click parses the arguments (cli.language), so that click's own words and the help of
+every command and option are German too (i18n/de/click.yaml, i18n/de/help.yaml)."""
 
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ from kontaktfilter.cli import eval as eval_commands
 from kontaktfilter.cli import inbox, learn, network, score, store, templates, web
 from kontaktfilter.cli.common import DEFAULT_LANGUAGE, LANGUAGE_KEY, Failure, Invocation
 from kontaktfilter.cli.gate import gate_group
+from kontaktfilter.cli.language import SpeakingGroup
 from kontaktfilter.cli.strategy import strategy_group
 from kontaktfilter.config import SettingsError, load_settings
 from kontaktfilter.i18n import LANGUAGES
 from kontaktfilter.i18n.choice import from_environment
 
 
-@click.group()
+@click.group(cls=SpeakingGroup)
 @click.option("--config", type=click.Path(dir_okay=False), help="YAML settings file.")
 @click.option("--policy-url", help="Link used in decline_with_link drafts.")
 @click.option(

@@ -66,6 +66,20 @@ class Failure(click.ClickException):
         click.echo(text, file=file, err=file is None)
 
 
+def confirm(question: str) -> None:
+    """Asks before data is destroyed and stops (click.Abort) unless the answer is yes. click's
+    own confirm shows [y/N] and knows only y and yes; a German reader is shown [j/N] and may
+    answer j or ja (y and yes count in both languages). Any other answer is a no."""
+    answer = click.prompt(
+        f"{question} [{t('cli.confirm.choices')}]",
+        default="",
+        show_default=False,
+        prompt_suffix=": ",
+    )
+    if answer.strip().lower() not in {"y", "yes", *t("cli.confirm.yes").split()}:
+        raise click.Abort
+
+
 def t(key: str, **values: object) -> str:
     """A text of the command line (i18n cli.yaml, or a shared key such as `action.accept`) in
     the reader's language, with numbers and plurals their way."""

@@ -86,8 +86,20 @@ def _in_sample(engine: Engine, paths: tuple[str, ...]) -> list[str]:
     help="Cross-validate learning from decisions: macro-F1 and genuine harmed after "
     "0/20/50/100/200 decisions, without and with the learner.",
 )
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
-@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 20),
+    help="Folds of the cross-validation.",
+)
+@click.option(
+    "--repeats",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="With --learning-curve: how often each size is drawn afresh.",
+)
 @pass_engine
 def evaluate_files(
     engine: Engine,

@@ -67,11 +67,19 @@ def gate_group() -> None:
 @gate_group.command("serve")
 @DB_OPTION
 @POLICY_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8100, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port", default=8100, show_default=True, type=click.IntRange(1, 65535), help="Port to bind."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes.",
+)
 def serve(db: str, policy_path: str | None, host: str, port: int, workers: int) -> None:
-    """Serve the gate's JSON API (every route needs a client key: `gate client add`)."""
+    """Serve the gate's JSON API (every route needs a client key: `gate client NAME`)."""
     import uvicorn
 
     from kontaktfilter.gate.service import DB_ENV, POLICY_ENV
@@ -111,11 +119,30 @@ def add_client(db: str, name: str) -> None:
 
 
 @gate_group.command("simulate")
-@click.option("--users", default=10_000, show_default=True, type=click.IntRange(10))
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1))
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--users",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(10),
+    help="Members of the network.",
+)
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1), help="Days of events."
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same network.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the events (JSON lines).",
+)
+@click.option(
+    "--truth",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write each member's kind (JSON).",
+)
 def simulate(users: int, days: int, seed: int, output: Path, truth: Path) -> None:
     """Write a simulated network's events (JSON lines) and each member's kind (JSON)."""
     from kontaktfilter.gate.simulator import Network
@@ -133,7 +160,13 @@ def simulate(users: int, days: int, seed: int, output: Path, truth: Path) -> Non
 @gate_group.command("ingest")
 @DB_OPTION
 @click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 5000))
+@click.option(
+    "--batch",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="Events per transaction.",
+)
 def ingest(db: str, stream: Path, batch: int) -> None:
     """Feed a stream into the gate's store, as the service does with each POST."""
     from kontaktfilter.gate.runtime import Gate
@@ -157,7 +190,10 @@ def ingest(db: str, stream: Path, batch: int) -> None:
 @gate_group.command("replay")
 @click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Each member's kind (JSON, from `gate simulate --truth`).",
 )
 @POLICY_OPTION
 @click.option("--json", "as_json", is_flag=True, help="The figures as JSON.")

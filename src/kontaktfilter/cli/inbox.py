@@ -192,7 +192,13 @@ def sweep_command(ctx: click.Context) -> None:
 
 
 @click.command("policy-page")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the page.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Where to write the HTML.")
 @click.pass_context
 def policy_page(ctx: click.Context, lang: str, output: str | None) -> None:

@@ -15,8 +15,17 @@ from kontaktfilter.network import STAGES
 @click.argument("requests")
 @click.option("--events", help="Events (JSONL or Parquet): per-sender behaviour features.")
 @click.option("--output", "-o", required=True, help="Folder for the Parquet results.")
-@click.option("--format", "input_format", type=click.Choice(["jsonl", "parquet"]))
-@click.option("--events-format", type=click.Choice(["jsonl", "parquet"]))
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    help="Format of REQUESTS (default: from its name).",
+)
+@click.option(
+    "--events-format",
+    type=click.Choice(["jsonl", "parquet"]),
+    help="Format of --events (default: from its name).",
+)
 @click.option(
     "--stages",
     default=",".join(STAGES),
@@ -28,7 +37,12 @@ from kontaktfilter.network import STAGES
 @click.option("--conf", "confs", multiple=True, metavar="KEY=VALUE", help="Spark setting.")
 @click.option("--min-senders", type=int, help="Senders a template needs to be exported.")
 @click.option("--fingerprints", "fingerprints_path", help="Fingerprint file (driver's disk).")
-@click.option("--fingerprint-label", default="unknown", show_default=True)
+@click.option(
+    "--fingerprint-label",
+    default="unknown",
+    show_default=True,
+    help="Label of the exported fingerprints.",
+)
 @click.pass_context
 def sweep_network(
     ctx: click.Context,

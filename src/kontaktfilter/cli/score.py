@@ -31,6 +31,15 @@ if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
 
 
+PLATFORM_OPTION = click.option(
+    "--platform",
+    type=click.Choice(PLATFORMS),
+    default="other",
+    show_default=True,
+    help="The network of the request (LinkedIn and XING do not always let a sender write a note).",
+)
+
+
 def _profile(path: str | None) -> Profile:
     if path is None:
         return Profile()
@@ -58,7 +67,7 @@ def _read_text(text: str) -> str:
 @click.option(
     "--sender", type=click.Path(exists=True, dir_okay=False), help="Sender profile (JSON)."
 )
-@click.option("--platform", type=click.Choice(PLATFORMS), default="other", show_default=True)
+@PLATFORM_OPTION
 @click.option("--lang", type=click.Choice(["de", "en"]), help="Language (detected when absent).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.pass_context
@@ -153,7 +162,7 @@ def score(
     type=click.Path(exists=True, dir_okay=False),
     help="Profile (JSON) of the person you write to.",
 )
-@click.option("--platform", type=click.Choice(PLATFORMS), default="other", show_default=True)
+@PLATFORM_OPTION
 @pass_engine
 def lint(engine: Engine, text: str, to: str, platform: str) -> None:
     """Check your own outgoing request TEXT before you send it."""

@@ -18,6 +18,7 @@ import click
 from kontaktfilter.cli.common import (
     Failure,
     ProgressBars,
+    confirm,
     engine_of,
     reader,
     said,
@@ -242,7 +243,7 @@ def delete_my_data(ctx: click.Context, yes: bool) -> None:
     from kontaktfilter.store.privacy import delete_user_data
 
     if not yes:
-        click.confirm(t("cli.delete.confirm"), abort=True)
+        confirm(t("cli.delete.confirm"))
     store = store_from(ctx)
     deleted = delete_user_data(store.engine, store.user)
     forget_strategy(LOCAL_USER)

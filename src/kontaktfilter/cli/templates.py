@@ -87,8 +87,16 @@ def fingerprints() -> None:
 
 @fingerprints.command("export")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
-@click.option("--min-senders", type=int, default=3, show_default=True)
+@click.option(
+    "--output", "-o", required=True, type=click.Path(dir_okay=False), help="Fingerprint file."
+)
+@click.option(
+    "--min-senders",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Distinct senders a cluster needs.",
+)
 @click.option(
     "--label",
     type=click.Choice(LABELS),

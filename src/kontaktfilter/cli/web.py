@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import Failure, clock, engine_of, now_option, store_from, t
+from kontaktfilter.cli.common import Failure, clock, confirm, engine_of, now_option, store_from, t
 from kontaktfilter.config import data_dir
 
 SECRET_ENV = "KONTAKTFILTER_SECRET"
@@ -33,7 +33,9 @@ def session_secret() -> str:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to bind."
+)
 @click.option(
     "--max-upload-mb",
     default=64,
@@ -141,7 +143,7 @@ def user_delete(ctx: click.Context, name: str, yes: bool) -> None:
     from kontaktfilter.web.auth import delete_user
 
     if not yes:
-        click.confirm(t("cli.user.confirm_delete", name=name), abort=True)
+        confirm(t("cli.user.confirm_delete", name=name))
     if not delete_user(store_from(ctx).engine, name):
         raise Failure(t("cli.user.unknown", name=repr(name)))
     click.echo(t("cli.user.deleted", name=name))

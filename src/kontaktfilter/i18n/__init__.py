@@ -5,7 +5,9 @@ reader wants is their business (kontaktfilter.i18n.choice reads headers and the 
 
 Babel (plural rules, number notation) costs about 50 ms to import: it is loaded only when a
 text needs a plural or a number, so `kontaktfilter --help` and commands that print only plain
-sentences never pay for it; `--help` reads no catalogue at all."""
+sentences never pay for it. `--help` in English reads no catalogue at all; in German it reads only
+the two files that exist in German alone (`help.yaml`, `click.yaml`: the English of both is in
+the code, the commands' docstrings and click's own messages)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 LANGUAGES = ("de", "en")
 CATALOGUES = ("web", "cli", "api")
 """The files of each language's folder; a key lives in exactly one of them."""
+GERMAN_ONLY = ("help", "click")
+"""Files outside the merged strings, read one by one (`german`): the commands' and options'
+help, keyed by the command's path, and click's own messages, keyed by click's English text."""
 
 
 class CatalogueError(Exception):
@@ -42,6 +47,15 @@ def strings(lang: str) -> dict[str, Any]:
             raise CatalogueError(f"{lang}/{name}.yaml repeats {', '.join(twice)}")
         merged |= entries
     return merged
+
+
+@cache
+def german(name: str) -> dict[str, Any]:
+    """One of the GERMAN_ONLY files: a German `--help` needs these and not the rest."""
+    from importlib import resources
+
+    text = (resources.files("kontaktfilter.i18n") / "de" / f"{name}.yaml").read_text("utf-8")
+    return read_shipped_yaml(text) or {}
 
 
 class Translator:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import Failure, language, pass_engine, reader, t
+from kontaktfilter.cli.common import Failure, language, pass_engine, reader, reason_of, t
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.model import LABEL_OF_CATEGORY
 
@@ -36,7 +36,7 @@ def _read(paths: tuple[str, ...]) -> list[Record]:
                         raise Failure(t("cli.eval.no_label", where=item.where))
                     records.append(item)
         except OSError as exc:
-            raise Failure(f"{path}: {exc.strerror}") from exc
+            raise Failure(f"{path}: {reason_of(exc)}") from exc
     if not records:
         raise Failure(t("cli.eval.nothing_labelled", files=", ".join(paths)))
     return records

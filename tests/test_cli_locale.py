@@ -23,6 +23,7 @@ from kontaktfilter.gate.simulator import KINDS
 from kontaktfilter.i18n import strings
 from kontaktfilter.i18n.choice import from_environment
 from kontaktfilter.model import Action, Category, Label, Request
+from kontaktfilter.scoring.learned_model import OUTCOMES
 from kontaktfilter.services.runtime import build_engine
 
 SAME_IN_BOTH = {"report.curve.brier", "report.curve.ece"}
@@ -116,6 +117,7 @@ def _session(tmp_path: Path) -> list[tuple[list[str], str | bytes]]:
         (["lint", "Hallo, lass uns vernetzen.", "--to", str(DATA / "demo_recipient.json")], ""),
         (["triage"], ""),
         (["score", str(bad)], ""),
+        (["score", str(tmp_path / "nowhere.jsonl")], ""),
         (["signals"], ""),
         (["stats"], ""),
         (["learn", "show"], ""),
@@ -306,19 +308,23 @@ def test_the_errors_of_the_lower_layers_speak_the_readers_language(
     assert lang == "en" or "Error:" not in said, said  # click's own prefix, "Fehler:" in German
 
 
-SAME_WORDS = frozenset({"Brier", "ECE", "IDF", "TF"})
-"""Words a line may say alike in German and English: the names of measures. Every other word
+SAME_WORDS = frozenset({"Brier", "ECE", "IDF", "TF", "KiB", "stdin"})
+"""Words a line may say alike in German and English: the names of measures and units, and of
+the standard input (a file's name where a file would stand). Every other word
 of three letters or more on a line that reads the same in both languages is English the German
 reader sees (or German the English reader sees), unless it is data (below)."""
 CODES = frozenset(
-    {code.value for kind in (Category, Label, Action) for code in kind} | {k.name for k in KINDS}
+    {code.value for kind in (Category, Label, Action) for code in kind}
+    | {kind.name for kind in KINDS}
+    | set(OUTCOMES)
 )
-"""Label, category and action codes and the simulated members' kinds: data, printed as the
-files and `--json` spell them."""
+"""Label, category and action codes, the learned model's outcomes and the simulated members'
+kinds: data, printed as the files and `--json` spell them."""
 DATA_PATTERNS = (
     r"'[^']*'|\"[^\"]*\"|„[^“]*“|“[^”]*”",  # a quoted value: a note, a field, a file's name
     r"\S+://\S+|\S*/\S*|\S+\.(?:jsonl|json|csv|yaml|npz|html|zip|db)\b",  # URLs and paths
     r"\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b",  # signal names, codes, the replay's figure names
+    r"\b[a-z]+(?:-[a-z]+)+\b",  # the names of a strategy's rules (concrete-request)
     r"\b[a-z]+-\d+\w*\b",  # request ids (demo-001, en-0001r)
     r"\[\[|\]\]",  # the marks around evidence in a note
 )
@@ -411,35 +417,54 @@ def _said(args: list[str], typed: str | bytes, store: Path, lang: str) -> list[s
     return (result.stdout + result.stderr).splitlines()
 
 
-def _inputs() -> tuple[list[str], set[str]]:
-    """The user's data that a line may quote in both languages: the notes and names of the
-    inputs, and the lines of every reply draft the engine writes for them (a draft is in the
-    request's language, whatever the reader's)."""
+def _inputs() -> tuple[list[str], str]:
+    """The user's data that a line may quote in both languages: the notes of the inputs (to
+    find them cut short), and every text of the input files (notes, names, profiles) with every
+    reply draft the engine writes for them (a draft is in the request's language, whatever the
+    reader's), as one text to look pieces up in."""
     engine, _ = build_engine(load_settings(environ={}))
     recipient = read_profile_file(DATA / "demo_recipient.json")
-    texts, drafts = [SYNERGY, recipient.name or ""], set()
+    texts, data = [SYNERGY], [SYNERGY]
     requests = [Request(SYNERGY), Request("")]
+    for path in (*DATA.glob("*.json*"), ROOT / "eval/real/public-requests.jsonl"):
+        for line in path.read_text("utf-8").splitlines() if path.suffix == ".jsonl" else []:
+            data += _strings(json.loads(line))
+        if path.suffix == ".json":
+            data += _strings(json.loads(path.read_text("utf-8")))
     for path in (DATA / "demo_inbox.jsonl", ROOT / "eval/real/public-requests.jsonl"):
         with path.open("rb") as stream:
             for record in read_records(stream, path.name, "jsonl", recipient):
                 assert isinstance(record, Record), record
-                texts += [record.request.text, record.request.sender.name or ""]
+                texts.append(record.request.text)
                 requests.append(record.request)
     for request in requests:
         for action in Action:
-            for draft in engine.draft(request, action):
-                drafts.update((draft or "").splitlines())
-    return [text for text in texts if text], drafts
+            data += [draft for draft in engine.draft(request, action)[:1] if draft]
+    return texts, "\n".join(data)
 
 
-def _words_left(line: str, texts: list[str], drafts: set[str]) -> list[str]:
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []
+
+
+def _words_left(line: str, texts: list[str], data: str) -> list[str]:
     """The words of a line that the reader's language should have changed: what is left
-    without the user's data (notes, names, drafts, paths, ids, codes), click's own framing and
-    the words the same in both."""
-    if line.strip() in drafts or _is_json(line):
+    without the user's data (notes, names, profiles, drafts, paths, ids, codes), click's own
+    framing and the words the same in both."""
+    if _is_json(line):
         return []
-    for pattern in (*CLICK_OWN, *DATA_PATTERNS):
-        line = re.sub(pattern, " ", line)
+    cleaned = line
+    for pattern in DATA_PATTERNS:
+        cleaned = re.sub(pattern, " ", cleaned)
+    undated = " ".join(re.sub(r"\d[\d.,:/-]*", " ", cleaned).split())
+    if any(piece.strip(" “”„\"'[](),.;:–-") in data for piece in (line, cleaned, undated)):
+        return []  # a quote of the data, whole or cut, maybe behind a number or a path
+    line = cleaned
     for text in texts:  # a note, whole or cut: drop what it shares with the line, and its words
         match = SequenceMatcher(None, line, text, autojunk=False).find_longest_match()
         if match.size >= QUOTED:
@@ -467,11 +492,26 @@ QUOTED = 12
 
 
 def _unchanged(de: list[str], en: list[str]) -> list[str]:
-    """Lines of the German output that the English output has too, numbers and spacing aside
+    """Pieces of the German output that the English output has too, numbers and spacing aside
     (0,8 % and 0.8%, the seconds a step took or a table's columns widened for a longer German
-    heading do not make a line German)."""
-    english = {_shape(line) for line in en}
-    return [line for line in de if _shape(line) in english]
+    heading do not make a line German). A piece is a line or a part of it between colons,
+    semicolons, commas and brackets: "Fehler: x.jsonl: No such file or directory" has an
+    English part behind a German prefix."""
+    english = {_shape(piece) for line in en for piece in _pieces(line)}
+    return [piece for line in de for piece in _pieces(line) if _shape(piece) in english]
+
+
+def _without_click(line: str) -> str:
+    for pattern in CLICK_OWN:
+        line = re.sub(pattern, "", line)
+    return line
+
+
+def _pieces(line: str) -> list[str]:
+    """The line, and its parts if it has any."""
+    line = _without_click(line)
+    parts = [part for part in re.split(r":\s|;\s|,\s|\s\(|\)|\s{2,}", line) if part.strip()]
+    return [line] if len(parts) < 2 else [line, *parts]
 
 
 def _shape(line: str) -> str:
@@ -483,13 +523,13 @@ def _leaks(
 ) -> list[tuple[str, str, list[str]]]:
     """Runs each command in German and in English (separate stores, the same inputs) and
     returns every unchanged line that still has a word in it, with its command."""
-    texts, drafts = _inputs()
+    texts, data = _inputs()
     leaks = []
     for args_de, args_en, typed in pairs:
         de = _said(args_de, typed, folder / "de.db", "de")
         en = _said(args_en, typed, folder / "en.db", "en")
         for line in _unchanged(de, en):
-            words = _words_left(line, texts, drafts)
+            words = _words_left(line, texts, data)
             if words:
                 leaks.append((" ".join(args_de[:2]), line, words))
     return leaks

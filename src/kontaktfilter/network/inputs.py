@@ -69,7 +69,13 @@ def _load(spark: SparkSession, path: str, fmt: str) -> DataFrame:
 
 
 def _unreadable(path: str, exc: Exception) -> SweepInputError:
-    """The input cannot be read: the first line of Spark's own (English) message says why."""
+    """The input cannot be read. A path that does not exist is said in both languages; any
+    other reason is the first line of Spark's own message, in English."""
+    condition = getattr(exc, "getCondition", lambda: None)()
+    if condition == "PATH_NOT_FOUND":
+        return SweepInputError(
+            say_with("{path}: no such file", "{path}: keine solche Datei", path=path)
+        )
     return SweepInputError(
         say_with(
             "{path}: cannot read: {reason}",

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from kontaktfilter.gate.simulator import KINDS
 from kontaktfilter.i18n import strings
 from kontaktfilter.i18n.choice import from_environment
 from kontaktfilter.model import Action, Category, Label, Request
+from kontaktfilter.network import STAGES
 from kontaktfilter.scoring.learned_model import OUTCOMES
 from kontaktfilter.services.runtime import build_engine
 
@@ -317,9 +319,11 @@ CODES = frozenset(
     {code.value for kind in (Category, Label, Action) for code in kind}
     | {kind.name for kind in KINDS}
     | set(OUTCOMES)
+    | {*STAGES, "prepare", "components"}
 )
-"""Label, category and action codes, the learned model's outcomes and the simulated members'
-kinds: data, printed as the files and `--json` spell them."""
+"""Label, category and action codes, the learned model's outcomes, the simulated members' kinds
+and the network sweep's steps: data, printed as the files, `--json` and `--stages` spell
+them."""
 DATA_PATTERNS = (
     r"'[^']*'|\"[^\"]*\"|„[^“]*“|“[^”]*”",  # a quoted value: a note, a field, a file's name
     r"\S+://\S+|\S*/\S*|\S+\.(?:jsonl|json|csv|yaml|npz|html|zip|db)\b",  # URLs and paths
@@ -519,19 +523,26 @@ def _shape(line: str) -> str:
 
 
 def _leaks(
-    pairs: list[tuple[list[str], str | bytes]], folder: Path
+    pairs: list[tuple[list[str], list[str], str | bytes]],
+    folder: Path,
+    written: Callable[[], list[str]] = list,
 ) -> list[tuple[str, str, list[str]]]:
     """Runs each command in German and in English (separate stores, the same inputs) and
-    returns every unchanged line that still has a word in it, with its command."""
+    returns every unchanged line or part that still has a word in it, with its command.
+    `written` names more data once the commands ran: what they wrote into their output."""
+    said = [
+        (args_de, _said(args_de, typed, folder / "de.db", "de"))
+        + (_said(args_en, typed, folder / "en.db", "en"),)
+        for args_de, args_en, typed in pairs
+    ]
     texts, data = _inputs()
+    data += "\n" + "\n".join(written())
     leaks = []
-    for args_de, args_en, typed in pairs:
-        de = _said(args_de, typed, folder / "de.db", "de")
-        en = _said(args_en, typed, folder / "en.db", "en")
+    for args, de, en in said:
         for line in _unchanged(de, en):
             words = _words_left(line, texts, data)
             if words:
-                leaks.append((" ".join(args_de[:2]), line, words))
+                leaks.append((" ".join(args[:2]), line, words))
     return leaks
 
 
@@ -555,8 +566,10 @@ def test_no_line_reads_the_same_in_german_and_english(tmp_path, monkeypatch):
 def test_the_network_sweep_speaks_the_readers_language(tmp_path, monkeypatch):
     """`sweep-network` on a tiny input (three requests and one without an id) and on a file
     that is not there, in local Spark: its progress and its errors in each language, the same
-    bar as above. Slow: each run starts Spark (about a minute on two cores)."""
+    bar as above. The bad records it lists are what it wrote to errors/ (data, in English).
+    Slow: each run starts Spark (about a minute on two cores)."""
     pytest.importorskip("pyspark")
+    pq = pytest.importorskip("pyarrow.parquet")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LANG", "C.UTF-8")
     rows = _real_rows(tmp_path).read_text("utf-8").splitlines()[:3]
@@ -566,5 +579,9 @@ def test_the_network_sweep_speaks_the_readers_language(tmp_path, monkeypatch):
         ["sweep-network", str(requests), "-o", str(tmp_path / "out")],
         ["sweep-network", str(tmp_path / "nowhere.jsonl"), "-o", str(tmp_path / "out")],
     ]
-    leaks = _leaks([(args, args, "") for args in runs], tmp_path)
+
+    def errors() -> list[str]:
+        return pq.read_table(tmp_path / "out" / "errors").column("error").to_pylist()
+
+    leaks = _leaks([(args, args, "") for args in runs], tmp_path, errors)
     assert leaks == [], "\n".join(map(str, leaks))

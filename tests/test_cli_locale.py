@@ -9,22 +9,35 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Callable
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kontaktfilter.cli import main
+from kontaktfilter.config import load_settings
+from kontaktfilter.formats.records import Record, read_profile_file, read_records
+from kontaktfilter.gate.simulator import KINDS
 from kontaktfilter.i18n import strings
 from kontaktfilter.i18n.choice import from_environment
+from kontaktfilter.model import Action, Category, Label, Request
+from kontaktfilter.network import STAGES
+from kontaktfilter.scoring.learned_model import OUTCOMES
+from kontaktfilter.services.runtime import build_engine
 
-SAME_IN_BOTH: set[str] = set()
-"""Keys whose German text may equal the English one. Empty: an entry of placeholders and
-punctuation only ("{scored}; {skipped}") has no words to translate and is not counted; a real
-exception (a product name, "OK") would be named here with its reason."""
-SHARED = ("cli.", "api.", "category.", "action.", "due.", "followups.", "key.", "group.")
-"""The catalogue entries the command line prints: its own and those it shares with the web."""
-DATA = Path("src/kontaktfilter/data")
+SAME_IN_BOTH = {"report.curve.brier", "report.curve.ece"}
+"""Keys whose German text may equal the English one: the names of two measures (the Brier
+score, the expected calibration error) that German statistics uses as they are. An entry of
+placeholders and punctuation only ("{scored}; {skipped}") has no words to translate and is not
+counted."""
+SHARED = ("cli.", "api.", "report.", "category.", "action.", "due.", "followups.", "key.", "group.")
+"""The catalogue entries the command line prints: its own, the reports' and those it shares
+with the web."""
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src/kontaktfilter/data"
 SYNERGY = "Hallo Frau Albers, vielleicht ergeben sich wertvolle Synergien."
 
 
@@ -55,7 +68,7 @@ def test_no_german_entry_is_the_english_one():
     same = [
         key
         for key in german
-        if key.startswith(("cli.", "api."))
+        if key.startswith(("cli.", "api.", "report."))
         and german[key] == english[key]
         and _words(german[key])
         and key not in SAME_IN_BOTH
@@ -106,6 +119,7 @@ def _session(tmp_path: Path) -> list[tuple[list[str], str | bytes]]:
         (["lint", "Hallo, lass uns vernetzen.", "--to", str(DATA / "demo_recipient.json")], ""),
         (["triage"], ""),
         (["score", str(bad)], ""),
+        (["score", str(tmp_path / "nowhere.jsonl")], ""),
         (["signals"], ""),
         (["stats"], ""),
         (["learn", "show"], ""),
@@ -294,3 +308,265 @@ def test_the_errors_of_the_lower_layers_speak_the_readers_language(
     wanted, unwanted = (german, english) if lang == "de" else (english, german)
     assert wanted in said and unwanted not in said, said
     assert lang == "en" or "Error:" not in said, said  # click's own prefix, "Fehler:" in German
+
+
+SAME_WORDS = frozenset({"Brier", "ECE", "IDF", "TF", "KiB", "stdin"})
+"""Words a line may say alike in German and English: the names of measures and units, and of
+the standard input (a file's name where a file would stand). Every other word
+of three letters or more on a line that reads the same in both languages is English the German
+reader sees (or German the English reader sees), unless it is data (below)."""
+CODES = frozenset(
+    {code.value for kind in (Category, Label, Action) for code in kind}
+    | {kind.name for kind in KINDS}
+    | set(OUTCOMES)
+    | {*STAGES, "prepare", "components"}
+)
+"""Label, category and action codes, the learned model's outcomes, the simulated members' kinds
+and the network sweep's steps: data, printed as the files, `--json` and `--stages` spell
+them."""
+DATA_PATTERNS = (
+    r"'[^']*'|\"[^\"]*\"|„[^“]*“|“[^”]*”",  # a quoted value: a note, a field, a file's name
+    r"\S+://\S+|\S*/\S*|\S+\.(?:jsonl|json|csv|yaml|npz|html|zip|db)\b",  # URLs and paths
+    r"\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b",  # signal names, codes, the replay's figure names
+    r"\b[a-z]+(?:-[a-z]+)+\b",  # the names of a strategy's rules (concrete-request)
+    r"\b[a-z]+-\d+\w*\b",  # request ids (demo-001, en-0001r)
+    r"\[\[|\]\]",  # the marks around evidence in a note
+)
+
+
+def _real_rows(folder: Path) -> Path:
+    """Two rows of every label in each language from the real public requests, under the
+    shipped file's name (the shipped model was fitted on it, which `eval` must say)."""
+    picked, seen = [], Counter()
+    for line in (ROOT / "eval/real/public-requests.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if seen[row["label"], row["lang"]] < 2:
+            seen[row["label"], row["lang"]] += 1
+            picked.append(line)
+    path = folder / "public-requests.jsonl"
+    path.write_text("\n".join(picked) + "\n", "utf-8")
+    return path
+
+
+def _operator_session(folder: Path, lang: str) -> list[tuple[list[str], str]]:
+    """The team's and the operator's commands: `eval` in each of its modes on a few real rows
+    and the team's own labels, the gate's commands that need no server (each language on its
+    own gate database), and the checks of `sweep-network` that run before Spark starts."""
+    real, dev = _real_rows(folder), folder / "dev.jsonl"
+    own = (ROOT / "tests/fixtures/dev_requests.jsonl").read_text("utf-8").splitlines()[:8]
+    dev.write_text("\n".join(own) + "\n", "utf-8")
+    unlabelled = folder / "unlabelled.jsonl"
+    unlabelled.write_text('{"text": "Hallo"}\n', "utf-8")
+    policy, wrong = folder / "policy.yaml", folder / "wrong-policy.yaml"
+    policy.write_text("[1, 2]\n", "utf-8")
+    wrong.write_text("pending_cap: many\n", "utf-8")
+    stream, truth, broken = folder / "events.jsonl", folder / "truth.json", folder / "bad.jsonl"
+    broken.write_text('{"event_id": "1", "kind": "reported", "at": "2026-01-01"}\n', "utf-8")
+    gate = ["--db", f"sqlite:///{folder / f'gate-{lang}.db'}"]
+    curve = ["--learning-curve", "--folds", "2", "--repeats", "1"]
+    grouped = ["--group-by", "source", "--folds", "2"]
+    sweep = ["sweep-network", str(real), "-o", str(folder / "out")]
+    return [
+        (["eval", str(real), "--errors"], ""),
+        (["eval", str(dev)], ""),
+        (["eval", str(real), *grouped, "--baseline", "--errors"], ""),
+        (["eval", str(real), *curve], ""),
+        (["eval", str(unlabelled)], ""),
+        (["eval", str(dev), "--learning-curve"], ""),
+        (["eval", str(real), "--baseline"], ""),
+        (["eval", str(real), *grouped, "--own", "nowhere*.jsonl"], ""),
+        (
+            [
+                "gate",
+                "simulate",
+                "--users",
+                "40",
+                "--days",
+                "3",
+                "-o",
+                str(stream),
+                "--truth",
+                str(truth),
+            ],
+            "",
+        ),
+        (["gate", "ingest", *gate, str(stream)], ""),
+        (["gate", "ingest", *gate, str(stream)], ""),
+        (["gate", "ingest", *gate, str(broken)], ""),
+        (["gate", "replay", str(stream), "--truth", str(truth)], ""),
+        (["gate", "replay", str(stream), "--truth", str(truth), "--policy", str(wrong)], ""),
+        (["gate", "serve", *gate, "--policy", str(policy)], ""),
+        (["gate", "client", *gate, "ops"], ""),
+        (["gate", "client", *gate, "ops"], ""),
+        ([*sweep, "--stages", "score,nothing"], ""),
+        ([*sweep, "--conf", "spark"], ""),
+    ]
+
+
+def _said(args: list[str], typed: str | bytes, store: Path, lang: str) -> list[str]:
+    """The lines a command printed (stdout and stderr) in one language."""
+    result = CliRunner().invoke(
+        main, ["--db", f"sqlite:///{store}", "--lang", lang, *args], input=typed
+    )
+    assert not isinstance(result.exception, (TypeError, KeyError, ValueError)), result.output
+    return (result.stdout + result.stderr).splitlines()
+
+
+def _inputs() -> tuple[list[str], str]:
+    """The user's data that a line may quote in both languages: the notes of the inputs (to
+    find them cut short), and every text of the input files (notes, names, profiles) with every
+    reply draft the engine writes for them (a draft is in the request's language, whatever the
+    reader's), as one text to look pieces up in."""
+    engine, _ = build_engine(load_settings(environ={}))
+    recipient = read_profile_file(DATA / "demo_recipient.json")
+    texts, data = [SYNERGY], [SYNERGY]
+    requests = [Request(SYNERGY), Request("")]
+    for path in (*DATA.glob("*.json*"), ROOT / "eval/real/public-requests.jsonl"):
+        for line in path.read_text("utf-8").splitlines() if path.suffix == ".jsonl" else []:
+            data += _strings(json.loads(line))
+        if path.suffix == ".json":
+            data += _strings(json.loads(path.read_text("utf-8")))
+    for path in (DATA / "demo_inbox.jsonl", ROOT / "eval/real/public-requests.jsonl"):
+        with path.open("rb") as stream:
+            for record in read_records(stream, path.name, "jsonl", recipient):
+                assert isinstance(record, Record), record
+                texts.append(record.request.text)
+                requests.append(record.request)
+    for request in requests:
+        for action in Action:
+            data += [draft for draft in engine.draft(request, action)[:1] if draft]
+    return texts, "\n".join(data)
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []
+
+
+def _words_left(line: str, texts: list[str], data: str) -> list[str]:
+    """The words of a line that the reader's language should have changed: what is left
+    without the user's data (notes, names, profiles, drafts, paths, ids, codes) and the words
+    the same in both. click's own texts (usage errors) are German too and are held to the same
+    bar."""
+    if _is_json(line):
+        return []
+    cleaned = line
+    for pattern in DATA_PATTERNS:
+        cleaned = re.sub(pattern, " ", cleaned)
+    undated = " ".join(re.sub(r"\d[\d.,:/-]*", " ", cleaned).split())
+    if any(piece.strip(" “”„\"'[](),.;:–-") in data for piece in (line, cleaned, undated)):
+        return []  # a quote of the data, whole or cut, maybe behind a number or a path
+    line = cleaned
+    for text in texts:  # a note, whole or cut: drop what it shares with the line, and its words
+        match = SequenceMatcher(None, line, text, autojunk=False).find_longest_match()
+        if match.size >= QUOTED:
+            line = line[: match.a] + " " + line[match.a + match.size :]
+            said = re.findall(r"\w+", text)  # a word cut where the note was shortened, too
+            line = " ".join(
+                word
+                for word in re.findall(r"\w+", line)
+                if not any(whole.startswith(word) or whole.endswith(word) for whole in said)
+            )
+    words = re.findall(r"[^\W\d_]{3,}", line)
+    return [word for word in words if word not in SAME_WORDS and word not in CODES]
+
+
+def _is_json(line: str) -> bool:
+    """Machine output (a summary as JSON) is the same in every language by design."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+QUOTED = 12
+"""Characters a line must share with a note for the line to be quoting it."""
+
+
+def _unchanged(de: list[str], en: list[str]) -> list[str]:
+    """Pieces of the German output that the English output has too, numbers and spacing aside
+    (0,8 % and 0.8%, the seconds a step took or a table's columns widened for a longer German
+    heading do not make a line German). A piece is a line or a part of it between colons,
+    semicolons, commas and brackets: "Fehler: x.jsonl: No such file or directory" has an
+    English part behind a German prefix."""
+    english = {_shape(piece) for line in en for piece in _pieces(line)}
+    return [piece for line in de for piece in _pieces(line) if _shape(piece) in english]
+
+
+def _pieces(line: str) -> list[str]:
+    """The line, and its parts if it has any."""
+    parts = [part for part in re.split(r":\s|;\s|,\s|\s\(|\)|\s{2,}", line) if part.strip()]
+    return [line] if len(parts) < 2 else [line, *parts]
+
+
+def _shape(line: str) -> str:
+    return " ".join(re.sub(r"\d[\d.,]*(?:\s?%)?", "#", line).split())
+
+
+def _leaks(
+    pairs: list[tuple[list[str], list[str], str | bytes]],
+    folder: Path,
+    written: Callable[[], list[str]] = list,
+) -> list[tuple[str, str, list[str]]]:
+    """Runs each command in German and in English (separate stores, the same inputs) and
+    returns every unchanged line or part that still has a word in it, with its command.
+    `written` names more data once the commands ran: what they wrote into their output."""
+    said = [
+        (args_de, _said(args_de, typed, folder / "de.db", "de"))
+        + (_said(args_en, typed, folder / "en.db", "en"),)
+        for args_de, args_en, typed in pairs
+    ]
+    texts, data = _inputs()
+    data += "\n" + "\n".join(written())
+    leaks = []
+    for args, de, en in said:
+        for line in _unchanged(de, en):
+            words = _words_left(line, texts, data)
+            if words:
+                leaks.append((" ".join(args[:2]), line, words))
+    return leaks
+
+
+def _both(folder: Path) -> list[tuple[list[str], list[str], str | bytes]]:
+    german = _session(folder) + _operator_session(folder, "de")
+    english = _session(folder) + _operator_session(folder, "en")
+    return [(de, en, typed) for (de, typed), (en, _) in zip(german, english, strict=True)]
+
+
+def test_no_line_reads_the_same_in_german_and_english(tmp_path, monkeypatch):
+    """Issue 21's bar: every command of the session and the team's and operator's commands,
+    once in German and once in English; a line that reads the same in both and still has a
+    word in it was not translated, whether or not the English catalogue knows the text."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    leaks = _leaks(_both(tmp_path), tmp_path)
+    assert leaks == [], "\n".join(map(str, leaks))
+
+
+@pytest.mark.slow
+def test_the_network_sweep_speaks_the_readers_language(tmp_path, monkeypatch):
+    """`sweep-network` on a tiny input (three requests and one without an id) and on a file
+    that is not there, in local Spark: its progress and its errors in each language, the same
+    bar as above. The bad records it lists are what it wrote to errors/ (data, in English).
+    Slow: each run starts Spark (about a minute on two cores)."""
+    pytest.importorskip("pyspark")
+    pq = pytest.importorskip("pyarrow.parquet")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    rows = _real_rows(tmp_path).read_text("utf-8").splitlines()[:3]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join([*rows, '{"text": "Synergien!"}']) + "\n", "utf-8")
+    runs = [
+        ["sweep-network", str(requests), "-o", str(tmp_path / "out")],
+        ["sweep-network", str(tmp_path / "nowhere.jsonl"), "-o", str(tmp_path / "out")],
+    ]
+
+    def errors() -> list[str]:
+        return pq.read_table(tmp_path / "out" / "errors").column("error").to_pylist()
+
+    leaks = _leaks([(args, args, "") for args in runs], tmp_path, errors)
+    assert leaks == [], "\n".join(map(str, leaks))

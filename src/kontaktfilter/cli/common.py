@@ -4,6 +4,7 @@ progress bars and the texts in the reader's language (`t`)."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -78,6 +79,23 @@ def confirm(question: str) -> None:
     )
     if answer.strip().lower() not in {"y", "yes", *t("cli.confirm.yes").split()}:
         raise click.Abort
+
+
+SYSTEM_REASONS = {
+    errno.ENOENT: "cli.os.not_found",
+    errno.EACCES: "cli.os.denied",
+    errno.EISDIR: "cli.os.is_directory",
+    errno.ENOSPC: "cli.os.no_space",
+}
+"""The operating system's reasons a user meets most, in the reader's language: `strerror`
+comes in the C library's language, English on most machines."""
+
+
+def reason_of(exc: OSError) -> str:
+    """Why a file could not be read or written, in the reader's language where it is one of
+    the common reasons, else as the system says it."""
+    key = SYSTEM_REASONS.get(exc.errno or 0)
+    return t(key) if key else str(exc.strerror or exc)
 
 
 def t(key: str, **values: object) -> str:
@@ -250,7 +268,7 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
     except OSError as exc:
-        raise Failure(f"{path}: {exc.strerror}") from exc
+        raise Failure(f"{path}: {reason_of(exc)}") from exc
     with stream:
         size = Path(path).stat().st_size
         counter = CountingReader(stream)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kontaktfilter.cli.common import Failure, pass_engine
+from kontaktfilter.cli.common import Failure, language, pass_engine, reader, reason_of, t
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
 from kontaktfilter.model import LABEL_OF_CATEGORY
 
@@ -33,12 +33,12 @@ def _read(paths: tuple[str, ...]) -> list[Record]:
                     if isinstance(item, RecordError):
                         raise Failure(item)
                     if item.real_label is None:
-                        raise Failure(f"{item.where}: field 'label' is missing")
+                        raise Failure(t("cli.eval.no_label", where=item.where))
                     records.append(item)
         except OSError as exc:
-            raise Failure(f"{path}: {exc.strerror}") from exc
+            raise Failure(f"{path}: {reason_of(exc)}") from exc
     if not records:
-        raise Failure("no labelled requests in " + ", ".join(paths))
+        raise Failure(t("cli.eval.nothing_labelled", files=", ".join(paths)))
     return records
 
 
@@ -48,7 +48,9 @@ def _expand(patterns: tuple[str, ...]) -> tuple[str, ...]:
     for pattern in patterns:
         matches = sorted(glob.glob(pattern))
         if not matches:
-            raise click.BadParameter(f"{pattern!r} names no file", param_hint="--own")
+            raise click.BadParameter(
+                t("cli.eval.no_file", pattern=repr(pattern)), param_hint="--own"
+            )
         found += matches
     return tuple(found)
 
@@ -130,7 +132,7 @@ def evaluate_files(
         _out_of_fold(engine, files, own, baseline, show_errors, folds)
         return
     if baseline or own:
-        raise click.UsageError("--baseline and --own need --group-by source")
+        raise click.UsageError(t("cli.eval.needs_group_by"))
     real = RealEvaluation()
     seven = Evaluation() if all(r.label is not None for r in records) else None
     mistakes: list[str] = []
@@ -143,24 +145,21 @@ def evaluate_files(
         if seven is not None and record.label is not None:
             seven.add(str(record.request.id), record.label, verdict.category, verdict.action)
         if show_errors and predicted != record.real_label:
-            top = ", ".join(f"{h.name}({h.score:+.1f})" for h in verdict.hits[:4])
+            top = ", ".join(f"{h.name}({reader().signed(h.score)})" for h in verdict.hits[:4])
             mistakes.append(
                 f"{record.request.id}: {record.real_label.value} -> {verdict.category.value}/"
                 f"{verdict.action.value} [{top}] {record.request.text[:110]!r}"
             )
     for path in _in_sample(engine, files):
-        click.echo(
-            f"note: the shipped combiner was fitted on {path}: in-sample figures; "
-            "use --group-by source for quality",
-            err=True,
-        )
-    click.echo(format_real_report(real))
-    click.echo(format_decisions(real))
+        click.echo(t("cli.eval.in_sample", path=path), err=True)
+    lang = language()
+    click.echo(format_real_report(real, lang=lang))
+    click.echo(format_decisions(real, lang))
     if seven is not None:
-        click.echo("\nseven categories (the team's own labels: behaviour, not quality)")
-        click.echo(format_report(seven))
+        click.echo("\n" + t("cli.eval.seven"))
+        click.echo(format_report(seven, lang))
     if mistakes:
-        click.echo("\nwrong label:\n" + "\n".join(mistakes))
+        click.echo("\n" + t("cli.eval.wrong_label") + "\n" + "\n".join(mistakes))
 
 
 def _out_of_fold(
@@ -182,34 +181,35 @@ def _out_of_fold(
         examples, _ = corpus_examples([Path(f) for f in files], [Path(f) for f in own])
     except CorpusFileError as exc:
         raise Failure(exc) from exc
-    with click.progressbar(length=folds, label="folds", file=sys.stderr) as bar:
+    with click.progressbar(length=folds, label=t("cli.eval.folds"), file=sys.stderr) as bar:
         result = evaluate_out_of_fold(engine, examples, folds, progress=lambda: bar.update(1))
     groups = len({e.group for e in examples if not e.own})
-    click.echo(format_real_report(result, f"engine, out of fold ({folds} folds, {groups} sources)"))
+    said_in = language()
+    title = t("cli.eval.out_of_fold", folds=str(folds), n=groups)
+    click.echo(format_real_report(result, title, said_in))
     for lang in ("de", "en"):
         ids = {str(e.record.request.id) for e in examples if e.record.request.lang == lang}
         part = result.subset(ids)
         if part.total:
-            click.echo(f"  {lang}: {part.total} requests, {part.summary()}")
+            click.echo(t("cli.eval.part", part=lang, n=part.total, figures=part.summary(said_in)))
     for path in files:
         name = Path(path).name
         ids = {str(e.record.request.id) for e in examples if e.record.where.startswith(name)}
         part = result.subset(ids)
         if part.total:
-            click.echo(f"  {name}: {part.total} requests, {part.summary()}")
-    click.echo("\n" + format_decisions(result))
+            click.echo(t("cli.eval.part", part=name, n=part.total, figures=part.summary(said_in)))
+    click.echo("\n" + format_decisions(result, said_in))
     if baseline:
         from kontaktfilter.learning.baseline import baseline_out_of_fold
 
         peer = baseline_out_of_fold(examples, folds)
-        click.echo(
-            "\n" + format_real_report(peer, "peer: TF-IDF + logistic regression, same folds")
-        )
+        click.echo("\n" + format_real_report(peer, t("cli.eval.peer"), said_in))
     if show_errors:
         texts = {str(e.record.request.id): e.record.request.text for e in examples}
-        for title, ids in (("harm", result.harmed), ("leak", result.leaked)):
+        for kind, ids in (("harm", result.harmed), ("leak", result.leaked)):
             for request_id in ids:
-                click.echo(f"{title}: {request_id}: {texts[request_id][:140]!r}")
+                text = repr(texts[request_id][:140])
+                click.echo(t(f"cli.eval.{kind}", request=request_id, text=text))
 
 
 def _learning_curve(
@@ -226,12 +226,11 @@ def _learning_curve(
     from kontaktfilter.learning.curve import DEFAULT_SIZES, format_curve, learning_curve
 
     if len(records) < 2 * folds:
-        raise Failure(
-            f"{len(records)} labelled request(s); {folds}-fold cross-validation needs at least "
-            f"{2 * folds}"
-        )
+        raise Failure(t("cli.eval.too_few", n=len(records), folds=str(folds), least=str(2 * folds)))
     with click.progressbar(
-        length=len(DEFAULT_SIZES) * folds * repeats, label="learning curve", file=sys.stderr
+        length=len(DEFAULT_SIZES) * folds * repeats,
+        label=t("cli.eval.curve"),
+        file=sys.stderr,
     ) as bar:
         result = learning_curve(
             records,
@@ -242,7 +241,7 @@ def _learning_curve(
             fold_engine=_fold_engines(engine, files, own) if grouped else None,
             progress=lambda: bar.update(1),
         )
-    click.echo(format_curve(result))
+    click.echo(format_curve(result, language()))
 
 
 def _fold_engines(engine: Engine, files: tuple[str, ...], own: tuple[str, ...]):  # noqa: ANN202

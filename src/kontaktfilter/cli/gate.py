@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kontaktfilter.cli.common import Failure, language, reader, t
+
 if TYPE_CHECKING:
     from kontaktfilter.gate.events import Event
 
@@ -38,7 +40,7 @@ def _policy(path: str | None):
     try:
         return load_policy(path)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
 
 
 def _read(path: Path) -> Iterator[Event]:
@@ -56,7 +58,12 @@ def _read(path: Path) -> Iterator[Event]:
             except ValidationError as exc:
                 error = exc.errors()[0]
                 field = ".".join(str(part) for part in error["loc"])
-                raise click.ClickException(f"{path}:{number}: {field}: {error['msg']}") from exc
+                where = f"{path}:{number}"
+                if error["type"] == "missing":
+                    raise Failure(t("cli.gate.missing", where=where, field=field)) from exc
+                raise Failure(
+                    t("cli.gate.invalid", where=where, field=field, reason=error["msg"])
+                ) from exc
 
 
 @click.group("gate")
@@ -88,7 +95,7 @@ def serve(db: str, policy_path: str | None, host: str, port: int, workers: int) 
     os.environ[DB_ENV] = db
     if policy_path:
         os.environ[POLICY_ENV] = str(Path(policy_path).resolve())
-    click.echo(f"kontaktfilter gate on http://{host}:{port}/ (API: /docs, Ctrl-C stops)")
+    click.echo(t("cli.gate.serving", url=f"http://{host}:{port}/"))
     uvicorn.run(
         "kontaktfilter.gate.service:app_from_environment",
         factory=True,
@@ -113,7 +120,7 @@ def add_client(db: str, name: str) -> None:
     try:
         click.echo(gate.store.add_client(name))
     except IntegrityError as exc:
-        raise click.ClickException(f"a client named {name!r} exists already") from exc
+        raise Failure(t("cli.gate.client_exists", name=repr(name))) from exc
     finally:
         gate.close()
 
@@ -154,7 +161,13 @@ def simulate(users: int, days: int, seed: int, output: Path, truth: Path) -> Non
             handle.write(event.model_dump_json() + "\n")
             count += 1
     truth.write_text(json.dumps(network.truth), "utf-8")
-    click.echo(f"{count} events of {users} members over {days} days -> {output}, {truth}")
+    said = t(
+        "cli.gate.simulated",
+        events=t("cli.gate.events", n=count),
+        members=t("cli.gate.members", n=users),
+        days=t("cli.gate.days", n=days),
+    )
+    click.echo(f"{said} -> {output}, {truth}")
 
 
 @gate_group.command("ingest")
@@ -184,7 +197,14 @@ def ingest(db: str, stream: Path, batch: int) -> None:
         totals = [totals[0] + result.new, totals[1] + result.duplicates]
     seconds = time.perf_counter() - started
     gate.close()
-    click.echo(f"{totals[0]} new, {totals[1]} already there, {seconds:.1f} s")
+    click.echo(
+        t(
+            "cli.gate.ingested",
+            new=totals[0],
+            duplicates=totals[1],
+            seconds=reader().number(seconds, 1),
+        )
+    )
 
 
 @gate_group.command("replay")
@@ -207,6 +227,7 @@ def replay(stream: Path, truth: Path, policy_path: str | None, as_json: bool) ->
     if as_json:
         click.echo(json.dumps(figures | {"events": result.events, "checks": result.checks}))
         return
-    click.echo(f"{result.events} events, {result.checks} invitations checked")
-    for line in result.table():
+    events = t("cli.gate.events", n=result.events)
+    click.echo(t("cli.gate.replayed", events=events, checks=t("cli.gate.checks", n=result.checks)))
+    for line in result.table(language()):
         click.echo(line)

@@ -19,6 +19,7 @@ from kontaktfilter.cli.common import (
 )
 from kontaktfilter.cli.render import localised, terminal_safe
 from kontaktfilter.model import Action
+from kontaktfilter.replies.drafts import note_in
 from kontaktfilter.services.keymap import BY_KEY, KEYMAP, Command, action_of
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def screen(ctx: click.Context, now_text: str | None) -> None:
         elif command in (Command.VIEW_DRAFT, Command.COPY_DRAFT):
             request = stored_request(store, item.request_id)
             reply, note = engine.draft(request, Action(item.action))
+            note = note_in(note, language()) if note else None  # for the reader, not the sender
             if reply is None:
                 no_draft = t("cli.screen.no_draft", action=t(f"action.{item.action}"))
                 click.echo(no_draft + (f" ({note})" if note else ""))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kontaktfilter.cli.common import Failure, reader, said, store_from, t
+from kontaktfilter.cli.common import Failure, reader, reason_of, said, store_from, t
 
 
 @click.group("learn", invoke_without_command=True)
@@ -63,7 +63,7 @@ def export(ctx: click.Context, file: Path) -> None:
     except ModelFormatError as exc:
         raise Failure(exc) from exc
     except OSError as exc:
-        raise Failure(t("cli.cannot_write", path=str(file), reason=exc.strerror)) from exc
+        raise Failure(t("cli.cannot_write", path=str(file), reason=reason_of(exc))) from exc
     click.echo(t("cli.learn.wrote", path=str(file), n=len(row.model)))
 
 

@@ -8,6 +8,7 @@ import json
 
 import click
 
+from kontaktfilter.cli.common import Failure, said, t
 from kontaktfilter.network import STAGES
 
 
@@ -68,12 +69,17 @@ def sweep_network(
     chosen = tuple(s.strip() for s in stages.split(",") if s.strip())
     unknown = sorted(set(chosen) - set(STAGES))
     if unknown:
-        raise click.BadParameter(f"unknown stage(s) {', '.join(unknown)}", param_hint="--stages")
+        raise click.BadParameter(
+            t("cli.sweep.unknown_stages", n=len(unknown), stages=", ".join(unknown)),
+            param_hint="--stages",
+        )
     config = {}
     for item in confs:
         key, equals, value = item.partition("=")
         if not equals:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--conf")
+            raise click.BadParameter(
+                t("cli.sweep.not_setting", item=repr(item)), param_hint="--conf"
+            )
         config[key] = value
     settings = ctx.meta["settings"]
     options = SweepOptions(
@@ -89,14 +95,19 @@ def sweep_network(
     )
     spark = spark_session(master, shuffle_partitions=shuffle_partitions, config=config)
     try:
-        summary = Sweep(spark, options, settings).run()
+        summary = Sweep(spark, options, settings, progress=_progress).run()
     except (SweepInputError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(exc) from exc
     finally:
         spark.stop()
-    for error in summary.errors:
-        click.echo(f"error: {error}", err=True)
+    for error in summary.errors:  # as the job wrote it into errors/: data, in English
+        click.echo(t("cli.record_error", error=error), err=True)
     click.echo(json.dumps({"output": output, **summary.__dict__}, default=str))
+
+
+def _progress(message: str) -> None:
+    """The job's progress (a text in both languages) on stderr, in the reader's language."""
+    click.echo(said(message), err=True)
 
 
 COMMANDS = (sweep_network,)

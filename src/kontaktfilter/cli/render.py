@@ -7,6 +7,7 @@ import click
 
 from kontaktfilter.cli.common import language, reader, t
 from kontaktfilter.model import Span, Verdict
+from kontaktfilter.replies.drafts import note_in
 
 _NEUTRALISED = {
     code: f"\\x{code:02x}"
@@ -96,5 +97,6 @@ def render_verdict(text: str, verdict: Verdict, colour: bool) -> str:
     if verdict.reply:
         lines += ["", t("cli.verdict.reply"), terminal_safe(verdict.reply)]
     if verdict.reply_note:
-        lines += ["", t("cli.verdict.reply_note", note=verdict.reply_note)]
+        note = note_in(verdict.reply_note, language())  # advice to the reader, not the sender
+        lines += ["", t("cli.verdict.reply_note", note=note)]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from kontaktfilter.cli.common import (
     pass_engine,
     read_request_records,
     report_bad,
+    said,
     t,
 )
 from kontaktfilter.cli.render import render_verdict, terminal_safe
@@ -173,9 +174,9 @@ def lint(engine: Engine, text: str, to: str, platform: str) -> None:
     category, action = t(f"category.{verdict.category.value}"), t(f"action.{verdict.action.value}")
     click.echo(t("cli.lint.verdict", category=category, action=action))
     width = max(len(t("cli.lint.fix")), len(t("cli.lint.hint")))
-    for finding in findings:  # the advice itself is in the language of the note being checked
+    for finding in findings:
         severity = t(f"cli.lint.{finding.severity}")
-        click.echo(terminal_safe(f"  {severity:<{width}} {finding.message}"))
+        click.echo(terminal_safe(f"  {severity:<{width}} {said(finding.message)}"))
     if not findings:
         click.echo("  " + t("cli.lint.clean"))
     if any(f.severity == "fix" for f in findings):

@@ -21,6 +21,7 @@ from kontaktfilter.cli.common import (
     confirm,
     engine_of,
     reader,
+    reason_of,
     said,
     store_from,
     t,
@@ -229,7 +230,7 @@ def export_my_data(ctx: click.Context, target: Path) -> None:
     try:
         target.write_bytes(blob)
     except OSError as exc:
-        raise Failure(f"{target}: {exc.strerror}") from exc
+        raise Failure(f"{target}: {reason_of(exc)}") from exc
     click.echo(t("cli.wrote_kib", target=str(target), kib=len(blob) // 1024))
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from kontaktfilter.bilingual import say_with
+
 
 class Privacy(StrEnum):
     """Who may message a member: the member's own setting, enforced on every path."""
@@ -77,14 +79,33 @@ class GatePolicy:
         changes: dict[str, Any] = {}
         for name, value in overrides.items():
             if name not in known:
-                raise ValueError(f"gate policy: unknown setting {name!r}")
+                raise ValueError(
+                    say_with(
+                        "gate policy: unknown setting {name}",
+                        "Gate-Richtlinie: unbekannte Einstellung {name}",
+                        name=repr(name),
+                    )
+                )
             default = getattr(self, name)
             try:
                 number = type(default)(value)
             except (TypeError, ValueError) as exc:
-                raise ValueError(f"gate policy {name}: not a number: {value!r}") from exc
+                raise ValueError(
+                    say_with(
+                        "gate policy {name}: not a number: {value}",
+                        "Gate-Richtlinie {name}: keine Zahl: {value}",
+                        name=name,
+                        value=repr(value),
+                    )
+                ) from exc
             if number < 0:
-                raise ValueError(f"gate policy {name}: must not be negative")
+                raise ValueError(
+                    say_with(
+                        "gate policy {name}: must not be negative",
+                        "Gate-Richtlinie {name}: darf nicht negativ sein",
+                        name=name,
+                    )
+                )
             changes[name] = number
         return replace(self, **changes)
 

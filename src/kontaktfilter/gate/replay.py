@@ -23,6 +23,11 @@ from kontaktfilter.gate.policies import GatePolicy
 from kontaktfilter.gate.simulator import BAD_KINDS
 from kontaktfilter.gate.templates import NoteTemplates
 from kontaktfilter.gate.tracker import Tracker
+from kontaktfilter.i18n import Translator, translator
+from kontaktfilter.i18n.tables import aligned
+
+REPLAY_COLUMNS = ("kind", "senders", "gate_limited", "blocked", "caps")
+"""The replay table's columns (keys of report.replay.*)."""
 
 CHUNK = 5000
 """Events read together: their notes are hashed in one go and join the template index after
@@ -158,16 +163,29 @@ class Replay:
             result[f"{name}_brigaded_blocked"] = pooled(("brigaded",), "blocked")
         return result
 
-    def table(self) -> list[str]:
-        """Per kind: members who sent, and the share limited (blocked) by the gate and the caps."""
-        lines = [f"{'kind':<12} {'senders':>8} {'gate limited':>13} {'blocked':>8} {'caps':>7}"]
+    def table(self, lang: str = "en") -> list[str]:
+        """Per kind: members who sent, and the share limited (blocked) by the gate and the caps;
+        then the figures of `figures()` by their names (the keys of `replay --json`)."""
+        t = translator(lang)
+        rows = [[t(f"report.replay.{column}") for column in REPLAY_COLUMNS]]
         for kind in sorted(self.gate):
             gate, caps = self.gate[kind], self.baseline[kind]
-            lines.append(
-                f"{kind:<12} {len(gate.senders):>8} {gate.share(gate.limited):>13.1%} "
-                f"{gate.share(gate.blocked):>8.1%} {caps.share(caps.limited):>7.1%}"
+            rows.append(
+                [
+                    kind,
+                    str(len(gate.senders)),
+                    _percent(t, gate.share(gate.limited)),
+                    _percent(t, gate.share(gate.blocked)),
+                    _percent(t, caps.share(caps.limited)),
+                ]
             )
-        figures = self.figures()
+        lines = aligned(rows, (12, 9, 14, 9, 8), left=1)
         lines.append("")
-        lines += [f"{name:<32} {value:.2%}" for name, value in figures.items()]
+        for name, value in self.figures().items():
+            lines.append(f"{name:<32} {_percent(t, value, 2)}")
         return lines
+
+
+def _percent(t: Translator, share: float, decimals: int = 1) -> str:
+    """A share as a percentage in the reader's notation (12.5%, 12,5 % in German)."""
+    return t("report.replay.percent", value=t.number(100 * share, decimals))

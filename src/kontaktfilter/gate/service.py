@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
 
+from kontaktfilter.bilingual import say_with
 from kontaktfilter.gate.decisions import Outcome, Reason
 from kontaktfilter.gate.events import MAX_NOTE, EventBatch, Id, Moment
 from kontaktfilter.gate.policies import GatePolicy
@@ -198,8 +199,16 @@ def load_policy(path: str | None) -> GatePolicy:
     with open(path, encoding="utf-8") as handle:
         overrides = yaml.safe_load(handle) or {}
     if not isinstance(overrides, dict):
-        raise ValueError(f"{path}: expected name: value pairs")
+        raise ValueError(
+            say_with(
+                "{path}: expected name: value pairs",
+                "{path}: erwartet werden Paare aus Name: Wert",
+                path=path,
+            )
+        )
     try:
         return GatePolicy().with_overrides(overrides)
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+        raise ValueError(
+            say_with("{path}: {reason}", "{path}: {reason}", path=path, reason=exc)
+        ) from exc

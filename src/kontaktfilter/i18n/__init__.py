@@ -1,7 +1,9 @@
 """German and English texts for every interface: the web pages (`web.yaml`), the command line
-(`cli.yaml`) and the JSON API's errors (`api.yaml`), one folder per language. The command line
-and the web both import this package, so it sits below both and knows neither; which language a
-reader wants is their business (kontaktfilter.i18n.choice reads headers and the environment).
+(`cli.yaml`), the JSON API's errors (`api.yaml`) and the reports for the team and operators
+(`reports.yaml`: quality, the gate's replay, the network sweep), one folder per language. The
+command line and the web both import this package, so it sits below both and knows neither;
+which language a reader wants is their business (kontaktfilter.i18n.choice reads headers and the
+environment).
 
 Babel (plural rules, number notation) costs about 50 ms to import: it is loaded only when a
 text needs a plural or a number, so `kontaktfilter --help` and commands that print only plain
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from babel import Locale
 
 LANGUAGES = ("de", "en")
-CATALOGUES = ("web", "cli", "api")
+CATALOGUES = ("web", "cli", "api", "reports")
 """The files of each language's folder; a key lives in exactly one of them."""
 GERMAN_ONLY = ("help", "click")
 """Files outside the merged strings, read one by one (`german`): the commands' and options'

@@ -27,6 +27,8 @@ import numpy as np
 
 from kontaktfilter.engine import Engine
 from kontaktfilter.formats.records import Record, source_group
+from kontaktfilter.i18n import translator
+from kontaktfilter.i18n.tables import aligned
 from kontaktfilter.learning.evaluation import RealEvaluation
 from kontaktfilter.learning.training import NotEnoughDecisions, TrainingExample, train
 from kontaktfilter.model import LABEL_OF_CATEGORY, Category, Label, Request, Verdict
@@ -256,35 +258,47 @@ def _gain(value: float) -> float:
     return round(value, 3) + 0.0
 
 
-def format_curve(curve: Curve) -> str:
+CURVE_COLUMNS = (
+    ("decisions", 9),
+    ("rules_f1", 10),
+    ("learning_f1", 16),
+    ("gain", 8),
+    ("harmed_rules", 14),
+    ("harmed_learning", 18),
+    ("ceiling", 9),
+    ("brier", 7),
+    ("ece", 7),
+    ("righted", 9),
+    ("spoilt", 8),
+    ("untrained", 11),
+)
+"""The learning curve's columns (keys of report.curve.*) and their least widths."""
+
+
+def format_curve(curve: Curve, lang: str = "en") -> str:
+    """The curve as a table with its legend, in the reader's language."""
+    t = translator(lang)
     rules_f1 = curve.rules.macro_f1()
     rules_harmed = len(curve.rules.harmed)
-    lines = [
-        f"learning curve: {curve.folds}-fold cross-validation, {curve.repeats} draws per size "
-        "(a simulated user decides N requests of the other folds by the default strategy)",
-        "",
-        f"{'decisions':>9}  {'rules F1':>8}  {'+learning F1':>14}  {'gain':>6}  "
-        f"{'harmed rules':>12}  {'harmed +learning':>16}  {'ceiling':>7}  "
-        f"{'Brier':>5}  {'ECE':>5}  {'righted':>7}  {'spoilt':>6}  untrained",
-    ]
+    rows = [[t(f"report.curve.{column}") for column, _ in CURVE_COLUMNS]]
     for point in curve.points:
         brier, ece = point.brier(), point.calibration_error()
-        lines.append(
-            f"{point.decisions:>9}  {rules_f1:>8.3f}  {point.mean_f1:>8.3f} ±{point.spread:.3f}  "
-            f"{_gain(point.mean_f1 - rules_f1):>+6.3f}  "
-            f"{rules_harmed:>12}  {max(point.harmed):>16}  "
-            f"{_gain(point.mean_ceiling - rules_f1):>+7.3f}  "
-            f"{'  -  ' if brier is None else f'{brier:.3f}'}  "
-            f"{'  -  ' if ece is None else f'{ece:.3f}'}  "
-            f"{point.improved / curve.repeats:>7.1f}  {point.worsened / curve.repeats:>6.1f}  "
-            f"{point.untrained}/{curve.folds * curve.repeats}"
+        rows.append(
+            [
+                str(point.decisions),
+                t.number(rules_f1, 3),
+                f"{t.number(point.mean_f1, 3)} ±{t.number(point.spread, 3)}",
+                t.signed(_gain(point.mean_f1 - rules_f1), 3),
+                str(rules_harmed),
+                str(max(point.harmed)),
+                t.signed(_gain(point.mean_ceiling - rules_f1), 3),
+                "-" if brier is None else t.number(brier, 3),
+                "-" if ece is None else t.number(ece, 3),
+                t.number(point.improved / curve.repeats, 1),
+                t.number(point.worsened / curve.repeats, 1),
+                f"{point.untrained}/{curve.folds * curve.repeats}",
+            ]
         )
-    lines += [
-        "",
-        "harmed: genuine requests declined or reported (the worst of the draws); ceiling: the",
-        "gain had the model's likeliest outcome been taken exactly where it is right (the most",
-        "any threshold on it could add); Brier and ECE: calibration of the learned probability",
-        "of a decline on held-out requests; righted and spoilt: verdicts per draw whose category",
-        "learning turned from wrong to right, and back.",
-    ]
-    return "\n".join(lines)
+    head = t("report.curve.title", folds=str(curve.folds), n=curve.repeats)
+    widths = [width for _, width in CURVE_COLUMNS]
+    return "\n".join([head, "", *aligned(rows, widths), "", t("report.curve.legend")])

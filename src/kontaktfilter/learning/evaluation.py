@@ -11,6 +11,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kontaktfilter.formats.records import Record
+from kontaktfilter.i18n import Translator, translator
+from kontaktfilter.i18n.tables import aligned
 from kontaktfilter.model import (
     ACCEPTING_ACTIONS,
     GENUINE_CATEGORIES,
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from kontaktfilter.learning.corpus_training import CorpusExample
 
 CATEGORIES = tuple(Category)
+SCORE_COLUMNS = ("precision", "recall", "f1", "support")
+"""The columns of the quality tables after the label or category (keys of report.eval.*)."""
 
 
 def _scores(true_pos: int, predicted: int, support: int) -> tuple[float, float, float, int]:
@@ -72,24 +76,31 @@ class Evaluation:
         return correct / self.total if self.total else 0.0
 
 
-def format_report(evaluation: Evaluation) -> str:
+def _shares(t: Translator, values: Iterable[float]) -> list[str]:
+    """Precision, recall and F1 as the table shows them (0.667, 0,667 in German)."""
+    return [t.number(value, 3) for value in values]
+
+
+def format_report(evaluation: Evaluation, lang: str = "en") -> str:
     """Plain-text report: table, confusion matrix (rows = label, columns = predicted), summary."""
-    lines = [f"{'category':<14}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}"]
+    t = translator(lang)
+    rows = [[t(f"report.eval.{column}") for column in ("category", *SCORE_COLUMNS)]]
     for category, (precision, recall, f1, support) in evaluation.per_category().items():
-        lines.append(f"{category.value:<14}{precision:>10.3f}{recall:>8.3f}{f1:>8.3f}{support:>9}")
-    lines += ["", "confusion (rows: label, columns: predicted)"]
-    short = [c.value[:8] for c in CATEGORIES]
-    lines.append(f"{'':<14}" + "".join(f"{s:>9}" for s in short))
+        rows.append([category.value, *_shares(t, (precision, recall, f1)), str(support)])
+    lines = aligned(rows, (14, 10, 8, 8, 9), left=1)
+    lines += ["", t("report.eval.confusion")]
+    matrix = [["", *(category.value for category in CATEGORIES)]]
     for label in CATEGORIES:
         row = [evaluation.pairs[(label, p)] for p in CATEGORIES]
         if any(row):
-            lines.append(f"{label.value:<14}" + "".join(f"{n:>9}" for n in row))
+            matrix.append([label.value, *map(str, row)])
+    lines += aligned(matrix, (14, *[9] * len(CATEGORIES)), left=1)
     lines += [
         "",
-        f"requests: {evaluation.total}",
-        f"accuracy: {evaluation.accuracy():.3f}",
-        f"macro-F1: {evaluation.macro_f1():.3f}",
-        f"genuine requests declined or reported: {len(evaluation.genuine_harmed)}",
+        t("report.eval.requests", n=evaluation.total),
+        t("report.eval.accuracy", value=t.number(evaluation.accuracy(), 3)),
+        t("report.eval.macro_f1", value=t.number(evaluation.macro_f1(), 3)),
+        t("report.eval.harmed", n=len(evaluation.genuine_harmed)),
     ]
     if evaluation.genuine_harmed:
         lines.append("  " + ", ".join(evaluation.genuine_harmed))
@@ -177,12 +188,18 @@ class RealEvaluation:
         others = self.total - self.support(Label.PERSONAL)
         return len(self.leaked) / others if others else 0.0
 
-    def summary(self) -> str:
-        genuine = self.support(Label.PERSONAL)
-        return (
-            f"macro-F1 {self.macro_f1():.3f}  harm {len(self.harmed)}/{genuine} "
-            f"({100 * self.harm_rate():.1f} %)  leak {len(self.leaked)}/{self.total - genuine} "
-            f"({100 * self.leak_rate():.1f} %)"
+    def summary(self, lang: str = "en") -> str:
+        """Macro-F1, harm and leak on one line, in the reader's language."""
+        t, genuine = translator(lang), self.support(Label.PERSONAL)
+        return t(
+            "report.eval.summary",
+            f1=t.number(self.macro_f1(), 3),
+            harmed=str(len(self.harmed)),
+            genuine=str(genuine),
+            harm=t.number(100 * self.harm_rate(), 1),
+            leaked=str(len(self.leaked)),
+            others=str(self.total - genuine),
+            leak=t.number(100 * self.leak_rate(), 1),
         )
 
 
@@ -190,38 +207,43 @@ CALIBRATION_BANDS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)
 """Bands of the probability of a genuine person; the first ends at the default decline bar."""
 
 
-def format_decisions(evaluation: RealEvaluation) -> str:
+def format_decisions(evaluation: RealEvaluation, lang: str = "en") -> str:
     """What the actions were, and how well the probability of a genuine person was calibrated:
     what the user still decides, and why the bars of strategy/costs.py hold."""
-    counts = evaluation.actions()
-    lines = [
-        "actions: "
-        + ", ".join(f"{action.value} {counts[action]}" for action in Action if counts[action])
-    ]
+    t, counts = translator(lang), evaluation.actions()
+    done = ", ".join(f"{action.value} {counts[action]}" for action in Action if counts[action])
+    lines = [t("report.eval.actions", actions=done)]
     bar = Costs().decline_max
     above = [i for i in evaluation.items if i[3] in HARMFUL_ACTIONS and (i[4] or 0.0) > bar]
     lines.append(
-        f"declined above the default {100 * bar:.0f} % bar, corroborated by the rules: "
-        f"{len(above)} (genuine: {sum(1 for i in above if i[1] is Label.PERSONAL)})"
+        t(
+            "report.eval.declined_above",
+            bar=t.number(100 * bar),
+            declined=str(len(above)),
+            genuine=str(sum(1 for i in above if i[1] is Label.PERSONAL)),
+        )
     )
-    lines.append("P(genuine) band  requests  genuine  rate")
+    rows = [[t(f"report.eval.{column}") for column in ("band", "count", "genuine", "rate")]]
     for low, high, count, genuine in evaluation.calibration():
-        rate = f"{genuine / count:.3f}" if count else "  -  "
-        lines.append(f"{low:>6.2f}-{min(high, 1.0):.2f}  {count:>9}  {genuine:>7}  {rate}")
+        band = f"{t.number(low, 2):>6}-{t.number(min(high, 1.0), 2)}"
+        rate = t.number(genuine / count, 3) if count else "-"
+        rows.append([band, str(count), str(genuine), rate])
+    lines += aligned(rows, (17, 10, 9, 7), left=1)
     return "\n".join(lines)
 
 
-def format_real_report(evaluation: RealEvaluation, title: str = "") -> str:
+def format_real_report(evaluation: RealEvaluation, title: str = "", lang: str = "en") -> str:
     """Per-label table, confusion (rows: label, columns: predicted) and the summary line."""
+    t = translator(lang)
     lines = [title] if title else []
-    lines.append(f"{'label':<12}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+    rows = [[t(f"report.eval.{column}") for column in ("label", *SCORE_COLUMNS)]]
     for label, (precision, recall, f1, support) in evaluation.per_label().items():
-        lines.append(f"{label.value:<12}{precision:>10.3f}{recall:>8.3f}{f1:>8.3f}{support:>9}")
-    lines.append(f"{'':<12}" + "".join(f"{label.value[:9]:>10}" for label in Label))
-    for label in Label:
-        row = [evaluation.pairs[(label, p)] for p in Label]
-        lines.append(f"{label.value:<12}" + "".join(f"{n:>10}" for n in row))
-    lines.append(evaluation.summary())
+        rows.append([label.value, *_shares(t, (precision, recall, f1)), str(support)])
+    lines += aligned(rows, (12, 10, 8, 8, 9), left=1)
+    matrix = [["", *(label.value for label in Label)]]
+    matrix += [[g.value, *(str(evaluation.pairs[(g, p)]) for p in Label)] for g in Label]
+    lines += aligned(matrix, (12, *[10] * len(Label)), left=1)
+    lines.append(evaluation.summary(lang))
     return "\n".join(lines)
 
 

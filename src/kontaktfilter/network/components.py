@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from kontaktfilter.bilingual import say_with
+
 MAX_ROUNDS = 60
 """Far above what the algorithm needs for 10**12 nodes; reaching it means a bug, not a big
 input, and the job stops with an error instead of looping."""
@@ -72,7 +74,9 @@ def components(
         path = f"{workdir}/round-{round_number}"
         small_star(large_star(current)).write.mode("overwrite").parquet(path)
         current = spark.read.parquet(path)
-        progress(f"components: round {round_number} done")
+        progress(
+            say_with("components: round {n} done", "components: Runde {n} fertig", n=round_number)
+        )
         if is_star_forest(current):
             break
     else:

@@ -13,6 +13,7 @@ import pyarrow as pa
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from kontaktfilter.bilingual import say_with
 from kontaktfilter.bulk.signatures import band_keys, note_signatures
 from kontaktfilter.formats.records import parse_request
 from kontaktfilter.model import Request
@@ -49,7 +50,13 @@ def input_format(path: str, given: str | None) -> str:
         return "parquet"
     if name.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz")):
         return "jsonl"
-    raise SweepInputError(f"{path}: cannot tell the format from the name; give --format")
+    raise SweepInputError(
+        say_with(
+            "{path}: cannot tell the format from the name; give --format",
+            "{path}: das Format ist am Namen nicht zu erkennen; --format angeben",
+            path=path,
+        )
+    )
 
 
 def _load(spark: SparkSession, path: str, fmt: str) -> DataFrame:
@@ -58,7 +65,25 @@ def _load(spark: SparkSession, path: str, fmt: str) -> DataFrame:
             return spark.read.parquet(path)
         return spark.read.text(path)
     except Exception as exc:  # Spark raises AnalysisException for a missing path
-        raise SweepInputError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from exc
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: str, exc: Exception) -> SweepInputError:
+    """The input cannot be read. A path that does not exist is said in both languages; any
+    other reason is the first line of Spark's own message, in English."""
+    condition = getattr(exc, "getCondition", lambda: None)()
+    if condition == "PATH_NOT_FOUND":
+        return SweepInputError(
+            say_with("{path}: no such file", "{path}: keine solche Datei", path=path)
+        )
+    return SweepInputError(
+        say_with(
+            "{path}: cannot read: {reason}",
+            "{path}: nicht lesbar: {reason}",
+            path=path,
+            reason=str(exc).splitlines()[0],
+        )
+    )
 
 
 def request_records(spark: SparkSession, path: str, fmt: str | None = None) -> DataFrame:
@@ -68,7 +93,13 @@ def request_records(spark: SparkSession, path: str, fmt: str | None = None) -> D
     frame = _load(spark, path, fmt)
     if fmt == "parquet":
         if "text" not in frame.columns:
-            raise SweepInputError(f"{path}: column 'text' is missing (docs/data-format.md)")
+            raise SweepInputError(
+                say_with(
+                    "{path}: column 'text' is missing (docs/data-format.md)",
+                    "{path}: die Spalte 'text' fehlt (docs/data-format.md)",
+                    path=path,
+                )
+            )
         options = {"timestampFormat": TIMESTAMP_FORMAT, "ignoreNullFields": "true"}
         record: Column = F.to_json(F.struct(*[F.col(c) for c in frame.columns]), options)
     else:
@@ -179,7 +210,14 @@ def events(spark: SparkSession, path: str, fmt: str | None = None) -> DataFrame:
         frame = _load(spark, path, fmt)
         missing = [f for f in EVENT_FIELDS if f not in frame.columns]
         if missing:
-            raise SweepInputError(f"{path}: column(s) {', '.join(missing)} missing")
+            raise SweepInputError(
+                say_with(
+                    "{path}: column(s) {missing} missing",
+                    "{path}: Spalte(n) {missing} fehlen",
+                    path=path,
+                    missing=", ".join(missing),
+                )
+            )
         frame = frame.select(*[F.col(f).cast("string").alias(f) for f in EVENT_FIELDS])
         frame = frame.withColumn("_corrupt_record", F.lit(None).cast("string"))
     else:
@@ -187,7 +225,7 @@ def events(spark: SparkSession, path: str, fmt: str | None = None) -> DataFrame:
         try:
             frame = spark.read.schema(schema).option("mode", "PERMISSIVE").json(path)
         except Exception as exc:
-            raise SweepInputError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from exc
+            raise _unreadable(path, exc) from exc
     time = F.coalesce(
         F.try_to_timestamp(F.col("time")),
         F.try_to_timestamp(F.col("time"), F.lit("yyyy-MM-dd'T'HH:mm:ssXXX")),

@@ -16,6 +16,8 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from kontaktfilter.bilingual import Detail, say, say_with
+from kontaktfilter.i18n import LANGUAGES, translator
 from kontaktfilter.network import STAGES, export, features, inputs, scoring, templates
 
 SHOWN_ERRORS = 5
@@ -55,6 +57,12 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _seconds(value: float, width: int = 0) -> Detail:
+    """A duration in each reader's notation (30.7, 30,7 in German), padded to `width`."""
+    texts = {lang: translator(lang).number(value, 1).rjust(width) for lang in LANGUAGES}
+    return Detail(texts["en"], texts)
+
+
 def jvm_peak_rss_mb(spark: SparkSession) -> float | None:
     """Peak RSS of the driver's JVM when it runs on this machine (VmHWM), else None."""
     try:
@@ -91,9 +99,18 @@ class Sweep:
         settings: dict[str, Any],
         progress: Callable[[str], None] = _stderr,
     ) -> None:
+        """`progress` is told where the job is: a text in both languages (bilingual.Detail),
+        which reads as the English one; the command line shows the reader's."""
         unknown = set(options.stages) - set(STAGES)
         if unknown:
-            raise ValueError(f"unknown stage(s) {', '.join(sorted(unknown))}; known: {STAGES}")
+            raise ValueError(
+                say_with(
+                    "unknown stage(s) {unknown}; known: {known}",
+                    "unbekannte Stufe(n) {unknown}; bekannt: {known}",
+                    unknown=", ".join(sorted(unknown)),
+                    known=", ".join(STAGES),
+                )
+            )
         self.spark, self.options, self.settings = spark, options, settings
         self.progress = progress
         self.summary = SweepSummary(master=spark.sparkContext.master)
@@ -101,7 +118,12 @@ class Sweep:
         self.work = f"{self.out}/_work"
         if "fingerprints" in options.stages:
             if "templates" not in options.stages:
-                raise ValueError("the fingerprints stage needs the templates stage")
+                raise ValueError(
+                    say(
+                        "the fingerprints stage needs the templates stage",
+                        "die Stufe fingerprints braucht die Stufe templates",
+                    )
+                )
             self.fingerprints_path()  # fail before hours of work, not after
         self.state: dict[str, DataFrame] = {}
         self.records = inputs.request_records(spark, options.requests, options.input_format)
@@ -112,11 +134,19 @@ class Sweep:
             return self.options.fingerprints_path
         folder = local_path(self.out)
         if folder is None:
-            raise ValueError("give --fingerprints FILE: the output is not on this machine")
+            raise ValueError(
+                say(
+                    "give --fingerprints FILE: the output is not on this machine",
+                    "--fingerprints DATEI angeben: die Ausgabe liegt nicht auf diesem Rechner",
+                )
+            )
         return str(folder / "fingerprints.json")
 
     def _say(self, message: str) -> None:
-        self.progress(f"[{time.monotonic() - self.started:7.1f} s] {message}")
+        elapsed = _seconds(time.monotonic() - self.started, 7)
+        self.progress(
+            say_with("[{at} s] {message}", "[{at} s] {message}", at=elapsed, message=message)
+        )
 
     def _write(self, frame: DataFrame, name: str) -> DataFrame:
         frame.write.mode("overwrite").parquet(f"{self.out}/{name}")
@@ -126,11 +156,16 @@ class Sweep:
         return written
 
     def _stage(self, name: str, action: Callable[[], None]) -> None:
-        self._say(f"{name}: started")
+        self._say(say_with("{stage}: started", "{stage}: gestartet", stage=name))
         begin = time.monotonic()
         action()
         self.summary.stages[name] = round(time.monotonic() - begin, 2)
-        self._say(f"{name}: done in {self.summary.stages[name]:.1f} s")
+        took = _seconds(self.summary.stages[name])
+        self._say(
+            say_with(
+                "{stage}: done in {took} s", "{stage}: fertig in {took} s", stage=name, took=took
+            )
+        )
 
     def _prepare(self) -> None:
         prepared = inputs.prepared_requests(self.records)
@@ -174,7 +209,13 @@ class Sweep:
             behaviour = features.sender_features(events)
             table = behaviour if table is None else behaviour.join(table, "sender", "full")
         if table is None:
-            self._say("features: nothing to build (give --events, or run the templates stage)")
+            self._say(
+                say(
+                    "features: nothing to build (give --events, or run the templates stage)",
+                    "features: nichts zu bauen (--events angeben oder die Stufe templates laufen "
+                    "lassen)",
+                )
+            )
             return
         self._write(table, "senders")
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from kontaktfilter.bilingual import say
 from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, WINDOW
 from kontaktfilter.bulk.minhash import EMPTY_SLOT
 from kontaktfilter.network.components import components
@@ -121,7 +122,7 @@ def template_clusters(
     the smallest row of its component, as stable as the input's order."""
     pairs = verified_pairs(candidate_pairs(prepared), prepared, threshold)
     pairs.write.mode("overwrite").parquet(f"{workdir}/pairs")
-    progress("templates: candidate pairs verified")
+    progress(say("templates: candidate pairs verified", "templates: Kandidatenpaare geprüft"))
     found = components(spark, spark.read.parquet(f"{workdir}/pairs"), workdir, progress)
     members = prepared.select("row", "id", "sender", "seen")
     return found.join(members, found["node"] == members["row"]).select(

@@ -1,6 +1,7 @@
 """Where the combiner's label goes wrong on real text, out of fold and grouped by source: the
 confusion table, and for each confused pair of labels how many rows, of which kind, how long,
-and which rule signals fired on them; then what the shipped combiner learned from each signal.
+and which rule signals fired on them; then what the shipped combiner learned from each signal,
+and which words separate generic from collector in it.
 
     python eval/combiner_confusions.py [--seed N]
 
@@ -19,13 +20,17 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
 from kontaktfilter.learning.corpus_training import CorpusExample, corpus_examples, out_of_fold
+from kontaktfilter.model import Label
 from kontaktfilter.scoring.corpus_model import LABELS, shipped_corpus_model
-from kontaktfilter.scoring.features import Columns, column, request_columns
+from kontaktfilter.scoring.features import Columns, column, feature_names, request_columns
 from kontaktfilter.text.note import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOWN_SIGNALS = 6
 """Signals listed per confused pair, most frequent first."""
+SHOWN_WORDS = 12
+MIN_WORD_ROWS = 4
+"""Words and word pairs listed per side, among those used by at least this many real rows."""
 
 
 def model_columns(example: CorpusExample) -> Columns:
@@ -72,6 +77,26 @@ def print_signal_weights(real: list[CorpusExample]) -> None:
         print(f"{name:<28}{counts.total():>5}   fires on {on}   weight {pushed}")
 
 
+def print_separating_words(real: list[CorpusExample], towards: Label, against: Label) -> None:
+    """The words and word pairs whose weight in the shipped combiner separates two labels most:
+    what the text model reads where no signal speaks."""
+    rows: Counter[str] = Counter()
+    for example in real:
+        names = feature_names(analyse(example.record.request.text), [])
+        rows.update({name for name in names if name[0] in "wb"})
+    weights = shipped_corpus_model().weights
+    first, second = LABELS.index(towards), LABELS.index(against)
+    gaps = []
+    for name, count in rows.items():
+        if count >= MIN_WORD_ROWS:
+            index, sign = column(name)
+            gaps.append((sign * float(weights[index, first] - weights[index, second]), name))
+    gaps.sort()
+    for label, chosen in ((towards, gaps[::-1]), (against, gaps)):
+        listed = ", ".join(f"{name[2:]!r} {gap:+.2f}" for gap, name in chosen[:SHOWN_WORDS])
+        print(f"  towards {label.value}: {listed}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None, help="a shuffled fold assignment")
@@ -99,7 +124,10 @@ def main() -> None:
     for (wanted, found), rows in sorted(pairs.items(), key=lambda item: -len(item[1])):
         title = f"{LABELS[wanted].value} as {LABELS[found].value}"
         print(f"  {title:<24}{len(rows):>4}: {describe(rows)}")
-    print_signal_weights([e for e in examples if not e.own])
+    real = [e for e in examples if not e.own]
+    print_signal_weights(real)
+    print(f"\nwording in >= {MIN_WORD_ROWS} real rows, weight generic minus collector, shipped")
+    print_separating_words(real, Label.GENERIC, Label.COLLECTOR)
 
 
 if __name__ == "__main__":

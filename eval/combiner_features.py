@@ -36,7 +36,7 @@ from kontaktfilter.learning.corpus_training import (
 from kontaktfilter.learning.training import feature_matrix
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.scoring.features import Columns, column, request_columns
-from kontaktfilter.signals.templates import _PLACEHOLDER as PLACEHOLDER
+from kontaktfilter.signals.templates import PLACEHOLDER
 from kontaktfilter.text.note import analyse
 
 ROOT = Path(__file__).resolve().parent.parent

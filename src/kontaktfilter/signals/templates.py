@@ -156,7 +156,7 @@ def known_fingerprint(request: Request, ctx: Context) -> list[Hit]:
     return [Hit(1.0, (), detail)]
 
 
-_PLACEHOLDER = re.compile(
+PLACEHOLDER = re.compile(
     r"\{\{ *[\w.:|-][\w .:|-]{0,39}\}\}"  # {{first_name}}, {{ company }}
     r"|\{[A-Za-z_][\w .-]{0,30}\}"  # {firstName}, {Company Name}
     r"|\$\{[A-Za-z_][\w.]{0,30}\}"  # ${name}
@@ -183,7 +183,7 @@ def placeholder(request: Request, ctx: Context) -> list[Hit]:
     text = ctx.note.text
     if not any(map(text.__contains__, ("{", "[", "%", "<"))):
         return []
-    spans = tuple(Span(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text))
+    spans = tuple(Span(m.start(), m.end(), m.group()) for m in PLACEHOLDER.finditer(text))
     if not spans:
         return []
     return [Hit(1.0, spans[:3], say(f"{len(spans)} placeholder(s)", f"{len(spans)} Platzhalter"))]

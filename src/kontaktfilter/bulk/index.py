@@ -64,6 +64,26 @@ class Cluster:
     example: str
 
 
+def _components(edges: np.ndarray, count: int) -> np.ndarray:
+    """Connected-component label of each of `count` nodes; labels are numbered by each
+    component's smallest node, so equal partitions give equal labels whatever the edges."""
+    from scipy.sparse import coo_matrix  # here: scoring never lists clusters, and SciPy
+    from scipy.sparse.csgraph import connected_components  # takes 0.2 s to load
+
+    weights = np.ones(edges.shape[1], dtype=np.int8)
+    graph = coo_matrix((weights, (edges[0], edges[1])), shape=(count, count))
+    return connected_components(graph, directed=False)[1]
+
+
+def _stars(edges: np.ndarray, count: int) -> np.ndarray:
+    """Edges with the same components as `edges`: each member tied to its component's first
+    node, at most one edge per node."""
+    labels = _components(edges, count)
+    _, first = np.unique(labels, return_index=True)
+    members = np.flatnonzero(first[labels] != np.arange(count))
+    return np.stack((members, first[labels[members]]))
+
+
 def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
     """One uint64 key per band and note, mixing the band's rows."""
     rows = signatures.shape[1] // bands
@@ -292,44 +312,46 @@ class TemplateIndex:
         return dropped
 
     def labels(self) -> np.ndarray:
-        """Cluster label per indexed note; notes without a near-duplicate get -1."""
-        from scipy.sparse import coo_matrix  # here: scoring never lists clusters, and SciPy
-        from scipy.sparse.csgraph import connected_components  # takes 0.2 s to load
+        """Cluster label per indexed note; notes without a near-duplicate get -1.
 
+        One band at a time: each note is checked against the WINDOW notes before it in its
+        bucket (more than a chain, so one failed check cannot cut a bucket in two; linear unlike
+        all pairs), and the similar pairs are kept as edges. The edges of all bands are folded
+        into one star per component whenever they outgrow the notes, so memory stays a few
+        arrays of one entry per note instead of every candidate pair of every band."""
         count = len(self)
         if count < 2:
             return np.full(count, -1, dtype=np.int64)
-        keys = _band_keys(self._signatures, self.bands)
-        order = np.argsort(keys, axis=0, kind="stable")
-        ranked = np.take_along_axis(keys, order, axis=0)
-        # each note is checked against the WINDOW notes before it in every bucket: more than a
-        # chain (one failed check cannot cut a bucket in two), linear unlike all pairs
-        lefts, rights = [], []
-        for offset in range(1, WINDOW + 1):
-            same = ranked[offset:] == ranked[:-offset]
-            lefts.append(order[:-offset][same])
-            rights.append(order[offset:][same])
-        left, right = np.concatenate(lefts), np.concatenate(rights)
-        if left.size:
-            # one int64 per pair, made unique by sorting: np.unique's hash table (NumPy 2.3)
-            # takes about eight times as long on millions of pairs
-            pairs = np.sort(np.minimum(left, right) * count + np.maximum(left, right))
-            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-            left, right = np.divmod(pairs, count)
-            similar = np.empty(left.size, dtype=bool)
-            for start in range(0, left.size, PAIR_CHUNK):
-                stop = start + PAIR_CHUNK
-                a, b = self._signatures[left[start:stop]], self._signatures[right[start:stop]]
-                equal = np.count_nonzero(a == b, axis=1)
-                similar[start:stop] = equal >= self.threshold * a.shape[1]
-            left, right = left[similar], right[similar]
+        rows = self._signatures.shape[1] // self.bands
         empty = self._signatures[:, 0] == EMPTY_SLOT  # notes with no words never cluster
-        real = ~(empty[left] | empty[right])
-        left, right = left[real], right[real]
-        graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(count, count))
-        _, labels = connected_components(graph, directed=False)
+        edges = [np.empty((2, 0), dtype=np.int64)]
+        held = 0
+        for band in range(self.bands):
+            keys = _band_keys(self._signatures[:, band * rows : (band + 1) * rows], 1)[:, 0]
+            order = np.argsort(keys, kind="stable")
+            ranked = keys[order]
+            for offset in range(1, WINDOW + 1):
+                same = np.flatnonzero(ranked[offset:] == ranked[:-offset])
+                found = self._similar_pairs(order[same], order[same + offset], empty)
+                edges.append(found)
+                held += found.shape[1]
+            if held > count:
+                edges = [_stars(np.concatenate(edges, axis=1), count)]
+                held = edges[0].shape[1]
+        labels = _components(np.concatenate(edges, axis=1), count)
         sizes = np.bincount(labels)
         return np.where(sizes[labels] > 1, labels, -1)
+
+    def _similar_pairs(self, left: np.ndarray, right: np.ndarray, empty: np.ndarray) -> np.ndarray:
+        """The pairs (two rows) whose signatures agree in at least `threshold` of the slots,
+        compared in cache-sized chunks."""
+        similar = np.empty(left.size, dtype=bool)
+        for start in range(0, left.size, PAIR_CHUNK):
+            stop = start + PAIR_CHUNK
+            a, b = self._signatures[left[start:stop]], self._signatures[right[start:stop]]
+            similar[start:stop] = np.count_nonzero(a == b, axis=1) >= self.threshold * a.shape[1]
+        similar &= ~(empty[left] | empty[right])
+        return np.stack((left[similar], right[similar]))
 
     def clusters(self, min_senders: int = 2) -> list[Cluster]:
         """Clusters with at least `min_senders` distinct senders, biggest first."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from kontaktfilter.bulk.clustering import band_keys, cluster_labels
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
 
@@ -23,16 +24,11 @@ DEFAULT_THRESHOLD = 0.45
 stay far below."""
 DEFAULT_BANDS = 16
 DEFAULT_NUM_PERM = 64
-WINDOW = 4
 TAIL_LIMIT = 4096
 """Notes added since the last sort are compared linearly until there are this many."""
 EVIDENCE_LIMIT = 64
 """`evidence` stops collecting candidates at about this many (newest first): enough to show a
 template, and it keeps a query's cost flat however big a cluster grows."""
-PAIR_CHUNK = 1 << 14
-"""Candidate pairs compared per NumPy step: their two signature blocks (8 MB) stay in the cache,
-which makes the comparison about four times faster than steps of 2**18 pairs."""
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
 
 def _seconds(moment: datetime) -> int:
@@ -62,37 +58,6 @@ class Cluster:
     first_seen: datetime
     last_seen: datetime
     example: str
-
-
-def _components(edges: np.ndarray, count: int) -> np.ndarray:
-    """Connected-component label of each of `count` nodes; labels are numbered by each
-    component's smallest node, so equal partitions give equal labels whatever the edges."""
-    from scipy.sparse import coo_matrix  # here: scoring never lists clusters, and SciPy
-    from scipy.sparse.csgraph import connected_components  # takes 0.2 s to load
-
-    weights = np.ones(edges.shape[1], dtype=np.int8)
-    graph = coo_matrix((weights, (edges[0], edges[1])), shape=(count, count))
-    return connected_components(graph, directed=False)[1]
-
-
-def _stars(edges: np.ndarray, count: int) -> np.ndarray:
-    """Edges with the same components as `edges`: each member tied to its component's first
-    node, at most one edge per node."""
-    labels = _components(edges, count)
-    _, first = np.unique(labels, return_index=True)
-    members = np.flatnonzero(first[labels] != np.arange(count))
-    return np.stack((members, first[labels[members]]))
-
-
-def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """One uint64 key per band and note, mixing the band's rows."""
-    rows = signatures.shape[1] // bands
-    parts = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(np.uint64)
-    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(rows):
-            keys = (keys ^ parts[:, :, column]) * _MIX[column % 2]
-    return keys
 
 
 class TemplateIndex:
@@ -201,7 +166,7 @@ class TemplateIndex:
     def _ensure_sorted(self) -> None:
         if self._sorted_keys is not None:
             return
-        keys = _band_keys(self._signatures, self.bands)
+        keys = band_keys(self._signatures, self.bands)
         self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
         self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
         self._sorted_count = len(self)
@@ -231,7 +196,7 @@ class TemplateIndex:
                 break
         if self._sorted_count < len(self):
             if self._tail_keys is None:
-                self._tail_keys = _band_keys(self._signatures[self._sorted_count :], self.bands)
+                self._tail_keys = band_keys(self._signatures[self._sorted_count :], self.bands)
             hits = np.flatnonzero((self._tail_keys == keys[None, :]).any(axis=1))
             found.append(hits + self._sorted_count)
         if not found:
@@ -258,7 +223,7 @@ class TemplateIndex:
             signature = self.signature(text, names)
         if signature[0] == EMPTY_SLOT:
             return empty  # nothing left after normalisation: no template evidence either way
-        rows, complete = self._candidates(_band_keys(signature[None, :], self.bands)[0], limit)
+        rows, complete = self._candidates(band_keys(signature[None, :], self.bands)[0], limit)
         if rows.size == 0:
             return empty
         equal = np.count_nonzero(self._signatures[rows] == signature[None, :], axis=1)
@@ -329,46 +294,8 @@ class TemplateIndex:
         return dropped
 
     def labels(self) -> np.ndarray:
-        """Cluster label per indexed note; notes without a near-duplicate get -1.
-
-        One band at a time: each note is checked against the WINDOW notes before it in its
-        bucket (more than a chain, so one failed check cannot cut a bucket in two; linear unlike
-        all pairs), and the similar pairs are kept as edges. The edges of all bands are folded
-        into one star per component whenever they outgrow the notes, so memory stays a few
-        arrays of one entry per note instead of every candidate pair of every band."""
-        count = len(self)
-        if count < 2:
-            return np.full(count, -1, dtype=np.int64)
-        rows = self._signatures.shape[1] // self.bands
-        empty = self._signatures[:, 0] == EMPTY_SLOT  # notes with no words never cluster
-        edges = [np.empty((2, 0), dtype=np.int64)]
-        held = 0
-        for band in range(self.bands):
-            keys = _band_keys(self._signatures[:, band * rows : (band + 1) * rows], 1)[:, 0]
-            order = np.argsort(keys, kind="stable")
-            ranked = keys[order]
-            for offset in range(1, WINDOW + 1):
-                same = np.flatnonzero(ranked[offset:] == ranked[:-offset])
-                found = self._similar_pairs(order[same], order[same + offset], empty)
-                edges.append(found)
-                held += found.shape[1]
-            if held > count:
-                edges = [_stars(np.concatenate(edges, axis=1), count)]
-                held = edges[0].shape[1]
-        labels = _components(np.concatenate(edges, axis=1), count)
-        sizes = np.bincount(labels)
-        return np.where(sizes[labels] > 1, labels, -1)
-
-    def _similar_pairs(self, left: np.ndarray, right: np.ndarray, empty: np.ndarray) -> np.ndarray:
-        """The pairs (two rows) whose signatures agree in at least `threshold` of the slots,
-        compared in cache-sized chunks."""
-        similar = np.empty(left.size, dtype=bool)
-        for start in range(0, left.size, PAIR_CHUNK):
-            stop = start + PAIR_CHUNK
-            a, b = self._signatures[left[start:stop]], self._signatures[right[start:stop]]
-            similar[start:stop] = np.count_nonzero(a == b, axis=1) >= self.threshold * a.shape[1]
-        similar &= ~(empty[left] | empty[right])
-        return np.stack((left[similar], right[similar]))
+        """Cluster label per indexed note; notes without a near-duplicate get -1."""
+        return cluster_labels(self._signatures, self.bands, self.threshold)
 
     def clusters(self, min_senders: int = 2) -> list[Cluster]:
         """Clusters with at least `min_senders` distinct senders, biggest first."""

@@ -226,8 +226,7 @@ def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | Rec
 
 
 def jsonl_object(number: int, raw: bytes, name: str) -> tuple[str, Any] | None:
-    """(place, decoded object or RecordError) of line `number` of a JSONL file; None when
-    the line is blank."""
+    """(place, decoded object or RecordError) of JSONL line `number`; None if it is blank."""
     where = f"{name}:{number}"
     line = _decoded_line(number, raw, name)
     if isinstance(line, RecordError):

@@ -46,12 +46,15 @@ SHIPPED = "corpus_model.npz"
 EXPLAINED = 8
 """Entries per sentence and label kept for explanations (more than a verdict ever shows)."""
 MEMO_LIMIT = 100_000
-"""Rows remembered per sentence and per signal name (never per note); each memo is cleared when
-full."""
+"""Rows remembered per sentence, per word or word pair, and per signal name (never per note);
+each memo is cleared when full."""
 MEMO_SENTENCE_CHARS = 2_000
 """Longer sentences are not remembered: the memo's size stays bounded in characters too."""
 GATHER_SENTENCES = 4_096
 """Sentences gathered in one take: bounds the temporary rows of a big batch."""
+OWNER_ROWS = 4_096
+"""Rows first set aside for the words and word pairs remembered (the table grows as needed,
+up to MEMO_LIMIT owners)."""
 
 
 class CorpusModelError(ValueError):
@@ -86,6 +89,11 @@ class CorpusModel:
         self._signal_pushes: dict[str, tuple[float, ...]] = {}
         """Per signal name: its push towards each label (a few hundred names at most)."""
         self._names: dict[str, np.ndarray] = {}
+        self._owner_index: dict[str | tuple[str, str], int] = {}
+        """Per word (its model form) and word pair (a tuple): its place in `_owner_rows`."""
+        self._owner_entries: list[int] = []
+        """Per owner row: the feature entries it sums (a word's n-grams count)."""
+        self._owner_rows = np.empty((OWNER_ROWS, len(LABELS)), dtype=np.float32)
 
     def scaled(self, found: Columns) -> Columns:
         """The features as the model reads them: the text block times `text_scale`."""
@@ -104,10 +112,24 @@ class CorpusModel:
         fired, the same as `probabilities(request_columns(note, signals))`, from rows
         remembered per sentence and signal; the reading keeps the sentences for `strongest`."""
         tokens = note.tokens
+        memo = self._sentences
+        pieces: list[tuple[int, tuple[str, ...], _Sentence | None]] = []
+        pending: dict[tuple[str, ...], _Sentence | None] = {}
+        for start, words in _sentence_tokens(note):
+            found = memo.get(words)
+            if found is None:
+                pending[words] = None
+            pieces.append((start, words, found))
+        if pending:  # the note's new sentences in one gather
+            gathered = list(pending)
+            for words, found in zip(gathered, self._gather(gathered), strict=True):
+                pending[words] = found
+                self._remember(words, found)
         sentences: list[tuple[int, _Sentence]] = []
         entries = 0
-        for start, words in _sentence_tokens(note):
-            sentence = self._sentence(words)
+        for start, words, found in pieces:
+            sentence = found or pending[words]
+            assert sentence is not None
             sentences.append((start, sentence))
             entries += sentence.entries
         # four numbers per row: plain Python adds them faster than NumPy's per-call overhead
@@ -164,15 +186,6 @@ class CorpusModel:
             found = self._signal_pushes[name] = tuple(_pushes(row[np.newaxis, :])[0].tolist())
         return found[target]
 
-    def _sentence(self, tokens: tuple[str, ...]) -> _Sentence:
-        """A sentence's summed row, entry count and each word's and word pair's push towards
-        every label, remembered after the first time."""
-        found = self._sentences.get(tokens)
-        if found is None:
-            found = self._gather([tokens])[0]
-            self._remember(tokens, found)
-        return found
-
     def prepare(self, notes: Iterable[AnalysedNote]) -> None:
         """Work out the rows of every sentence of a batch of notes not yet remembered, in one
         gather (Engine.score_many): `read` then finds them as if it had met them before. The
@@ -189,38 +202,75 @@ class CorpusModel:
                 self._remember(tokens, found)
 
     def _gather(self, sentences: list[tuple[str, ...]]) -> list[_Sentence]:
-        """The rows of some sentences (their tokens as analysed) with one take from the weights:
-        per word (with its n-grams) and per word pair, each sentence's slice summed to its
-        total."""
+        """The rows of some sentences (their tokens as analysed) with one take from the owner
+        rows: per word (with its n-grams) and per word pair, each sentence's slice summed to its
+        total. Owners not met before are worked out first (`_add_owners`)."""
+        keys: list[str | tuple[str, str]] = []
+        owner_starts: list[int] = []
+        for sentence in sentences:
+            forms = tuple(map(token_form, sentence))
+            owner_starts.append(len(keys))
+            keys += forms
+            keys += pairwise(forms)
+        index = self._owner_index
+        missing = [key for key in dict.fromkeys(keys) if key not in index]
+        if missing:
+            if len(index) + len(missing) > MEMO_LIMIT:
+                self._clear_owners()
+                missing = list(dict.fromkeys(keys))
+            self._add_owners(missing)
+        places = list(map(index.__getitem__, keys))
+        owners = np.take(self._owner_rows, places, axis=0)  # one row per word, then per pair
+        totals = np.add.reduceat(owners.astype(np.float64), owner_starts, axis=0).tolist()
+        counts = self._owner_entries
+        bounds = [*owner_starts, len(keys)]
+        found = []
+        for k, sentence in enumerate(sentences):
+            first, last = bounds[k], bounds[k + 1]
+            entries = sum(map(counts.__getitem__, places[first:last]))
+            found.append(
+                _Sentence(tuple(totals[k]), entries, owners[first:last], len(sentence), {})
+            )
+        return found
+
+    def _add_owners(self, keys: list[str | tuple[str, str]]) -> None:
+        """The row of each new word (its columns summed: the word and its character n-grams)
+        and word pair (one column), remembered: words recur across sentences far more often
+        than sentences do. A segment's sum does not depend on its neighbours in the take, so
+        a sentence gets the same rows as when its words were summed within it."""
         columns: list[int] = []
         signs: list[float] = []
         starts: list[int] = []
-        owner_starts: list[int] = []
-        entries: list[int] = []
-        for sentence in sentences:
-            tokens = tuple(map(token_form, sentence))
-            owner_starts.append(len(starts))
-            first = len(columns)
-            for token in tokens:
-                its_columns, its_signs = word_columns(token)
-                starts.append(len(columns))
+        counts: list[int] = []
+        for key in keys:
+            starts.append(len(columns))
+            if isinstance(key, str):  # a word
+                its_columns, its_signs = word_columns(key)
                 columns += its_columns
                 signs += its_signs
-            for first_word, second_word in pairwise(tokens):
-                index, sign = column(f"b|{first_word} {second_word}")
-                starts.append(len(columns))
-                columns.append(index)
+                counts.append(len(its_columns))
+            else:
+                column_index, sign = column(f"b|{key[0]} {key[1]}")
+                columns.append(column_index)
                 signs.append(sign)
-            entries.append(len(columns) - first)
+                counts.append(1)
         rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
         rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
-        owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
-        totals = np.add.reduceat(owners.astype(np.float64), owner_starts, axis=0).tolist()
-        bounds = [*owner_starts, len(starts)]
-        return [
-            _Sentence(tuple(totals[k]), entries[k], owners[bounds[k] : bounds[k + 1]], len(t), {})
-            for k, t in enumerate(sentences)
-        ]
+        new = np.add.reduceat(rows, starts, axis=0)
+        base = len(self._owner_entries)
+        if base + len(new) > len(self._owner_rows):
+            size = max(2 * len(self._owner_rows), base + len(new))
+            grown = np.empty((size, len(LABELS)), dtype=np.float32)
+            grown[:base] = self._owner_rows[:base]
+            self._owner_rows = grown
+        self._owner_rows[base : base + len(new)] = new
+        self._owner_index.update(zip(keys, range(base, base + len(new)), strict=True))
+        self._owner_entries += counts
+
+    def _clear_owners(self) -> None:
+        self._owner_index = {}
+        self._owner_entries = []
+        self._owner_rows = np.empty((OWNER_ROWS, len(LABELS)), dtype=np.float32)
 
     def _remember(self, tokens: tuple[str, ...], found: _Sentence) -> None:
         if _rememberable(tokens):
@@ -254,6 +304,7 @@ class CorpusModel:
         self._sentences.clear()
         self._names.clear()
         self._rows.clear()
+        self._clear_owners()
 
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in

@@ -27,7 +27,13 @@ from kontaktfilter.scoring.corpus_model import (
     CorpusModelError,
     shipped_corpus_model,
 )
-from kontaktfilter.scoring.features import N_FEATURES, column, request_columns
+from kontaktfilter.scoring.features import (
+    N_FEATURES,
+    column,
+    owner_columns,
+    request_columns,
+    word_columns,
+)
 from kontaktfilter.scoring.learned_model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.signals.evidence import strongest_features
 
@@ -252,3 +258,25 @@ def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
         found = model.scaled(request_columns(ctx.note, signals))
         full = [label for label, _ in strongest_features(ctx, found, model.weights, target)]
         assert remembered == full
+
+
+def test_owners_hashed_in_bulk_are_hashed_as_one_by_one() -> None:
+    """owner_columns (the corpus model's new words and pairs, in bulk) gives each word the
+    columns and signs of word_columns, and each pair those of column: short words without
+    n-grams, a token too long for them, umlauts, digits."""
+    words = ["synergien", "wir", "zu", "ä", "grüße", "#", "x" * 41, "x" * 40, "connect"]
+    owners = [*words, ("wir", "synergien"), ("grüße", "#")]
+    columns, signs, counts = owner_columns(owners)
+    expected_columns, expected_signs = [], []
+    for word in words:
+        its_columns, its_signs = word_columns(word)
+        expected_columns += its_columns
+        expected_signs += its_signs
+    for first, second in owners[len(words) :]:
+        index, sign = column(f"b|{first} {second}")
+        expected_columns.append(index)
+        expected_signs.append(sign)
+    assert columns.tolist() == expected_columns
+    assert signs.tolist() == expected_signs and signs.dtype == np.float32
+    assert counts == [len(word_columns(w)[0]) for w in words] + [1, 1]
+    assert counts[-5] == 1 and counts[-4] > 1  # 41 letters: no n-grams; 40: n-grams

@@ -32,9 +32,9 @@ from kontaktfilter.scoring.features import (
     N_FEATURES,
     Columns,
     column,
+    owner_columns,
     signal_strengths,
     token_form,
-    word_columns,
 )
 from kontaktfilter.scoring.model_file import model_header, read_archive, write_archive
 from kontaktfilter.text.note import AnalysedNote
@@ -238,24 +238,10 @@ class CorpusModel:
         and word pair (one column), remembered: words recur across sentences far more often
         than sentences do. A segment's sum does not depend on its neighbours in the take, so
         a sentence gets the same rows as when its words were summed within it."""
-        columns: list[int] = []
-        signs: list[float] = []
-        starts: list[int] = []
-        counts: list[int] = []
-        for key in keys:
-            starts.append(len(columns))
-            if isinstance(key, str):  # a word
-                its_columns, its_signs = word_columns(key)
-                columns += its_columns
-                signs += its_signs
-                counts.append(len(its_columns))
-            else:
-                column_index, sign = column(f"b|{key[0]} {key[1]}")
-                columns.append(column_index)
-                signs.append(sign)
-                counts.append(1)
-        rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
-        rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
+        columns, signs, counts = owner_columns(keys)
+        starts = np.cumsum([0, *counts[:-1]])
+        rows = np.take(self.weights, columns, axis=0)
+        rows *= signs[:, np.newaxis]
         new = np.add.reduceat(rows, starts, axis=0)
         base = len(self._owner_entries)
         if base + len(new) > len(self._owner_rows):

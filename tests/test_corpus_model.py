@@ -4,6 +4,7 @@ or the expected cost protect a person."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kontaktfilter.learning.corpus_training import (
 )
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.model import HARMFUL_ACTIONS, Action, Category, Label, Profile, Request
+from kontaktfilter.scoring import corpus_model
 from kontaktfilter.scoring.corpus_model import (
     LABELS,
     CorpusInfo,
@@ -40,6 +42,9 @@ from kontaktfilter.signals.evidence import strongest_features
 REAL_SETS = sorted(Path("eval/real").glob("*.jsonl"))
 OWN_SETS = sorted(Path("tests/fixtures").glob("dev_*.jsonl"))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from bench_scoring import generate  # noqa: E402
+
 INFO = CorpusInfo({"made-up": 0}, "0" * 64, 1.0, 1.0, 0.05)
 
 
@@ -280,3 +285,17 @@ def test_owners_hashed_in_bulk_are_hashed_as_one_by_one() -> None:
     assert signs.tolist() == expected_signs and signs.dtype == np.float32
     assert counts == [len(word_columns(w)[0]) for w in words] + [1, 1]
     assert counts[-5] == 1 and counts[-4] > 1  # 41 letters: no n-grams; 40: n-grams
+
+
+def test_full_memos_are_cleared_without_changing_a_reading(monkeypatch) -> None:
+    """With memos this small, words, pairs and sentences are forgotten within every batch and
+    note: the verdicts stay those of an engine that remembers everything."""
+    shipped = shipped_corpus_model()
+    assert shipped is not None
+    arrays = (shipped.weights, shipped.intercepts, shipped.info)
+    requests = generate(150, 5, unique=True) + generate(150, 6)
+    remembering = Engine(corpus=CorpusModel(*arrays)).score_many(requests, NOW)
+    monkeypatch.setattr(corpus_model, "MEMO_LIMIT", 40)
+    forgetting = Engine(corpus=CorpusModel(*arrays))
+    assert forgetting.score_many(requests, NOW) == remembering
+    assert [forgetting.score(r, NOW) for r in requests] == remembering

@@ -254,8 +254,9 @@ class CorpusModel:
         self._owner_entries += counts
 
     def _clear_owners(self) -> None:
-        self._owner_index = {}
-        self._owner_entries = []
+        """Forget the remembered words and pairs (in place: a gather may hold the index)."""
+        self._owner_index.clear()
+        self._owner_entries.clear()
         self._owner_rows = np.empty((OWNER_ROWS, len(LABELS)), dtype=np.float32)
 
     def _remember(self, tokens: tuple[str, ...], found: _Sentence) -> None:

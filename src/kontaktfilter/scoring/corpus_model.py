@@ -32,11 +32,11 @@ from kontaktfilter.scoring.features import (
     N_FEATURES,
     Columns,
     column,
-    owner_columns,
     signal_strengths,
     token_form,
 )
 from kontaktfilter.scoring.model_file import model_header, read_archive, write_archive
+from kontaktfilter.scoring.owner_rows import Owner, OwnerRows
 from kontaktfilter.text.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
@@ -52,9 +52,6 @@ MEMO_SENTENCE_CHARS = 2_000
 """Longer sentences are not remembered: the memo's size stays bounded in characters too."""
 GATHER_SENTENCES = 4_096
 """Sentences gathered in one take: bounds the temporary rows of a big batch."""
-OWNER_ROWS = 4_096
-"""Rows first set aside for the words and word pairs remembered (the table grows as needed,
-up to MEMO_LIMIT owners)."""
 
 
 class CorpusModelError(ValueError):
@@ -89,11 +86,7 @@ class CorpusModel:
         self._signal_pushes: dict[str, tuple[float, ...]] = {}
         """Per signal name: its push towards each label (a few hundred names at most)."""
         self._names: dict[str, np.ndarray] = {}
-        self._owner_index: dict[str | tuple[str, str], int] = {}
-        """Per word (its model form) and word pair (a tuple): its place in `_owner_rows`."""
-        self._owner_entries: list[int] = []
-        """Per owner row: the feature entries it sums (a word's n-grams count)."""
-        self._owner_rows = np.empty((OWNER_ROWS, len(LABELS)), dtype=np.float32)
+        self._owners = OwnerRows(weights, MEMO_LIMIT)
 
     def scaled(self, found: Columns) -> Columns:
         """The features as the model reads them: the text block times `text_scale`."""
@@ -204,60 +197,25 @@ class CorpusModel:
     def _gather(self, sentences: list[tuple[str, ...]]) -> list[_Sentence]:
         """The rows of some sentences (their tokens as analysed) with one take from the owner
         rows: per word (with its n-grams) and per word pair, each sentence's slice summed to its
-        total. Owners not met before are worked out first (`_add_owners`)."""
-        keys: list[str | tuple[str, str]] = []
+        total."""
+        keys: list[Owner] = []
         owner_starts: list[int] = []
         for sentence in sentences:
             forms = tuple(map(token_form, sentence))
             owner_starts.append(len(keys))
             keys += forms
             keys += pairwise(forms)
-        index = self._owner_index
-        missing = [key for key in dict.fromkeys(keys) if key not in index]
-        if missing:
-            if len(index) + len(missing) > MEMO_LIMIT:
-                self._clear_owners()
-                missing = list(dict.fromkeys(keys))
-            self._add_owners(missing)
-        places = list(map(index.__getitem__, keys))
-        owners = np.take(self._owner_rows, places, axis=0)  # one row per word, then per pair
+        owners, counts = self._owners.take(keys)  # one row per word, then per pair
         totals = np.add.reduceat(owners.astype(np.float64), owner_starts, axis=0).tolist()
-        counts = self._owner_entries
         bounds = [*owner_starts, len(keys)]
         found = []
         for k, sentence in enumerate(sentences):
             first, last = bounds[k], bounds[k + 1]
-            entries = sum(map(counts.__getitem__, places[first:last]))
+            entries = sum(counts[first:last])
             found.append(
                 _Sentence(tuple(totals[k]), entries, owners[first:last], len(sentence), {})
             )
         return found
-
-    def _add_owners(self, keys: list[str | tuple[str, str]]) -> None:
-        """The row of each new word (its columns summed: the word and its character n-grams)
-        and word pair (one column), remembered: words recur across sentences far more often
-        than sentences do. A segment's sum does not depend on its neighbours in the take, so
-        a sentence gets the same rows as when its words were summed within it."""
-        columns, signs, counts = owner_columns(keys)
-        starts = np.cumsum([0, *counts[:-1]])
-        rows = np.take(self.weights, columns, axis=0)
-        rows *= signs[:, np.newaxis]
-        new = np.add.reduceat(rows, starts, axis=0)
-        base = len(self._owner_entries)
-        if base + len(new) > len(self._owner_rows):
-            size = max(2 * len(self._owner_rows), base + len(new))
-            grown = np.empty((size, len(LABELS)), dtype=np.float32)
-            grown[:base] = self._owner_rows[:base]
-            self._owner_rows = grown
-        self._owner_rows[base : base + len(new)] = new
-        self._owner_index.update(zip(keys, range(base, base + len(new)), strict=True))
-        self._owner_entries += counts
-
-    def _clear_owners(self) -> None:
-        """Forget the remembered words and pairs (in place: a gather may hold the index)."""
-        self._owner_index.clear()
-        self._owner_entries.clear()
-        self._owner_rows = np.empty((OWNER_ROWS, len(LABELS)), dtype=np.float32)
 
     def _remember(self, tokens: tuple[str, ...], found: _Sentence) -> None:
         if _rememberable(tokens):
@@ -291,7 +249,7 @@ class CorpusModel:
         self._sentences.clear()
         self._names.clear()
         self._rows.clear()
-        self._clear_owners()
+        self._owners.clear()
 
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in

@@ -38,7 +38,8 @@ def main() -> int:
     memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"network: {args.users} members, {args.days} days, seed {args.seed}: "
-        f"{replay.events} events, {replay.checks} invitations checked, "
+        f"{replay.events} events, {replay.checks} invitations checked "
+        f"({replay.templated} notes in a bulk template), "
         f"{seconds:.0f} s ({replay.events / seconds:.0f} events/s simulated and replayed), "
         f"peak memory {memory:.0f} MB"
     )

@@ -67,6 +67,8 @@ class Replay:
     caps: FixedCaps = field(default_factory=FixedCaps)
     events: int = 0
     checks: int = 0
+    templated: int = 0
+    """Invitations whose note the template index placed in a bulk template when checked."""
     gate: dict[str, Tally] = field(default_factory=dict)
     baseline: dict[str, Tally] = field(default_factory=dict)
 
@@ -128,6 +130,7 @@ class Replay:
         self._record(self.gate, kind, event.sender, outcome, names)
         caps = self.caps.check(tracker, event.sender, event.at)
         self._record(self.baseline, kind, event.sender, caps, [])
+        self.templated += in_template
         return in_template
 
     @staticmethod

@@ -113,6 +113,40 @@ def test_incremental_adds_after_a_sort_are_found() -> None:
     assert "late" in {m.msg_id for m in index.query(TEMPLATE.format(to="X", sender="Y"))}
 
 
+def test_merged_and_pruned_columns_equal_a_fresh_sort(monkeypatch) -> None:
+    """A full tail is merged into the sorted columns and a prune filters them: both must leave
+    what one stable sort of the notes left would give, or the newest-first cut of `evidence`
+    would read other rows."""
+    monkeypatch.setattr("kontaktfilter.bulk.index.TAIL_LIMIT", 6)
+    index, fresh_notes, probes = TemplateIndex(), [], []
+    for day in range(12):
+        batch = []
+        for number in range(9):
+            sender, to = PAIRS[(day + number) % len(PAIRS)]
+            text = TEMPLATE.format(to=f"{to} {number}", sender=sender)
+            if number % 3 == 0:  # one note in three its own words
+                text = f"Ihr Vortrag {day} über Messreihe {number} in Halle {day * number}"
+            batch.append((f"n{day}-{number}", sender, text, NOW + timedelta(days=day), ()))
+        index.add_many(batch)
+        fresh_notes += batch
+        probes.append(batch[1][2])
+        index.query(probes[-1])  # sorted from the first day on, merged from then on
+        if day % 4 == 3:
+            assert index.prune(NOW + timedelta(days=day), 2.5) > 0
+            fresh_notes = [n for n in fresh_notes if n[3] >= NOW + timedelta(days=day - 2.5)]
+    fresh = TemplateIndex()
+    fresh.add_many(fresh_notes)
+    fresh.query(probes[0])
+    index.add_many([])
+    assert index._sorted_count == len(index) == len(fresh)
+    assert np.array_equal(index._sorted_keys, fresh._sorted_keys)
+    assert np.array_equal(index._sorted_rows, fresh._sorted_rows)
+    for probe in probes:
+        assert index.evidence(probe, now=NOW + timedelta(days=12), window_days=3) == (
+            fresh.evidence(probe, now=NOW + timedelta(days=12), window_days=3)
+        )
+
+
 def test_clusters_count_distinct_senders() -> None:
     index = filled()
     index.add("t0-again", "Klaus Bauer", TEMPLATE.format(to="Frau Ott", sender="Klaus Bauer"), NOW)

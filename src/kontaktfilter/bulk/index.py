@@ -3,7 +3,9 @@
 MinHash signatures (minhash.py) are cut into bands; two notes are candidates when a band matches
 and are kept when their estimated Jaccard similarity reaches the threshold. Band look-ups use
 sorted NumPy columns (plus a small unsorted tail for notes added since the last sort) instead of
-Python dictionaries, which keeps a million notes within a few hundred bytes each.
+Python dictionaries, which keeps a million notes within a few hundred bytes each. A full tail is
+merged into the sorted columns and a prune filters them, so an index that grows and is pruned
+as a stream goes by is sorted once, not again at every few thousand notes.
 """
 
 from __future__ import annotations
@@ -141,8 +143,8 @@ class TemplateIndex:
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
         self._tail_keys = None
-        if len(self) - self._sorted_count > TAIL_LIMIT:
-            self._sorted_keys = None
+        if len(self) - self._sorted_count > TAIL_LIMIT and self._sorted_keys is not None:
+            self._merge_tail()
 
     def signature_of(self, msg_id: str) -> np.ndarray | None:
         """The stored signature of an indexed note: an importer indexes a whole file first and
@@ -163,9 +165,32 @@ class TemplateIndex:
         if self._sorted_keys is not None:
             return
         keys = _band_keys(self._signatures, self.bands)
-        self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
+        self._sorted_rows = np.asfortranarray(np.argsort(keys, axis=0, kind="stable"))
         self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
         self._sorted_count = len(self)
+        self._tail_keys = None
+
+    def _merge_tail(self) -> None:
+        """Merge the unsorted tail into the sorted columns: what a full stable sort would give
+        (equal keys by row, and every tail row is newer than every sorted one), at the cost of
+        one pass over the columns instead of a sort of all of them."""
+        assert self._sorted_keys is not None and self._sorted_rows is not None
+        old, total = self._sorted_count, len(self)
+        tail = _band_keys(self._signatures[old:], self.bands)
+        order = np.argsort(tail, axis=0, kind="stable")
+        tail = np.take_along_axis(tail, order, axis=0)
+        keys = np.empty((total, self.bands), dtype=np.uint64, order="F")
+        rows = np.empty((total, self.bands), dtype=self._sorted_rows.dtype, order="F")
+        shift = np.arange(total - old)
+        for band in range(self.bands):
+            column = self._sorted_keys[:, band]
+            # after the equal keys already sorted: the tail's rows are the newer ones
+            placed = column.searchsorted(tail[:, band], side="right") + shift
+            rest = np.ones(total, dtype=bool)
+            rest[placed] = False
+            keys[placed, band], keys[rest, band] = tail[:, band], column
+            rows[placed, band], rows[rest, band] = order[:, band] + old, self._sorted_rows[:, band]
+        self._sorted_keys, self._sorted_rows, self._sorted_count = keys, rows, total
         self._tail_keys = None
 
     def _candidates(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, bool]:
@@ -284,9 +309,27 @@ class TemplateIndex:
             self._sender_codes = self._sender_codes[keep]
             self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k]
             self._texts = [t for t, k in zip(self._texts, keep, strict=True) if k]
-            self._sorted_keys, self._sorted_count = None, 0
+            self._filter_sorted(keep)
             self._row_by_id = None
         return dropped
+
+    def _filter_sorted(self, keep: np.ndarray) -> None:
+        """Drop the pruned rows from the sorted columns and number the rest anew: the order of
+        what is left does not change (the new numbers keep the old order), so no sort."""
+        self._tail_keys = None
+        if self._sorted_keys is None or self._sorted_rows is None:
+            self._sorted_count = 0
+            return
+        renumbered = np.cumsum(keep) - 1
+        kept = keep[self._sorted_rows]  # every column holds each sorted row once
+        count = int(keep[: self._sorted_count].sum())
+        keys = np.empty((count, self.bands), dtype=np.uint64, order="F")
+        rows = np.empty((count, self.bands), dtype=self._sorted_rows.dtype, order="F")
+        for band in range(self.bands):
+            column = kept[:, band]
+            keys[:, band] = self._sorted_keys[column, band]
+            rows[:, band] = renumbered[self._sorted_rows[column, band]]
+        self._sorted_keys, self._sorted_rows, self._sorted_count = keys, rows, count
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""

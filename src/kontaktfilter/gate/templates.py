@@ -52,11 +52,19 @@ class NoteTemplates:
         return senders >= self.min_senders
 
     def flags(self, notes: Sequence[Note]) -> list[bool]:
-        """For each note, whether it was in a template when it came in; then index them all."""
+        """For each note, whether it was in a template when it came in (what `matches` says,
+        asked for the whole batch at once); then index them all."""
         signatures = self.signatures([note for _, _, note, _ in notes])
+        with self._lock:
+            counts = self.index.sender_counts(
+                signatures,
+                [sender for _, sender, _, _ in notes],
+                [at for *_, at in notes],
+                self.window_days,
+            )
         flags = [
-            self.matches(note, sender, at, signature)
-            for (_, sender, note, at), signature in zip(notes, signatures, strict=True)
+            bool(note.strip()) and int(count) >= self.min_senders
+            for (_, _, note, _), count in zip(notes, counts, strict=True)
         ]
         self.add(notes, signatures)
         return flags

@@ -359,14 +359,19 @@ class TemplateIndex:
         counted[:, 1:] *= before[:, 1:] < EVIDENCE_LIMIT
         query, band, position = _ragged(highs - counted, counted)
         rows = self._sorted_rows[position, band].astype(np.int64)
+        # a row found in several bands is compared once
+        query, rows = np.divmod(np.unique(query * len(self) + rows), len(self))
         if self._sorted_count < len(self):
             tail_keys, tail_rows = self._sorted_tail()
             t_lows, t_highs = _bounds(tail_keys, keys)
             t_query, t_band, t_position = _ragged(t_lows, t_highs - t_lows)
+            # a copy in the tail matches in most bands: a (query, tail row) table drops the
+            # repeats without sorting them
+            found = np.zeros((len(keys), len(tail_keys)), dtype=bool)
+            found[t_query, tail_rows[t_position, t_band]] = True
+            t_query, t_rows = np.nonzero(found)
             query = np.concatenate((query, t_query))
-            rows = np.concatenate((rows, tail_rows[t_position, t_band] + self._sorted_count))
-        # a row found in several bands is compared once (a copy in the tail matches in most)
-        query, rows = np.divmod(np.unique(query * len(self) + rows), len(self))
+            rows = np.concatenate((rows, t_rows + self._sorted_count))
         equal = np.count_nonzero(self._signatures[rows] == signatures[query], axis=1)
         keep = equal / signatures.shape[1] >= self.threshold
         keep &= signatures[query, 0] != EMPTY_SLOT  # a note without words matches nothing

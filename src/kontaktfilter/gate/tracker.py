@@ -47,7 +47,9 @@ class Sender:
     withdrawn_recent: list = field(default_factory=list)
     """A heap of the sending times of invitations withdrawn too soon to free their slot."""
     counts: Counter = field(default_factory=Counter)
-    recipients: dict = field(default_factory=dict)  # recipient -> deque of sent times
+    recipients: dict = field(default_factory=dict)
+    """recipient -> the times sent to them in the window, oldest first: a list, not a deque,
+    as nearly every one holds one time (a deque weighs 600 bytes, one per pair invited)."""
     mutual: dict = field(default_factory=dict)  # co-member -> time the pair formed
     decliners: Counter = field(default_factory=Counter)
     reporters: dict = field(default_factory=dict)  # reporter -> time of the first report
@@ -114,9 +116,12 @@ class Tracker:
         sender.week.append(event.at)
         sender.open += 1
         sender.counts.update(notes=has_note, template=has_note and in_template)
-        times = sender.recipients.setdefault(event.recipient, deque())
-        sender.counts["reinvites"] += bool(times)
-        times.append(event.at)
+        times = sender.recipients.get(event.recipient)
+        if times is None:
+            sender.recipients[event.recipient] = [event.at]
+        else:
+            sender.counts["reinvites"] += 1
+            times.append(event.at)
         back = self.senders.get(event.recipient)
         burst = timedelta(hours=self.policy.burst_hours)
         if back and (theirs := back.recipients.get(event.sender)):
@@ -168,7 +173,7 @@ class Tracker:
                 self._count(sender, record, -1)
                 del self.invitations[record.key]
             times = sender.recipients[record.recipient]
-            times.popleft()
+            del times[0]
             if times:
                 sender.counts["reinvites"] -= 1
             else:

@@ -340,7 +340,6 @@ class TemplateIndex:
         if not len(self) or not len(signatures):
             return counts
         self._ensure_sorted()
-        assert self._sorted_keys is not None and self._sorted_rows is not None
         for start in range(0, len(signatures), BATCH_QUERIES):
             stop = start + BATCH_QUERIES
             counts[start:stop] = self._sender_counts(
@@ -348,7 +347,14 @@ class TemplateIndex:
             )
         return counts
 
-    def _sender_counts(self, signatures, exclude_senders, nows, window_days) -> np.ndarray:
+    def _sender_counts(
+        self,
+        signatures: np.ndarray,
+        exclude_senders: Sequence[str],
+        nows: Sequence[datetime],
+        window_days: float,
+    ) -> np.ndarray:
+        """`sender_counts` for one slice of at most BATCH_QUERIES notes."""
         assert self._sorted_keys is not None and self._sorted_rows is not None
         keys = _band_keys(signatures, self.bands)
         lows, highs = _bounds(self._sorted_keys, keys)

@@ -334,7 +334,7 @@ class TemplateIndex:
         """For each note of a batch (one signature row each), what `evidence` counts first: the
         distinct senders other than its own who sent a similar note within the window before
         its time. The same candidates and the same tests as `evidence`, done for the whole
-        batch in a few NumPy steps instead of a dozen per note; a gate ingesting a batch, or
+        batch in a few NumPy steps instead of dozens per note; a gate ingesting a batch, or
         replaying one, asks for every note before it adds them."""
         counts = np.zeros(len(signatures), dtype=np.int64)
         if not len(self) or not len(signatures):

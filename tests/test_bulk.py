@@ -139,9 +139,9 @@ def test_merged_and_pruned_columns_equal_a_fresh_sort(monkeypatch) -> None:
     fresh.add_many(fresh_notes)
     fresh.query(probes[0])
     index.add_many([])
-    assert index._sorted_count == len(index) == len(fresh)
-    assert np.array_equal(index._sorted_keys, fresh._sorted_keys)
-    assert np.array_equal(index._sorted_rows, fresh._sorted_rows)
+    assert index._columns.count == len(index) == len(fresh)
+    assert np.array_equal(index._columns.keys, fresh._columns.keys)
+    assert np.array_equal(index._columns.rows, fresh._columns.rows)
     for probe in probes:
         assert index.evidence(probe, now=NOW + timedelta(days=12), window_days=3) == (
             fresh.evidence(probe, now=NOW + timedelta(days=12), window_days=3)
@@ -169,7 +169,7 @@ def test_a_batch_counts_the_senders_evidence_counts(monkeypatch, evidence_limit:
         if number == 20:
             index.query(text)  # sorted here; later notes are merged or wait in the tail
     probes += [("Viele Grüße", "x", NOW), (TEMPLATE.format(to="Y", sender="Z"), "new", NOW)]
-    assert index._sorted_count < len(index)  # the last notes are in the tail
+    assert index._columns.count < len(index)  # the last notes are in the tail
     signatures = index.hasher.signatures([template_tokens(text) for text, _, _ in probes])
     counts = index.sender_counts(
         signatures, [sender for _, sender, _ in probes], [now for *_, now in probes], 4.0

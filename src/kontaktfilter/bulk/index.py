@@ -3,9 +3,8 @@
 MinHash signatures (minhash.py) are cut into bands; two notes are candidates when a band matches
 and are kept when their estimated Jaccard similarity reaches the threshold. Band look-ups use
 sorted NumPy columns (plus a small unsorted tail for notes added since the last sort) instead of
-Python dictionaries, which keeps a million notes within a few hundred bytes each. A full tail is
-merged into the sorted columns and a prune filters them, so an index that grows and is pruned
-as a stream goes by is sorted once, not again at every few thousand notes.
+Python dictionaries, which keeps a million notes within a few hundred bytes each
+(band_columns.py).
 """
 
 from __future__ import annotations
@@ -17,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from kontaktfilter.bulk.band_columns import BandColumns
+from kontaktfilter.bulk.band_columns import band_keys as _band_keys
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
 
@@ -33,7 +34,6 @@ EVIDENCE_LIMIT = 64
 template, and it keeps a query's cost flat however big a cluster grows."""
 BATCH_QUERIES = 256
 """Notes looked up together by `sender_counts`: bounds the candidate matrix of one step."""
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
 
 def _seconds(moment: datetime) -> int:
@@ -65,38 +65,6 @@ class Cluster:
     example: str
 
 
-def _band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """One uint64 key per band and note, mixing the band's rows."""
-    rows = signatures.shape[1] // bands
-    parts = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(np.uint64)
-    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(rows):
-            keys = (keys ^ parts[:, :, column]) * _MIX[column % 2]
-    return keys
-
-
-def _bounds(columns: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each key row (one key per band) starts and ends in the sorted band columns."""
-    lows = np.empty(keys.shape, dtype=np.int64)
-    highs = np.empty(keys.shape, dtype=np.int64)
-    for band in range(keys.shape[1]):
-        column = columns[:, band]
-        lows[:, band] = column.searchsorted(keys[:, band], side="left")
-        highs[:, band] = column.searchsorted(keys[:, band], side="right")
-    return lows, highs
-
-
-def _ragged(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
-    """For (query, band) slices of the sorted columns, each element's query, band and position:
-    the slices laid end to end without a Python loop over them."""
-    query, band = np.nonzero(lengths)
-    sizes = lengths[query, band]
-    within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    position = np.repeat(starts[query, band], sizes) + within
-    return np.repeat(query, sizes), np.repeat(band, sizes), position
-
-
 class TemplateIndex:
     """Add notes, ask for near-duplicates from other senders, list clusters (bulk.index_file
     saves and loads it)."""
@@ -120,14 +88,7 @@ class TemplateIndex:
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._row_by_id: dict[str, int] | None = None
-        self._sorted_keys: np.ndarray | None = None
-        self._sorted_rows: np.ndarray | None = None
-        self._sorted_count = 0
-        self._tail_keys: np.ndarray | None = None
-        """Band keys of the unsorted tail, computed once per tail instead of once per query
-        (a batch of queries between two additions read the same tail)."""
-        self._tail_sorted: tuple[np.ndarray, np.ndarray] | None = None
-        """The same keys sorted per band, for looking up a batch (`sender_counts`)."""
+        self._columns = BandColumns(bands)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -167,9 +128,9 @@ class TemplateIndex:
         self._ids.extend(str(item[0]) for item in items)
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
-        self._tail_keys = self._tail_sorted = None
-        if len(self) - self._sorted_count > TAIL_LIMIT and self._sorted_keys is not None:
-            self._merge_tail()
+        self._columns.forget_tail()
+        if len(self) - self._columns.count > TAIL_LIMIT and self._columns.built:
+            self._columns.merge_tail(self._signatures)
 
     def signature_of(self, msg_id: str) -> np.ndarray | None:
         """The stored signature of an indexed note: an importer indexes a whole file first and
@@ -187,68 +148,13 @@ class TemplateIndex:
         return code
 
     def _ensure_sorted(self) -> None:
-        if self._sorted_keys is not None:
-            return
-        keys = _band_keys(self._signatures, self.bands)
-        self._sorted_rows = np.asfortranarray(np.argsort(keys, axis=0, kind="stable"))
-        self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
-        self._sorted_count = len(self)
-        self._tail_keys = self._tail_sorted = None
-
-    def _merge_tail(self) -> None:
-        """Merge the unsorted tail into the sorted columns: what a full stable sort would give
-        (equal keys by row, and every tail row is newer than every sorted one), at the cost of
-        one pass over the columns instead of a sort of all of them."""
-        assert self._sorted_keys is not None and self._sorted_rows is not None
-        old, total = self._sorted_count, len(self)
-        tail = _band_keys(self._signatures[old:], self.bands)
-        order = np.argsort(tail, axis=0, kind="stable")
-        tail = np.take_along_axis(tail, order, axis=0)
-        keys = np.empty((total, self.bands), dtype=np.uint64, order="F")
-        rows = np.empty((total, self.bands), dtype=self._sorted_rows.dtype, order="F")
-        shift = np.arange(total - old)
-        for band in range(self.bands):
-            column = self._sorted_keys[:, band]
-            # after the equal keys already sorted: the tail's rows are the newer ones
-            placed = column.searchsorted(tail[:, band], side="right") + shift
-            rest = np.ones(total, dtype=bool)
-            rest[placed] = False
-            keys[placed, band], keys[rest, band] = tail[:, band], column
-            rows[placed, band], rows[rest, band] = order[:, band] + old, self._sorted_rows[:, band]
-        self._sorted_keys, self._sorted_rows, self._sorted_count = keys, rows, total
-        self._tail_keys = self._tail_sorted = None
+        if not self._columns.built:
+            self._columns.build(self._signatures)
 
     def _candidates(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, bool]:
-        """Rows sharing a band with `keys`, and whether that is all of them. With a `limit` the
-        bands are read in turn until that many rows are found, newest rows of a bucket first
-        (equal keys are sorted by row, oldest first): a note with many copies is settled by its
-        first band, a unique note still looks at every band."""
+        """Rows sharing a band with `keys` (see `BandColumns.candidates`)."""
         self._ensure_sorted()
-        assert self._sorted_keys is not None and self._sorted_rows is not None
-        found = []
-        collected, complete = 0, True
-        for band in range(self.bands):
-            column = self._sorted_keys[:, band]
-            low = np.searchsorted(column, keys[band], side="left")
-            high = np.searchsorted(column, keys[band], side="right")
-            if high == low:
-                continue
-            if limit is not None and high - low > limit:
-                low = high - limit
-            found.append(self._sorted_rows[low:high, band])
-            collected += high - low
-            if limit is not None and collected >= limit and band < self.bands - 1:
-                complete = False
-                break
-        if self._sorted_count < len(self):
-            if self._tail_keys is None:
-                self._tail_keys = _band_keys(self._signatures[self._sorted_count :], self.bands)
-            hits = np.flatnonzero((self._tail_keys == keys[None, :]).any(axis=1))
-            found.append(hits + self._sorted_count)
-        if not found:
-            return np.empty(0, dtype=np.int64), complete
-        # rows within one bucket are distinct already; only several buckets can share rows
-        return (found[0] if len(found) == 1 else np.unique(np.concatenate(found))), complete
+        return self._columns.candidates(self._signatures, keys, limit)
 
     def _similar(
         self,
@@ -355,29 +261,8 @@ class TemplateIndex:
         window_days: float,
     ) -> np.ndarray:
         """`sender_counts` for one slice of at most BATCH_QUERIES notes."""
-        assert self._sorted_keys is not None and self._sorted_rows is not None
         keys = _band_keys(signatures, self.bands)
-        lows, highs = _bounds(self._sorted_keys, keys)
-        # as `_candidates` reads them: the newest EVIDENCE_LIMIT rows of a bucket, bands in
-        # turn until EVIDENCE_LIMIT rows are found
-        counted = np.minimum(highs - lows, EVIDENCE_LIMIT)
-        before = np.cumsum(counted, axis=1) - counted
-        counted[:, 1:] *= before[:, 1:] < EVIDENCE_LIMIT
-        query, band, position = _ragged(highs - counted, counted)
-        rows = self._sorted_rows[position, band].astype(np.int64)
-        # a row found in several bands is compared once
-        query, rows = np.divmod(np.unique(query * len(self) + rows), len(self))
-        if self._sorted_count < len(self):
-            tail_keys, tail_rows = self._sorted_tail()
-            t_lows, t_highs = _bounds(tail_keys, keys)
-            t_query, t_band, t_position = _ragged(t_lows, t_highs - t_lows)
-            # a copy in the tail matches in most bands: a (query, tail row) table drops the
-            # repeats without sorting them
-            found = np.zeros((len(keys), len(tail_keys)), dtype=bool)
-            found[t_query, tail_rows[t_position, t_band]] = True
-            t_query, t_rows = np.nonzero(found)
-            query = np.concatenate((query, t_query))
-            rows = np.concatenate((rows, t_rows + self._sorted_count))
+        query, rows = self._columns.batch_candidates(self._signatures, keys, EVIDENCE_LIMIT)
         equal = np.count_nonzero(self._signatures[rows] == signatures[query], axis=1)
         keep = equal / signatures.shape[1] >= self.threshold
         keep &= signatures[query, 0] != EMPTY_SLOT  # a note without words matches nothing
@@ -387,14 +272,6 @@ class TemplateIndex:
         keep &= self._seen[rows] >= start[query]
         pairs = np.unique(query[keep] * len(self._senders) + self._sender_codes[rows[keep]])
         return np.bincount(pairs // len(self._senders), minlength=len(signatures))
-
-    def _sorted_tail(self) -> tuple[np.ndarray, np.ndarray]:
-        """The tail's band keys sorted per band, and the tail rows in that order."""
-        if self._tail_sorted is None:
-            tail = _band_keys(self._signatures[self._sorted_count :], self.bands)
-            order = np.argsort(tail, axis=0, kind="stable")
-            self._tail_sorted = (np.take_along_axis(tail, order, axis=0), order)
-        return self._tail_sorted
 
     def prune(self, now: datetime, window_days: float) -> int:
         """Forget notes older than the window; returns how many were dropped."""
@@ -406,27 +283,9 @@ class TemplateIndex:
             self._sender_codes = self._sender_codes[keep]
             self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k]
             self._texts = [t for t, k in zip(self._texts, keep, strict=True) if k]
-            self._filter_sorted(keep)
+            self._columns.filter(keep)
             self._row_by_id = None
         return dropped
-
-    def _filter_sorted(self, keep: np.ndarray) -> None:
-        """Drop the pruned rows from the sorted columns and number the rest anew: the order of
-        what is left does not change (the new numbers keep the old order), so no sort."""
-        self._tail_keys = self._tail_sorted = None
-        if self._sorted_keys is None or self._sorted_rows is None:
-            self._sorted_count = 0
-            return
-        renumbered = np.cumsum(keep) - 1
-        kept = keep[self._sorted_rows]  # every column holds each sorted row once
-        count = int(keep[: self._sorted_count].sum())
-        keys = np.empty((count, self.bands), dtype=np.uint64, order="F")
-        rows = np.empty((count, self.bands), dtype=self._sorted_rows.dtype, order="F")
-        for band in range(self.bands):
-            column = kept[:, band]
-            keys[:, band] = self._sorted_keys[column, band]
-            rows[:, band] = renumbered[self._sorted_rows[column, band]]
-        self._sorted_keys, self._sorted_rows, self._sorted_count = keys, rows, count
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""

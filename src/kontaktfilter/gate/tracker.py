@@ -49,7 +49,7 @@ class Sender:
     counts: Counter = field(default_factory=Counter)
     recipients: dict = field(default_factory=dict)
     """recipient -> the times sent to them in the window, oldest first: a list, not a deque,
-    as nearly every one holds one time (a deque weighs 600 bytes, one per pair invited)."""
+    as nearly every one holds one time (an empty deque takes 760 bytes, a list of one 64)."""
     mutual: dict = field(default_factory=dict)  # co-member -> time the pair formed
     decliners: Counter = field(default_factory=Counter)
     reporters: dict = field(default_factory=dict)  # reporter -> time of the first report

@@ -5,7 +5,8 @@ in its own process, alternating, so both meet the same machine load.
 
 REF is any git revision (e.g. the commit before a change). It is checked out into a temporary
 worktree and imported from there; nothing of the current tree is touched. Prints each tree's
-requests/s per workload and measure, and the ratio now/before.
+requests/s per workload and measure, and the ratio now/before; a measure the earlier tree does
+not print (the explanation read) is set against its full verdict, which always explained.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(
     r"^(?P<label>kontaktfilter Engine\.score \(full verdict\)|  \.\.\. rules alone[^\d]*"
+    r"|  \.\.\. explanation read[^\d]*"
     r"|kontaktfilter Engine\.score_many \(batches\)(?: \[absent: one by one\])?"
     r"|kontaktfilter text signals only)\s+\d+ req\s+(?P<rate>[\d,]+) req/s"
 )

@@ -19,9 +19,38 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Iterable, Iterator
 
+from kontaktfilter.gate.events import Event
 from kontaktfilter.gate.replay import Replay
 from kontaktfilter.gate.simulator import Network
+
+PROGRESS_EVERY = 250_000
+"""Events between two progress lines on stderr: a run at the issue's size takes long enough
+on a shared machine that one wants to see how far it got."""
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reporting(events: Iterable[Event], started: float) -> Iterator[Event]:
+    """The stream as it is, with a line on stderr every PROGRESS_EVERY events."""
+    for count, event in enumerate(events, 1):
+        if count % PROGRESS_EVERY == 0:
+            print(
+                f"{count} events, simulated {event.at:%Y-%m-%d}, "
+                f"{time.perf_counter() - started:.0f} s, {_cpu_seconds():.0f} s CPU, "
+                f"peak memory {_peak_mb():.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+        yield event
 
 
 def main() -> int:
@@ -33,14 +62,15 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     network = Network(args.users, args.days, args.seed)
-    replay = Replay(network.truth).run(network.events())
-    seconds = time.perf_counter() - started
-    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    replay = Replay(network.truth).run(_reporting(network.events(), started))
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds()
     print(
         f"network: {args.users} members, {args.days} days, seed {args.seed}: "
-        f"{replay.events} events, {replay.checks} invitations checked, "
+        f"{replay.events} events, {replay.checks} invitations checked "
+        f"({replay.templated} notes in a bulk template), "
         f"{seconds:.0f} s ({replay.events / seconds:.0f} events/s simulated and replayed), "
-        f"peak memory {memory:.0f} MB"
+        f"{cpu:.0f} s CPU ({replay.events / cpu:.0f} events per CPU second), "
+        f"peak memory {_peak_mb():.0f} MB"
     )
     for line in replay.table():
         print(line)

@@ -3,8 +3,9 @@
 The peer is what one would write first: every lexicon phrase compiled to its own regular
 expression and searched in the folded note, one search per phrase per request. Both see the same
 generated requests. Prints requests/s, p50/p99 latency and the ratio, for the full verdict (with
-the corpus model, docs/corpus-model.md), the rules alone, and the text signals (the rule signals
-of Engine.hits, without the learned stage).
+the corpus model, docs/corpus-model.md), the same with its explanation read (the verdict works
+its explanation out when a reader first asks, as `check`, `score` and the store do), the rules
+alone, and the text signals (the rule signals of Engine.hits, without the learned stage).
 
 Each engine measured starts with empty word, sentence and profile memos and is warmed on other
 requests than the measured ones; what it remembers between requests is printed (CACHED): nothing
@@ -232,6 +233,12 @@ def run_workload(title: str, unique: bool, args: argparse.Namespace, regexes, no
     full = fresh_engine()
     ours, _, p99 = measure(
         "kontaktfilter Engine.score (full verdict)", lambda r: full.score(r, now), requests
+    )
+    explained = fresh_engine()
+    measure(
+        "  ... explanation read (check, score)",
+        lambda r: explained.score(r, now).hits,
+        requests,
     )
     batched = fresh_engine()
     measure_batches(

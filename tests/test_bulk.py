@@ -13,6 +13,7 @@ from kontaktfilter.bulk import (
     load_index,
     normalise_for_template,
     save_index,
+    template_tokens,
 )
 
 NOW = datetime(2026, 11, 20, 12)
@@ -134,6 +135,74 @@ def test_adding_in_batches_equals_adding_at_once() -> None:
     assert in_batches.prune(NOW + timedelta(days=1), 0.5) == len(items)
     in_batches.add_many(items[:4])
     assert in_batches.ids == at_once.ids[:4] and len(in_batches.state()[2]["seen"]) == 4
+
+
+def test_merged_and_pruned_columns_equal_a_fresh_sort(monkeypatch) -> None:
+    """A full tail is merged into the sorted columns and a prune filters them: both must leave
+    what one stable sort of the notes left would give, or the newest-first cut of `evidence`
+    would read other rows."""
+    monkeypatch.setattr("kontaktfilter.bulk.index.TAIL_LIMIT", 6)
+    index, fresh_notes, probes = TemplateIndex(), [], []
+    for day in range(12):
+        batch = []
+        for number in range(9):
+            sender, to = PAIRS[(day + number) % len(PAIRS)]
+            text = TEMPLATE.format(to=f"{to} {number}", sender=sender)
+            if number % 3 == 0:  # one note in three its own words
+                text = f"Ihr Vortrag {day} über Messreihe {number} in Halle {day * number}"
+            batch.append((f"n{day}-{number}", sender, text, NOW + timedelta(days=day), ()))
+        index.add_many(batch)
+        fresh_notes += batch
+        probes.append(batch[1][2])
+        index.query(probes[-1])  # sorted from the first day on, merged from then on
+        if day % 4 == 3:
+            assert index.prune(NOW + timedelta(days=day), 2.5) > 0
+            fresh_notes = [n for n in fresh_notes if n[3] >= NOW + timedelta(days=day - 2.5)]
+    fresh = TemplateIndex()
+    fresh.add_many(fresh_notes)
+    fresh.query(probes[0])
+    index.add_many([])
+    assert index._columns.count == len(index) == len(fresh)
+    assert np.array_equal(index._columns.keys, fresh._columns.keys)
+    assert np.array_equal(index._columns.rows, fresh._columns.rows)
+    for probe in probes:
+        assert index.evidence(probe, now=NOW + timedelta(days=12), window_days=3) == (
+            fresh.evidence(probe, now=NOW + timedelta(days=12), window_days=3)
+        )
+
+
+@pytest.mark.parametrize("evidence_limit", [64, 3])
+def test_a_batch_counts_the_senders_evidence_counts(monkeypatch, evidence_limit: int) -> None:
+    """`sender_counts` must give, note for note, the sender count of `evidence`: sorted part and
+    tail, the cut at EVIDENCE_LIMIT, the sender's own copies, the window, notes without words."""
+    monkeypatch.setattr("kontaktfilter.bulk.index.TAIL_LIMIT", 10)
+    monkeypatch.setattr("kontaktfilter.bulk.index.EVIDENCE_LIMIT", evidence_limit)
+    index, probes = TemplateIndex(), []
+    for number in range(60):
+        sender, to = PAIRS[number % len(PAIRS)]
+        sender = f"{sender} {number % 7}"
+        text = TEMPLATE.format(to=f"{to} {number}", sender=sender)
+        if number % 5 == 0:
+            text = text.replace("Synergien", f"Messreihen {number}").replace("Gruppe", "Halle")
+        if number % 11 == 0:
+            text = f"Ihr Vortrag {number} über Akustik in Halle {number * 3}"
+        note = (f"m{number}", sender, text, NOW + timedelta(hours=5 * number), ())
+        index.add_many([note])
+        probes.append((text, sender, note[3] + timedelta(hours=1)))
+        if number == 20:
+            index.query(text)  # sorted here; later notes are merged or wait in the tail
+    probes += [("Viele Grüße", "x", NOW), (TEMPLATE.format(to="Y", sender="Z"), "new", NOW)]
+    assert index._columns.count < len(index)  # the last notes are in the tail
+    signatures = index.hasher.signatures([template_tokens(text) for text, _, _ in probes])
+    counts = index.sender_counts(
+        signatures, [sender for _, sender, _ in probes], [now for *_, now in probes], 4.0
+    )
+    expected = [
+        index.evidence(text, exclude_sender=sender, now=now, window_days=4.0)[0]
+        for text, sender, now in probes
+    ]
+    assert counts.tolist() == expected
+    assert max(expected) > 0 and 0 in expected
 
 
 def test_clusters_count_distinct_senders() -> None:

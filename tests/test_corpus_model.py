@@ -4,6 +4,7 @@ or the expected cost protect a person."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kontaktfilter.learning.corpus_training import (
 )
 from kontaktfilter.learning.training import TrainingExample, train
 from kontaktfilter.model import HARMFUL_ACTIONS, Action, Category, Label, Profile, Request
+from kontaktfilter.scoring import corpus_model
 from kontaktfilter.scoring.corpus_model import (
     LABELS,
     CorpusInfo,
@@ -27,13 +29,22 @@ from kontaktfilter.scoring.corpus_model import (
     CorpusModelError,
     shipped_corpus_model,
 )
-from kontaktfilter.scoring.features import N_FEATURES, column, request_columns
+from kontaktfilter.scoring.features import (
+    N_FEATURES,
+    column,
+    owner_columns,
+    request_columns,
+    word_columns,
+)
 from kontaktfilter.scoring.learned_model import DECLINE, REPLY, LearnedModel
 from kontaktfilter.signals.evidence import strongest_features
 
 REAL_SETS = sorted(Path("eval/real").glob("*.jsonl"))
 OWN_SETS = sorted(Path("tests/fixtures").glob("dev_*.jsonl"))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from bench_scoring import generate  # noqa: E402
+
 INFO = CorpusInfo({"made-up": 0}, "0" * 64, 1.0, 1.0, 0.05)
 
 
@@ -252,3 +263,39 @@ def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
         found = model.scaled(request_columns(ctx.note, signals))
         full = [label for label, _ in strongest_features(ctx, found, model.weights, target)]
         assert remembered == full
+
+
+def test_owners_hashed_in_bulk_are_hashed_as_one_by_one() -> None:
+    """owner_columns (the corpus model's new words and pairs, in bulk) gives each word the
+    columns and signs of word_columns, and each pair those of column: short words without
+    n-grams, a token too long for them, umlauts, digits."""
+    words = ["synergien", "wir", "zu", "ä", "grüße", "#", "x" * 41, "x" * 40, "connect"]
+    owners = [*words, ("wir", "synergien"), ("grüße", "#")]
+    columns, signs, counts = owner_columns(owners)
+    expected_columns, expected_signs = [], []
+    for word in words:
+        its_columns, its_signs = word_columns(word)
+        expected_columns += its_columns
+        expected_signs += its_signs
+    for first, second in owners[len(words) :]:
+        index, sign = column(f"b|{first} {second}")
+        expected_columns.append(index)
+        expected_signs.append(sign)
+    assert columns.tolist() == expected_columns
+    assert signs.tolist() == expected_signs and signs.dtype == np.float32
+    assert counts == [len(word_columns(w)[0]) for w in words] + [1, 1]
+    assert counts[-5] == 1 and counts[-4] > 1  # 41 letters: no n-grams; 40: n-grams
+
+
+def test_full_memos_are_cleared_without_changing_a_reading(monkeypatch) -> None:
+    """With memos this small, words, pairs and sentences are forgotten within every batch and
+    note: the verdicts stay those of an engine that remembers everything."""
+    shipped = shipped_corpus_model()
+    assert shipped is not None
+    arrays = (shipped.weights, shipped.intercepts, shipped.info)
+    requests = generate(150, 5, unique=True) + generate(150, 6)
+    remembering = Engine(corpus=CorpusModel(*arrays)).score_many(requests, NOW)
+    monkeypatch.setattr(corpus_model, "MEMO_LIMIT", 40)
+    forgetting = Engine(corpus=CorpusModel(*arrays))
+    assert forgetting.score_many(requests, NOW) == remembering
+    assert [forgetting.score(r, NOW) for r in requests] == remembering

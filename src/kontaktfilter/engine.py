@@ -14,13 +14,25 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from kontaktfilter.config import DEFAULT_POLICY_URL
-from kontaktfilter.model import Action, Category, Label, Request, Role, SignalHit, Stage, Verdict
+from kontaktfilter.model import (
+    Action,
+    Category,
+    Explanation,
+    Label,
+    LearnedWeights,
+    Request,
+    Role,
+    SignalHit,
+    Stage,
+    Verdict,
+)
 from kontaktfilter.replies.drafts import draft_reply
 from kontaktfilter.scoring.categories import categorise
 from kontaktfilter.scoring.corpus_model import LABELS, CorpusModel, shipped_corpus_model
 from kontaktfilter.signals import PREPARERS, REGISTRY, Signal
 from kontaktfilter.signals.context import Context, History
 from kontaktfilter.signals.corpus import CATEGORY_OF_GROUP
+from kontaktfilter.signals.registry import HitExplainer
 from kontaktfilter.strategy import GUARD_RULE, Costs, Strategy, decide, default_strategy
 from kontaktfilter.text.lexicon import Pattern
 from kontaktfilter.text.lexicon_cache import builtin_matcher
@@ -89,6 +101,11 @@ class Engine:
         self._always = tuple(e for e in active if not e[0].families and not e[0].late)
         self._late = tuple(sorted((e for e in active if e[0].late), key=lambda e: e[0].stage))
         self._stages = {signal.name: signal.stage for signal, _ in self.signals}
+        self._explainers: dict[str, HitExplainer] = {
+            signal.name: signal.explainer
+            for signal, _ in self.signals
+            if signal.explainer is not None
+        }
         self._by_family: dict[str, list[int]] = defaultdict(list)
         for index, (signal, weight) in enumerate(self.signals):
             if weight == 0.0:
@@ -147,9 +164,15 @@ class Engine:
         )
 
     def hits(self, request: Request, ctx: Context) -> list[SignalHit]:
-        """Every signal that fired, strongest contribution first. Late signals (the user's
-        learner, the corpus model) run last and see the others' hits and the category those
-        alone give."""
+        """Every signal that fired, strongest contribution first, each with its spans and
+        detail."""
+        return self._explain(request, ctx, self._decisive_hits(request, ctx))
+
+    def _decisive_hits(self, request: Request, ctx: Context) -> list[SignalHit]:
+        """Every signal that fired, strongest contribution first, as far as deciding needs:
+        a signal with an explainer (Signal.explainer) has its spans and detail still empty.
+        Late signals (the user's learner, the corpus model) run last and see the others' hits
+        and the category those alone give."""
         families = tuple(ctx.phrases)
         signals = self._to_run.get(families)
         if signals is None:
@@ -220,9 +243,29 @@ class Engine:
             return CATEGORY_OF_GROUP[opinion.group]
         return self.category_of(rest, ctx)
 
-    def learned_weights(
-        self, hits: Sequence[SignalHit], ctx: Context
-    ) -> tuple[tuple[str, float], ...]:
+    def _explain(self, request: Request, ctx: Context, hits: list[SignalHit]) -> list[SignalHit]:
+        """The hits with the spans and detail their signals' explainers work out; the order
+        stays, for an explainer changes neither weight nor strength."""
+        explainers = self._explainers
+        for index, hit in enumerate(hits):
+            explain = explainers.get(hit.name)
+            if explain is not None:
+                spans, detail = explain(request, ctx, hit)
+                hits[index] = hit._replace(spans=spans, detail=detail)
+        return hits
+
+    def _explanation(self, request: Request, ctx: Context, hits: list[SignalHit]) -> Explanation:
+        """The verdict's explanation, worked out when first read (model.Explanation): the
+        decision above never reads the spans and details an explainer adds, nor the learned
+        weights."""
+
+        def complete() -> tuple[tuple[SignalHit, ...], LearnedWeights]:
+            explained = self._explain(request, ctx, list(hits))
+            return tuple(explained), self.learned_weights(explained, ctx)
+
+        return Explanation(pending=complete)
+
+    def learned_weights(self, hits: Sequence[SignalHit], ctx: Context) -> LearnedWeights:
         """Each rule signal's learned push towards the combiner's likeliest label (its weight
         in the combiner times the hit's strength), for the explanation."""
         if ctx.corpus is None or ctx.reading is None:
@@ -258,7 +301,7 @@ class Engine:
         """The reply draft (and its note) for an action the user chose, which may differ from
         the recommended one: the screener drafts what the user is about to do."""
         ctx = self.context(request)
-        return self._draft(request, action, self.hits(request, ctx), ctx.lang)
+        return self._draft(request, action, self._decisive_hits(request, ctx), ctx.lang)
 
     def _draft(
         self,
@@ -299,7 +342,7 @@ class Engine:
         return [self._verdict(r, ctx) for r, ctx in zip(batch, contexts, strict=True)]
 
     def _verdict(self, request: Request, ctx: Context) -> Verdict:
-        hits = self.hits(request, ctx)
+        hits = self._decisive_hits(request, ctx)
         category = self.decide(hits, ctx)
         genuine = self.genuine_probability(hits, ctx)
         action, rule = decide(self.strategy, category, hits, request, ctx.now, genuine, self.costs)
@@ -310,11 +353,10 @@ class Engine:
             score=round(sum([hit.weight * hit.strength for hit in hits]), 3),
             category=category,
             action=action,
-            hits=tuple(hits),
             rule=rule,
             reply=reply,
             reply_note=note,
             truncated=ctx.note.truncated,
             genuine=None if genuine is None else round(genuine, 3),
-            learned_weights=self.learned_weights(hits, ctx),
+            explanation=self._explanation(request, ctx, hits),
         )

@@ -3,10 +3,11 @@ other module passes around."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kontaktfilter.bilingual import Detail as Detail  # the vocabulary of verdict details
 from kontaktfilter.bilingual import say as say
@@ -235,6 +236,72 @@ class SignalHit(NamedTuple):
         return self.weight * self.strength
 
 
+LearnedWeights = tuple[tuple[str, float], ...]
+Explain = Callable[[], tuple[tuple[SignalHit, ...], LearnedWeights]]
+
+
+class Explanation:
+    """A verdict's hits and learned weights, the part of it that says why.
+
+    The engine decides a verdict (score, category, action, probabilities) at once but may leave
+    what only explains it (the combiner's strongest words and spans, each signal's learned
+    weight) to `pending`, worked out the first time anything reads the hits or the weights: a
+    caller that only counts categories never pays for it, and every reader (the command line,
+    the API, the store, pickling across `score --jobs` workers, equality) sees the whole
+    explanation. Resolving is a pure function of the verdict's own request, so two threads
+    reading at once compute the same thing."""
+
+    __slots__ = ("_hits", "_learned", "_pending")
+
+    def __init__(
+        self,
+        hits: tuple[SignalHit, ...] = (),
+        learned_weights: LearnedWeights = (),
+        pending: Explain | None = None,
+    ) -> None:
+        self._hits = hits
+        self._learned = learned_weights
+        self._pending = pending
+
+    def _resolve(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            self._hits, self._learned = pending()
+            self._pending = None  # after the results: a concurrent reader never sees half
+
+    @property
+    def hits(self) -> tuple[SignalHit, ...]:
+        if self._pending is not None:
+            self._resolve()
+        return self._hits
+
+    @property
+    def learned_weights(self) -> LearnedWeights:
+        if self._pending is not None:
+            self._resolve()
+        return self._learned
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the explanation has been worked out (for tests of the laziness itself)."""
+        return self._pending is None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return (self.hits, self.learned_weights) == (other.hits, other.learned_weights)
+
+    def __hash__(self) -> int:
+        return hash((self.hits, self.learned_weights))
+
+    def __repr__(self) -> str:
+        return f"Explanation(hits={self.hits!r}, learned_weights={self.learned_weights!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole: a worker process sends back the explanation, never the pending work."""
+        return Explanation, (self.hits, self.learned_weights)
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What kontaktfilter concludes about one request, with everything needed to explain it."""
@@ -244,7 +311,6 @@ class Verdict:
     score: float
     category: Category
     action: Action
-    hits: tuple[SignalHit, ...]
     rule: str
     reply: str | None
     reply_note: str | None
@@ -252,9 +318,19 @@ class Verdict:
     genuine: float | None = None
     """The combiner's probability that a genuine person wrote the note (None: a known contact,
     or no combiner); the strategy declines only when it is low (strategy/costs.py)."""
-    learned_weights: tuple[tuple[str, float], ...] = ()
-    """Each rule signal's learned weight towards the combiner's likeliest label, as fitted on
-    real requests (learning/corpus.py): how much that signal moved this verdict."""
+    explanation: Explanation = field(default_factory=Explanation)
+    """The hits and learned weights, complete whenever read (see Explanation)."""
+
+    @property
+    def hits(self) -> tuple[SignalHit, ...]:
+        """Every signal that fired, strongest contribution first, with its spans and detail."""
+        return self.explanation.hits
+
+    @property
+    def learned_weights(self) -> LearnedWeights:
+        """Each rule signal's learned weight towards the combiner's likeliest label, as fitted on
+        real requests (learning/corpus.py): how much that signal moved this verdict."""
+        return self.explanation.learned_weights
 
     @property
     def signal_names(self) -> tuple[str, ...]:

@@ -1,11 +1,12 @@
-"""Clusters of MinHash signatures: LSH band keys, candidate pairs from each band's buckets,
-verified by estimated Jaccard similarity, joined into connected components. `TemplateIndex`
+"""Clusters of MinHash signatures: candidate pairs from each band's buckets (band_columns.py's
+keys), verified by estimated Jaccard similarity, joined into connected components. `TemplateIndex`
 lists its clusters with it; `network/templates.py` follows the same rule across machines."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from kontaktfilter.bulk.band_columns import band_keys
 from kontaktfilter.bulk.minhash import EMPTY_SLOT
 
 WINDOW = 4
@@ -13,18 +14,6 @@ WINDOW = 4
 PAIR_CHUNK = 1 << 14
 """Candidate pairs compared per NumPy step: their two signature blocks (8 MB) stay in the cache,
 which makes the comparison about four times faster than steps of 2**18 pairs."""
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-
-
-def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """One uint64 key per band and note, mixing the band's rows."""
-    rows = signatures.shape[1] // bands
-    parts = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(np.uint64)
-    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(rows):
-            keys = (keys ^ parts[:, :, column]) * _MIX[column % 2]
-    return keys
 
 
 def cluster_labels(signatures: np.ndarray, bands: int, threshold: float) -> np.ndarray:

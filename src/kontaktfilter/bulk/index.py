@@ -3,7 +3,8 @@
 MinHash signatures (minhash.py) are cut into bands; two notes are candidates when a band matches
 and are kept when their estimated Jaccard similarity reaches the threshold. Band look-ups use
 sorted NumPy columns (plus a small unsorted tail for notes added since the last sort) instead of
-Python dictionaries, which keeps a million notes within a few hundred bytes each.
+Python dictionaries, which keeps a million notes within a few hundred bytes each
+(band_columns.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from kontaktfilter.bulk.clustering import band_keys, cluster_labels
+from kontaktfilter.bulk.band_columns import BandColumns
+from kontaktfilter.bulk.band_columns import band_keys as _band_keys
+from kontaktfilter.bulk.clustering import cluster_labels
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
 
@@ -29,6 +32,8 @@ TAIL_LIMIT = 4096
 EVIDENCE_LIMIT = 64
 """`evidence` stops collecting candidates at about this many (newest first): enough to show a
 template, and it keeps a query's cost flat however big a cluster grows."""
+BATCH_QUERIES = 256
+"""Notes looked up together by `sender_counts`: bounds the candidate matrix of one step."""
 
 
 def _seconds(moment: datetime) -> int:
@@ -85,12 +90,7 @@ class TemplateIndex:
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._row_by_id: dict[str, int] | None = None
-        self._sorted_keys: np.ndarray | None = None
-        self._sorted_rows: np.ndarray | None = None
-        self._sorted_count = 0
-        self._tail_keys: np.ndarray | None = None
-        """Band keys of the unsorted tail, computed once per tail instead of once per query
-        (a batch of queries between two additions read the same tail)."""
+        self._columns = BandColumns(bands)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -130,9 +130,9 @@ class TemplateIndex:
         self._ids.extend(str(item[0]) for item in items)
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
-        self._tail_keys = None
-        if len(self) - self._sorted_count > TAIL_LIMIT:
-            self._sorted_keys = None
+        self._columns.forget_tail()
+        if len(self) - self._columns.count > TAIL_LIMIT and self._columns.built:
+            self._columns.merge_tail(self._signatures)
 
     def _appended(self, name: str, current: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """`current` followed by `extra`, as a view of a buffer that grows by half when full:
@@ -164,45 +164,13 @@ class TemplateIndex:
         return code
 
     def _ensure_sorted(self) -> None:
-        if self._sorted_keys is not None:
-            return
-        keys = band_keys(self._signatures, self.bands)
-        self._sorted_rows = np.argsort(keys, axis=0, kind="stable")
-        self._sorted_keys = np.asfortranarray(np.take_along_axis(keys, self._sorted_rows, axis=0))
-        self._sorted_count = len(self)
-        self._tail_keys = None
+        if not self._columns.built:
+            self._columns.build(self._signatures)
 
     def _candidates(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, bool]:
-        """Rows sharing a band with `keys`, and whether that is all of them. With a `limit` the
-        bands are read in turn until that many rows are found, newest rows of a bucket first
-        (equal keys are sorted by row, oldest first): a note with many copies is settled by its
-        first band, a unique note still looks at every band."""
+        """Rows sharing a band with `keys` (see `BandColumns.candidates`)."""
         self._ensure_sorted()
-        assert self._sorted_keys is not None and self._sorted_rows is not None
-        found = []
-        collected, complete = 0, True
-        for band in range(self.bands):
-            column = self._sorted_keys[:, band]
-            low = np.searchsorted(column, keys[band], side="left")
-            high = np.searchsorted(column, keys[band], side="right")
-            if high == low:
-                continue
-            if limit is not None and high - low > limit:
-                low = high - limit
-            found.append(self._sorted_rows[low:high, band])
-            collected += high - low
-            if limit is not None and collected >= limit and band < self.bands - 1:
-                complete = False
-                break
-        if self._sorted_count < len(self):
-            if self._tail_keys is None:
-                self._tail_keys = band_keys(self._signatures[self._sorted_count :], self.bands)
-            hits = np.flatnonzero((self._tail_keys == keys[None, :]).any(axis=1))
-            found.append(hits + self._sorted_count)
-        if not found:
-            return np.empty(0, dtype=np.int64), complete
-        # rows within one bucket are distinct already; only several buckets can share rows
-        return (found[0] if len(found) == 1 else np.unique(np.concatenate(found))), complete
+        return self._columns.candidates(self._signatures, keys, limit)
 
     def _similar(
         self,
@@ -223,7 +191,7 @@ class TemplateIndex:
             signature = self.signature(text, names)
         if signature[0] == EMPTY_SLOT:
             return empty  # nothing left after normalisation: no template evidence either way
-        rows, complete = self._candidates(band_keys(signature[None, :], self.bands)[0], limit)
+        rows, complete = self._candidates(_band_keys(signature[None, :], self.bands)[0], limit)
         if rows.size == 0:
             return empty
         equal = np.count_nonzero(self._signatures[rows] == signature[None, :], axis=1)
@@ -278,6 +246,49 @@ class TemplateIndex:
         senders = len(set(self._sender_codes[rows].tolist()))
         return senders, [self._ids[row] for row in rows[:examples].tolist()], complete
 
+    def sender_counts(
+        self,
+        signatures: np.ndarray,
+        exclude_senders: Sequence[str],
+        nows: Sequence[datetime],
+        window_days: float,
+    ) -> np.ndarray:
+        """For each note of a batch (one signature row each), what `evidence` counts first: the
+        distinct senders other than its own who sent a similar note within the window before
+        its time. The same candidates and the same tests as `evidence`, done for the whole
+        batch in a few NumPy steps instead of dozens per note; a gate ingesting a batch, or
+        replaying one, asks for every note before it adds them."""
+        counts = np.zeros(len(signatures), dtype=np.int64)
+        if not len(self) or not len(signatures):
+            return counts
+        self._ensure_sorted()
+        for start in range(0, len(signatures), BATCH_QUERIES):
+            stop = start + BATCH_QUERIES
+            counts[start:stop] = self._sender_counts(
+                signatures[start:stop], exclude_senders[start:stop], nows[start:stop], window_days
+            )
+        return counts
+
+    def _sender_counts(
+        self,
+        signatures: np.ndarray,
+        exclude_senders: Sequence[str],
+        nows: Sequence[datetime],
+        window_days: float,
+    ) -> np.ndarray:
+        """`sender_counts` for one slice of at most BATCH_QUERIES notes."""
+        keys = _band_keys(signatures, self.bands)
+        query, rows = self._columns.batch_candidates(self._signatures, keys, EVIDENCE_LIMIT)
+        equal = np.count_nonzero(self._signatures[rows] == signatures[query], axis=1)
+        keep = equal / signatures.shape[1] >= self.threshold
+        keep &= signatures[query, 0] != EMPTY_SLOT  # a note without words matches nothing
+        own = np.array([self._sender_index.get(s, -1) for s in exclude_senders], dtype=np.int64)
+        keep &= self._sender_codes[rows] != own[query]
+        start = np.array([_seconds(now) - window_days * 86_400 for now in nows])
+        keep &= self._seen[rows] >= start[query]
+        pairs = np.unique(query[keep] * len(self._senders) + self._sender_codes[rows[keep]])
+        return np.bincount(pairs // len(self._senders), minlength=len(signatures))
+
     def prune(self, now: datetime, window_days: float) -> int:
         """Forget notes older than the window; returns how many were dropped."""
         keep = self._seen >= _seconds(now) - window_days * 86_400
@@ -289,7 +300,7 @@ class TemplateIndex:
             self._sender_codes = self._sender_codes[keep]
             self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k]
             self._texts = [t for t, k in zip(self._texts, keep, strict=True) if k]
-            self._sorted_keys, self._sorted_count = None, 0
+            self._columns.filter(keep)
             self._row_by_id = None
         return dropped
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from kontaktfilter.bulk.clustering import band_keys as _band_keys
+from kontaktfilter.bulk.band_columns import band_keys as _band_keys
 from kontaktfilter.bulk.index import DEFAULT_BANDS, DEFAULT_NUM_PERM
 from kontaktfilter.bulk.minhash import MinHasher
 from kontaktfilter.bulk.normalise import template_tokens

@@ -72,6 +72,8 @@ class Replay:
     caps: FixedCaps = field(default_factory=FixedCaps)
     events: int = 0
     checks: int = 0
+    templated: int = 0
+    """Invitations whose note the template index placed in a bulk template when checked."""
     gate: dict[str, Tally] = field(default_factory=dict)
     baseline: dict[str, Tally] = field(default_factory=dict)
 
@@ -82,20 +84,16 @@ class Replay:
         while chunk := list(itertools.islice(events, CHUNK)):
             last = chunk[-1].at
             sent = [e for e in chunk if isinstance(e, InvitationSent) and e.note.strip()]
-            signatures = dict(
-                zip(
-                    (e.event_id for e in sent),
-                    templates.signatures([e.note for e in sent]),
-                    strict=True,
-                )
-            )
+            # the index answers for the chunk as it stood before it, then takes its notes
+            notes = [(e.invitation_id, e.sender, e.note, e.at) for e in sent]
+            flags = dict(zip((e.event_id for e in sent), templates.flags(notes), strict=True))
             for event in chunk:
                 self.events += 1
                 flag = False
                 if isinstance(event, InvitationSent):
-                    flag = self._check(tracker, templates, event, signatures.get(event.event_id))
+                    flag = flags.get(event.event_id, False)
+                    self._check(tracker, event, flag)
                 tracker.apply(event, flag)
-            templates.add([(e.invitation_id, e.sender, e.note, e.at) for e in sent])
         if last is not None:
             self._brigaded_at_the_end(tracker, last)
         return self
@@ -116,12 +114,9 @@ class Replay:
                 caps = self.caps.check(tracker, member, now)
                 self._record(self.baseline, kind, member, caps, [])
 
-    def _check(self, tracker, templates, event: InvitationSent, signature) -> bool:
+    def _check(self, tracker: Tracker, event: InvitationSent, in_template: bool) -> None:
         self.checks += 1
         kind = self.truth.get(event.sender, "unknown")
-        in_template = signature is not None and templates.matches(
-            event.note, event.sender, event.at, signature
-        )
         act = tracker.activity(event.sender, event.at)
         pair = tracker.pair(event.sender, event.recipient, event.at)
         decision = check_invitation(act, pair, self.policy, None, in_template)
@@ -133,7 +128,7 @@ class Replay:
         self._record(self.gate, kind, event.sender, outcome, names)
         caps = self.caps.check(tracker, event.sender, event.at)
         self._record(self.baseline, kind, event.sender, caps, [])
-        return in_template
+        self.templated += in_template
 
     @staticmethod
     def _record(tallies, kind: str, sender: str, outcome: Outcome, reasons: list[str]) -> None:

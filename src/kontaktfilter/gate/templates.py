@@ -52,26 +52,36 @@ class NoteTemplates:
         return senders >= self.min_senders
 
     def flags(self, notes: Sequence[Note]) -> list[bool]:
-        """For each note, whether it was in a template when it came in; then index them all."""
+        """For each note, whether it was in a template when it came in (what `matches` says,
+        asked for the whole batch at once); then index them all."""
         signatures = self.signatures([note for _, _, note, _ in notes])
+        with self._lock:
+            counts = self.index.sender_counts(
+                signatures,
+                [sender for _, sender, _, _ in notes],
+                [at for *_, at in notes],
+                self.window_days,
+            )
         flags = [
-            self.matches(note, sender, at, signature)
-            for (_, sender, note, at), signature in zip(notes, signatures, strict=True)
+            bool(note.strip()) and int(count) >= self.min_senders
+            for (_, _, note, _), count in zip(notes, counts, strict=True)
         ]
         self.add(notes, signatures)
         return flags
 
     def add(self, notes: Sequence[Note], signatures: np.ndarray | None = None) -> None:
         """Index the notes that have words; `signatures` (one row per note) spares hashing
-        them a second time when the caller has just checked them."""
+        them a second time when the caller has just checked them. The index keeps no text:
+        the gate matches by signature and never lists clusters, so a window's texts would be
+        memory kept for nothing."""
+        if signatures is None:
+            signatures = self.signatures([note for _, _, note, _ in notes])
         kept = [bool(note.strip()) for _, _, note, _ in notes]
         written = [
-            (i, s, n, at, ()) for (i, s, n, at), keep in zip(notes, kept, strict=True) if keep
+            (i, s, "", at, ()) for (i, s, _, at), keep in zip(notes, kept, strict=True) if keep
         ]
         with self._lock:
-            self.index.add_many(
-                written, None if signatures is None else signatures[np.asarray(kept, dtype=bool)]
-            )
+            self.index.add_many(written, signatures[np.asarray(kept, dtype=bool)])
             self._since_prune += len(written)
             if self._since_prune >= PRUNE_EVERY and written:
                 self.index.prune(max(at for *_, at in notes), self.window_days)

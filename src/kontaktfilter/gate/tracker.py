@@ -5,6 +5,7 @@ the window, not the length of the stream."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,13 +45,24 @@ class Sender:
     week: deque = field(default_factory=deque)
     open: int = 0
     withdrawn_recent: list = field(default_factory=list)
+    """A heap of the sending times of invitations withdrawn too soon to free their slot."""
     counts: Counter = field(default_factory=Counter)
-    recipients: dict = field(default_factory=dict)  # recipient -> deque of sent times
+    recipients: dict = field(default_factory=dict)
+    """recipient -> the times sent to them in the window, oldest first: a list, not a deque,
+    as nearly every one holds one time (an empty deque takes 760 bytes, a list of one 64)."""
     mutual: dict = field(default_factory=dict)  # co-member -> time the pair formed
     decliners: Counter = field(default_factory=Counter)
     reporters: dict = field(default_factory=dict)  # reporter -> time of the first report
     messaged: dict = field(default_factory=dict)  # recipient -> last message
+    oldest: datetime = datetime.max
+    """No time in mutual, reporters or messaged is older: a prune that would drop nothing
+    from them need not read them (a collector's tables are read at every check)."""
     complaints: tuple | None = None  # (computed at, complaints)
+
+    def noted(self, table: dict, key: str, at: datetime) -> None:
+        """Set one of the three timed tables, keeping `oldest` true."""
+        table[key] = at
+        self.oldest = min(self.oldest, at)
 
 
 class Tracker:
@@ -76,12 +88,14 @@ class Tracker:
         elif isinstance(event, InvitationAnswered):
             self._answered(event)
         elif isinstance(event, Reported):
-            reporters = self._sender(event.reported).reporters
-            reporters[event.reporter] = min(event.at, reporters.get(event.reporter, event.at))
+            reported = self._sender(event.reported)
+            first = min(event.at, reported.reporters.get(event.reporter, event.at))
+            reported.noted(reported.reporters, event.reporter, first)
             self.reported_by.add((event.reporter, event.reported))
         elif isinstance(event, MessageSent):
-            messaged = self._sender(event.sender).messaged
-            messaged[event.recipient] = max(event.at, messaged.get(event.recipient, event.at))
+            sender = self._sender(event.sender)
+            last = max(event.at, sender.messaged.get(event.recipient, event.at))
+            sender.noted(sender.messaged, event.recipient, last)
         elif isinstance(event, ProfileUpdated):
             profile = self.profiles.setdefault(event.user, {})
             for name in ("created", "contacts", "privacy"):
@@ -102,9 +116,12 @@ class Tracker:
         sender.week.append(event.at)
         sender.open += 1
         sender.counts.update(notes=has_note, template=has_note and in_template)
-        times = sender.recipients.setdefault(event.recipient, deque())
-        sender.counts["reinvites"] += bool(times)
-        times.append(event.at)
+        times = sender.recipients.get(event.recipient)
+        if times is None:
+            sender.recipients[event.recipient] = [event.at]
+        else:
+            sender.counts["reinvites"] += 1
+            times.append(event.at)
         back = self.senders.get(event.recipient)
         burst = timedelta(hours=self.policy.burst_hours)
         if back and (theirs := back.recipients.get(event.sender)):
@@ -112,8 +129,8 @@ class Tracker:
             shared = self.groups.get(event.sender, set()) & self.groups.get(event.recipient, set())
             if near and shared:
                 formed = min(near[-1], event.at)
-                sender.mutual[event.recipient] = formed
-                back.mutual[event.sender] = formed
+                sender.noted(sender.mutual, event.recipient, formed)
+                back.noted(back.mutual, event.sender, formed)
 
     def _answered(self, event: InvitationAnswered) -> None:
         record = self.invitations.get(event.invitation_id)
@@ -123,7 +140,7 @@ class Tracker:
         sender = self._sender(record.sender)
         sender.open -= 1
         if record.state == "withdrawn":
-            sender.withdrawn_recent.append(record.sent_at)
+            heapq.heappush(sender.withdrawn_recent, record.sent_at)
         if record.state == "accepted":
             self.connections.update(
                 {(record.sender, record.recipient), (record.recipient, record.sender)}
@@ -156,7 +173,7 @@ class Tracker:
                 self._count(sender, record, -1)
                 del self.invitations[record.key]
             times = sender.recipients[record.recipient]
-            times.popleft()
+            del times[0]
             if times:
                 sender.counts["reinvites"] -= 1
             else:
@@ -165,10 +182,17 @@ class Tracker:
         while sender.week and sender.week[0] <= week:
             sender.week.popleft()
         hold = now - timedelta(days=self.policy.min_days_before_withdrawal)
-        sender.withdrawn_recent = [t for t in sender.withdrawn_recent if t > hold]
-        for table in (sender.mutual, sender.reporters, sender.messaged):
-            for key in [k for k, t in table.items() if t <= start]:
-                del table[key]
+        recent = sender.withdrawn_recent
+        while recent and recent[0] <= hold:
+            heapq.heappop(recent)
+        if sender.oldest <= start:
+            tables = (sender.mutual, sender.reporters, sender.messaged)
+            for table in tables:
+                for key in [k for k, t in table.items() if t <= start]:
+                    del table[key]
+            sender.oldest = min(
+                (t for table in tables for t in table.values()), default=datetime.max
+            )
 
     def sender_at(self, key: str, now: datetime) -> Sender:
         """The sender's state with the window moved to `now`."""

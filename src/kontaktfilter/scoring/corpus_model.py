@@ -34,9 +34,9 @@ from kontaktfilter.scoring.features import (
     column,
     signal_strengths,
     token_form,
-    word_columns,
 )
 from kontaktfilter.scoring.model_file import model_header, read_archive, write_archive
+from kontaktfilter.scoring.owner_rows import Owner, OwnerRows
 from kontaktfilter.text.note import AnalysedNote
 
 FORMAT = "kontaktfilter-corpus-model"
@@ -46,8 +46,8 @@ SHIPPED = "corpus_model.npz"
 EXPLAINED = 8
 """Entries per sentence and label kept for explanations (more than a verdict ever shows)."""
 MEMO_LIMIT = 100_000
-"""Rows remembered per sentence and per signal name (never per note); each memo is cleared when
-full."""
+"""Rows remembered per sentence, per word or word pair, and per signal name (never per note);
+each memo is cleared when full."""
 MEMO_SENTENCE_CHARS = 2_000
 """Longer sentences are not remembered: the memo's size stays bounded in characters too."""
 GATHER_SENTENCES = 4_096
@@ -86,6 +86,7 @@ class CorpusModel:
         self._signal_pushes: dict[str, tuple[float, ...]] = {}
         """Per signal name: its push towards each label (a few hundred names at most)."""
         self._names: dict[str, np.ndarray] = {}
+        self._owners = OwnerRows(weights, MEMO_LIMIT)
 
     def scaled(self, found: Columns) -> Columns:
         """The features as the model reads them: the text block times `text_scale`."""
@@ -104,10 +105,24 @@ class CorpusModel:
         fired, the same as `probabilities(request_columns(note, signals))`, from rows
         remembered per sentence and signal; the reading keeps the sentences for `strongest`."""
         tokens = note.tokens
+        memo = self._sentences
+        pieces: list[tuple[int, tuple[str, ...], _Sentence | None]] = []
+        pending: dict[tuple[str, ...], _Sentence | None] = {}
+        for start, words in _sentence_tokens(note):
+            found = memo.get(words)
+            if found is None:
+                pending[words] = None
+            pieces.append((start, words, found))
+        if pending:  # the note's new sentences in one gather
+            gathered = list(pending)
+            for words, found in zip(gathered, self._gather(gathered), strict=True):
+                pending[words] = found
+                self._remember(words, found)
         sentences: list[tuple[int, _Sentence]] = []
         entries = 0
-        for start, words in _sentence_tokens(note):
-            sentence = self._sentence(words)
+        for start, words, found in pieces:
+            sentence = found or pending[words]
+            assert sentence is not None
             sentences.append((start, sentence))
             entries += sentence.entries
         # four numbers per row: plain Python adds them faster than NumPy's per-call overhead
@@ -164,15 +179,6 @@ class CorpusModel:
             found = self._signal_pushes[name] = tuple(_pushes(row[np.newaxis, :])[0].tolist())
         return found[target]
 
-    def _sentence(self, tokens: tuple[str, ...]) -> _Sentence:
-        """A sentence's summed row, entry count and each word's and word pair's push towards
-        every label, remembered after the first time."""
-        found = self._sentences.get(tokens)
-        if found is None:
-            found = self._gather([tokens])[0]
-            self._remember(tokens, found)
-        return found
-
     def prepare(self, notes: Iterable[AnalysedNote]) -> None:
         """Work out the rows of every sentence of a batch of notes not yet remembered, in one
         gather (Engine.score_many): `read` then finds them as if it had met them before. The
@@ -189,38 +195,27 @@ class CorpusModel:
                 self._remember(tokens, found)
 
     def _gather(self, sentences: list[tuple[str, ...]]) -> list[_Sentence]:
-        """The rows of some sentences (their tokens as analysed) with one take from the weights:
-        per word (with its n-grams) and per word pair, each sentence's slice summed to its
+        """The rows of some sentences (their tokens as analysed) with one take from the owner
+        rows: per word (with its n-grams) and per word pair, each sentence's slice summed to its
         total."""
-        columns: list[int] = []
-        signs: list[float] = []
-        starts: list[int] = []
+        keys: list[Owner] = []
         owner_starts: list[int] = []
-        entries: list[int] = []
         for sentence in sentences:
-            tokens = tuple(map(token_form, sentence))
-            owner_starts.append(len(starts))
-            first = len(columns)
-            for token in tokens:
-                its_columns, its_signs = word_columns(token)
-                starts.append(len(columns))
-                columns += its_columns
-                signs += its_signs
-            for first_word, second_word in pairwise(tokens):
-                index, sign = column(f"b|{first_word} {second_word}")
-                starts.append(len(columns))
-                columns.append(index)
-                signs.append(sign)
-            entries.append(len(columns) - first)
-        rows = np.take(self.weights, np.array(columns, dtype=np.intp), axis=0)
-        rows *= np.array(signs, dtype=np.float32)[:, np.newaxis]
-        owners = np.add.reduceat(rows, starts, axis=0)  # one row per word, then per pair
+            forms = tuple(map(token_form, sentence))
+            owner_starts.append(len(keys))
+            keys += forms
+            keys += pairwise(forms)
+        owners, counts = self._owners.take(keys)  # one row per word, then per pair
         totals = np.add.reduceat(owners.astype(np.float64), owner_starts, axis=0).tolist()
-        bounds = [*owner_starts, len(starts)]
-        return [
-            _Sentence(tuple(totals[k]), entries[k], owners[bounds[k] : bounds[k + 1]], len(t), {})
-            for k, t in enumerate(sentences)
-        ]
+        bounds = [*owner_starts, len(keys)]
+        found = []
+        for k, sentence in enumerate(sentences):
+            first, last = bounds[k], bounds[k + 1]
+            entries = sum(counts[first:last])
+            found.append(
+                _Sentence(tuple(totals[k]), entries, owners[first:last], len(sentence), {})
+            )
+        return found
 
     def _remember(self, tokens: tuple[str, ...], found: _Sentence) -> None:
         if _rememberable(tokens):
@@ -254,6 +249,7 @@ class CorpusModel:
         self._sentences.clear()
         self._names.clear()
         self._rows.clear()
+        self._owners.clear()
 
     def to_bytes(self) -> bytes:
         """A compressed NumPy archive (no pickle): the used columns and their weight rows, in

@@ -12,12 +12,12 @@ probability of a genuine person also reaches the strategy, which declines only w
 
 from __future__ import annotations
 
-from kontaktfilter.model import Category, Detail, Hit, Label, Request, Span, Stage
+from kontaktfilter.model import Category, Detail, Hit, Label, Request, SignalHit, Span, Stage
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown, shown_words
 from kontaktfilter.signals.personal import sender_is_known
-from kontaktfilter.signals.registry import GENUINE_GROUPS, register
+from kontaktfilter.signals.registry import GENUINE_GROUPS, explains, register
 
 SHOWN = SHOWN_FEATURES + SHOWN_SPANS
 BAIT_MIN = 2.5
@@ -70,13 +70,30 @@ def category_of_label(label: Label, ctx: Context) -> Category:
     stage=Stage.COMBINER,
 )
 def corpus_category(request: Request, ctx: Context) -> list[Hit]:
-    model, reading = ctx.corpus, ctx.reading
-    if model is None or reading is None or sender_is_known(request):  # a fact, not words
+    """The decision alone: its spans and detail come from `explain_corpus_category` when the
+    verdict's explanation is read (the strongest words cost more than the label)."""
+    reading = ctx.reading
+    if ctx.corpus is None or reading is None or sender_is_known(request):  # a fact, not words
         return []
     probabilities = reading.probabilities
     best = max(range(len(LABELS)), key=probabilities.__getitem__)
+    probability = probabilities[best]
+    group = GROUP_OF[category_of_label(LABELS[best], ctx)]
+    strength = -probability if group in GENUINE_GROUPS else probability
+    return [Hit(strength, (), "", group)]
+
+
+@explains("LEARN_CORPUS_CATEGORY")
+def explain_corpus_category(
+    request: Request, ctx: Context, hit: SignalHit
+) -> tuple[tuple[Span, ...], str]:
+    """Why: the words and signals that pushed most towards the likeliest label, with the spans
+    to mark in the note, and the share of real requests of that label the note resembles."""
+    model, reading = ctx.corpus, ctx.reading
+    assert model is not None and reading is not None, "explained a hit the model never gave"
+    probabilities = reading.probabilities
+    best = max(range(len(LABELS)), key=probabilities.__getitem__)
     label, probability = LABELS[best], probabilities[best]
-    category = category_of_label(label, ctx)
     evidence: list[tuple[str, Span | None]] = []
     for name, first, last in model.strongest(reading, best, SHOWN):
         if name:
@@ -95,6 +112,4 @@ def corpus_category(request: Request, ctx: Context) -> list[Hit]:
             "de": german + shown_words(evidence, "de"),
         },
     )
-    group = GROUP_OF[category]
-    strength = -probability if group in GENUINE_GROUPS else probability
-    return [Hit(strength, spans, detail, group)]
+    return spans, detail

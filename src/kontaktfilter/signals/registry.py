@@ -10,16 +10,27 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kontaktfilter.model import GENUINE_GROUPS, SUSPICIOUS_GROUPS, Group, Hit, Request, Role, Stage
+from kontaktfilter.model import (
+    GENUINE_GROUPS,
+    SUSPICIOUS_GROUPS,
+    Group,
+    Hit,
+    Request,
+    Role,
+    SignalHit,
+    Span,
+    Stage,
+)
 
 if TYPE_CHECKING:
     from kontaktfilter.signals.context import Context
 
 SignalFunction = Callable[[Request, "Context"], list[Hit]]
 BatchPreparer = Callable[[Sequence[Request], Sequence["Context"]], None]
+HitExplainer = Callable[[Request, "Context", SignalHit], tuple[tuple[Span, ...], str]]
 
 NAME_FORMAT = re.compile(r"^(PHRASE|PERS|TPL|PROF|BEH|GOOD|LEARN)_[A-Z0-9_]+$")
 __all__ = [
@@ -28,6 +39,7 @@ __all__ = [
     "REGISTRY",
     "SUSPICIOUS_GROUPS",
     "Signal",
+    "explains",
     "is_late",
     "prepares_batch",
     "register",
@@ -52,6 +64,10 @@ class Signal:
     """A later stage runs after the rules, in Stage order, and reads their hits
     (Context.rule_hits)."""
     roles: frozenset[Role] = frozenset()
+    explainer: HitExplainer | None = None
+    """Works out the spans and detail of a hit whose `function` left them empty, when the
+    verdict's explanation is first read (model.Explanation): for a signal whose explanation
+    costs more than its decision (the combiner's strongest words)."""
 
     @property
     def late(self) -> bool:
@@ -119,6 +135,22 @@ def register(
             Stage(stage),
             frozenset(map(Role, roles)),
         )
+        return function
+
+    return decorate
+
+
+def explains(name: str) -> Callable[[HitExplainer], HitExplainer]:
+    """Decorator: the function that completes the hits of the registered signal `name` (see
+    Signal.explainer); its hits' spans and detail are then left empty until a reader asks."""
+
+    def decorate(function: HitExplainer) -> HitExplainer:
+        signal = REGISTRY.get(name)
+        if signal is None or signal.explainer is not None:
+            raise SignalDefinitionError(
+                f"signal {name!r}: explained before it is registered, or twice"
+            )
+        REGISTRY[name] = replace(signal, explainer=function)
         return function
 
     return decorate

@@ -1,32 +1,41 @@
-"""Bulk detection: kontaktfilter's TemplateIndex beside datasketch's MinHashLSH, in one run.
+"""Bulk detection end to end: `kontaktfilter templates FILE --json` beside datasketch's
+MinHashLSH, in one run.
 
 Generates messages with planted templates (spintax choices, name swaps, small edits; German and
-English) among unique background notes, clusters them with both, and prints time, messages/s,
-memory per message and pairwise precision/recall against the planted truth, with ratios.
+English) among unique background notes and writes them as a JSONL request file. Ours is the
+user's command in a child process (start, reading, normalising, signatures, clustering, one output
+line per message); datasketch reads the same file in this process. Prints wall and CPU time,
+messages/s, the command's peak RSS per message and pairwise precision/recall against the planted
+truth, with ratios.
 
     python bench/bench_templates.py [--sizes 10000,100000,1000000] [--peer-max 100000]
+        [--peer-shingle 2] [--peer-perm 64]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import orjson
 from datasketch import MinHash, MinHashLSH
 
-from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, TemplateIndex
+from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from kontaktfilter.bulk.normalise import template_tokens
 
 TEMPLATE_SHARE = 0.3
 TEMPLATES = 40
-BATCH = 20_000
 FIRST = ["Anna", "Jonas", "Katrin", "Mehmet", "Laura", "Piotr", "Sofia", "Lukas", "Emma", "Ben"]
 LAST = ["Berg", "Pfeiffer", "Albers", "Yilmaz", "Bennett", "Nowak", "Rossi", "Weber", "Smith"]
 SPIN_DE = [
@@ -140,53 +149,102 @@ def repeats(size: int) -> int:
     return 3 if size <= 20_000 else 1
 
 
-def build(messages: list[tuple]) -> tuple[TemplateIndex, np.ndarray]:
-    index = TemplateIndex()
-    for start in range(0, len(messages), BATCH):
-        index.add_many(messages[start : start + BATCH])
-    return index, index.labels()
+def write_jsonl(messages: list[tuple], path: Path) -> None:
+    """The messages as the request file a user would pass to `kontaktfilter templates`."""
+    with path.open("wb") as out:
+        for msg_id, sender, text, at, (name, recipient) in messages:
+            record = {
+                "id": msg_id,
+                "sender": {"id": sender, "name": name},
+                "recipient": {"name": recipient},
+                "text": text,
+                "sent_at": at.isoformat(),
+            }
+            out.write(orjson.dumps(record) + b"\n")
 
 
-def run_ours(messages: list[tuple]) -> tuple[float, np.ndarray, float]:
-    """Time one run; measure memory in a second, traced run (tracing slows allocation)."""
-    elapsed = float("inf")
-    for _ in range(repeats(len(messages))):
-        gc.collect()
+@dataclass(frozen=True)
+class Run:
+    """One run of the command: wall and CPU seconds, peak resident memory, its labels."""
+
+    wall: float
+    cpu: float
+    peak_rss: int
+    labels: np.ndarray
+
+
+def run_command(source: Path, size: int) -> Run:
+    """`kontaktfilter templates FILE --json` in a child process, as a user runs it: interpreter
+    start, imports, reading and parsing the file, normalising, signatures, clustering and
+    writing one line per message. Peak RSS is the child's own (wait4's ru_maxrss)."""
+    command = [str(Path(sys.executable).with_name("kontaktfilter")), "templates", str(source)]
+    output = source.with_suffix(".out")
+    with output.open("wb") as out:
         begin = time.perf_counter()
-        _, labels = build(messages)
-        elapsed = min(elapsed, time.perf_counter() - begin)
-    gc.collect()
-    tracemalloc.start()
-    index, _ = build(messages)
-    retained, _ = tracemalloc.get_traced_memory()  # the index is still alive here
-    tracemalloc.stop()
-    # the index keeps each text; they were created before tracing began, so count them here
-    texts = sum(sys.getsizeof(text) for _, _, text, _, _ in messages)
-    return elapsed, labels, (retained + texts) / len(index)
+        child = subprocess.Popen([*command, "--json"], stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - begin
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command)} --json failed with {child.returncode}")
+    clusters = [orjson.loads(line)["cluster"] for line in output.read_bytes().splitlines()]
+    if len(clusters) != size:
+        raise SystemExit(f"expected {size} lines of output, got {len(clusters)}")
+    labels = np.array([-1 if c is None else c for c in clusters], dtype=np.int64)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, labels)
 
 
-def run_peer(messages: list[tuple]) -> tuple[float, np.ndarray]:
-    """Best time of `repeats` peer runs and its labels."""
-    best, labels = float("inf"), np.empty(0)
-    for _ in range(repeats(len(messages))):
+def run_ours(source: Path, size: int) -> Run:
+    """The fastest of `repeats` runs of the command (by wall time)."""
+    runs = [run_command(source, size) for _ in range(repeats(size))]
+    return min(runs, key=lambda run: run.wall)
+
+
+def read_messages(source: Path, limit: int) -> list[tuple]:
+    """The peer's reading of the same file: (id, sender, text, time, names) per line."""
+    messages = []
+    with source.open("rb") as lines:
+        for line, _ in zip(lines, range(limit), strict=False):
+            data = json.loads(line)
+            names = (data["sender"]["name"], data["recipient"]["name"])
+            at = datetime.fromisoformat(data["sent_at"])
+            messages.append((data["id"], data["sender"]["id"], data["text"], at, names))
+    return messages
+
+
+@dataclass(frozen=True)
+class Peer:
+    """datasketch's settings: word n-gram length and permutations (ours: bigrams, 64)."""
+
+    shingle: int
+    num_perm: int
+
+
+def run_peer(source: Path, size: int, peer: Peer) -> tuple[float, float, np.ndarray]:
+    """Best wall time of `repeats` peer runs, its CPU time and its labels."""
+    best = (float("inf"), 0.0, np.empty(0))
+    for _ in range(repeats(size)):
         gc.collect()
-        seconds, labels = run_peer_once(messages)
-        best = min(best, seconds)
-    return best, labels
+        best = min(best, run_peer_once(source, size, peer), key=lambda run: run[0])
+    return best
 
 
-def run_peer_once(messages: list[tuple]) -> tuple[float, np.ndarray]:
-    """datasketch: one MinHash per message, MinHashLSH insert, then verified union-find."""
-    begin = time.perf_counter()
-    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=DEFAULT_NUM_PERM)
+def run_peer_once(source: Path, size: int, peer: Peer) -> tuple[float, float, np.ndarray]:
+    """datasketch from the same file: read it, one MinHash per message, MinHashLSH insert,
+    then verified union-find; same normalisation and threshold as ours."""
+    begin, begin_cpu = time.perf_counter(), time.process_time()
+    messages = read_messages(source, size)
+    lsh = MinHashLSH(threshold=DEFAULT_THRESHOLD, num_perm=peer.num_perm)
     hashes = []
     for msg_id, _, text, _, names in messages:
         tokens = template_tokens(text, names)
-        minhash = MinHash(num_perm=DEFAULT_NUM_PERM)
-        shingles = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)] or tokens
+        minhash = MinHash(num_perm=peer.num_perm)
+        grams = zip(*(tokens[start:] for start in range(peer.shingle)), strict=False)
+        shingles = [" ".join(gram) for gram in grams] or tokens
         minhash.update_batch([s.encode() for s in shingles])
         lsh.insert(msg_id, minhash)
         hashes.append(minhash)
+    row_of = {msg_id: row for row, (msg_id, *_) in enumerate(messages)}
     parent = list(range(len(messages)))
 
     def root(node: int) -> int:
@@ -197,56 +255,74 @@ def run_peer_once(messages: list[tuple]) -> tuple[float, np.ndarray]:
 
     for index, minhash in enumerate(hashes):
         for other in lsh.query(minhash):
-            other_index = int(other[1:])
+            other_index = row_of[other]
             if other_index != index and minhash.jaccard(hashes[other_index]) >= DEFAULT_THRESHOLD:
                 parent[root(index)] = root(other_index)
     roots = np.array([root(i) for i in range(len(messages))])
     _, inverse, counts = np.unique(roots, return_inverse=True, return_counts=True)
     labels = np.where(counts[inverse] > 1, inverse, -1)
-    return time.perf_counter() - begin, labels
+    return time.perf_counter() - begin, time.process_time() - begin_cpu, labels
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--peer-max", type=int, default=100_000)
+    parser.add_argument("--peer-shingle", type=int, default=2, help="datasketch's word n-grams")
+    parser.add_argument("--peer-perm", type=int, default=DEFAULT_NUM_PERM)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
+    peer = Peer(args.peer_shingle, args.peer_perm)
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    print("one core; 40 planted templates (spintax, name swaps, edits), 30% of messages")
-    warm_up, _ = generate(2000, args.seed + 1)  # both sides warm, as a running service is
-    build(warm_up)
-    run_peer_once(warm_up)
-    for size in (int(s) for s in args.sizes.split(",")):
-        messages, truth = generate(size, args.seed)
-        seconds, labels, per_message = run_ours(messages)
-        precision, recall = pairwise(truth, labels)
-        ours_rate = size / seconds
-        print(f"\n== {size:,} messages")
-        print(
-            f"kontaktfilter  {seconds:7.2f} s  {ours_rate:>10,.0f} msg/s  "
-            f"{per_message:6.0f} B/msg held  precision {precision:.4f}  recall {recall:.4f}"
-        )
-        peer_size = min(size, args.peer_max)
-        peer_seconds, peer_labels = run_peer(messages[:peer_size])
-        peer_precision, peer_recall = pairwise(truth[:peer_size], peer_labels)
-        peer_rate = peer_size / peer_seconds
-        note = "" if peer_size == size else f" (subsample of {peer_size:,})"
-        print(
-            f"datasketch     {peer_seconds:7.2f} s  {peer_rate:>10,.0f} msg/s{note}  "
-            f"precision {peer_precision:.4f}  recall {peer_recall:.4f}"
-        )
-        print(f"throughput ratio ours/datasketch: {ours_rate / peer_rate:.1f}x")
-        bars = [
-            ("precision >= 0.98", precision >= 0.98),
-            ("recall >= 0.95", recall >= 0.95),
-            ("throughput >= 5x peer", ours_rate >= 5 * peer_rate),
-            ("<= 1 KB/msg", per_message <= 1024),
-        ]
-        if size >= 1_000_000:
-            bars.append(("1M in <= 60 s", seconds <= 60))
-        print("bars: " + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in bars))
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the child inherits it
+    print(
+        "one core; 40 planted templates (spintax, name swaps, edits), 30% of messages; "
+        f"ours: `kontaktfilter templates FILE --json` end to end; datasketch: word "
+        f"{peer.shingle}-grams, {peer.num_perm} permutations, reading the same file"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        warm_up = Path(folder, "warm.jsonl")
+        write_jsonl(generate(2000, args.seed + 1)[0], warm_up)
+        run_command(warm_up, 2000)  # both sides warm: files in the page cache, modules compiled
+        run_peer_once(warm_up, 2000, peer)
+        for size in (int(s) for s in args.sizes.split(",")):
+            messages, truth = generate(size, args.seed)
+            source = Path(folder, f"messages-{size}.jsonl")
+            write_jsonl(messages, source)
+            del messages
+            report(size, truth, run_ours(source, size), source, args.peer_max, peer)
+            source.unlink()
+
+
+def report(size: int, truth: np.ndarray, ours: Run, source: Path, peer_max: int, peer: Peer):
+    """Print both sides' figures for one size and whether the issue's bars are met."""
+    precision, recall = pairwise(truth, ours.labels)
+    ours_rate = size / ours.wall
+    per_message = ours.peak_rss / size
+    print(f"\n== {size:,} messages")
+    print(
+        f"kontaktfilter  {ours.wall:7.2f} s wall  {ours.cpu:7.2f} s CPU  {ours_rate:>9,.0f} msg/s"
+        f"  peak RSS {ours.peak_rss / 2**20:6.0f} MB = {per_message:6.0f} B/msg  "
+        f"precision {precision:.4f}  recall {recall:.4f}"
+    )
+    peer_size = min(size, peer_max)
+    peer_seconds, peer_cpu, peer_labels = run_peer(source, peer_size, peer)
+    peer_precision, peer_recall = pairwise(truth[:peer_size], peer_labels)
+    peer_rate = peer_size / peer_seconds
+    note = "" if peer_size == size else f" (first {peer_size:,})"
+    print(
+        f"datasketch     {peer_seconds:7.2f} s wall  {peer_cpu:7.2f} s CPU  {peer_rate:>9,.0f} "
+        f"msg/s{note}  precision {peer_precision:.4f}  recall {peer_recall:.4f}"
+    )
+    print(f"throughput ratio ours/datasketch: {ours_rate / peer_rate:.1f}x")
+    bars = [
+        ("precision >= peer", precision >= peer_precision),
+        ("recall >= peer", recall >= peer_recall),
+        ("throughput >= 5x peer", ours_rate >= 5 * peer_rate),
+    ]
+    if size >= 1_000_000:  # the issue's bar for a million; below, the start's memory dominates
+        bars += [("1M in <= 20 s", ours.wall <= 20), ("<= 1 KB/msg", per_message <= 1024)]
+    print("bars: " + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in bars))
 
 
 if __name__ == "__main__":

@@ -114,6 +114,29 @@ def test_incremental_adds_after_a_sort_are_found() -> None:
     assert "late" in {m.msg_id for m in index.query(TEMPLATE.format(to="X", sender="Y"))}
 
 
+def test_adding_in_batches_equals_adding_at_once() -> None:
+    """The arrays grow in buffers with room behind them (and start over after a prune)."""
+    items = [
+        (
+            f"m{n}",
+            f"sender {n}",
+            TEMPLATE.format(to=to, sender=s) if n % 2 else f"note {n}",
+            NOW,
+            (),
+        )
+        for n, (s, to) in enumerate(PAIRS * 5)
+    ]
+    at_once, in_batches = TemplateIndex(), TemplateIndex()
+    at_once.add_many(items)
+    for start in range(0, len(items), 3):
+        in_batches.add_many(items[start : start + 3])
+    assert np.array_equal(at_once.state()[2]["signatures"], in_batches.state()[2]["signatures"])
+    assert np.array_equal(at_once.labels(), in_batches.labels())
+    assert in_batches.prune(NOW + timedelta(days=1), 0.5) == len(items)
+    in_batches.add_many(items[:4])
+    assert in_batches.ids == at_once.ids[:4] and len(in_batches.state()[2]["seen"]) == 4
+
+
 def test_merged_and_pruned_columns_equal_a_fresh_sort(monkeypatch) -> None:
     """A full tail is merged into the sorted columns and a prune filters them: both must leave
     what one stable sort of the notes left would give, or the newest-first cut of `evidence`

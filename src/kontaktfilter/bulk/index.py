@@ -18,6 +18,7 @@ import numpy as np
 
 from kontaktfilter.bulk.band_columns import BandColumns
 from kontaktfilter.bulk.band_columns import band_keys as _band_keys
+from kontaktfilter.bulk.clustering import cluster_labels
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
 
@@ -26,7 +27,6 @@ DEFAULT_THRESHOLD = 0.45
 stay far below."""
 DEFAULT_BANDS = 16
 DEFAULT_NUM_PERM = 64
-WINDOW = 4
 TAIL_LIMIT = 4096
 """Notes added since the last sort are compared linearly until there are this many."""
 EVIDENCE_LIMIT = 64
@@ -81,6 +81,8 @@ class TemplateIndex:
         self.threshold, self.bands, self.seed = threshold, bands, seed
         self.hasher = MinHasher(num_perm, seed)
         self._signatures = np.empty((0, num_perm), dtype=np.uint32)
+        self._buffers: dict[str, np.ndarray] = {}
+        """Room behind `_signatures`, `_seen` and `_sender_codes`, which are views of these."""
         self._seen = np.empty(0, dtype=np.int64)
         self._sender_codes = np.empty(0, dtype=np.int32)
         self._senders: list[str] = []
@@ -122,15 +124,29 @@ class TemplateIndex:
         seen = np.fromiter(
             (_seconds(at) for _, _, _, at, _ in items), dtype=np.int64, count=len(items)
         )
-        self._signatures = np.concatenate((self._signatures, signatures))
-        self._sender_codes = np.concatenate((self._sender_codes, codes))
-        self._seen = np.concatenate((self._seen, seen))
+        self._signatures = self._appended("signatures", self._signatures, signatures)
+        self._sender_codes = self._appended("sender_codes", self._sender_codes, codes)
+        self._seen = self._appended("seen", self._seen, seen)
         self._ids.extend(str(item[0]) for item in items)
         self._texts.extend(item[2] for item in items)
         self._row_by_id = None
         self._columns.forget_tail()
         if len(self) - self._columns.count > TAIL_LIMIT and self._columns.built:
             self._columns.merge_tail(self._signatures)
+
+    def _appended(self, name: str, current: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """`current` followed by `extra`, as a view of a buffer that grows by half when full:
+        a million notes added in batches of 20,000 copy each row about twice instead of
+        once per later batch."""
+        size = len(current) + len(extra)
+        buffer = self._buffers.get(name)
+        if buffer is None or current.base is not buffer or len(buffer) < size:
+            capacity = max(size, len(current) * 3 // 2)
+            buffer = np.empty((capacity, *current.shape[1:]), dtype=current.dtype)
+            buffer[: len(current)] = current
+            self._buffers[name] = buffer
+        buffer[len(current) : size] = extra
+        return buffer[:size]
 
     def signature_of(self, msg_id: str) -> np.ndarray | None:
         """The stored signature of an indexed note: an importer indexes a whole file first and
@@ -278,6 +294,7 @@ class TemplateIndex:
         keep = self._seen >= _seconds(now) - window_days * 86_400
         dropped = int((~keep).sum())
         if dropped:
+            self._buffers.clear()  # the kept rows are copies: let the old buffers go
             self._signatures = self._signatures[keep]
             self._seen = self._seen[keep]
             self._sender_codes = self._sender_codes[keep]
@@ -289,41 +306,7 @@ class TemplateIndex:
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""
-        from scipy.sparse import coo_matrix  # here: scoring never lists clusters, and SciPy
-        from scipy.sparse.csgraph import connected_components  # takes 0.2 s to load
-
-        count = len(self)
-        if count < 2:
-            return np.full(count, -1, dtype=np.int64)
-        keys = _band_keys(self._signatures, self.bands)
-        order = np.argsort(keys, axis=0, kind="stable")
-        ranked = np.take_along_axis(keys, order, axis=0)
-        # each note is checked against the WINDOW notes before it in every bucket: more than a
-        # chain (one failed check cannot cut a bucket in two), linear unlike all pairs
-        lefts, rights = [], []
-        for offset in range(1, WINDOW + 1):
-            same = ranked[offset:] == ranked[:-offset]
-            lefts.append(order[:-offset][same])
-            rights.append(order[offset:][same])
-        left, right = np.concatenate(lefts), np.concatenate(rights)
-        if left.size:
-            # one int64 per pair: a 1-D unique is many times faster than unique(axis=1)
-            pairs = np.unique(np.minimum(left, right) * count + np.maximum(left, right))
-            left, right = np.divmod(pairs, count)
-            similar = np.empty(left.size, dtype=bool)
-            for start in range(0, left.size, 1 << 18):  # bounded memory per chunk
-                stop = start + (1 << 18)
-                a, b = self._signatures[left[start:stop]], self._signatures[right[start:stop]]
-                equal = np.count_nonzero(a == b, axis=1)
-                similar[start:stop] = equal >= self.threshold * a.shape[1]
-            left, right = left[similar], right[similar]
-        empty = self._signatures[:, 0] == EMPTY_SLOT  # notes with no words never cluster
-        real = ~(empty[left] | empty[right])
-        left, right = left[real], right[real]
-        graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(count, count))
-        _, labels = connected_components(graph, directed=False)
-        sizes = np.bincount(labels)
-        return np.where(sizes[labels] > 1, labels, -1)
+        return cluster_labels(self._signatures, self.bands, self.threshold)
 
     def clusters(self, min_senders: int = 2) -> list[Cluster]:
         """Clusters with at least `min_senders` distinct senders, biggest first."""

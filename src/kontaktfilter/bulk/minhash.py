@@ -20,8 +20,8 @@ EMPTY_SLOT = np.uint32(0xFFFFFFFF)
 _PAIR = np.uint64(0x9E3779B1)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
-CHUNK_SHINGLES = 150_000
-"""Shingles hashed per NumPy step: bounds the temporary matrix to about 75 MB."""
+CHUNK_SHINGLES = 8192
+"""Shingles hashed per NumPy step: the 64 x 8192 hashes (4 MB) stay in the processor's cache."""
 WORD_MEMO_LIMIT = 1_000_000
 _WORD_HASHES: dict[str, int] = {}
 """CRC-32 of each word seen, shared by all hashers: it never depends on the permutations."""
@@ -71,22 +71,30 @@ class MinHasher:
         return pieces, counts
 
     def signatures(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
-        """One uint32 row of `num_perm` minima per document (token list)."""
+        """One uint32 row of `num_perm` minima per document (token list).
+
+        The hashes are laid out one permutation per row and one shingle per column, a few
+        thousand shingles at a time: the minimum of each document is then a `reduceat` along
+        contiguous memory within the cache, about ten times faster than shingles as rows."""
         shingles, counts = self.shingles(documents)
         rows = np.full((len(documents), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
         present = np.flatnonzero(counts)
-        starts = np.concatenate(([0], np.cumsum(counts)))
+        ends = np.cumsum(counts[present])
+        starts = ends - counts[present]
+        a, b = self.a[:, None], self.b[:, None]
+        buffer = np.empty((self.num_perm, CHUNK_SHINGLES), dtype=np.uint64)
         begin = 0
         while begin < present.size:
-            end = begin
-            while end < present.size and (
-                end == begin or starts[present[end] + 1] - starts[present[begin]] <= CHUNK_SHINGLES
-            ):
-                end += 1
-            docs = present[begin:end]
-            low, high = starts[docs[0]], starts[docs[-1] + 1]
-            with np.errstate(over="ignore"):
-                hashed = ((shingles[low:high, None] * self.a + self.b) >> _SHIFT).astype(np.uint32)
-            rows[docs] = np.minimum.reduceat(hashed, starts[docs] - low, axis=0)
+            limit = starts[begin] + CHUNK_SHINGLES
+            end = max(begin + 1, int(np.searchsorted(ends, limit, side="right")))
+            low, high = starts[begin], ends[end - 1]
+            if high - low <= CHUNK_SHINGLES:
+                hashed = buffer[:, : high - low]
+            else:  # one document longer than a chunk
+                hashed = np.empty((self.num_perm, high - low), dtype=np.uint64)
+            np.multiply(a, shingles[None, low:high], out=hashed)
+            hashed += b
+            hashed >>= _SHIFT
+            rows[present[begin:end]] = np.minimum.reduceat(hashed, starts[begin:end] - low, 1).T
             begin = end
         return rows

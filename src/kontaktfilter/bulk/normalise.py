@@ -7,6 +7,7 @@ spellings all vary between copies, so they are removed before comparing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -28,10 +29,24 @@ MAX_CLOSING_TOKENS = 6
 
 def template_tokens(text: str, names: Iterable[str] = ()) -> list[str]:
     """Folded words of the note without greeting, sign-off, names, numbers and links."""
-    banned = {fold(part) for name in names for part in _WORD.findall(name)}
     if "://" in text or "www." in text or "@" in text:
         text = _LINK.sub(" ", text)
-    words = fold_all(_WORD.findall(text))
+    return _trimmed(fold_all(_WORD.findall(text)), _banned(names))
+
+
+def _banned(names: Iterable[str]) -> frozenset[str]:
+    """Folded parts of the names."""
+    return frozenset().union(*map(_name_parts, names))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_parts(name: str) -> frozenset[str]:
+    """Cached: a file repeats its recipient in every note and each sender in theirs."""
+    return frozenset(fold(part) for part in _WORD.findall(name))
+
+
+def _trimmed(words: list[str], banned: frozenset[str]) -> list[str]:
+    """The folded words without greeting, sign-off and names."""
     start = 0
     while start < min(len(words), MAX_GREETING_TOKENS) and (
         words[start] in GREETING_WORDS or words[start] in banned
@@ -44,7 +59,10 @@ def template_tokens(text: str, names: Iterable[str] = ()) -> list[str]:
             while end > start and words[end - 1] in CLOSING_WORDS:  # "Viele Grüße", "Best regards"
                 end -= 1
             break
-    return [word for word in words[start:end] if word not in banned]
+    kept = words[start:end]
+    if banned.isdisjoint(kept):
+        return kept
+    return [word for word in kept if word not in banned]
 
 
 def normalise_for_template(text: str, names: Iterable[str] = ()) -> str:

@@ -19,6 +19,7 @@ import click
 from kontaktfilter.bilingual import in_language
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
+from kontaktfilter.formats.template_notes import TemplateNote, note_of, read_template_notes
 from kontaktfilter.i18n import Translator, translator
 from kontaktfilter.i18n.choice import from_environment
 from kontaktfilter.model import Profile
@@ -278,6 +279,39 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
                 bar.update(counter.consumed - seen)
                 seen = counter.consumed
                 yield item
+
+
+PROGRESS_EVERY = 4096
+"""Notes read between two updates of the progress bar (an update per note costs more than
+reading a plain note)."""
+
+
+def read_template_file(path: str) -> Iterator[TemplateNote | RecordError]:
+    """The notes `templates` clusters, with a progress bar on stderr; '-' reads JSONL from
+    stdin. JSONL takes the fast reader, CSV and JSON the full one."""
+    if path == "-":
+        yield from read_template_notes(sys.stdin.buffer, "stdin")
+        return
+    if detect_format(path) != "jsonl":
+        for item in read_request_records(path, None):
+            yield item if isinstance(item, RecordError) else note_of(item)
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
+    except OSError as exc:
+        raise Failure(f"{path}: {reason_of(exc)}") from exc
+    with stream:
+        counter = CountingReader(stream)
+        with click.progressbar(
+            length=Path(path).stat().st_size, label=Path(path).name, file=sys.stderr
+        ) as bar:
+            seen = 0
+            for count, item in enumerate(read_template_notes(counter, path)):  # type: ignore[arg-type]
+                if count % PROGRESS_EVERY == 0:
+                    bar.update(counter.consumed - seen)
+                    seen = counter.consumed
+                yield item
+            bar.update(counter.consumed - seen)
 
 
 def report_bad(errors: list[RecordError], scored: int) -> None:

@@ -3,16 +3,19 @@ file), `fingerprints` (exchange hashes of known templates) and `signals` (every 
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+import orjson
 
 from kontaktfilter.cli.common import (
     Failure,
     language,
     read_request_records,
+    read_template_file,
     reader,
     report_bad,
     t,
@@ -23,7 +26,11 @@ from kontaktfilter.formats.records import (
 )
 from kontaktfilter.model import FINGERPRINT_LABELS as LABELS
 
+if TYPE_CHECKING:
+    import numpy as np
+
 TEMPLATE_BATCH = 20_000
+OUTPUT_CHUNK = 65_536
 
 
 @click.command()
@@ -44,26 +51,21 @@ def templates(
     errors: list[RecordError] = []
     batch: list[tuple] = []
     now = datetime.now(UTC).replace(tzinfo=None)
-    for item in read_request_records(file, None):
+    for item in read_template_file(file):
         if isinstance(item, RecordError):
             click.echo(t("cli.record_error", error=item), err=True)
             errors.append(item)
             continue
-        request = item.request
-        sender = request.sender.id or request.sender.name or f"unknown:{request.id}"
-        names = [n for n in (request.sender.name, request.recipient.name) if n]
-        batch.append((str(request.id), sender, request.text, request.sent_at or now, names))
+        msg_id, sender, text, sent_at, names = item
+        batch.append((msg_id, sender, text, sent_at or now, names))
         if len(batch) >= TEMPLATE_BATCH:
             index.add_many(batch)
             batch = []
     index.add_many(batch)
-    every = index.clusters(min_senders=1)
-    clusters = [c for c in every if c.senders >= needed]
     if as_json:  # every message with its cluster; null only when it has no near-duplicate
-        cluster_of = {m: c.cluster_id for c in every for m in c.members}
-        for msg_id in index.ids:
-            click.echo(json.dumps({"id": msg_id, "cluster": cluster_of.get(msg_id)}))
+        write_clusters(index.ids, index.labels())
     else:
+        clusters = [c for c in index.clusters(min_senders=1) if c.senders >= needed]
         found = t("cli.templates.found", n=len(clusters), senders=needed)
         click.echo(f"{t('cli.templates.messages', n=len(index))}, {found}")
         for cluster in clusters[:top]:
@@ -78,6 +80,21 @@ def templates(
         save_index(index, save)
         click.echo(t("cli.templates.saved", path=save), err=True)
     report_bad(errors, len(index))
+
+
+def write_clusters(ids: Sequence[str], labels: np.ndarray) -> None:
+    """One JSON line per message, in chunks: the label is the cluster's id (-1: none)."""
+    out = click.get_binary_stream("stdout")
+    for start in range(0, len(ids), OUTPUT_CHUNK):
+        chunk = labels[start : start + OUTPUT_CHUNK].tolist()
+        rows = zip(ids[start : start + OUTPUT_CHUNK], chunk, strict=True)
+        out.write(
+            b"".join(
+                orjson.dumps({"id": msg_id, "cluster": None if label < 0 else label}) + b"\n"
+                for msg_id, label in rows
+            )
+        )
+    out.flush()
 
 
 @click.group()

@@ -211,32 +211,41 @@ def _source(value: Any) -> str | None:
     raise FieldError("source", errors.NOT_A_STRING)
 
 
+def _decoded_line(number: int, raw: bytes, name: str) -> str | RecordError:
+    if len(raw) > MAX_LINE_BYTES:
+        return RecordError(f"{name}:{number}", errors.too_long(MAX_LINE_BYTES))
+    try:
+        return raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        return RecordError(f"{name}:{number}", errors.bad_utf8(exc))
+
+
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str | RecordError]]:
     for number, raw in enumerate(stream, 1):
-        if len(raw) > MAX_LINE_BYTES:
-            yield (
-                number,
-                RecordError(f"{name}:{number}", errors.too_long(MAX_LINE_BYTES)),
-            )
-            continue
-        try:
-            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, RecordError(f"{name}:{number}", errors.bad_utf8(exc))
+        yield number, _decoded_line(number, raw, name)
+
+
+def jsonl_object(number: int, raw: bytes, name: str) -> tuple[str, Any] | None:
+    """(place, decoded object or RecordError) of JSONL line `number`; None if it is blank."""
+    where = f"{name}:{number}"
+    line = _decoded_line(number, raw, name)
+    if isinstance(line, RecordError):
+        return where, line
+    if not line.strip():
+        return None
+    try:
+        return where, json.loads(line)
+    except json.JSONDecodeError as exc:
+        return where, RecordError(where, errors.bad_json(exc))
+    except RecursionError:
+        return where, RecordError(where, errors.TOO_DEEP)
 
 
 def _jsonl_objects(stream: BinaryIO, name: str) -> Iterator[tuple[str, Any]]:
-    for number, line in _decoded_lines(stream, name):
-        where = f"{name}:{number}"
-        if isinstance(line, RecordError):
-            yield where, line
-        elif line.strip():
-            try:
-                yield where, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield where, RecordError(where, errors.bad_json(exc))
-            except RecursionError:
-                yield where, RecordError(where, errors.TOO_DEEP)
+    for number, raw in enumerate(stream, 1):
+        found = jsonl_object(number, raw, name)
+        if found is not None:
+            yield found
 
 
 def _csv_objects(
@@ -352,19 +361,24 @@ def read_records(
 ) -> Iterator[Record | RecordError]:
     """Records of a file in order; a bad record is yielded as its RecordError, never raised."""
     for where, data in read_objects(stream, name, fmt):
-        if isinstance(data, RecordError):
-            yield data
-            continue
-        try:
-            request, raw_label = parse_request(data, default_recipient)
-            label, real_label = _label(raw_label)
-            source = _source(data.get("source"))
-        except ValueError as exc:
-            yield RecordError(where, message_of(exc))
-            continue
-        if request.id is None:
-            request = replace(request, id=where.rsplit(":", 1)[-1])
-        yield Record(where, request, label, real_label, source)
+        yield record_of(where, data, default_recipient)
+
+
+def record_of(
+    where: str, data: Any, default_recipient: Profile | None = None
+) -> Record | RecordError:
+    """The record of one decoded object (or the error found while decoding it) at `where`."""
+    if isinstance(data, RecordError):
+        return data
+    try:
+        request, raw_label = parse_request(data, default_recipient)
+        label, real_label = _label(raw_label)
+        source = _source(data.get("source"))
+    except ValueError as exc:
+        return RecordError(where, message_of(exc))
+    if request.id is None:
+        request = replace(request, id=where.rsplit(":", 1)[-1])
+    return Record(where, request, label, real_label, source)
 
 
 def source_group(source: str) -> str:

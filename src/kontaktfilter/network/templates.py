@@ -14,7 +14,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from kontaktfilter.bilingual import say
-from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, WINDOW
+from kontaktfilter.bulk.clustering import WINDOW
+from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from kontaktfilter.bulk.minhash import EMPTY_SLOT
 from kontaktfilter.network.components import components
 

@@ -1,0 +1,83 @@
+"""`kontaktfilter templates --json` on a seeded set with planted templates: every cluster is
+exactly one planted template, as the command found them before it was made faster (issue 20),
+so a change that moves a single message between clusters fails here."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kontaktfilter.cli import main
+
+SPINTAX = [
+    "{Vielleicht|Eventuell} ergeben sich {wertvolle|spannende} Synergien zwischen uns. Ich "
+    "{freue mich|würde mich freuen} auf Ihre Bestätigung und den Austausch.",
+    "ich lade Sie herzlich zu meinem {kostenlosen|exklusiven} Webinar über "
+    "{Neukundengewinnung|Social Selling} ein. Die Plätze sind {begrenzt|knapp}.",
+    "I help {coaches|consultants} {book|get} qualified calls every month {without ads|on "
+    "autopilot}. Would you be open to a {quick|short} chat about it?",
+    "{thanks|thank you} for connecting! {Grab|Download} my {free|complimentary} guide to "
+    "{scaling your business|doubling your revenue} here.",
+]
+NAMES = ["Anna Berg", "Jonas Weber", "Mehmet Yilmaz", "Laura Smith", "Piotr Nowak", "Sofia Rossi"]
+VOCABULARY = [
+    "".join(random.Random(n).choice("abcdeghiklmnoprstuwz") for _ in range(3 + n % 6))
+    for n in range(3000)
+]
+COUNT = 3000
+
+
+def _spin(template: str, rng: random.Random) -> str:
+    out, rest = [], template
+    while "{" in rest:
+        head, _, tail = rest.partition("{")
+        options, _, rest = tail.partition("}")
+        out += [head, rng.choice(options.split("|"))]
+    return "".join(out) + rest
+
+
+def _messages(path: Path) -> dict[str, int]:
+    """Writes the set; returns the planted template of each templated message."""
+    rng, planted, lines = random.Random(20), {}, []
+    for number in range(COUNT):
+        sender, recipient = rng.choice(NAMES), rng.choice(NAMES)
+        if rng.random() < 0.3:
+            template = rng.randrange(len(SPINTAX))
+            text = f"Hallo {recipient.split()[0]}, {_spin(SPINTAX[template], rng)} Grüße, {sender}"
+            planted[f"m{number}"] = template
+        else:
+            text = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(12, 30)))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"m{number}",
+                    "sender": {"id": f"s{number}", "name": sender},
+                    "recipient": {"name": recipient},
+                    "text": text,
+                    "sent_at": f"2026-01-01T00:{number % 60:02d}:00",
+                },
+                ensure_ascii=False,
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return planted
+
+
+def test_clusters_are_the_planted_templates_and_unchanged(tmp_path: Path) -> None:
+    planted = _messages(tmp_path / "messages.jsonl")
+    result = CliRunner().invoke(main, ["templates", str(tmp_path / "messages.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    found: dict[int, list[str]] = defaultdict(list)
+    for line in result.stdout.splitlines():
+        row = json.loads(line)
+        if row["cluster"] is not None:
+            found[row["cluster"]].append(row["id"])
+    clusters = sorted(sorted(members) for members in found.values())
+    truth: dict[int, list[str]] = defaultdict(list)
+    for msg_id, template in planted.items():
+        truth[template].append(msg_id)
+    assert clusters == sorted(sorted(members) for members in truth.values())

@@ -261,29 +261,42 @@ class CountingReader:
         return data
 
 
-def read_request_records(path: str, recipient: Profile | None) -> Iterator[Record | RecordError]:
-    """Records of a file with a progress bar on stderr; '-' reads JSONL from stdin."""
-    if path == "-":
-        yield from read_records(sys.stdin.buffer, "stdin", "jsonl", recipient)
-        return
+def _read_with_progress(
+    path: str, read: Callable[[BinaryIO], Iterator[Any]], every: int = 1
+) -> Iterator[Any]:
+    """What `read` takes from the file at `path`, with a progress bar on stderr by the bytes
+    read so far, moved every `every` items (an update per item costs more than reading a
+    plain note). A file that cannot be opened is the command's error, in the reader's words."""
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
     except OSError as exc:
         raise Failure(f"{path}: {reason_of(exc)}") from exc
     with stream:
-        size = Path(path).stat().st_size
         counter = CountingReader(stream)
-        with click.progressbar(length=size, label=Path(path).name, file=sys.stderr) as bar:
+        with click.progressbar(
+            length=Path(path).stat().st_size, label=Path(path).name, file=sys.stderr
+        ) as bar:
             seen = 0
-            for item in read_records(counter, path, detect_format(path), recipient):  # type: ignore[arg-type]
-                bar.update(counter.consumed - seen)
-                seen = counter.consumed
+            for count, item in enumerate(read(counter)):  # type: ignore[arg-type]
+                if count % every == 0:
+                    bar.update(counter.consumed - seen)
+                    seen = counter.consumed
                 yield item
+            bar.update(counter.consumed - seen)
+
+
+def read_request_records(path: str, recipient: Profile | None) -> Iterator[Record | RecordError]:
+    """Records of a file with a progress bar on stderr; '-' reads JSONL from stdin."""
+    if path == "-":
+        yield from read_records(sys.stdin.buffer, "stdin", "jsonl", recipient)
+        return
+    kind = detect_format(path)
+    yield from _read_with_progress(path, lambda stream: read_records(stream, path, kind, recipient))
 
 
 PROGRESS_EVERY = 4096
-"""Notes read between two updates of the progress bar (an update per note costs more than
-reading a plain note)."""
+"""Notes read between two updates of the progress bar in `templates` (its reader is fast
+enough that an update per note would cost more than the note)."""
 
 
 def read_template_file(path: str) -> Iterator[TemplateNote | RecordError]:
@@ -296,22 +309,9 @@ def read_template_file(path: str) -> Iterator[TemplateNote | RecordError]:
         for item in read_request_records(path, None):
             yield item if isinstance(item, RecordError) else note_of(item)
         return
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
-    except OSError as exc:
-        raise Failure(f"{path}: {reason_of(exc)}") from exc
-    with stream:
-        counter = CountingReader(stream)
-        with click.progressbar(
-            length=Path(path).stat().st_size, label=Path(path).name, file=sys.stderr
-        ) as bar:
-            seen = 0
-            for count, item in enumerate(read_template_notes(counter, path)):  # type: ignore[arg-type]
-                if count % PROGRESS_EVERY == 0:
-                    bar.update(counter.consumed - seen)
-                    seen = counter.consumed
-                yield item
-            bar.update(counter.consumed - seen)
+    yield from _read_with_progress(
+        path, lambda stream: read_template_notes(stream, path), PROGRESS_EVERY
+    )
 
 
 def report_bad(errors: list[RecordError], scored: int) -> None:

@@ -83,18 +83,19 @@ def templates(
 
 
 def write_clusters(ids: Sequence[str], labels: np.ndarray) -> None:
-    """One JSON line per message, in chunks: the label is the cluster's id (-1: none)."""
-    out = click.get_binary_stream("stdout")
+    """One JSON line per message, in chunks: the label is the cluster's id (-1: none).
+    click.echo writes bytes to the binary stdout as they are (get_binary_stream is deprecated
+    since click 8.5)."""
     for start in range(0, len(ids), OUTPUT_CHUNK):
         chunk = labels[start : start + OUTPUT_CHUNK].tolist()
         rows = zip(ids[start : start + OUTPUT_CHUNK], chunk, strict=True)
-        out.write(
+        click.echo(
             b"".join(
                 orjson.dumps({"id": msg_id, "cluster": None if label < 0 else label}) + b"\n"
                 for msg_id, label in rows
-            )
+            ),
+            nl=False,
         )
-    out.flush()
 
 
 @click.group()

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from checkout import checked_out
+
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(
     r"^(?P<label>kontaktfilter Engine\.score \(full verdict\)|  \.\.\. rules alone[^\d]*"
@@ -60,24 +62,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        before_tree = Path(folder) / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before_tree), args.ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            samples: dict[str, list[dict[tuple[str, str], float]]] = {"before": [], "now": []}
-            for _ in range(args.rounds):
-                samples["before"].append(run(before_tree, args.requests))
-                samples["now"].append(run(ROOT, args.requests))
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
-                check=False,
-                capture_output=True,
-            )
+    samples: dict[str, list[dict[tuple[str, str], float]]] = {"before": [], "now": []}
+    with tempfile.TemporaryDirectory() as folder, checked_out(args.ref, Path(folder)) as before:
+        for _ in range(args.rounds):
+            samples["before"].append(run(before, args.requests))
+            samples["now"].append(run(ROOT, args.requests))
     print(f"bench_scoring.py, {args.requests:,} requests, {args.rounds} alternating round(s)")
     print(f"{'workload / measure':<58}{'before':>10}{'now':>10}{'now/before':>12}")
     for key in samples["now"][0]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import generate  # noqa: E402
+from checkout import checked_out  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,29 +79,17 @@ def main() -> None:
         work = Path(folder)
         source = work / "requests.jsonl"
         write_requests(source, args.requests, args.unique)
-        before_tree = work / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before_tree), args.before],
-            check=True,
-            capture_output=True,
-        )
-        runs = {
-            f"before ({args.before}, one request at a time)": (before_tree, []),
-            "now, --jobs 1 (batch path, one core)": (ROOT, ["--jobs", "1"]),
-            f"now, default jobs ({cores} cores)": (ROOT, []),
-        }
-        seconds: dict[str, list[float]] = {label: [] for label in runs}
-        try:
+        with checked_out(args.before, work) as before_tree:
+            runs = {
+                f"before ({args.before}, one request at a time)": (before_tree, []),
+                "now, --jobs 1 (batch path, one core)": (ROOT, ["--jobs", "1"]),
+                f"now, default jobs ({cores} cores)": (ROOT, []),
+            }
+            seconds: dict[str, list[float]] = {label: [] for label in runs}
             for _ in range(args.rounds):
                 for k, (label, (tree, extra)) in enumerate(runs.items()):
                     seconds[label].append(run(tree, source, work / f"out{k}.jsonl", extra, work))
             outputs = [verdicts(work / f"out{k}.jsonl") for k in range(len(runs))]
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
-                check=False,
-                capture_output=True,
-            )
     kind = "all-unique" if args.unique else "template-heavy"
     print(f"score --json end to end, {args.requests:,} generated {kind} requests, every signal,")
     print(f"corpus model and shipped fingerprints on, {args.rounds} alternating round(s)")

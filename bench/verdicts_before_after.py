@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import generate  # noqa: E402
+from checkout import checked_out  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20)
@@ -103,22 +104,9 @@ def main() -> None:
         return
     if not args.ref:
         parser.error("REF is required")
-    with tempfile.TemporaryDirectory() as folder:
-        before_tree = Path(folder) / "before"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before_tree), args.ref],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            before = _run(before_tree, Path(folder) / "before.txt", args.requests)
-            now = _run(ROOT, Path(folder) / "now.txt", args.requests)
-        finally:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
-                check=False,
-                capture_output=True,
-            )
+    with tempfile.TemporaryDirectory() as folder, checked_out(args.ref, Path(folder)) as tree:
+        before = _run(tree, Path(folder) / "before.txt", args.requests)
+        now = _run(ROOT, Path(folder) / "now.txt", args.requests)
     differing = 0
     for path in ("single", "batch", "fingerprints"):
         pairs = [(a, b) for a, b in zip(before, now, strict=True) if a.startswith(path + " ")]

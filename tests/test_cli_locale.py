@@ -398,6 +398,8 @@ def _operator_session(folder: Path, lang: str) -> list[tuple[list[str], str]]:
         (["gate", "serve", *gate, "--policy", str(policy)], ""),
         (["gate", "client", *gate, "ops"], ""),
         (["gate", "client", *gate, "ops"], ""),
+        (["gate", "revoke", *gate, "ops"], ""),
+        (["gate", "revoke", *gate, "ops"], ""),
         ([*sweep, "--stages", "score,nothing"], ""),
         ([*sweep, "--conf", "spark"], ""),
     ]

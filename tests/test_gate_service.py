@@ -201,6 +201,25 @@ def test_simulate_ingest_and_replay_from_the_command_line(tmp_path) -> None:
     assert key.exit_code == 0 and len(key.output.strip()) >= 40
     twice = runner.invoke(main, ["gate", "client", "--db", db, "ops"])
     assert twice.exit_code != 0 and "exists already" in twice.output
+    revoked = runner.invoke(main, ["gate", "revoke", "--db", db, "ops"])
+    assert revoked.exit_code == 0 and "'ops' revoked" in revoked.output, revoked.output
+    gone = runner.invoke(main, ["gate", "revoke", "--db", db, "ops"])
+    assert gone.exit_code != 0 and "no client named 'ops'" in gone.output
+    anew = runner.invoke(main, ["gate", "client", "--db", db, "ops"])
+    assert anew.exit_code == 0 and anew.output != key.output
+
+
+def test_a_revoked_key_is_refused_once_no_worker_remembers_it(store_url: str) -> None:
+    gate = Gate(store_url)
+    key = gate.store.add_client("leaving")
+    kept = gate.store.add_client("staying")
+    assert gate.store.revoke_client("leaving") and not gate.store.revoke_client("leaving")
+    with TestClient(create_app(gate)) as client:
+        body = {"sender": "a", "recipient": "b"}
+        for who, status in ((key, 401), (kept, 200)):
+            answer = client.post("/v1/invitations/check", json=body, headers={"X-API-Key": who})
+            assert answer.status_code == status
+    gate.close()
 
 
 def test_a_bad_line_in_a_stream_names_line_and_field(tmp_path) -> None:

@@ -125,6 +125,23 @@ def add_client(db: str, name: str) -> None:
         gate.close()
 
 
+@gate_group.command("revoke")
+@DB_OPTION
+@click.argument("name")
+def revoke_client(db: str, name: str) -> None:
+    """Delete client NAME's API key; its events stay. Workers refuse the key within a minute."""
+    from kontaktfilter.gate.runtime import Gate
+    from kontaktfilter.gate.store import KEY_MEMORY_SECONDS
+
+    gate = Gate(db)
+    try:
+        if not gate.store.revoke_client(name):
+            raise Failure(t("cli.gate.no_client", name=repr(name)))
+    finally:
+        gate.close()
+    click.echo(t("cli.gate.revoked", name=repr(name), seconds=round(KEY_MEMORY_SECONDS)))
+
+
 @gate_group.command("simulate")
 @click.option(
     "--users",

@@ -146,6 +146,14 @@ class GateStore:
             )
         return key
 
+    def revoke_client(self, name: str) -> bool:
+        """Delete client `name`'s key; False when there is no such client. Its events stay:
+        they are the network's history, not the client's. A worker that checked the key less
+        than `KEY_MEMORY_SECONDS` ago still accepts it until it asks the database again."""
+        with self.engine.begin() as conn:
+            deleted = conn.execute(t.clients.delete().where(t.clients.c.name == name))
+        return deleted.rowcount > 0
+
     def known_client(self, key: str) -> str | None:
         """The client of a key this worker looked up less than `KEY_MEMORY_SECONDS` ago,
         without a round trip; None when it has to ask the database (`client_for`)."""

@@ -4,6 +4,7 @@ databases, and `gate simulate` / `gate replay` / `gate ingest` run end to end.""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 
@@ -215,3 +216,16 @@ def test_a_bad_line_in_a_stream_names_line_and_field(tmp_path) -> None:
         main, ["gate", "ingest", "--db", f"sqlite:///{tmp_path}/g.db", str(stream)]
     )
     assert result.exit_code != 0 and "events.jsonl:1: reported.reported" in result.output
+
+
+def test_a_worker_keeps_its_startup_heap_out_of_full_collections(store_url: str) -> None:
+    """The engine loaded at start is frozen (service.freeze_startup_heap): a full collection
+    walks only what came later, not the lexicons and models."""
+    gate = Gate(store_url)
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(gate)):
+            assert gc.get_freeze_count() > 10 * len(gc.get_objects())
+    finally:
+        gc.unfreeze()
+        gate.close()

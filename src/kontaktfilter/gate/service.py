@@ -4,6 +4,7 @@ with the path of the field in `detail[].loc`, as FastAPI reports it."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,10 +57,22 @@ async def client(request: Request, key: Annotated[str | None, Depends(KEY_HEADER
 Client = Annotated[str, Depends(client)]
 
 
+def freeze_startup_heap() -> None:
+    """Keep what the worker loaded at start out of the garbage collector's full runs. The
+    gate's engine is most of a worker's container objects (lexicons, the corpus model),
+    loaded once and kept; the objects an ingested batch leaves behind set off a full
+    collection now and then, which walked them all and held up every batch and check in
+    flight for far longer than a check takes. Frozen, they are never walked again; what is
+    created later is collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(gate: Gate) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
+        freeze_startup_heap()
         yield
 
     app = FastAPI(

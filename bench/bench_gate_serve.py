@@ -12,6 +12,10 @@ and each asks for the moment of the stream's last event, so the senders' windows
 stream wrote (without `at` a check decides for today, whose window the simulated stream missed).
 Exits 1 unless >= 5,000 events/s, p99 <= 10 ms at 300 requests/s, and no error.
 
+What a check costs is printed beside its latency (on Linux, from /proc): the CPU the server's
+processes, PostgreSQL's processes and this client spent during the checks, per check. At 300
+checks/s on two cores, 3.3 ms of CPU per check in all would fill both.
+
     scripts/with-postgres .venv/bin/python bench/bench_gate_serve.py [--users 3000] [--days 20]
         [--rate 300] [--seconds 20] [--posters 2] [--workers 1] [--db URL]
 """
@@ -221,6 +225,37 @@ def check_messages(url: str, key: str, members: list[str], count: int, at: datet
     return messages
 
 
+def parent_of(pid: int) -> int:
+    """The parent process (PostgreSQL's postmaster for a backend); 0 without /proc."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user and system) of a process and its descendants so far; 0 without /proc."""
+    proc = Path("/proc")
+    if not root or not proc.is_dir():
+        return 0.0
+    stats: dict[int, list[str]] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # it ended meanwhile
+                continue
+    parents = {pid: int(fields[1]) for pid, fields in stats.items()}
+    total = 0
+    for pid, fields in stats.items():
+        ancestor = pid
+        while ancestor not in (root, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     return values[min(int(share * len(values)), len(values) - 1)] * 1000
 
@@ -236,6 +271,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--db")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     network = Network(args.users, args.days, seed=3)
     events = list(network.events())
     bodies = [
@@ -264,15 +300,26 @@ def main() -> int:
             )
             members = sorted(m.key for m in network.members)
             messages = check_messages(url, key, members, 2000, events[-1].at)
+            with setup.db.connect() as conn:
+                backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            postmaster = parent_of(backend)
+            before = cpu_seconds(process.pid), cpu_seconds(postmaster), time.process_time()
             latencies, check_errors, achieved = asyncio.run(
                 open_loop(url, messages, args.rate, args.seconds)
             )
+            after = cpu_seconds(process.pid), cpu_seconds(postmaster), time.process_time()
         setup.close()
     p50, p90, p99 = (percentile(latencies, s) for s in (0.5, 0.9, 0.99))
     print(
         f"invitations/check: {len(latencies)} requests at {achieved:.0f}/s (asked "
         f"{args.rate:g}): p50 {p50:.2f} ms, p90 {p90:.2f} ms, p99 {p99:.2f} ms, "
         f"max {latencies[-1] * 1000:.1f} ms; {len(check_errors)} errors {check_errors[:3]}"
+    )
+    spent = zip(before, after, strict=True)
+    server, database, client = ((b - a) / len(latencies) * 1000 for a, b in spent)
+    print(
+        f"CPU per check: server {server:.2f} ms, PostgreSQL {database:.2f} ms, this client "
+        f"{client:.2f} ms; load average before the run {load:.2f}"
     )
     bars = {
         f"ingestion >= {BAR_EVENTS_PER_S} events/s": rate >= BAR_EVENTS_PER_S

@@ -54,11 +54,13 @@ def test_the_explanation_waits_for_a_reader_and_is_the_eager_one():
     engine, eager = Engine(), Engine()
     requests = _requests()
     verdicts = [engine.score(r, NOW) for r in requests]
+    names = [v.signal_names for v in verdicts]  # the gate reads only these
     assert not any(v.explanation.resolved for v in verdicts)
     combined = 0
-    for request, verdict in zip(requests, verdicts, strict=True):
+    for request, verdict, named in zip(requests, verdicts, names, strict=True):
         hits, learned = _eager(eager, request)
         assert (verdict.hits, verdict.learned_weights) == (hits, learned), request.id
+        assert named == tuple(hit.name for hit in hits), request.id
         assert verdict.explanation.resolved and _explained(verdict)
         combined += any(h.name == COMBINER and h.detail and h.spans for h in hits)
     assert combined > len(requests) // 2  # the combiner spoke, with words to mark, mostly

@@ -4,6 +4,7 @@ databases, and `gate simulate` / `gate replay` / `gate ingest` run end to end.""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 
@@ -101,6 +102,9 @@ def test_keys_are_kept_only_as_hashes(api) -> None:
 )
 def test_bad_input_names_the_field(api, path: str, body: dict, field: str) -> None:
     client, headers, _ = api
+    # The worker knows the key now: a bad check passes the direct path (direct_checks.py)
+    # on its way to the route, which answers it.
+    client.post("/v1/messages/check", json={"sender": "a", "recipient": "b"}, headers=headers)
     answer = client.post(path, json=body, headers=headers)
     assert answer.status_code == 422
     assert any(field in [str(part) for part in error["loc"]] for error in answer.json()["detail"])
@@ -231,3 +235,16 @@ def test_a_bad_line_in_a_stream_names_line_and_field(tmp_path) -> None:
         main, ["gate", "ingest", "--db", f"sqlite:///{tmp_path}/g.db", str(stream)]
     )
     assert result.exit_code != 0 and "events.jsonl:1: reported.reported" in result.output
+
+
+def test_a_worker_keeps_its_startup_heap_out_of_full_collections(store_url: str) -> None:
+    """The engine loaded at start is frozen (service.freeze_startup_heap): a full collection
+    walks only what came later, not the lexicons and models."""
+    gate = Gate(store_url)
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(gate)):
+            assert gc.get_freeze_count() > 10 * len(gc.get_objects())
+    finally:
+        gc.unfreeze()
+        gate.close()

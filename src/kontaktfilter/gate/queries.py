@@ -7,13 +7,15 @@ round trip), and the statements are built once per dialect with bound parameters
 Core expression of some forty parts costs more CPU than PostgreSQL needs to run it, and a
 statement of fixed text is prepared by psycopg after a few uses, so its plan is made once per
 connection. Short aliases keep the statement under the 4 kB up to which psycopg caches its
-parsing of a statement's text (a longer one is parsed again on every execution, 0.5 ms)."""
+parsing of a statement's text (a longer one is parsed again on every execution, 0.5 ms). On
+PostgreSQL the service's checks run the statements' compiled text on psycopg connections of
+their own (check_connections.py), without SQLAlchemy in the way."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -28,11 +30,18 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.engine import Row
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.engine import Compiled, Row
 
 from kontaktfilter.gate import tables as t
 from kontaktfilter.gate.activity import Complaint, PairFacts, SenderActivity
 from kontaktfilter.gate.policies import DEFAULT_PRIVACY, GatePolicy
+
+if TYPE_CHECKING:
+    import psycopg
+
+    Reader = Connection | psycopg.Connection
+    """Where the checks read: SQLAlchemy's connection, or psycopg's (check_connections.py)."""
 
 inv = t.invitations.c
 SENDER = bindparam("sender", type_=String)
@@ -75,6 +84,28 @@ def _params(sender: str, recipient: str, now: datetime, policy: GatePolicy) -> d
         "reply_since": now - timedelta(days=policy.reply_window_days),
         "burst_days": policy.burst_hours / 24,
     }
+
+
+def _rows(conn: Reader, statement: Select, params: dict[str, Any]) -> list[Any]:
+    """The statement's rows, each with its columns as attributes, from an SQLAlchemy
+    connection or from a psycopg one (check_connections.py): there the statement's text and
+    its constants are compiled once, as SQLAlchemy would send them, and the check's figures
+    added, so no part of SQLAlchemy runs per check."""
+    if isinstance(conn, Connection):
+        return conn.execute(statement, params).all()
+    text, constants = _compiled(statement)
+    return conn.execute(text, constants | params).fetchall()
+
+
+@cache
+def _compiled(statement: Select) -> tuple[str, dict[str, Any]]:
+    """The PostgreSQL text of a statement and the values of the literals SQLAlchemy binds in
+    it (its state names and the like): the parameters `_params` does not give."""
+    compiled: Compiled = statement.compile(dialect=PGDialect_psycopg())
+    assert not compiled._bind_processors, "a bound value would need converting"
+    names = _params("", "", datetime(2000, 1, 1), GatePolicy())
+    values = compiled.construct_params(names)
+    return compiled.string, {k: v for k, v in values.items() if k not in names}
 
 
 def _window() -> Any:
@@ -183,32 +214,36 @@ def _statement(dialect: str, sender: bool, pair: bool) -> Select:
     return select(*columns).select_from(window)
 
 
-def sender_activity(
-    conn: Connection, sender: str, now: datetime, policy: GatePolicy
-) -> SenderActivity:
+def sender_activity(conn: Reader, sender: str, now: datetime, policy: GatePolicy) -> SenderActivity:
     params = _params(sender, "", now, policy)
-    row = conn.execute(_statement(conn.dialect.name, True, False), params).one()
+    (row,) = _rows(conn, _statement(_dialect(conn), True, False), params)
     return _activity(conn, row, params)
 
 
 def pair_facts(
-    conn: Connection, sender: str, recipient: str, now: datetime, policy: GatePolicy
+    conn: Reader, sender: str, recipient: str, now: datetime, policy: GatePolicy
 ) -> PairFacts:
     params = _params(sender, recipient, now, policy)
-    return _pair(conn.execute(_statement(conn.dialect.name, False, True), params).one())
+    (row,) = _rows(conn, _statement(_dialect(conn), False, True), params)
+    return _pair(row)
 
 
 def invitation_facts(
-    conn: Connection, sender: str, recipient: str, now: datetime, policy: GatePolicy
+    conn: Reader, sender: str, recipient: str, now: datetime, policy: GatePolicy
 ) -> tuple[SenderActivity, PairFacts]:
     """What an invitation check reads, in one statement (and one more for a sender with
     declines or reports: the complainers' standing)."""
     params = _params(sender, recipient, now, policy)
-    row = conn.execute(_statement(conn.dialect.name, True, True), params).one()
+    (row,) = _rows(conn, _statement(_dialect(conn), True, True), params)
     return _activity(conn, row, params), _pair(row)
 
 
-def _activity(conn: Connection, row: Row, params: dict[str, Any]) -> SenderActivity:
+def _dialect(conn: Reader) -> str:
+    """An SQLAlchemy connection's dialect; a psycopg connection is PostgreSQL's."""
+    return conn.dialect.name if isinstance(conn, Connection) else "postgresql"
+
+
+def _activity(conn: Reader, row: Row, params: dict[str, Any]) -> SenderActivity:
     declined = int(row.declined)
     return SenderActivity(
         now=params["now"],
@@ -335,9 +370,9 @@ def _complaints_statement() -> Select:
     )
 
 
-def _complaints(conn: Connection, params: dict[str, Any]) -> tuple[Complaint, ...]:
+def _complaints(conn: Reader, params: dict[str, Any]) -> tuple[Complaint, ...]:
     """Decliners and reporters in the window, each once (a report outranks a decline)."""
-    rows = sorted(conn.execute(_complaints_statement(), params), key=lambda row: row.person)
+    rows = sorted(_rows(conn, _complaints_statement(), params), key=lambda row: row.person)
     return tuple(
         Complaint(
             kind="report" if row.reported else "decline",

@@ -4,24 +4,30 @@ with the path of the field in `detail[].loc`, as FastAPI reports it."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-import orjson
 import yaml
 from anyio import to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
-from pydantic import BaseModel, ConfigDict, Field
 
 from kontaktfilter.bilingual import say_with
-from kontaktfilter.gate.decisions import Outcome, Reason
-from kontaktfilter.gate.events import MAX_NOTE, EventBatch, Id, Moment
+from kontaktfilter.gate.direct_checks import DirectChecks, invitation_answer, message_answer
+from kontaktfilter.gate.events import EventBatch
 from kontaktfilter.gate.policies import GatePolicy
 from kontaktfilter.gate.runtime import Gate
+from kontaktfilter.gate.schemas import (
+    IngestOut,
+    InvitationCheck,
+    InvitationOut,
+    MessageCheck,
+    MessageOut,
+)
 
 DB_ENV = "KONTAKTFILTER_GATE_DB"
 POLICY_ENV = "KONTAKTFILTER_GATE_POLICY"
@@ -33,63 +39,6 @@ with another's work, and four stay within the engine's pool of five connections:
 a loaded worker checked out connections beyond the pool and opened a new PostgreSQL connection
 for many requests."""
 KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="The client's API key")
-
-
-class IngestOut(BaseModel):
-    received: int
-    new: int
-    duplicates: int
-    """Event ids the gate had already counted: a retry is always safe."""
-    orphans: int
-
-
-class InvitationCheck(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    sender: Id
-    recipient: Id
-    note: str = Field("", max_length=MAX_NOTE)
-    at: Moment | None = None
-    """The moment to decide for (default: now); replays pass the event's time."""
-
-
-class ReasonOut(BaseModel):
-    name: str
-    outcome: Outcome
-    detail: str
-    score: float | None = None
-
-
-class NoteOut(BaseModel):
-    category: str
-    action: str
-    genuine: float | None
-    signals: list[str]
-
-
-class InvitationOut(BaseModel):
-    outcome: Outcome
-    reasons: list[ReasonOut]
-    risk: float
-    signals: list[ReasonOut]
-    note: NoteOut | None
-
-
-class MessageCheck(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    sender: Id
-    recipient: Id
-    via: Literal["direct", "reply", "group"] = "direct"
-    """How the message would reach the recipient: a new message, an answer (to a message, a
-    note or a decline comment), or a post into a shared group. Each is held to the setting."""
-    at: Moment | None = None
-
-
-class MessageOut(BaseModel):
-    allowed: bool
-    reason: str
-    detail: str
 
 
 async def client(request: Request, key: Annotated[str | None, Depends(KEY_HEADER)]) -> str:
@@ -108,10 +57,22 @@ async def client(request: Request, key: Annotated[str | None, Depends(KEY_HEADER
 Client = Annotated[str, Depends(client)]
 
 
+def freeze_startup_heap() -> None:
+    """Keep what the worker loaded at start out of the garbage collector's full runs. The
+    gate's engine is most of a worker's container objects (lexicons, the corpus model),
+    loaded once and kept; the objects an ingested batch leaves behind set off a full
+    collection now and then, which walked them all and held up every batch and check in
+    flight for far longer than a check takes. Frozen, they are never walked again; what is
+    created later is collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(gate: Gate) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
+        freeze_startup_heap()
         yield
 
     app = FastAPI(
@@ -137,51 +98,24 @@ def create_app(gate: Gate) -> FastAPI:
     @app.post("/v1/invitations/check", response_model=InvitationOut)
     def check_invitation(body: InvitationCheck, name: Client) -> Response:
         """allow, hold, limit or block, with every reason and the note's verdict."""
-        decision, verdict = gate.check_invitation(body.sender, body.recipient, body.note, body.at)
-        note = None
-        if verdict is not None:
-            note = {
-                "category": verdict.category.value,
-                "action": verdict.action.value,
-                "genuine": None if verdict.genuine is None else float(verdict.genuine),
-                "signals": [hit.name for hit in verdict.hits],
-            }
-        return _json(
-            {
-                "outcome": decision.outcome.value,
-                "reasons": [_reason(reason) for reason in decision.reasons],
-                "risk": float(decision.risk),
-                "signals": [_reason(reason) for reason in decision.signals],
-                "note": note,
-            }
-        )
+        return _json(invitation_answer(gate, body))
 
     @app.post("/v1/messages/check", response_model=MessageOut)
     def check_message(body: MessageCheck, name: Client) -> Response:
         """May the sender message the recipient now, and why."""
-        decision = gate.check_message(body.sender, body.recipient, body.via, body.at)
-        return _json(
-            {"allowed": decision.allowed, "reason": decision.reason, "detail": decision.detail}
-        )
+        return _json(message_answer(gate, body))
 
+    app.add_middleware(DirectChecks, gate=gate)
     return app
 
 
-def _json(content: dict[str, Any]) -> Response:
-    """The checks' answers, written by orjson: a returned Response skips FastAPI's validation
-    of the answer against its model and the thread hop that validation takes after a
-    synchronous route. The models above still describe the answers in the OpenAPI document;
-    numbers are written as the models wrote them (floats, also for a sum that is 0)."""
-    return Response(orjson.dumps(content), media_type="application/json")
-
-
-def _reason(reason: Reason) -> dict[str, Any]:
-    return {
-        "name": reason.name,
-        "outcome": reason.outcome.value,
-        "detail": reason.detail,
-        "score": None if reason.score is None else float(reason.score),
-    }
+def _json(answer: bytes) -> Response:
+    """The checks' answers, written by orjson (direct_checks.py) as a Response: a returned
+    Response skips FastAPI's validation of the answer against its model and the thread hop
+    that validation takes after a synchronous route. The models still describe the answers in
+    the OpenAPI document; numbers are written as the models wrote them (floats, also for a
+    sum that is 0)."""
+    return Response(answer, media_type="application/json")
 
 
 def app_from_environment() -> FastAPI:

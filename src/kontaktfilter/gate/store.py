@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    any_,
     bindparam,
     case,
     cast,
@@ -112,6 +113,14 @@ class GateStore:
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
+
+    def _among(self, column: Any, keys: Sequence[str]) -> Any:
+        """`column IN keys`; on PostgreSQL as `= ANY` of one array parameter: an IN list of a
+        thousand parameters made a statement that psycopg converted and PostgreSQL parsed
+        and planned anew for every batch."""
+        if not self._postgres:
+            return column.in_(keys)
+        return column == any_(bindparam(None, list(keys), type_=postgresql.ARRAY(column.type)))
 
     def _execute_rows(self, conn: Connection, statement: Any, rows: list[dict]) -> Any:
         """Run `statement` for every row. On PostgreSQL the rows travel as one JSON parameter
@@ -244,7 +253,7 @@ class GateStore:
         waiting: list[InvitationAnswered] = []
         for chunk in _chunks(sorted(arrived)):
             query = select(t.events.c.event_id, t.events.c.payload).where(
-                t.events.c.subject.in_(chunk), t.events.c.kind != "invitation_sent"
+                self._among(t.events.c.subject, chunk), t.events.c.kind != "invitation_sent"
             )
             for event_id, payload in conn.execute(query):
                 if event_id not in new:
@@ -264,7 +273,7 @@ class GateStore:
             known.update(
                 {
                     row.invitation_id: row
-                    for row in conn.execute(query.where(column.invitation_id.in_(chunk)))
+                    for row in conn.execute(query.where(self._among(column.invitation_id, chunk)))
                 }
             )
         states = {key: row.state for key, row in known.items()}

@@ -286,7 +286,7 @@ def main() -> int:
     )
     with fresh_database(args.db) as db:
         setup = Gate(db)
-        key = setup.store.add_client("bench")
+        key = setup.store.clients.add("bench")
         with served(db, args.workers) as (url, process):
             wait_ready(url, key, process)
             seconds, errors = ingest(url, key, bodies, args.posters)

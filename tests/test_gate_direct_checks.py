@@ -43,14 +43,14 @@ CHECKS = [
 @pytest.fixture
 def gate(store_url: str) -> Iterator[tuple[Gate, str]]:
     gate = Gate(store_url)
-    key = gate.store.add_client("operator")
+    key = gate.store.clients.add("operator")
     story = Story(gate)
     story.profile("b", privacy="contacts_only")
     story.invite("a", "b", 0, note="Synergien!")
     story.answer("a", "b", "declined", 1, comment="Nein danke.")
     story.connect("c", "d", 0.5)
     gate.store.ingest(story.events, "operator")
-    gate.store.client_for(key)  # the worker has seen the key
+    gate.store.clients.lookup(key)  # the worker has seen the key
     yield gate, key
     gate.close()
 

@@ -118,7 +118,7 @@ def add_client(db: str, name: str) -> None:
 
     gate = Gate(db)
     try:
-        click.echo(gate.store.add_client(name))
+        click.echo(gate.store.clients.add(name))
     except IntegrityError as exc:
         raise Failure(t("cli.gate.client_exists", name=repr(name))) from exc
     finally:
@@ -130,12 +130,12 @@ def add_client(db: str, name: str) -> None:
 @click.argument("name")
 def revoke_client(db: str, name: str) -> None:
     """Delete client NAME's API key; its events stay. Workers refuse the key within a minute."""
+    from kontaktfilter.gate.clients import KEY_MEMORY_SECONDS
     from kontaktfilter.gate.runtime import Gate
-    from kontaktfilter.gate.store import KEY_MEMORY_SECONDS
 
     gate = Gate(db)
     try:
-        if not gate.store.revoke_client(name):
+        if not gate.store.clients.revoke(name):
             raise Failure(t("cli.gate.no_client", name=repr(name)))
     finally:
         gate.close()

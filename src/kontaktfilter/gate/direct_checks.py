@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from anyio import to_thread
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kontaktfilter.gate.decisions import Reason
@@ -87,19 +88,28 @@ class DirectChecks:
             await self.app(scope, receive, send)
             return
         key, is_json = _headers(scope)
-        client = self.gate.store.known_client(key) if key is not None else None
+        client = self.gate.store.clients.known(key) if key is not None else None
         if client is None or not is_json:
             await self.app(scope, receive, send)
             return
-        body, stopped = await _body(receive)
+        try:
+            body, stopped = await _body(receive)
+        except HTTPException as refused:
+            await _answer(send, refused.status_code, orjson.dumps({"detail": refused.detail}))
+            return
         check = None if stopped else _parse(route[0], body)
         if check is None:
             await self.app(scope, _replay(body, stopped, receive), send)
             return
-        answer = await to_thread.run_sync(route[1], self.gate, check)
-        headers = [*ANSWER_HEADERS, (b"content-length", str(len(answer)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": answer})
+        await _answer(send, 200, await to_thread.run_sync(route[1], self.gate, check))
+
+
+async def _answer(send: Send, status: int, answer: bytes) -> None:
+    """A JSON answer; a refusal (the body limit's 413, raised while the body arrives, outside
+    the app's exception handlers) has FastAPI's shape, `{"detail": ...}`."""
+    headers = [*ANSWER_HEADERS, (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
 
 
 def _headers(scope: Scope) -> tuple[str | None, bool]:

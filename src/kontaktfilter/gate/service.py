@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
+from kontaktfilter.asgi_limits import BodySizeLimit
 from kontaktfilter.bilingual import say_with
 from kontaktfilter.gate.direct_checks import DirectChecks, invitation_answer, message_answer
 from kontaktfilter.gate.events import EventBatch
@@ -46,9 +47,9 @@ async def client(request: Request, key: Annotated[str | None, Depends(KEY_HEADER
     worker knows costs a dictionary look-up on the event loop; only an unknown one goes to
     the database, in a thread (a synchronous dependency would cost a thread hop per request)."""
     store = request.app.state.gate.store
-    name = store.known_client(key) if key else None
+    name = store.clients.known(key) if key else None
     if name is None and key:
-        name = await run_in_threadpool(store.client_for, key)
+        name = await run_in_threadpool(store.clients.lookup, key)
     if name is None:
         raise HTTPException(401, "missing or unknown API key (header X-API-Key)")
     return name
@@ -68,7 +69,14 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def create_app(gate: Gate) -> FastAPI:
+MAX_BODY_BYTES = 64 << 20
+"""A request body over 64 MiB is refused (413) while it arrives, before anything parses it:
+without a limit, any caller, even one without a key, could make a worker hold a body of any
+size (FastAPI reads the body before it checks the key). A full batch of 5,000 events with
+notes of ordinary length is a few MiB."""
+
+
+def create_app(gate: Gate, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
@@ -106,6 +114,7 @@ def create_app(gate: Gate) -> FastAPI:
         return _json(message_answer(gate, body))
 
     app.add_middleware(DirectChecks, gate=gate)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
 
 

@@ -11,12 +11,8 @@ then applied one after the other, never past each other. A deadlock elsewhere re
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -44,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from kontaktfilter.gate import tables as t
+from kontaktfilter.gate.clients import ClientKeys, now
 from kontaktfilter.gate.events import (
     EVENT,
     Event,
@@ -60,9 +57,6 @@ CHUNK = 1000
 """Keys per IN list: below SQLite's and PostgreSQL's limits on bound parameters."""
 RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ATTEMPTS = 5
-KEY_MEMORY_SECONDS = 60.0
-"""How long a worker trusts a key it has looked up: a client deleted from the table loses
-access within this time."""
 STATES = {
     "invitation_withdrawn": "withdrawn",
     "invitation_accepted": "accepted",
@@ -85,16 +79,6 @@ class IngestResult:
     their invitation arrives."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def hash_key(key: str) -> str:
-    """API keys are 32 random bytes: SHA-256 suffices (there is no dictionary to guess from)
-    and costs microseconds on every request, where a password hash would cost milliseconds."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def _chunks(rows: Sequence[Any]) -> list[Sequence[Any]]:
     return [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
@@ -108,8 +92,7 @@ class GateStore:
         self.engine, self.templates = engine, templates
         self._postgres = engine.dialect.name == "postgresql"
         self._dialect = postgresql if self._postgres else sqlite
-        self._clients: dict[str, tuple[str, float]] = {}
-        """Key hash -> (client, remembered until): see `client_for`."""
+        self.clients = ClientKeys(engine)
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
@@ -146,40 +129,6 @@ class GateStore:
         names = [column.name for column in table.columns]
         return self._insert(table).from_select(names, select(*_recordset(table.columns).c))
 
-    def add_client(self, name: str) -> str:
-        """A new API key for client `name` (shown once; only its hash is stored)."""
-        key = secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            conn.execute(
-                t.clients.insert(), {"name": name, "key_hash": hash_key(key), "created_at": _now()}
-            )
-        return key
-
-    def revoke_client(self, name: str) -> bool:
-        """Delete client `name`'s key; False when there is no such client. Its events stay:
-        they are the network's history, not the client's. A worker that checked the key less
-        than `KEY_MEMORY_SECONDS` ago still accepts it until it asks the database again."""
-        with self.engine.begin() as conn:
-            deleted = conn.execute(t.clients.delete().where(t.clients.c.name == name))
-        return deleted.rowcount > 0
-
-    def known_client(self, key: str) -> str | None:
-        """The client of a key this worker looked up less than `KEY_MEMORY_SECONDS` ago,
-        without a round trip; None when it has to ask the database (`client_for`)."""
-        known = self._clients.get(hash_key(key))
-        return known[0] if known is not None and time.monotonic() < known[1] else None
-
-    def client_for(self, key: str) -> str | None:
-        """The client a key belongs to, from the table; a known key is remembered for
-        `KEY_MEMORY_SECONDS` (`known_client`), an unknown one is looked up every time."""
-        digest, moment = hash_key(key), time.monotonic()
-        with self.engine.connect() as conn:
-            query = select(t.clients.c.name).where(t.clients.c.key_hash == digest)
-            name = conn.execute(query).scalar()
-        if name is not None:
-            self._clients[digest] = (name, moment + KEY_MEMORY_SECONDS)
-        return name
-
     def ingest(self, batch: Sequence[Event], client: str) -> IngestResult:
         """Apply the new events of a batch in one transaction (retried on a deadlock)."""
         for attempt in range(ATTEMPTS):
@@ -197,7 +146,7 @@ class GateStore:
         if self._postgres:
             keys = sorted({key for e in unique.values() if (key := _subject(e))})
             conn.execute(LOCK_INVITATIONS, {"keys": keys})
-        received = _now()
+        received = now()
         rows = [
             {
                 "event_id": e.event_id,

@@ -16,11 +16,11 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from kontaktfilter.asgi_limits import BodySizeLimit
 from kontaktfilter.web import api, pages, queue_pages, render
 from kontaktfilter.web.auth import LoginRequired
 from kontaktfilter.web.errors import HANDLERS, error_body, said
 from kontaktfilter.web.headers import SecurityHeaders
-from kontaktfilter.web.limits import BodySizeLimit
 from kontaktfilter.web.state import Screener
 
 SESSION_COOKIE = "kontaktfilter_session"

@@ -38,11 +38,17 @@ REQUEST_TABLES = {"verdicts": StoredVerdict, "decisions": Decision, "followups":
 
 
 def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[str, Any]:
-    """The verdict as a row. Signals keep what cannot be derived (name, weight, strength, spans,
-    detail, and the detail in each interface language); group and description come from the
-    registry when shown, in the reader's language."""
+    """The verdict as a row of the verdicts table."""
+    return {"request_id": request_id, **verdict_fields(verdict), "scored_at": scored_at}
+
+
+def verdict_fields(verdict: Verdict) -> dict[str, Any]:
+    """What a verdict row stores of the verdict itself; apart from the request's id so that a
+    process that scores without a store (an import's worker) can build it. Signals keep what
+    cannot be derived (name, weight, strength, spans, detail, and the detail in each interface
+    language); group and description come from the registry when shown, in the reader's
+    language."""
     return {
-        "request_id": request_id,
         **verdict_summary(verdict),
         "signals": [
             {
@@ -55,7 +61,6 @@ def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[
             }
             for hit in verdict.hits
         ],
-        "scored_at": scored_at,
     }
 
 

@@ -321,8 +321,15 @@ def build_request(
         sender, recipient = user, Profile(id=row["recipient_key"], name=row["recipient_name"])
         known = False
     else:
-        fields = {**sender_data, "id": row["sender_key"], "name": row["sender_name"]}
-        sender, recipient = parse_profile(fields, "sender"), user
+        if sender_data:
+            fields = {**sender_data, "id": row["sender_key"], "name": row["sender_name"]}
+            sender = parse_profile(fields, "sender")
+        else:  # what parse_profile makes of an id and a name, without its checks: the hot path
+            key = row["sender_key"]
+            sender = Profile(
+                id=None if key in (None, "") else str(key), name=row["sender_name"] or ""
+            )
+        recipient = user
         known = row["sender_key"] in connected or bool(extra.get("known_contact"))
     return Request(
         text=row["text"],

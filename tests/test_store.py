@@ -167,3 +167,29 @@ def test_bad_recipient_profile_names_file_and_field(tmp_path):
     assert result.exit_code == 1
     assert f"{profile}: field 'profile.contacts'" in result.output
     assert open_store(db).stats()["tables"]["requests"] == 0  # refused before anything else
+
+
+@pytest.mark.parametrize(
+    "key, name",
+    [("linkedin:anna-berg", "Anna Berg"), ("", "Anna Berg"), (None, None), ("linkedin:x", "")],
+)
+def test_sender_without_profile_fields_is_the_parsed_profile(key, name):
+    """build_request skips parse_profile when the sender has no fields beyond id and name; the
+    profile must be what parse_profile would have made of them."""
+    from kontaktfilter.formats.records import parse_profile
+    from kontaktfilter.model import Profile
+    from kontaktfilter.store.repository import build_request
+
+    row = {
+        "direction": "incoming",
+        "sender_key": key,
+        "sender_name": name,
+        "text": "Hallo",
+        "key": "k1",
+        "platform": "linkedin",
+        "kind": "contact_request",
+    }
+    fast = build_request(row, {}, Profile(name="Me"), set()).sender
+    assert fast == parse_profile({"id": key, "name": name}, "sender")
+    with_fields = build_request(row, {"headline": "CTO"}, Profile(name="Me"), set()).sender
+    assert with_fields == parse_profile({"headline": "CTO", "id": key, "name": name}, "sender")

@@ -82,6 +82,12 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     type=click.IntRange(min=1),
     help="Rows per committed batch.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that score in parallel (default: every core this process may use).",
+)
 @click.pass_context
 def import_path(
     ctx: click.Context,
@@ -90,6 +96,7 @@ def import_path(
     mappings: tuple[str, ...],
     recipient: str | None,
     batch: int,
+    jobs: int | None,
 ) -> None:
     """Import a LinkedIn export (ZIP or folder), CSV/JSON/JSONL requests or .eml/mbox mails.
 
@@ -98,6 +105,7 @@ def import_path(
     exit status is then 1). Importing again adds nothing new; an import that was interrupted
     continues where it stopped."""
     from kontaktfilter.imports.runner import Importer, ImportFailure, ImportOptions
+    from kontaktfilter.services.batch import available_cores
 
     store = store_from(ctx)
     engine = with_user_model(engine_of(ctx), store)
@@ -107,7 +115,12 @@ def import_path(
         except ValueError as exc:
             raise Failure(f"{recipient}: {said(exc)}") from exc
     bars = ProgressBars()
-    importer = Importer(store, engine, ImportOptions(encoding, _mapping(mappings), batch), bars)
+    importer = Importer(
+        store,
+        engine,
+        ImportOptions(encoding, _mapping(mappings), batch, jobs or available_cores()),
+        bars,
+    )
     started = time.perf_counter()
     try:
         reports = importer.run(path)

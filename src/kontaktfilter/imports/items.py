@@ -7,10 +7,14 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
 from kontaktfilter.text.note import fold
+
+SLUG_CACHE_SIZE = 65_536
+"""Profile URLs whose slug is remembered: the user's own URL is on every row of an export."""
 
 
 def digest_key(prefix: str, *parts: object) -> str:
@@ -19,6 +23,7 @@ def digest_key(prefix: str, *parts: object) -> str:
     return f"{prefix}:{hashlib.sha1(joined.encode('utf-8')).hexdigest()[:24]}"
 
 
+@lru_cache(maxsize=SLUG_CACHE_SIZE)
 def profile_slug(url: str) -> str:
     """The slug of a profile URL as one spelling: LinkedIn's Connections.csv percent-encodes a
     non-ASCII slug (`j%C3%BCrgen-…`) while Invitations.csv and messages.csv keep it raw

@@ -13,7 +13,9 @@ Two passes per file keep the store consistent:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -38,9 +40,10 @@ from kontaktfilter.imports.linkedin import (
 )
 from kontaktfilter.imports.mail import MailCounts
 from kontaktfilter.imports.sources import ImportFailure
+from kontaktfilter.model import Request, Verdict
 from kontaktfilter.signals.context import History
 from kontaktfilter.store.privacy import UserDataError, import_user_data, is_user_export
-from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_row
+from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_fields
 
 DEFAULT_BATCH = 1000
 ITEM_CACHE_LIMIT = 250_000
@@ -79,12 +82,30 @@ class Checked:
 
 
 @dataclass
+class Prepared:
+    """One write batch, cut in file order, with what its transaction writes."""
+
+    done: int
+    """The checkpoint: rows of the file done once this batch is committed."""
+    items: list[Item]
+    requests: list[RequestItem]
+    rows: list[dict[str, Any]]
+    """The requests' rows."""
+    scored: list[dict[str, Any]]
+    """The rows whose requests are scored (not stored before), in `engine_requests` order."""
+    engine_requests: list[Request]
+
+
+@dataclass
 class ImportOptions:
     encoding: str = AUTO
     """A codec name, or `auto`: UTF-8, else cp1252 (imports.csvtable.file_encoding)."""
     columns: Mapping[str, str] = field(default_factory=dict)
     """Field name -> column name, for generic CSV files."""
     batch: int = DEFAULT_BATCH
+    jobs: int = 1
+    """Processes that score ahead while this one writes (services.batch); the command line
+    uses every core, a server thread keeps to one (a fork there would copy its threads)."""
 
 
 class Importer:
@@ -137,13 +158,56 @@ class Importer:
 
     # writing ----------------------------------------------------------------------------------
 
-    def _write_batch(
-        self, run_id: int, done: int, batch: list[Item], connected: set[str], engine: Engine
-    ) -> int:
-        """Commit one batch with its checkpoint; returns how many rows were new."""
+    def _prepared(
+        self, items: Iterable[Item], resume: int, run_id: int, connected: set[str]
+    ) -> Iterator[Prepared]:
+        """The write batches after the checkpoint `resume`, each with its requests as the
+        engine reads them. A batch's requests are built when the batch is cut, with the user's
+        profile as it stands at that row, so scoring ahead in other processes sees what
+        scoring in turn would. The last batch may be empty: it carries the final checkpoint."""
+        batch: list[Item] = []
+        done = 0
+        for item in items:
+            done += 1
+            if done <= resume:
+                continue
+            if isinstance(item, OwnProfileItem):
+                self._adopt_profile(item.profile)
+                continue
+            batch.append(item)
+            if len(batch) >= self.options.batch:
+                yield self._prepare(done, batch, run_id, connected)
+                batch = []
+        yield self._prepare(done, batch, run_id, connected)
+
+    def _prepare(self, done: int, batch: list[Item], run_id: int, connected: set[str]) -> Prepared:
+        """A batch with its request rows; the requests not stored yet are built for scoring
+        (a request stored before keeps its verdict, so scoring it would be wasted)."""
         requests = [item for item in batch if isinstance(item, RequestItem)]
+        now = utcnow()
+        rows = [_request_row(r, run_id, connected, now) for r in requests]
+        stored = self.store.stored_request_keys([row["key"] for row in rows])
+        fresh = [
+            (row, item)
+            for row, item in zip(rows, requests, strict=True)
+            if row["key"] not in stored
+        ]
+        return Prepared(
+            done,
+            batch,
+            requests,
+            rows,
+            [row for row, _ in fresh],
+            [build_request(row, item.sender_data, self._user, connected) for row, item in fresh],
+        )
+
+    def _write_batch(self, run_id: int, prepared: Prepared, verdicts: list[dict]) -> int:
+        """Commit one batch and its verdicts with its checkpoint; returns how many rows were
+        new. Only requests inserted now get a verdict: one stored before keeps its own."""
+        batch = prepared.items
         people = [item for item in batch if isinstance(item, PersonItem)]
         messages = [item for item in batch if isinstance(item, MessageItem)]
+        requests = prepared.requests
         now = utcnow()
         added = 0
         with self.store.engine.begin() as conn:
@@ -158,27 +222,24 @@ class Importer:
                 self.store.upsert_people(
                     conn, [_row(_sender(r), run_id) for r in senders.values()], False
                 )
-                rows = [_request_row(r, run_id, connected, now) for r in requests]
-                inserted = self.store.insert_requests(conn, rows)
+                inserted = self.store.insert_requests(conn, prepared.rows)
                 added += len(inserted)
-                user = self._user
-                new = [
-                    (inserted[row["key"]], build_request(row, item.sender_data, user, connected))
-                    for row, item in zip(rows, requests, strict=True)
-                    if row["key"] in inserted
-                ]
-                scored = engine.score_many(request for _, request in new)
                 self.store.write_verdicts(
                     conn,
                     [
-                        verdict_row(request_id, verdict, now)
-                        for (request_id, _), verdict in zip(new, scored, strict=True)
+                        {"request_id": inserted[row["key"]], **fields, "scored_at": now}
+                        for row, fields in zip(prepared.scored, verdicts, strict=True)
+                        if row["key"] in inserted
                     ],
                 )
-            self.store.checkpoint(conn, run_id, done)
+            self.store.checkpoint(conn, run_id, prepared.done)
         return added
 
     def _write(self, checked: Checked, engine: Engine) -> SourceReport:
+        """Pass 2. Batches are scored ahead in `options.jobs` processes while this one writes
+        them in file order, each in its transaction with its checkpoint."""
+        from kontaktfilter.services.batch import score_batches
+
         planned, rows = checked.source, checked.rows
         report = SourceReport(planned.source.name, planned.kind, rows)
         report.skipped_mails = checked.skipped_mails
@@ -189,26 +250,22 @@ class Importer:
         report.resumed_from = resume
         connected = self.store.connected_keys()
         started = time.perf_counter()
+        items = checked.items if checked.items is not None else self.items(planned)
+        waiting: deque[Prepared] = deque()
+
+        def requests() -> Iterator[list[Request]]:
+            for prepared in self._prepared(items, resume, run_id, connected):
+                waiting.append(prepared)
+                yield prepared.engine_requests
+
         try:
-            batch: list[Item] = []
-            done = 0
-            items = checked.items if checked.items is not None else self.items(planned)
-            for item in items:
-                done += 1
-                if done <= resume:
-                    continue
-                if isinstance(item, OwnProfileItem):
-                    self._adopt_profile(item.profile)
-                    continue
-                batch.append(item)
-                if len(batch) >= self.options.batch:
-                    report.added += self._write_batch(run_id, done, batch, connected, engine)
-                    batch = []
+            scored = score_batches(engine, requests(), _verdict_fields, self.options.jobs)
+            with closing(scored):
+                for verdicts in scored:
+                    prepared = waiting.popleft()
+                    report.added += self._write_batch(run_id, prepared, verdicts)
                     if self.progress:
-                        self.progress(planned.source.name, done, rows)
-            report.added += self._write_batch(run_id, done, batch, connected, engine)
-            if self.progress:
-                self.progress(planned.source.name, done, rows)
+                        self.progress(planned.source.name, prepared.done, rows)
         except Exception as exc:
             self.store.fail_run(run_id, str(exc))
             raise
@@ -307,6 +364,12 @@ def engine_with_index(engine: Engine, index: TemplateIndex) -> Engine:
     return engine.with_history(
         History(index, history.min_senders, history.window_days, history.fingerprints)
     )
+
+
+def _verdict_fields(_: list[Request], verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """A scored batch as verdict rows but for the request's id: built where it was scored (a
+    worker sends back plain data) and completed by the writer once the ids are known."""
+    return [verdict_fields(verdict) for verdict in verdicts]
 
 
 def _row(item: PersonItem | MessageItem, run_id: int) -> dict[str, Any]:

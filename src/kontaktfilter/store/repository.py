@@ -38,11 +38,17 @@ REQUEST_TABLES = {"verdicts": StoredVerdict, "decisions": Decision, "followups":
 
 
 def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[str, Any]:
-    """The verdict as a row. Signals keep what cannot be derived (name, weight, strength, spans,
-    detail, and the detail in each interface language); group and description come from the
-    registry when shown, in the reader's language."""
+    """The verdict as a row of the verdicts table."""
+    return {"request_id": request_id, **verdict_fields(verdict), "scored_at": scored_at}
+
+
+def verdict_fields(verdict: Verdict) -> dict[str, Any]:
+    """What a verdict row stores of the verdict itself; apart from the request's id so that a
+    process that scores without a store (an import's worker) can build it. Signals keep what
+    cannot be derived (name, weight, strength, spans, detail, and the detail in each interface
+    language); group and description come from the registry when shown, in the reader's
+    language."""
     return {
-        "request_id": request_id,
         **verdict_summary(verdict),
         "signals": [
             {
@@ -55,7 +61,6 @@ def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[
             }
             for hit in verdict.hits
         ],
-        "scored_at": scored_at,
     }
 
 
@@ -316,8 +321,15 @@ def build_request(
         sender, recipient = user, Profile(id=row["recipient_key"], name=row["recipient_name"])
         known = False
     else:
-        fields = {**sender_data, "id": row["sender_key"], "name": row["sender_name"]}
-        sender, recipient = parse_profile(fields, "sender"), user
+        if sender_data:
+            fields = {**sender_data, "id": row["sender_key"], "name": row["sender_name"]}
+            sender = parse_profile(fields, "sender")
+        else:  # what parse_profile makes of an id and a name, without its checks: the hot path
+            key = row["sender_key"]
+            sender = Profile(
+                id=None if key in (None, "") else str(key), name=row["sender_name"] or ""
+            )
+        recipient = user
         known = row["sender_key"] in connected or bool(extra.get("known_contact"))
     return Request(
         text=row["text"],

@@ -153,6 +153,23 @@ class ImportWrites:
             )
         return found
 
+    def stored_request_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these requests are stored already (an import scores only the others)."""
+        found: set[str] = set()
+        if not keys:
+            return found
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), MEMBER_CHUNK):
+                found.update(
+                    conn.execute(
+                        select(ContactRequest.key).where(
+                            ContactRequest.user_id == self.user_id,
+                            ContactRequest.key.in_(keys[start : start + MEMBER_CHUNK]),
+                        )
+                    ).scalars()
+                )
+        return found
+
     def insert_messages(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
         if not rows:
             return 0

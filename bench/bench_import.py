@@ -30,13 +30,8 @@ from sqlalchemy.orm import Session
 from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
-from kontaktfilter.imports.runner import (
-    DEFAULT_BATCH,
-    Importer,
-    ImportOptions,
-    engine_with_index,
-    template_index,
-)
+from kontaktfilter.imports.runner import DEFAULT_BATCH, Importer, ImportOptions
+from kontaktfilter.imports.store_templates import engine_with_index, template_index
 from kontaktfilter.model import Profile, Request
 from kontaktfilter.services.batch import available_cores
 from kontaktfilter.services.synthetic import write_export

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from kontaktfilter.cli import main
 from kontaktfilter.engine import Engine
-from kontaktfilter.imports.runner import engine_with_index, template_index
+from kontaktfilter.imports.store_templates import engine_with_index, template_index
 from kontaktfilter.signals import REGISTRY
 from kontaktfilter.store import StoreError, open_store
 from kontaktfilter.store.repository import verdict_row

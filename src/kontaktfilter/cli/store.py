@@ -203,7 +203,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def rescore(ctx: click.Context, batch: int) -> None:
     """Recompute every verdict with today's weights, lexicons and contacts; decisions stay."""
-    from kontaktfilter.imports.runner import engine_with_index, template_index, template_rows
+    from kontaktfilter.imports.store_templates import (
+        engine_with_index,
+        template_index,
+        template_rows,
+    )
     from kontaktfilter.store.repository import utcnow, verdict_row
 
     store = store_from(ctx)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from kontaktfilter.bilingual import message_of
-from kontaktfilter.bulk import TemplateIndex
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.detect import PlannedSource, plan_sources
@@ -40,8 +39,8 @@ from kontaktfilter.imports.linkedin import (
 )
 from kontaktfilter.imports.mail import MailCounts
 from kontaktfilter.imports.sources import ImportFailure
+from kontaktfilter.imports.store_templates import engine_with_index, template_index, template_rows
 from kontaktfilter.model import Request, Verdict
-from kontaktfilter.signals.context import History
 from kontaktfilter.store.privacy import UserDataError, import_user_data, is_user_export
 from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_fields
 
@@ -338,34 +337,6 @@ class Importer:
         return reports
 
 
-def template_index(store: Store, new_notes: Sequence[tuple] = ()) -> TemplateIndex:
-    """The template index over the user's stored incoming notes plus `new_notes`
-    (key, sender key, text, sent at, names) not yet stored."""
-    index = TemplateIndex()
-    stored = list(store.incoming_notes())
-    stored_keys = {key for key, *_ in stored}
-    now = utcnow()
-    entries = [
-        (key, sender, text, sent_at or now, (name,)) for key, sender, text, sent_at, name in stored
-    ]
-    entries += [
-        (key, sender, text, sent_at or now, names)
-        for key, sender, text, sent_at, names in new_notes
-        if key not in stored_keys
-    ]
-    for start in range(0, len(entries), 20_000):
-        index.add_many(entries[start : start + 20_000])
-    return index
-
-
-def engine_with_index(engine: Engine, index: TemplateIndex) -> Engine:
-    """The engine reading `index` as its template history, keeping its other history settings."""
-    history = engine.history or History()
-    return engine.with_history(
-        History(index, history.min_senders, history.window_days, history.fingerprints)
-    )
-
-
 def _verdict_fields(_: list[Request], verdicts: list[Verdict]) -> list[dict[str, Any]]:
     """A scored batch as verdict rows but for the request's id: built where it was scored (a
     worker sends back plain data) and completed by the writer once the ids are known."""
@@ -414,25 +385,9 @@ def _request_row(
     }
 
 
-def template_rows(index: TemplateIndex, min_senders: int) -> Iterator[dict[str, Any]]:
-    for cluster in index.clusters(min_senders):
-        yield {
-            "key": cluster.members[0],
-            "senders": cluster.senders,
-            "requests": len(cluster.members),
-            "first_seen": cluster.first_seen,
-            "last_seen": cluster.last_seen,
-            "example": cluster.example,
-            "members": cluster.members,
-        }
-
-
 __all__ = [
     "ImportFailure",
     "ImportOptions",
     "Importer",
     "SourceReport",
-    "engine_with_index",
-    "template_index",
-    "template_rows",
 ]

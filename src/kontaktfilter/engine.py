@@ -263,7 +263,7 @@ class Engine:
             explained = self._explain(request, ctx, list(hits))
             return tuple(explained), self.learned_weights(explained, ctx)
 
-        return Explanation(pending=complete)
+        return Explanation(pending=complete, names=tuple(hit.name for hit in hits))
 
     def learned_weights(self, hits: Sequence[SignalHit], ctx: Context) -> LearnedWeights:
         """Each rule signal's learned push towards the combiner's likeliest label (its weight

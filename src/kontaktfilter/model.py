@@ -249,19 +249,22 @@ class Explanation:
     caller that only counts categories never pays for it, and every reader (the command line,
     the API, the store, pickling across `score --jobs` workers, equality) sees the whole
     explanation. Resolving is a pure function of the verdict's own request, so two threads
-    reading at once compute the same thing."""
+    reading at once compute the same thing. The names of the signals that fired, in order, are
+    known at once (`names`): explaining a hit changes its spans and detail, never its place."""
 
-    __slots__ = ("_hits", "_learned", "_pending")
+    __slots__ = ("_hits", "_learned", "_pending", "names")
 
     def __init__(
         self,
         hits: tuple[SignalHit, ...] = (),
         learned_weights: LearnedWeights = (),
         pending: Explain | None = None,
+        names: tuple[str, ...] | None = None,
     ) -> None:
         self._hits = hits
         self._learned = learned_weights
         self._pending = pending
+        self.names = tuple(hit.name for hit in hits) if names is None else names
 
     def _resolve(self) -> None:
         pending = self._pending
@@ -334,4 +337,5 @@ class Verdict:
 
     @property
     def signal_names(self) -> tuple[str, ...]:
-        return tuple(hit.name for hit in self.hits)
+        """The names of `hits`, in their order, without working the explanation out."""
+        return self.explanation.names

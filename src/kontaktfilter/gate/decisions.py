@@ -116,7 +116,7 @@ def check_invitation(
     sender, risk, fired = _sender_reasons(act, policy)
     reasons += sender
     if verdict is not None and verdict.category in HELD_CATEGORIES:
-        names = ", ".join(hit.name for hit in verdict.hits[:5])
+        names = ", ".join(verdict.signal_names[:5])
         reasons.append(Reason("NOTE_VERDICT", Outcome.HOLD, f"{verdict.category}: {names}"))
     if in_template:
         detail = f"note also sent by {policy.template_min_senders}+ other senders"

@@ -144,7 +144,7 @@ def create_app(gate: Gate) -> FastAPI:
                 "category": verdict.category.value,
                 "action": verdict.action.value,
                 "genuine": None if verdict.genuine is None else float(verdict.genuine),
-                "signals": [hit.name for hit in verdict.hits],
+                "signals": list(verdict.signal_names),
             }
         return _json(
             {

@@ -32,7 +32,7 @@ from kontaktfilter.scoring.corpus_model import (
 from kontaktfilter.scoring.features import (
     N_FEATURES,
     column,
-    owner_columns,
+    owner_indices,
     request_columns,
     word_columns,
 )
@@ -266,25 +266,26 @@ def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
 
 
 def test_owners_hashed_in_bulk_are_hashed_as_one_by_one() -> None:
-    """owner_columns (the corpus model's new words and pairs, in bulk) gives each word the
-    columns and signs of word_columns, and each pair those of column: short words without
-    n-grams, a token too long for them, umlauts, digits."""
+    """owner_indices (the corpus model's new words and pairs, in bulk, n-grams remembered) gives
+    each word the columns and signs of word_columns, and each pair those of column, as indices
+    into the weights followed by their negatives: short words without n-grams, a token too long
+    for them, umlauts, digits, and each word twice (the second time from remembered n-grams)."""
     words = ["synergien", "wir", "zu", "ä", "grüße", "#", "x" * 41, "x" * 40, "connect"]
     owners = [*words, ("wir", "synergien"), ("grüße", "#")]
-    columns, signs, counts = owner_columns(owners)
-    expected_columns, expected_signs = [], []
-    for word in words:
-        its_columns, its_signs = word_columns(word)
-        expected_columns += its_columns
-        expected_signs += its_signs
-    for first, second in owners[len(words) :]:
-        index, sign = column(f"b|{first} {second}")
-        expected_columns.append(index)
-        expected_signs.append(sign)
-    assert columns.tolist() == expected_columns
-    assert signs.tolist() == expected_signs and signs.dtype == np.float32
-    assert counts == [len(word_columns(w)[0]) for w in words] + [1, 1]
-    assert counts[-5] == 1 and counts[-4] > 1  # 41 letters: no n-grams; 40: n-grams
+    for _ in range(2):
+        indices, counts = owner_indices(owners)
+        expected = []
+        for word in words:
+            its_columns, its_signs = word_columns(word)
+            signed = zip(its_columns, its_signs, strict=True)
+            expected += [c + (N_FEATURES if s < 0 else 0) for c, s in signed]
+        for first, second in owners[len(words) :]:
+            index, sign = column(f"b|{first} {second}")
+            expected.append(index + (N_FEATURES if sign < 0 else 0))
+        assert indices == expected
+        assert counts == [len(word_columns(w)[0]) for w in words] + [1, 1]
+        assert counts[-5] == 1 and counts[-4] > 1  # 41 letters: no n-grams; 40: n-grams
+    assert any(index >= N_FEATURES for index in indices)  # both signs occur
 
 
 def test_full_memos_are_cleared_without_changing_a_reading(monkeypatch) -> None:

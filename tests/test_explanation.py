@@ -66,6 +66,16 @@ def test_the_explanation_waits_for_a_reader_and_is_the_eager_one():
     assert combined > len(requests) // 2  # the combiner spoke, with words to mark, mostly
 
 
+def test_the_signal_names_need_no_explanation():
+    """The gate and the command line list the signals that fired: their names, in order, are
+    those of the explained hits, and reading them leaves the explanation pending."""
+    verdicts = Engine().score_many(_requests(), NOW)
+    names = [v.signal_names for v in verdicts]
+    assert not any(v.explanation.resolved for v in verdicts)
+    assert names == [tuple(hit.name for hit in v.hits) for v in verdicts]
+    assert any(names)
+
+
 def test_reading_the_weights_first_gives_the_same_explanation():
     request = Request(text="Vielleicht ergeben sich wertvolle Synergien.", lang="de")
     first, second = Engine().score(request, NOW), Engine().score(request, NOW)

@@ -35,6 +35,10 @@ real word is that long, and their count would grow with a hostile token's length
 EMPTY_NOTE = "m|empty"
 _WORD_MEMO_LIMIT = 100_000
 _word_memo: dict[str, tuple[list[int], list[float]]] = {}
+_gram_memo: dict[str, int] = {}
+"""Signed index per character n-gram (owner_indices), bounded like the word memo."""
+_SIGN_SHIFT = 31 - N_FEATURES.bit_length() + 1
+"""Moves the hash's sign bit (31) onto the bit of N_FEATURES (signed_index)."""
 
 
 def column(name: str) -> tuple[int, float]:
@@ -67,27 +71,42 @@ def word_columns(token: str) -> tuple[list[int], list[float]]:
     return found
 
 
-def owner_columns(
-    owners: Sequence[str | tuple[str, str]],
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """The columns and signs of many words (each with its character n-grams) and word pairs
-    (two tokens) at once, and how many entries each owner has: per owner the same as
-    `word_columns` and `column` give, hashed in one pass (the corpus model's words not met
-    before, in bulk) and without filling the per-word memo."""
-    names: list[str] = []
+def signed_index(name: str) -> int:
+    """A feature's row in a table of the weights followed by their negatives (OwnerRows): its
+    hashed column, moved down by N_FEATURES when `column` gives it the sign -1. Taking from that
+    table gives the signed row without a multiplication (negating a number is exact)."""
+    code = zlib.crc32(name.encode("utf-8"))
+    return (code & _INDEX_MASK) | ((code >> _SIGN_SHIFT) & N_FEATURES)
+
+
+def owner_indices(owners: Sequence[str | tuple[str, str]]) -> tuple[list[int], list[int]]:
+    """The signed indices (`signed_index`) of many words (each with its character n-grams) and
+    word pairs (two tokens), and how many entries each owner has: per owner the entries of
+    `word_columns` and `column`. The corpus model's words not met before are mostly made of
+    n-grams met before, so each n-gram's index is remembered (never the word's)."""
+    indices: list[int] = []
     counts: list[int] = []
+    grams = _gram_memo
     for owner in owners:
         if isinstance(owner, str):
-            its_names = _word_names(owner)
-            names += its_names
-            counts.append(len(its_names))
+            start = len(indices)
+            indices.append(signed_index(f"w|{owner}"))
+            if MIN_CHAR_WORD <= len(owner) <= MAX_CHAR_WORD:
+                padded = f"<{owner}>"
+                for size in CHAR_GRAMS:
+                    for j in range(len(padded) - size + 1):
+                        gram = padded[j : j + size]
+                        index = grams.get(gram)
+                        if index is None:
+                            if len(grams) >= _WORD_MEMO_LIMIT:
+                                grams.clear()
+                            index = grams[gram] = signed_index(f"c|{gram}")
+                        indices.append(index)
+            counts.append(len(indices) - start)
         else:
-            names.append(f"b|{owner[0]} {owner[1]}")
+            indices.append(signed_index(f"b|{owner[0]} {owner[1]}"))
             counts.append(1)
-    crc32 = zlib.crc32
-    codes = np.array([crc32(name.encode("utf-8")) for name in names], dtype=np.uint32)
-    signs = np.where(codes & 0x80000000, np.float32(-1.0), np.float32(1.0))
-    return (codes & _INDEX_MASK).astype(np.intp), signs, counts
+    return indices, counts
 
 
 def bigram_pairs(note: AnalysedNote, tokens: list[str]) -> list[tuple[int, str]]:

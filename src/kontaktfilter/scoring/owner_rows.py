@@ -4,9 +4,11 @@ summed) costs about nine columns to work out again."""
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 import numpy as np
 
-from kontaktfilter.scoring.features import owner_columns
+from kontaktfilter.scoring.features import owner_indices
 
 Owner = str | tuple[str, str]
 """A word (its model form, features.token_form) or a word pair (two forms)."""
@@ -22,6 +24,8 @@ class OwnerRows:
 
     def __init__(self, weights: np.ndarray, limit: int) -> None:
         self.weights = weights
+        self.signed = np.concatenate([weights, -weights])
+        """The weights, then their negatives: features.signed_index points into it."""
         self.limit = limit
         self._index: dict[Owner, int] = {}
         self._entries: list[int] = []
@@ -31,20 +35,22 @@ class OwnerRows:
         """The rows of the owners, in order, and how many feature entries each sums; those not
         met before are worked out first, all in one take from the weights."""
         index = self._index
-        missing = [owner for owner in dict.fromkeys(owners) if owner not in index]
-        if missing:
+        places = list(map(index.get, owners))
+        if None in places:
+            missing = [o for o, p in zip(owners, places, strict=True) if p is None]
+            missing = list(dict.fromkeys(missing))
             if len(index) + len(missing) > self.limit:
                 self.clear()
                 missing = list(dict.fromkeys(owners))
+                places = [None] * len(owners)
             self._add(missing)
-        places = list(map(index.__getitem__, owners))
+            places = [index[o] if p is None else p for o, p in zip(owners, places, strict=True)]
         return np.take(self._rows, places, axis=0), list(map(self._entries.__getitem__, places))
 
     def _add(self, owners: list[Owner]) -> None:
-        columns, signs, counts = owner_columns(owners)
-        rows = np.take(self.weights, columns, axis=0)
-        rows *= signs[:, np.newaxis]
-        new = np.add.reduceat(rows, np.cumsum([0, *counts[:-1]]), axis=0)
+        indices, counts = owner_indices(owners)
+        rows = np.take(self.signed, indices, axis=0)
+        new = np.add.reduceat(rows, list(accumulate(counts[:-1], initial=0)), axis=0)
         base = len(self._entries)
         if base + len(new) > len(self._rows):
             grown = np.empty((max(2 * len(self._rows), base + len(new)), new.shape[1]), np.float32)

@@ -14,6 +14,7 @@ import orjson
 from kontaktfilter.cli.common import (
     Failure,
     language,
+    paused_cycle_collector,
     read_request_records,
     read_template_file,
     reader,
@@ -29,7 +30,8 @@ from kontaktfilter.model import FINGERPRINT_LABELS as LABELS
 if TYPE_CHECKING:
     import numpy as np
 
-TEMPLATE_BATCH = 20_000
+    from kontaktfilter.bulk import TemplateIndex
+
 OUTPUT_CHUNK = 65_536
 
 
@@ -43,43 +45,55 @@ def templates(
     file: str, as_json: bool, min_senders: int | None, top: int, save: str | None
 ) -> None:
     """Find the same note from many senders in FILE (JSONL/CSV/JSON with id, sender, text)."""
-    from kontaktfilter.bulk import TemplateIndex, save_index
+    from kontaktfilter.bulk import save_index
 
-    settings = click.get_current_context().meta["settings"]
-    needed = min_senders or settings["template_min_senders"]
+    with paused_cycle_collector():
+        index, errors = _indexed(file)
+        if as_json:  # every message with its cluster; null only when it has no near-duplicate
+            write_clusters(index.ids, index.labels())
+        else:
+            settings = click.get_current_context().meta["settings"]
+            _print_clusters(index, min_senders or settings["template_min_senders"], top)
+    if save:
+        save_index(index, save)
+        click.echo(t("cli.templates.saved", path=save), err=True)
+    report_bad(errors, len(index))
+
+
+def _indexed(file: str) -> tuple[TemplateIndex, list[RecordError]]:
+    """The index of every note of FILE and the file's bad records (said on stderr)."""
+    import numpy as np
+
+    from kontaktfilter.bulk import TemplateIndex
+    from kontaktfilter.bulk.index import epoch_seconds
+
     index = TemplateIndex()
     errors: list[RecordError] = []
-    batch: list[tuple] = []
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = epoch_seconds(datetime.now(UTC).replace(tzinfo=None))
     for item in read_template_file(file):
         if isinstance(item, RecordError):
             click.echo(t("cli.record_error", error=item), err=True)
             errors.append(item)
             continue
-        msg_id, sender, text, sent_at, names = item
-        batch.append((msg_id, sender, text, sent_at or now, names))
-        if len(batch) >= TEMPLATE_BATCH:
-            index.add_many(batch)
-            batch = []
-    index.add_many(batch)
-    if as_json:  # every message with its cluster; null only when it has no near-duplicate
-        write_clusters(index.ids, index.labels())
-    else:
-        clusters = [c for c in index.clusters(min_senders=1) if c.senders >= needed]
-        found = t("cli.templates.found", n=len(clusters), senders=needed)
-        click.echo(f"{t('cli.templates.messages', n=len(index))}, {found}")
-        for cluster in clusters[:top]:
-            senders = t("templates.senders", n=cluster.senders)
-            messages = t("cli.templates.messages", n=len(cluster.members))
-            click.echo(
-                f"\n#{cluster.cluster_id}: {senders}, {messages}, "
-                f"{cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
-            )
-            click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
-    if save:
-        save_index(index, save)
-        click.echo(t("cli.templates.saved", path=save), err=True)
-    report_bad(errors, len(index))
+        signatures = index.note_signatures(item.texts, item.names)
+        seconds = np.where(item.timed, item.seconds, now)
+        index.add_columns(item.ids, item.senders, item.texts, seconds, signatures)
+    return index, errors
+
+
+def _print_clusters(index: TemplateIndex, needed: int, top: int) -> None:
+    """The `top` biggest clusters with at least `needed` senders, for a reader."""
+    clusters = [c for c in index.clusters(min_senders=1) if c.senders >= needed]
+    found = t("cli.templates.found", n=len(clusters), senders=needed)
+    click.echo(f"{t('cli.templates.messages', n=len(index))}, {found}")
+    for cluster in clusters[:top]:
+        senders = t("templates.senders", n=cluster.senders)
+        messages = t("cli.templates.messages", n=len(cluster.members))
+        click.echo(
+            f"\n#{cluster.cluster_id}: {senders}, {messages}, "
+            f"{cluster.first_seen:%Y-%m-%d} .. {cluster.last_seen:%Y-%m-%d}"
+        )
+        click.echo(terminal_safe(f"  {' '.join(cluster.example.split())[:160]}"))
 
 
 def write_clusters(ids: Sequence[str], labels: np.ndarray) -> None:

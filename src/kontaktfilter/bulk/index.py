@@ -336,7 +336,12 @@ class TemplateIndex:
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""
-        return cluster_labels(self._signatures, self.bands, self.threshold)
+        return self.labels_of(self._signatures)
+
+    def labels_of(self, signatures: np.ndarray) -> np.ndarray:
+        """The labels `labels` would give an index of exactly the notes these signatures
+        (from this index's hasher) belong to, without indexing them."""
+        return cluster_labels(signatures, self.bands, self.threshold)
 
     def clusters(self, min_senders: int = 2) -> list[Cluster]:
         """Clusters with at least `min_senders` distinct senders, biggest first."""

@@ -27,7 +27,7 @@ from kontaktfilter.model import Profile
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
-    from kontaktfilter.formats.template_notes import NoteBatch
+    from kontaktfilter.formats.template_notes import Lines, NoteBatch
     from kontaktfilter.scoring.learned_model import LearnedModel
     from kontaktfilter.store import Store
 
@@ -309,16 +309,17 @@ def paused_cycle_collector() -> Iterator[None]:
         gc.enable()
 
 
-def read_template_file(path: str) -> Iterator[NoteBatch | RecordError]:
-    """The notes `templates` clusters, in batches, with a progress bar on stderr; '-' reads
-    JSONL from stdin. JSONL takes the fast reader, CSV and JSON the full one."""
-    from kontaktfilter.formats.template_notes import batch_of, note_of, read_note_batches
+def read_template_file(path: str) -> Iterator[Lines | NoteBatch | RecordError]:
+    """The notes `templates` clusters, in parts, with a progress bar on stderr; '-' reads JSONL
+    from stdin. JSONL comes as chunks of lines still to read (template_signing reads them,
+    in parallel when asked), CSV and JSON as batches of notes read by the full reader."""
+    from kontaktfilter.formats.template_notes import batch_of, line_chunks, note_of
 
     if path == "-":
-        yield from read_note_batches(sys.stdin.buffer, "stdin")
+        yield from line_chunks(sys.stdin.buffer, "stdin")
         return
     if detect_format(path) == "jsonl":
-        yield from _read_with_progress(path, lambda stream: read_note_batches(stream, path))
+        yield from _read_with_progress(path, lambda stream: line_chunks(stream, path))
         return
     notes = []
     for item in read_request_records(path, None):

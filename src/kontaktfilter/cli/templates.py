@@ -3,7 +3,7 @@ file), `fingerprints` (exchange hashes of known templates) and `signals` (every 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from kontaktfilter.bulk import TemplateIndex
+    from kontaktfilter.formats.template_notes import Lines, NoteBatch
+    from kontaktfilter.services.template_signing import SignedBatch
 
 OUTPUT_CHUNK = 65_536
 
@@ -41,44 +43,95 @@ OUTPUT_CHUNK = 65_536
 @click.option("--min-senders", type=int, help="Clusters need this many distinct senders.")
 @click.option("--top", type=int, default=10, show_default=True, help="Clusters to print.")
 @click.option("--save", type=click.Path(dir_okay=False), help="Save the index for --templates.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that read and sign in parallel (default: every core this process may use).",
+)
 def templates(
-    file: str, as_json: bool, min_senders: int | None, top: int, save: str | None
+    file: str,
+    as_json: bool,
+    min_senders: int | None,
+    top: int,
+    save: str | None,
+    jobs: int | None,
 ) -> None:
     """Find the same note from many senders in FILE (JSONL/CSV/JSON with id, sender, text)."""
-    from kontaktfilter.bulk import save_index
-
-    with paused_cycle_collector():
-        index, errors = _indexed(file)
-        if as_json:  # every message with its cluster; null only when it has no near-duplicate
-            write_clusters(index.ids, index.labels())
-        else:
-            settings = click.get_current_context().meta["settings"]
-            _print_clusters(index, min_senders or settings["template_min_senders"], top)
-    if save:
-        save_index(index, save)
-        click.echo(t("cli.templates.saved", path=save), err=True)
-    report_bad(errors, len(index))
-
-
-def _indexed(file: str) -> tuple[TemplateIndex, list[RecordError]]:
-    """The index of every note of FILE and the file's bad records (said on stderr)."""
-    import numpy as np
-
-    from kontaktfilter.bulk import TemplateIndex
-    from kontaktfilter.bulk.index import epoch_seconds
+    from kontaktfilter.bulk import TemplateIndex, save_index
+    from kontaktfilter.services.parallel import available_cores
 
     index = TemplateIndex()
     errors: list[RecordError] = []
+    keep_notes = not as_json or save is not None
+    with paused_cycle_collector():
+        batches = _signed(file, index, keep_notes, jobs or available_cores(), errors)
+        if not keep_notes:  # --json alone: ids and clusters, nothing else is kept
+            ids, signatures = _gathered(batches)
+            write_clusters(ids, index.labels_of(signatures))
+            count = len(ids)
+        else:
+            _add_all(index, batches)
+            count = len(index)
+            if as_json:  # every message with its cluster; null when it has no near-duplicate
+                write_clusters(index.ids, index.labels())
+            else:
+                settings = click.get_current_context().meta["settings"]
+                _print_clusters(index, min_senders or settings["template_min_senders"], top)
+    if save:
+        save_index(index, save)
+        click.echo(t("cli.templates.saved", path=save), err=True)
+    report_bad(errors, count)
+
+
+def _signed(
+    file: str, index: TemplateIndex, keep_notes: bool, jobs: int, errors: list[RecordError]
+) -> Iterator[SignedBatch]:
+    """The signed batches of FILE in order; its bad records are said on stderr as they come
+    and collected in `errors`."""
+    from kontaktfilter.services.template_signing import signed_batches
+
+    def said(error: RecordError) -> None:
+        click.echo(t("cli.record_error", error=error), err=True)
+        errors.append(error)
+
+    def parts() -> Iterator[Lines | NoteBatch]:
+        for item in read_template_file(file):
+            if isinstance(item, RecordError):
+                said(item)
+            else:
+                yield item
+
+    for batch in signed_batches(parts(), index, keep_notes, jobs):
+        for error in batch.errors:
+            said(error)
+        yield batch
+
+
+def _gathered(batches: Iterable[SignedBatch]) -> tuple[list[str], np.ndarray]:
+    """The ids and signature rows of all batches."""
+    import numpy as np
+
+    ids: list[str] = []
+    rows = []
+    for batch in batches:
+        ids.extend(batch.ids)
+        rows.append(batch.signatures)
+    return ids, np.concatenate(rows) if rows else np.empty((0, 0), dtype=np.uint32)
+
+
+def _add_all(index: TemplateIndex, batches: Iterable[SignedBatch]) -> None:
+    """Every note of the batches into the index; a note without a time is taken as sent now."""
+    import numpy as np
+
+    from kontaktfilter.bulk.index import epoch_seconds
+
     now = epoch_seconds(datetime.now(UTC).replace(tzinfo=None))
-    for item in read_template_file(file):
-        if isinstance(item, RecordError):
-            click.echo(t("cli.record_error", error=item), err=True)
-            errors.append(item)
-            continue
-        signatures = index.note_signatures(item.texts, item.names)
-        seconds = np.where(item.timed, item.seconds, now)
-        index.add_columns(item.ids, item.senders, item.texts, seconds, signatures)
-    return index, errors
+    for batch in batches:
+        notes = batch.notes
+        assert notes is not None, "the notes were not kept"
+        seconds = np.where(notes.timed, notes.seconds, now)
+        index.add_columns(notes.ids, notes.senders, notes.texts, seconds, batch.signatures)
 
 
 def _print_clusters(index: TemplateIndex, needed: int, top: int) -> None:

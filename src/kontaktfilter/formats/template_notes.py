@@ -150,26 +150,51 @@ def batch_of(notes: Sequence[TemplateNote]) -> NoteBatch:
 
 
 def read_note_batches(
-    stream: BinaryIO, name: str, size: int = BATCH_BYTES
+    stream: BinaryIO, name: str, size: int | None = None
 ) -> Iterator[NoteBatch | RecordError]:
-    """The notes of a JSONL stream in batches of lines of about `size` bytes, in order; the
+    """The notes of a JSONL stream in batches of lines of about `size` bytes (BATCH_BYTES unless
+    given), in order; the
     errors of a batch's lines come before the batch. Exactly the notes and errors of
     `read_template_notes`."""
-    first = 1
-    while lines := stream.readlines(size):
-        batch = _plain_batch(lines, first)
-        if batch is None:
-            notes = []
-            for number, line in enumerate(lines, first):
-                note = _note_of_line(line, number, name)
-                if isinstance(note, RecordError):
-                    yield note
-                elif note is not None:
-                    notes.append(note)
-            batch = batch_of(notes)
+    for lines in line_chunks(stream, name, size):
+        batch, errors = notes_of_lines(lines)
+        yield from errors
         if len(batch):
             yield batch
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Consecutive lines of the JSONL file `name`, numbered from `first`, not read yet."""
+
+    lines: list[bytes]
+    first: int
+    name: str
+
+
+def line_chunks(stream: BinaryIO, name: str, size: int | None = None) -> Iterator[Lines]:
+    """The lines of a stream in chunks of about `size` bytes (BATCH_BYTES unless given): what
+    `notes_of_lines` reads, here or in another process."""
+    first = 1
+    while lines := stream.readlines(size or BATCH_BYTES):
+        yield Lines(lines, first, name)
         first += len(lines)
+
+
+def notes_of_lines(chunk: Lines) -> tuple[NoteBatch, list[RecordError]]:
+    """The notes of a chunk of lines and their errors: at once when the lines are uniform plain
+    records, else line by line."""
+    batch = _plain_batch(chunk.lines, chunk.first)
+    if batch is not None:
+        return batch, []
+    notes, errors = [], []
+    for number, line in enumerate(chunk.lines, chunk.first):
+        note = _note_of_line(line, number, chunk.name)
+        if isinstance(note, RecordError):
+            errors.append(note)
+        elif note is not None:
+            notes.append(note)
+    return batch_of(notes), errors
 
 
 def _column(rows: list[dict], key: str) -> list[Any]:

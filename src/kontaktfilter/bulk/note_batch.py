@@ -154,14 +154,21 @@ def _words(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _banned_mask(ids: np.ndarray, note: np.ndarray, banned: list[tuple[int, ...]]) -> np.ndarray:
-    """Which words (of note `note[i]` each) are a part of their own note's names."""
+    """Which words (of note `note[i]` each) are a part of their own note's names. Only words
+    that are some note's name part are compared with their own note's parts."""
+    mask = np.zeros(ids.size, dtype=bool)
     sizes = np.fromiter(map(len, banned), dtype=np.int64, count=len(banned))
     if not sizes.any():
-        return np.zeros(ids.size, dtype=bool)
+        return mask
+    flat = np.fromiter(chain.from_iterable(banned), dtype=np.int64, count=int(sizes.sum()))
+    named = np.zeros(len(_TABLE.hashes), dtype=bool)
+    named[flat] = True
+    candidates = np.flatnonzero(named[ids])
     parts = np.full((len(banned), int(sizes.max())), -1, dtype=np.int64)
-    columns = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    parts[np.repeat(np.arange(len(banned)), sizes), columns] = list(chain.from_iterable(banned))
-    return (parts[note] == ids[:, None]).any(axis=1)
+    columns = np.arange(flat.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    parts[np.repeat(np.arange(len(banned)), sizes), columns] = flat
+    mask[candidates] = (parts[note[candidates]] == ids[candidates, None]).any(axis=1)
+    return mask
 
 
 def _kept(

@@ -12,7 +12,7 @@ taken apart column by column, without Python code per note; any other batch goes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
@@ -201,7 +201,7 @@ def _column(rows: list[dict], key: str) -> list[Any]:
     return list(map(dict.get, rows, repeat(key)))
 
 
-def _all(values: list[Any], kind: type) -> bool:
+def _all(values: Iterable[Any], kind: type) -> bool:
     return set(map(type, values)) == {kind}
 
 
@@ -220,18 +220,14 @@ def _plain_batch(lines: list[bytes], first: int) -> NoteBatch | None:
         return None
     texts, ids = _column(records, "text"), _column(records, "id")
     senders, recipients = _column(records, "sender"), _column(records, "recipient")
-    if not (_all(texts, str) and _all(ids, str) and "" not in ids):
+    if not _all(chain(senders, recipients), dict):
         return None
-    if not (_all(senders, dict) and _all(recipients, dict)):
-        return None
-    profiles = chain.from_iterable((*senders, *recipients))
-    if not PLAIN_PROFILE_FIELDS.issuperset(profiles):
+    if not PLAIN_PROFILE_FIELDS.issuperset(chain.from_iterable(chain(senders, recipients))):
         return None
     sender_ids = _column(senders, "id")
     sender_names, recipient_names = _column(senders, "name"), _column(recipients, "name")
-    if not (_all(sender_ids, str) and "" not in sender_ids):
-        return None
-    if not (_all(sender_names, str) and _all(recipient_names, str)):
+    strings = chain(texts, ids, sender_ids, sender_names, recipient_names)
+    if not _all(strings, str) or "" in ids or "" in sender_ids:
         return None
     times = _column(records, "sent_at")
     if _all(times, type(None)):

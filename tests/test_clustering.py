@@ -9,7 +9,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from kontaktfilter.bulk.band_columns import band_keys
-from kontaktfilter.bulk.clustering import WINDOW, cluster_labels
+from kontaktfilter.bulk.clustering import WINDOW, bucket_order, cluster_labels
 from kontaktfilter.bulk.minhash import EMPTY_SLOT
 
 BANDS, THRESHOLD = 16, 0.45
@@ -59,3 +59,26 @@ def test_labels_are_those_of_comparing_every_candidate_pair(seed: int) -> None:
 def test_one_note_and_none() -> None:
     assert cluster_labels(np.zeros((1, 64), dtype=np.uint32), BANDS, THRESHOLD).tolist() == [-1]
     assert cluster_labels(np.zeros((0, 64), dtype=np.uint32), BANDS, THRESHOLD).size == 0
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [5, 4, 5, 4, 5],  # equal but for the low bits that hold the row: the stable sort decides
+        [2**64 - 1, 0, 2**64 - 1, 7, 0, 7],
+        [3],
+        [],
+    ],
+)
+def test_bucket_order_is_the_stable_sort(keys: list[int]) -> None:
+    array = np.array(keys, dtype=np.uint64)
+    order, ranked = bucket_order(array)
+    assert order.tolist() == np.argsort(array, kind="stable").tolist()
+    assert ranked.tolist() == sorted(keys)
+
+
+def test_bucket_order_of_many_keys_with_repeats() -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 2**64 - 1, size=50_000, dtype=np.uint64)
+    keys[rng.integers(0, keys.size, 20_000)] = keys[rng.integers(0, 50, 20_000)]
+    assert np.array_equal(bucket_order(keys)[0], np.argsort(keys, kind="stable"))

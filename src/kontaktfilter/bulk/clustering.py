@@ -36,8 +36,7 @@ def cluster_labels(signatures: np.ndarray, bands: int, threshold: float) -> np.n
     first = np.arange(count)  # the first note of each note's component
     for band in range(bands):
         keys = band_keys(signatures[:, band * rows : (band + 1) * rows], 1)[:, 0]
-        order = np.argsort(keys, kind="stable")
-        ranked = keys[order]
+        order, ranked = bucket_order(keys)
         edges, links = [], None
         for offset in range(1, WINDOW + 1):
             same = np.flatnonzero(ranked[offset:] == ranked[:-offset])
@@ -58,6 +57,23 @@ def cluster_labels(signatures: np.ndarray, bands: int, threshold: float) -> np.n
     labels = np.cumsum(roots)[first] - 1
     sizes = np.bincount(first, minlength=count)
     return np.where(sizes[first] > 1, labels, -1)
+
+
+def bucket_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.argsort(keys, kind="stable")` and the keys in that order, about a third faster: the
+    row number goes into the low bits of each key, and sorting these values (no indices to
+    carry, SIMD) orders by key and then by row. Exact unless two different keys share all
+    their other bits; then the stable sort is done after all."""
+    bits = np.uint64(max(1, (keys.size - 1).bit_length()))
+    packed = (keys >> bits) << bits | np.arange(keys.size, dtype=np.uint64)
+    packed.sort()
+    order = (packed & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64)
+    ranked = keys[order]
+    packed >>= bits
+    if ((packed[1:] == packed[:-1]) & (ranked[1:] != ranked[:-1])).any():
+        order = np.argsort(keys, kind="stable")
+        ranked = keys[order]
+    return order, ranked
 
 
 def _similar(

@@ -9,10 +9,12 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
 from kontaktfilter.cli import main
+from kontaktfilter.cli.templates import json_lines
 from kontaktfilter.formats import template_notes
 
 SPINTAX = [
@@ -108,3 +110,22 @@ def test_parallel_batches_give_the_output_of_one_process(
     assert results["1"].stderr.count("messages.jsonl:") == 3
     if options:
         assert len(results["1"].stdout.splitlines()) == COUNT
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["m0", "m1", "Ünïcode 😀", "", "a:-1}b", "x" * 300],
+        ['with "quote"', "m2"],
+        ["back\\slash", "m3"],
+        ["line\nbreak:-1}\n", "tab\t", "nul\x00"],
+    ],
+    ids=["plain", "quote", "backslash", "control"],
+)
+def test_json_lines_are_orjson_line_by_line(ids: list[str]) -> None:
+    labels = [(-1 if n % 2 else n) for n in range(len(ids))]
+    expected = b"".join(
+        orjson.dumps({"id": i, "cluster": None if c < 0 else c}) + b"\n"
+        for i, c in zip(ids, labels, strict=True)
+    )
+    assert json_lines(ids, labels) == expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import count, filterfalse
 from typing import Any
 
 import numpy as np
@@ -41,9 +42,7 @@ BATCH_QUERIES = 256
 
 def epoch_seconds(moment: datetime) -> int:
     """Epoch seconds; a naive time is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    return int((moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).timestamp())
 
 
 def _moment(seconds: int) -> datetime:
@@ -121,16 +120,13 @@ class TemplateIndex:
         texts = [item[2] for item in items]
         if signatures is None:
             signatures = self.note_signatures(texts, [tuple(item[4]) for item in items])
-        seconds = np.fromiter(
-            (epoch_seconds(at) for _, _, _, at, _ in items), dtype=np.int64, count=len(items)
-        )
-        ids = [str(item[0]) for item in items]
-        self.add_columns(ids, [item[1] for item in items], texts, seconds, signatures)
+        seconds = np.array([epoch_seconds(item[3]) for item in items], dtype=np.int64)
+        ids, senders = [str(item[0]) for item in items], [item[1] for item in items]
+        self.add_columns(ids, senders, texts, seconds, signatures)
 
     def note_signatures(self, texts: Sequence[str], names: Sequence[tuple[str, ...]]) -> np.ndarray:
-        """The signature of each note (with its names removed), as `signature` gives it: a
-        batch through `note_batch.note_words`, a few notes one by one (the batch's array
-        steps cost more than the words of a few notes)."""
+        """The signature of each note (names removed), as `signature` gives it: a batch through
+        `note_batch.note_words`, a few notes one by one (cheaper than the batch's array steps)."""
         if len(texts) < SMALL_BATCH:
             tokens = [template_tokens(t, n) for t, n in zip(texts, names, strict=True)]
             return self.hasher.signatures(tokens)
@@ -145,8 +141,7 @@ class TemplateIndex:
         signatures: np.ndarray,
     ) -> None:
         """Index notes given as columns (one entry per note each; `seconds` since the epoch):
-        what `add_many` does after taking its tuples apart, without a step per note in
-        Python but the look-up of each sender's code."""
+        `add_many` without its tuples, and no Python step per note but a sender look-up."""
         if not ids:
             return
         codes = np.array(self._codes(senders), dtype=np.int32)
@@ -161,9 +156,8 @@ class TemplateIndex:
             self._columns.merge_tail(self._signatures)
 
     def _appended(self, name: str, current: np.ndarray, extra: np.ndarray) -> np.ndarray:
-        """`current` followed by `extra`, as a view of a buffer that grows by half when full:
-        a million notes added in batches of 20,000 copy each row about twice instead of
-        once per later batch."""
+        """`current` followed by `extra`, as a view of a buffer that grows by half when full: a
+        million notes added in batches copy each row about twice, not once per later batch."""
         size = len(current) + len(extra)
         buffer = self._buffers.get(name)
         if buffer is None or current.base is not buffer or len(buffer) < size:
@@ -184,14 +178,10 @@ class TemplateIndex:
 
     def _codes(self, senders: list[str]) -> list[int]:
         """The code of each sender; new senders get the next codes in order of appearance."""
-        codes = list(map(self._sender_index.get, senders))
-        if None in codes:
-            for sender in dict.fromkeys(senders):
-                if sender not in self._sender_index:
-                    self._sender_index[sender] = len(self._senders)
-                    self._senders.append(sender)
-            codes = list(map(self._sender_index.__getitem__, senders))
-        return codes
+        new = list(filterfalse(self._sender_index.__contains__, dict.fromkeys(senders)))
+        self._sender_index.update(zip(new, count(len(self._senders))))
+        self._senders.extend(new)
+        return list(map(self._sender_index.__getitem__, senders))
 
     def _ensure_sorted(self) -> None:
         if not self._columns.built:

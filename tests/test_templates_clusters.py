@@ -9,9 +9,13 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+import orjson
+import pytest
 from click.testing import CliRunner
 
 from kontaktfilter.cli import main
+from kontaktfilter.cli.templates import json_lines
+from kontaktfilter.formats import template_notes
 
 SPINTAX = [
     "{Vielleicht|Eventuell} ergeben sich {wertvolle|spannende} Synergien zwischen uns. Ich "
@@ -81,3 +85,47 @@ def test_clusters_are_the_planted_templates_and_unchanged(tmp_path: Path) -> Non
     for msg_id, template in planted.items():
         truth[template].append(msg_id)
     assert clusters == sorted(sorted(members) for members in truth.values())
+
+
+@pytest.mark.parametrize("options", [["--json"], ["--json", "--save", "index.npz"], []])
+def test_parallel_batches_give_the_output_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    """Many small batches, bad lines among them: the same lines, errors and exit in both."""
+    path = tmp_path / "messages.jsonl"
+    _messages(path)
+    lines = path.read_text("utf-8").splitlines()
+    lines[700:700] = ["{not json", '{"id": "x", "text": 5}']
+    lines[2400:2400] = ['{"id": "y", "text": "a bad language", "lang": "klingon"}']
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    monkeypatch.setattr(template_notes, "BATCH_BYTES", 20_000)
+    monkeypatch.chdir(tmp_path)
+    results = {
+        jobs: CliRunner().invoke(main, ["templates", str(path), *options, "--jobs", jobs])
+        for jobs in ("1", "2")
+    }
+    assert results["1"].exit_code == results["2"].exit_code == 1
+    assert results["1"].stdout == results["2"].stdout
+    assert results["1"].stderr == results["2"].stderr
+    assert results["1"].stderr.count("messages.jsonl:") == 3
+    if options:
+        assert len(results["1"].stdout.splitlines()) == COUNT
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["m0", "m1", "Ünïcode 😀", "", "a:-1}b", "x" * 300],
+        ['with "quote"', "m2"],
+        ["back\\slash", "m3"],
+        ["line\nbreak:-1}\n", "tab\t", "nul\x00"],
+    ],
+    ids=["plain", "quote", "backslash", "control"],
+)
+def test_json_lines_are_orjson_line_by_line(ids: list[str]) -> None:
+    labels = [(-1 if n % 2 else n) for n in range(len(ids))]
+    expected = b"".join(
+        orjson.dumps({"id": i, "cluster": None if c < 0 else c}) + b"\n"
+        for i, c in zip(ids, labels, strict=True)
+    )
+    assert json_lines(ids, labels) == expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import count, filterfalse
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from kontaktfilter.bulk.band_columns import band_keys as _band_keys
 from kontaktfilter.bulk.clustering import cluster_labels
 from kontaktfilter.bulk.minhash import EMPTY_SLOT, MinHasher
 from kontaktfilter.bulk.normalise import template_tokens
+from kontaktfilter.bulk.note_batch import note_words
 
 DEFAULT_THRESHOLD = 0.45
 """Copies of a spintax template share about half their bigrams; 0.45 links them, unrelated notes
@@ -32,15 +34,15 @@ TAIL_LIMIT = 4096
 EVIDENCE_LIMIT = 64
 """`evidence` stops collecting candidates at about this many (newest first): enough to show a
 template, and it keeps a query's cost flat however big a cluster grows."""
+SMALL_BATCH = 64
+"""Below this many notes, `note_signatures` tokenises note by note."""
 BATCH_QUERIES = 256
 """Notes looked up together by `sender_counts`: bounds the candidate matrix of one step."""
 
 
-def _seconds(moment: datetime) -> int:
+def epoch_seconds(moment: datetime) -> int:
     """Epoch seconds; a naive time is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    return int((moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).timestamp())
 
 
 def _moment(seconds: int) -> datetime:
@@ -115,29 +117,47 @@ class TemplateIndex:
         caller has them already (one row per item, from `hasher.signatures`)."""
         if not items:
             return
+        texts = [item[2] for item in items]
         if signatures is None:
-            documents = [template_tokens(text, names) for _, _, text, _, names in items]
-            signatures = self.hasher.signatures(documents)
-        codes = np.fromiter(
-            (self._code(sender) for _, sender, _, _, _ in items), dtype=np.int32, count=len(items)
-        )
-        seen = np.fromiter(
-            (_seconds(at) for _, _, _, at, _ in items), dtype=np.int64, count=len(items)
-        )
+            signatures = self.note_signatures(texts, [tuple(item[4]) for item in items])
+        seconds = np.array([epoch_seconds(item[3]) for item in items], dtype=np.int64)
+        ids, senders = [str(item[0]) for item in items], [item[1] for item in items]
+        self.add_columns(ids, senders, texts, seconds, signatures)
+
+    def note_signatures(self, texts: Sequence[str], names: Sequence[tuple[str, ...]]) -> np.ndarray:
+        """The signature of each note (names removed), as `signature` gives it: a batch through
+        `note_batch.note_words`, a few notes one by one (cheaper than the batch's array steps)."""
+        if len(texts) < SMALL_BATCH:
+            tokens = [template_tokens(t, n) for t, n in zip(texts, names, strict=True)]
+            return self.hasher.signatures(tokens)
+        return self.hasher.word_signatures(*note_words(texts, names))
+
+    def add_columns(
+        self,
+        ids: list[str],
+        senders: list[str],
+        texts: list[str],
+        seconds: np.ndarray,
+        signatures: np.ndarray,
+    ) -> None:
+        """Index notes given as columns (one entry per note each; `seconds` since the epoch):
+        `add_many` without its tuples, and no Python step per note but a sender look-up."""
+        if not ids:
+            return
+        codes = np.array(self._codes(senders), dtype=np.int32)
         self._signatures = self._appended("signatures", self._signatures, signatures)
         self._sender_codes = self._appended("sender_codes", self._sender_codes, codes)
-        self._seen = self._appended("seen", self._seen, seen)
-        self._ids.extend(str(item[0]) for item in items)
-        self._texts.extend(item[2] for item in items)
+        self._seen = self._appended("seen", self._seen, seconds)
+        self._ids.extend(ids)
+        self._texts.extend(texts)
         self._row_by_id = None
         self._columns.forget_tail()
         if len(self) - self._columns.count > TAIL_LIMIT and self._columns.built:
             self._columns.merge_tail(self._signatures)
 
     def _appended(self, name: str, current: np.ndarray, extra: np.ndarray) -> np.ndarray:
-        """`current` followed by `extra`, as a view of a buffer that grows by half when full:
-        a million notes added in batches of 20,000 copy each row about twice instead of
-        once per later batch."""
+        """`current` followed by `extra`, as a view of a buffer that grows by half when full: a
+        million notes added in batches copy each row about twice, not once per later batch."""
         size = len(current) + len(extra)
         buffer = self._buffers.get(name)
         if buffer is None or current.base is not buffer or len(buffer) < size:
@@ -156,12 +176,12 @@ class TemplateIndex:
         row = self._row_by_id.get(msg_id)
         return None if row is None else self._signatures[row]
 
-    def _code(self, sender: str) -> int:
-        code = self._sender_index.get(sender)
-        if code is None:
-            code = self._sender_index[sender] = len(self._senders)
-            self._senders.append(sender)
-        return code
+    def _codes(self, senders: list[str]) -> list[int]:
+        """The code of each sender; new senders get the next codes in order of appearance."""
+        new = list(filterfalse(self._sender_index.__contains__, dict.fromkeys(senders)))
+        self._sender_index.update(zip(new, count(len(self._senders))))
+        self._senders.extend(new)
+        return list(map(self._sender_index.__getitem__, senders))
 
     def _ensure_sorted(self) -> None:
         if not self._columns.built:
@@ -200,7 +220,7 @@ class TemplateIndex:
         if exclude_sender is not None and exclude_sender in self._sender_index:
             keep &= self._sender_codes[rows] != self._sender_index[exclude_sender]
         if now is not None and window_days is not None:
-            keep &= self._seen[rows] >= _seconds(now) - window_days * 86_400
+            keep &= self._seen[rows] >= epoch_seconds(now) - window_days * 86_400
         order = np.argsort(-similarity[keep], kind="stable")
         return rows[keep][order], similarity[keep][order], complete
 
@@ -284,14 +304,14 @@ class TemplateIndex:
         keep &= signatures[query, 0] != EMPTY_SLOT  # a note without words matches nothing
         own = np.array([self._sender_index.get(s, -1) for s in exclude_senders], dtype=np.int64)
         keep &= self._sender_codes[rows] != own[query]
-        start = np.array([_seconds(now) - window_days * 86_400 for now in nows])
+        start = np.array([epoch_seconds(now) - window_days * 86_400 for now in nows])
         keep &= self._seen[rows] >= start[query]
         pairs = np.unique(query[keep] * len(self._senders) + self._sender_codes[rows[keep]])
         return np.bincount(pairs // len(self._senders), minlength=len(signatures))
 
     def prune(self, now: datetime, window_days: float) -> int:
         """Forget notes older than the window; returns how many were dropped."""
-        keep = self._seen >= _seconds(now) - window_days * 86_400
+        keep = self._seen >= epoch_seconds(now) - window_days * 86_400
         dropped = int((~keep).sum())
         if dropped:
             self._buffers.clear()  # the kept rows are copies: let the old buffers go
@@ -306,7 +326,12 @@ class TemplateIndex:
 
     def labels(self) -> np.ndarray:
         """Cluster label per indexed note; notes without a near-duplicate get -1."""
-        return cluster_labels(self._signatures, self.bands, self.threshold)
+        return self.labels_of(self._signatures)
+
+    def labels_of(self, signatures: np.ndarray) -> np.ndarray:
+        """The labels `labels` would give an index of exactly the notes these signatures
+        (from this index's hasher) belong to, without indexing them."""
+        return cluster_labels(signatures, self.bands, self.threshold)
 
     def clusters(self, min_senders: int = 2) -> list[Cluster]:
         """Clusters with at least `min_senders` distinct senders, biggest first."""

@@ -54,21 +54,7 @@ class MinHasher:
     def shingles(self, documents: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Bigram hashes of all documents, flat, and the number of shingles per document."""
         lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-        words = self._word_hashes(list(chain.from_iterable(documents)))
-        if words.size == 0:
-            return words, np.zeros(len(documents), dtype=np.int64)
-        with np.errstate(over="ignore"):
-            pairs = ((words[:-1] * _PAIR) ^ words[1:]) & _LOW32
-        ends = np.cumsum(lengths)
-        inside = np.ones(max(words.size - 1, 0), dtype=bool)
-        inside[ends[(ends > 0) & (ends < words.size)] - 1] = False  # no pair across documents
-        single = np.flatnonzero(lengths == 1)
-        counts = np.where(lengths > 1, lengths - 1, lengths)
-        pieces = pairs[inside]
-        if single.size:  # a one-word note is its own shingle; keep document order
-            positions = np.cumsum(counts)[single] - 1
-            pieces = np.insert(pieces, positions - np.arange(single.size), words[ends[single] - 1])
-        return pieces, counts
+        return word_shingles(self._word_hashes(list(chain.from_iterable(documents))), lengths)
 
     def signatures(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
         """One uint32 row of `num_perm` minima per document (token list).
@@ -76,8 +62,16 @@ class MinHasher:
         The hashes are laid out one permutation per row and one shingle per column, a few
         thousand shingles at a time: the minimum of each document is then a `reduceat` along
         contiguous memory within the cache, about ten times faster than shingles as rows."""
-        shingles, counts = self.shingles(documents)
-        rows = np.full((len(documents), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
+        return self.signatures_of_shingles(*self.shingles(documents))
+
+    def word_signatures(self, words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """`signatures` of documents given as the CRC-32 of their words, all documents flat,
+        and the number of words of each (what `note_batch.note_words` gives)."""
+        return self.signatures_of_shingles(*word_shingles(words, lengths))
+
+    def signatures_of_shingles(self, shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The rows of `signatures` from the flat shingle hashes and the count per document."""
+        rows = np.full((len(counts), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
         present = np.flatnonzero(counts)
         ends = np.cumsum(counts[present])
         starts = ends - counts[present]
@@ -98,3 +92,23 @@ class MinHasher:
             rows[present[begin:end]] = np.minimum.reduceat(hashed, starts[begin:end] - low, 1).T
             begin = end
         return rows
+
+
+def word_shingles(words: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bigram hashes of documents given as word hashes (all documents flat, `lengths` words
+    each), flat, and the number of shingles per document: a one-word document is its own
+    shingle, an empty one has none."""
+    if words.size == 0:
+        return words, np.zeros(len(lengths), dtype=np.int64)
+    with np.errstate(over="ignore"):
+        pairs = ((words[:-1] * _PAIR) ^ words[1:]) & _LOW32
+    ends = np.cumsum(lengths)
+    inside = np.ones(max(words.size - 1, 0), dtype=bool)
+    inside[ends[(ends > 0) & (ends < words.size)] - 1] = False  # no pair across documents
+    single = np.flatnonzero(lengths == 1)
+    counts = np.where(lengths > 1, lengths - 1, lengths)
+    pieces = pairs[inside]
+    if single.size:  # a one-word note is its own shingle; keep document order
+        positions = np.cumsum(counts)[single] - 1
+        pieces = np.insert(pieces, positions - np.arange(single.size), words[ends[single] - 1])
+    return pieces, counts

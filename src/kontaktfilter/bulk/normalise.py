@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from kontaktfilter.text.note import fold, fold_all
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GREETING_WORDS = frozenset(
     "hallo hello hi hey dear liebe lieber sehr geehrte geehrter moin servus guten tag "
     "good morning herr frau mr mrs ms dr prof".split()
@@ -29,20 +29,26 @@ MAX_CLOSING_TOKENS = 6
 
 def template_tokens(text: str, names: Iterable[str] = ()) -> list[str]:
     """Folded words of the note without greeting, sign-off, names, numbers and links."""
+    return _trimmed(fold_all(WORD.findall(without_links(text))), banned_words(names))
+
+
+def without_links(text: str) -> str:
+    """The text with links and mail addresses blanked; the literal test first, because few
+    notes have any and the pattern costs more than the test."""
     if "://" in text or "www." in text or "@" in text:
-        text = _LINK.sub(" ", text)
-    return _trimmed(fold_all(_WORD.findall(text)), _banned(names))
+        return LINK.sub(" ", text)
+    return text
 
 
-def _banned(names: Iterable[str]) -> frozenset[str]:
+def banned_words(names: Iterable[str]) -> frozenset[str]:
     """Folded parts of the names."""
-    return frozenset().union(*map(_name_parts, names))
+    return frozenset().union(*map(name_parts, names))
 
 
 @functools.lru_cache(maxsize=65_536)
-def _name_parts(name: str) -> frozenset[str]:
+def name_parts(name: str) -> frozenset[str]:
     """Cached: a file repeats its recipient in every note and each sender in theirs."""
-    return frozenset(fold(part) for part in _WORD.findall(name))
+    return frozenset(fold(part) for part in WORD.findall(name))
 
 
 def _trimmed(words: list[str], banned: frozenset[str]) -> list[str]:

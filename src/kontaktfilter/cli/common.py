@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import errno
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,13 +21,13 @@ import click
 from kontaktfilter.bilingual import in_language
 from kontaktfilter.config import DEFAULT_STORE_NAME, data_dir
 from kontaktfilter.formats.records import Record, RecordError, detect_format, read_records
-from kontaktfilter.formats.template_notes import TemplateNote, note_of, read_template_notes
 from kontaktfilter.i18n import Translator, translator
 from kontaktfilter.i18n.choice import from_environment
 from kontaktfilter.model import Profile
 
 if TYPE_CHECKING:
     from kontaktfilter.engine import Engine
+    from kontaktfilter.formats.template_notes import Lines, NoteBatch
     from kontaktfilter.scoring.learned_model import LearnedModel
     from kontaktfilter.store import Store
 
@@ -260,13 +262,15 @@ class CountingReader:
         self.consumed += len(data)
         return data
 
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        lines = self.stream.readlines(hint)
+        self.consumed += sum(map(len, lines))
+        return lines
 
-def _read_with_progress(
-    path: str, read: Callable[[BinaryIO], Iterator[Any]], every: int = 1
-) -> Iterator[Any]:
+
+def _read_with_progress(path: str, read: Callable[[BinaryIO], Iterator[Any]]) -> Iterator[Any]:
     """What `read` takes from the file at `path`, with a progress bar on stderr by the bytes
-    read so far, moved every `every` items (an update per item costs more than reading a
-    plain note). A file that cannot be opened is the command's error, in the reader's words."""
+    read so far. A file that cannot be opened is the command's error, in the reader's words."""
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, streamed lazily
     except OSError as exc:
@@ -277,10 +281,9 @@ def _read_with_progress(
             length=Path(path).stat().st_size, label=Path(path).name, file=sys.stderr
         ) as bar:
             seen = 0
-            for count, item in enumerate(read(counter)):  # type: ignore[arg-type]
-                if count % every == 0:
-                    bar.update(counter.consumed - seen)
-                    seen = counter.consumed
+            for item in read(counter):  # type: ignore[arg-type]
+                bar.update(counter.consumed - seen)
+                seen = counter.consumed
                 yield item
             bar.update(counter.consumed - seen)
 
@@ -294,24 +297,44 @@ def read_request_records(path: str, recipient: Profile | None) -> Iterator[Recor
     yield from _read_with_progress(path, lambda stream: read_records(stream, path, kind, recipient))
 
 
-PROGRESS_EVERY = 4096
-"""Notes read between two updates of the progress bar in `templates` (its reader is fast
-enough that an update per note would cost more than the note)."""
+@contextmanager
+def paused_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector off while a bulk command builds millions of objects: it would
+    walk all of them again and again (a third of the time spent decoding a million JSON lines)
+    and find nothing, since those objects hold no cycles. Back on afterwards."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
-def read_template_file(path: str) -> Iterator[TemplateNote | RecordError]:
-    """The notes `templates` clusters, with a progress bar on stderr; '-' reads JSONL from
-    stdin. JSONL takes the fast reader, CSV and JSON the full one."""
+def read_template_file(path: str) -> Iterator[Lines | NoteBatch | RecordError]:
+    """The notes `templates` clusters, in parts, with a progress bar on stderr; '-' reads JSONL
+    from stdin. JSONL comes as chunks of lines still to read (template_signing reads them,
+    in parallel when asked), CSV and JSON as batches of notes read by the full reader."""
+    from kontaktfilter.formats.template_notes import batch_of, line_chunks, note_of
+
     if path == "-":
-        yield from read_template_notes(sys.stdin.buffer, "stdin")
+        yield from line_chunks(sys.stdin.buffer, "stdin")
         return
-    if detect_format(path) != "jsonl":
-        for item in read_request_records(path, None):
-            yield item if isinstance(item, RecordError) else note_of(item)
+    if detect_format(path) == "jsonl":
+        yield from _read_with_progress(path, lambda stream: line_chunks(stream, path))
         return
-    yield from _read_with_progress(
-        path, lambda stream: read_template_notes(stream, path), PROGRESS_EVERY
-    )
+    notes = []
+    for item in read_request_records(path, None):
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        notes.append(note_of(item))
+        if len(notes) == NOTES_PER_BATCH:
+            yield batch_of(notes)
+            notes = []
+    yield batch_of(notes)
+
+
+NOTES_PER_BATCH = 20_000
+"""Notes of a CSV or JSON file handed on at once (JSONL's are cut by size as they are read)."""
 
 
 def report_bad(errors: list[RecordError], scored: int) -> None:

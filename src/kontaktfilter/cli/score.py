@@ -132,7 +132,8 @@ def score(
     jobs: int | None,
 ) -> None:
     """Score every request of a CSV, JSON or JSONL FILE, streaming, in input order."""
-    from kontaktfilter.services.batch import available_cores, batches, score_batches
+    from kontaktfilter.services.batch import batches, score_batches
+    from kontaktfilter.services.parallel import available_cores
 
     errors: list[RecordError] = []
     scored = 0

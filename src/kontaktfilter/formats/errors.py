@@ -53,6 +53,11 @@ class RecordError(InputError):
         super().__init__(where, message)
         self.message = message
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        """Rebuilt from where and message: a worker process reading lines sends its errors back
+        pickled (services/template_signing.py)."""
+        return RecordError, (self.where, self.message)
+
 
 # What the readers say, in both languages: kept here, together, so the wording of a file's
 # problems reads (and is translated) as one text, and the readers stay about reading.

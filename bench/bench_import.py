@@ -33,7 +33,7 @@ from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import DEFAULT_BATCH, Importer, ImportOptions
 from kontaktfilter.imports.store_templates import engine_with_index, template_index
 from kontaktfilter.model import Profile, Request
-from kontaktfilter.services.batch import available_cores
+from kontaktfilter.services.parallel import available_cores
 from kontaktfilter.services.synthetic import write_export
 from kontaktfilter.signals.context import History
 from kontaktfilter.store import Store, open_store

@@ -105,7 +105,7 @@ def import_path(
     exit status is then 1). Importing again adds nothing new; an import that was interrupted
     continues where it stopped."""
     from kontaktfilter.imports.runner import Importer, ImportFailure, ImportOptions
-    from kontaktfilter.services.batch import available_cores
+    from kontaktfilter.services.parallel import available_cores
 
     store = store_from(ctx)
     engine = with_user_model(engine_of(ctx), store)

@@ -398,8 +398,10 @@ def _operator_session(folder: Path, lang: str) -> list[tuple[list[str], str]]:
         (["gate", "serve", *gate, "--policy", str(policy)], ""),
         (["gate", "client", *gate, "ops"], ""),
         (["gate", "client", *gate, "ops"], ""),
+        (["gate", "clients", *gate], ""),
         (["gate", "revoke", *gate, "ops"], ""),
         (["gate", "revoke", *gate, "ops"], ""),
+        (["gate", "clients", *gate], ""),
         ([*sweep, "--stages", "score,nothing"], ""),
         ([*sweep, "--conf", "spark"], ""),
     ]

@@ -205,10 +205,14 @@ def test_simulate_ingest_and_replay_from_the_command_line(tmp_path) -> None:
     assert key.exit_code == 0 and len(key.output.strip()) >= 40
     twice = runner.invoke(main, ["gate", "client", "--db", db, "ops"])
     assert twice.exit_code != 0 and "exists already" in twice.output
+    listed = runner.invoke(main, ["gate", "clients", "--db", db])
+    assert listed.exit_code == 0 and listed.output.startswith("ops: key made 20"), listed.output
+    assert key.output.strip() not in listed.output
     revoked = runner.invoke(main, ["gate", "revoke", "--db", db, "ops"])
     assert revoked.exit_code == 0 and "'ops' revoked" in revoked.output, revoked.output
     gone = runner.invoke(main, ["gate", "revoke", "--db", db, "ops"])
     assert gone.exit_code != 0 and "no client named 'ops'" in gone.output
+    assert runner.invoke(main, ["gate", "clients", "--db", db]).output.startswith("no clients")
     anew = runner.invoke(main, ["gate", "client", "--db", db, "ops"])
     assert anew.exit_code == 0 and anew.output != key.output
 

@@ -125,6 +125,23 @@ def add_client(db: str, name: str) -> None:
         gate.close()
 
 
+@gate_group.command("clients")
+@DB_OPTION
+def list_clients(db: str) -> None:
+    """List the clients that hold an API key, with the time each key was made."""
+    from kontaktfilter.gate.runtime import Gate
+
+    gate = Gate(db)
+    try:
+        listed = gate.store.clients.listed()
+    finally:
+        gate.close()
+    for name, created in listed:
+        click.echo(t("cli.gate.client_line", name=name, created=f"{created:%Y-%m-%d %H:%M} UTC"))
+    if not listed:
+        click.echo(t("cli.gate.no_clients"))
+
+
 @gate_group.command("revoke")
 @DB_OPTION
 @click.argument("name")

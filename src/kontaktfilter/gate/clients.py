@@ -42,6 +42,12 @@ class ClientKeys:
             )
         return key
 
+    def listed(self) -> list[tuple[str, datetime]]:
+        """Every client with the time its key was made, by name (the keys are never shown)."""
+        query = select(t.clients.c.name, t.clients.c.created_at).order_by(t.clients.c.name)
+        with self.engine.connect() as conn:
+            return [(name, created) for name, created in conn.execute(query)]
+
     def revoke(self, name: str) -> bool:
         """Delete client `name`'s key; False when there is no such client. Its events stay:
         they are the network's history, not the client's. A worker that checked the key less

@@ -35,6 +35,7 @@ from datasketch import MinHash, MinHashLSH
 
 from kontaktfilter.bulk.index import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from kontaktfilter.bulk.normalise import template_tokens
+from kontaktfilter.services.synthetic import spin
 
 TEMPLATE_SHARE = 0.3
 TEMPLATES = 40
@@ -68,15 +69,6 @@ VOCAB = [
     "".join(random.Random(i).choice("abcdefghiklmnoprstuvwz") for _ in range(3 + i % 7))
     for i in range(5000)
 ]
-
-
-def spin(template: str, rng: random.Random) -> str:
-    out, rest = [], template
-    while "{" in rest:
-        head, _, tail = rest.partition("{")
-        options, _, rest = tail.partition("}")
-        out += [head, rng.choice(options.split("|"))]
-    return "".join(out) + rest
 
 
 def edit(text: str, rng: random.Random) -> str:

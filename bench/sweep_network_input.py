@@ -27,8 +27,8 @@ from bench_templates import (
     TEMPLATES,
     VOCAB,
     edit,
-    spin,
 )
+from kontaktfilter.services.synthetic import spin
 
 REQUESTS_PER_SENDER = 8
 COLLECTOR_SHARE = 0.1

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from kontaktfilter.cli import main
 from kontaktfilter.cli.templates import json_lines
 from kontaktfilter.formats import template_notes
+from kontaktfilter.services.synthetic import spin
 
 SPINTAX = [
     "{Vielleicht|Eventuell} ergeben sich {wertvolle|spannende} Synergien zwischen uns. Ich "
@@ -35,15 +36,6 @@ VOCABULARY = [
 COUNT = 3000
 
 
-def _spin(template: str, rng: random.Random) -> str:
-    out, rest = [], template
-    while "{" in rest:
-        head, _, tail = rest.partition("{")
-        options, _, rest = tail.partition("}")
-        out += [head, rng.choice(options.split("|"))]
-    return "".join(out) + rest
-
-
 def _messages(path: Path) -> dict[str, int]:
     """Writes the set; returns the planted template of each templated message."""
     rng, planted, lines = random.Random(20), {}, []
@@ -51,7 +43,7 @@ def _messages(path: Path) -> dict[str, int]:
         sender, recipient = rng.choice(NAMES), rng.choice(NAMES)
         if rng.random() < 0.3:
             template = rng.randrange(len(SPINTAX))
-            text = f"Hallo {recipient.split()[0]}, {_spin(SPINTAX[template], rng)} Grüße, {sender}"
+            text = f"Hallo {recipient.split()[0]}, {spin(SPINTAX[template], rng)} Grüße, {sender}"
             planted[f"m{number}"] = template
         else:
             text = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(12, 30)))

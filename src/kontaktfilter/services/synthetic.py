@@ -40,6 +40,17 @@ EMPTY_SHARE = 0.55
 """Most LinkedIn invitations carry no note (the platform's default asks for none)."""
 
 
+def spin(template: str, rng: random.Random) -> str:
+    """One rendering of a spintax template: each `{a|b|c}` replaced by one of its options, as
+    automation tools vary a text so that no two copies read alike."""
+    out, rest = [], template
+    while "{" in rest:
+        head, _, tail = rest.partition("{")
+        options, _, rest = tail.partition("}")
+        out += [head, rng.choice(options.split("|"))]
+    return "".join(out) + rest
+
+
 def _sample_notes() -> list[str]:
     text = (resources.files("kontaktfilter.data") / "sample_inbox.jsonl").read_text("utf-8")
     return [json.loads(line)["text"] for line in text.splitlines() if line.strip()]

@@ -1,0 +1,102 @@
+"""Not a speed bar: where the p99 of `invitations/check` comes from. In process, without HTTP,
+on a fresh PostgreSQL database holding bench_gate_serve.py's network (same seed and size), it
+times `Gate.check_invitation` for bench_gate_serve.py's 2,000 checks, three rounds, and the
+database read alone (`invitation_facts`: the sender's figures, the pair's and the complainers'
+standing) for the same pairs; prints p50/p90/p99 of both, the mean per sender size (invitations
+the sender sent in the stream), which senders the slowest 1 % belong to, and how many full
+garbage collections ran.
+
+    scripts/with-postgres .venv/bin/python bench/gate_check_tail.py [--users 2000 --days 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import time
+from collections import Counter
+
+from bench_gate_serve import fresh_database
+from kontaktfilter.gate.queries import invitation_facts
+from kontaktfilter.gate.runtime import Gate
+from kontaktfilter.gate.simulated_notes import personal_note, template_note
+from kontaktfilter.gate.simulator import Network
+
+SIZES = ((0, 50), (50, 200), (200, 10**9))
+"""Sender sizes reported apart: invitations sent in the whole stream."""
+
+
+def checks(members: list[str], count: int) -> list[tuple[str, str, str]]:
+    """bench_gate_serve.py's checks: random pairs, a quarter with a template copy, a quarter
+    with a personal note, half without a note."""
+    rng = random.Random(7)
+    made = []
+    for _ in range(count):
+        sender, recipient = rng.sample(members, 2)
+        roll = rng.random()
+        note = (
+            template_note(rng, recipient)
+            if roll < 0.25
+            else (personal_note(rng, recipient) if roll < 0.5 else "")
+        )
+        made.append((sender, recipient, note))
+    return made
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    at = [ordered[min(len(ordered) - 1, int(share * len(ordered)))] for share in (0.5, 0.9, 0.99)]
+    return f"p50 {at[0]:.2f} ms, p90 {at[1]:.2f} ms, p99 {at[2]:.2f} ms, max {ordered[-1]:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    network = Network(args.users, args.days, seed=3)
+    events = list(network.events())
+    sent = Counter(e.sender for e in events if e.kind == "invitation_sent")
+    at = events[-1].at
+    with fresh_database(None) as db:
+        gate = Gate(db)
+        for start in range(0, len(events), 1000):
+            gate.store.ingest(events[start : start + 1000], "bench")
+        todo = checks(sorted(m.key for m in network.members), 2000)
+        for round_ in range(args.rounds):
+            full_runs = gc.get_stats()[2]["collections"]
+            whole, read = [], []
+            for sender, recipient, note in todo:
+                begin = time.perf_counter()
+                gate.check_invitation(sender, recipient, note, at)
+                whole.append((time.perf_counter() - begin) * 1000)
+                begin = time.perf_counter()
+                with gate.reader.connection() as conn:
+                    invitation_facts(conn, sender, recipient, at, gate.policy)
+                read.append((time.perf_counter() - begin) * 1000)
+            collections = gc.get_stats()[2]["collections"] - full_runs
+            print(f"round {round_ + 1}: full garbage collections {collections}")
+            print(f"  whole check: {percentiles(whole)}")
+            print(f"  database read alone: {percentiles(read)}")
+            for low, high in SIZES:
+                rows = [i for i, (s, _, _) in enumerate(todo) if low <= sent[s] < high]
+                if rows:
+                    mean_whole = sum(whole[i] for i in rows) / len(rows)
+                    mean_read = sum(read[i] for i in rows) / len(rows)
+                    print(
+                        f"  senders with {low}-{min(high, 10**4) - 1} invitations: {len(rows)} "
+                        f"checks, mean {mean_whole:.2f} ms, of it the read {mean_read:.2f} ms"
+                    )
+            slowest = sorted(range(len(todo)), key=whole.__getitem__)[-len(todo) // 100 :]
+            heavy = sum(sent[todo[i][0]] >= SIZES[-1][0] for i in slowest)
+            print(
+                f"  slowest 1 % ({len(slowest)} checks): {heavy} by senders with "
+                f"{SIZES[-1][0]}+ invitations"
+            )
+        gate.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
 """The counts of eval/real/README.md's table, printed from the files: rows, labels, German rows,
 `kind: message` rows and sources (authors, as cross-validation groups them) per file, then the
-totals. A file's `new` column counts its authors that no file before it (in the table's order)
-has, so a new round shows how many of its authors are new to the corpus.
+totals, and how many of each file's notes carry the marks of the collection rules (borderline or
+uncertain, template, quoted as received). A file's `new` column counts its authors that no file
+before it (in the table's order) has, so a new round shows how many of its authors are new.
 
     python eval/real_counts.py [FILES ...]     # default: eval/real/*.jsonl in the table's order
 """
@@ -16,6 +17,11 @@ from kontaktfilter.formats.records import source_group
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ("personal", "generic", "collector", "pitch")
+MARKS = {
+    "borderline": ("borderline", "uncertain"),
+    "template": ("template",),
+    "quoted": ("quoted as received",),
+}
 # the table's order in eval/real/README.md; files not named here follow, sorted
 TABLE_ORDER = (
     "public-requests.jsonl",
@@ -62,6 +68,13 @@ def main() -> None:
         seen |= groups
     values = (totals[name] for name in ("rows", *LABELS, "de", "message"))
     print(line.format("all", *values, len(seen), ""))
+    print()
+    line = "{:<24}" + "{:>12}" * len(MARKS)
+    print(line.format("notes marked", *MARKS))
+    for path in files:
+        notes = [json.loads(row).get("note", "").lower() for row in path.open(encoding="utf-8")]
+        marked = (sum(any(w in n for w in words) for n in notes) for words in MARKS.values())
+        print(line.format(path.name, *marked))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The counts of eval/real/README.md's table, printed from the files: rows, labels, German rows,
 `kind: message` rows and sources (authors, as cross-validation groups them) per file, then the
-totals, and how many of each file's notes carry the marks of the collection rules (borderline or
-uncertain, template, quoted as received). A file's `new` column counts its authors that no file
-before it (in the table's order) has, so a new round shows how many of its authors are new.
+totals; and per file how many notes carry the marks of the collection rules (borderline or
+uncertain, template, quoted as received) and the most rows one source gives (the rule: 15). A
+file's `new` column counts its authors that no file before it (in the table's order) has, so a
+new round shows how many of its authors are new to the corpus.
 
     python eval/real_counts.py [FILES ...]     # default: eval/real/*.jsonl in the table's order
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 from kontaktfilter.formats.records import source_group
@@ -69,12 +71,14 @@ def main() -> None:
     values = (totals[name] for name in ("rows", *LABELS, "de", "message"))
     print(line.format("all", *values, len(seen), ""))
     print()
-    line = "{:<24}" + "{:>12}" * len(MARKS)
-    print(line.format("notes marked", *MARKS))
+    line = "{:<24}" + "{:>12}" * (len(MARKS) + 1)
+    print(line.format("notes marked", *MARKS, "most/source"))
     for path in files:
-        notes = [json.loads(row).get("note", "").lower() for row in path.open(encoding="utf-8")]
+        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        notes = [row.get("note", "").lower() for row in rows]
         marked = (sum(any(w in n for w in words) for n in notes) for words in MARKS.values())
-        print(line.format(path.name, *marked))
+        most = Counter(row["source"] for row in rows).most_common(1)[0][1]
+        print(line.format(path.name, *marked, most))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ class Variant:
     label_power: float = 1.0
     """1 balances the labels fully (shipped); 0.5 weighs a label by one over the square root
     of its share instead of one over its share."""
+    source_power: float = 0.0
+    """0 weighs every real row alike (shipped); 0.5 weighs a row by one over the square root
+    of its source's row count, 1 gives every source the same total weight."""
 
 
 def kind_feature(example: CorpusExample) -> list[tuple[str, float]]:
@@ -143,6 +146,8 @@ VARIANTS = {
     "placeholders as one word": Variant(text=placeholders_as_one_word),
     "own sets left out": Variant(own_weight=0.0),
     "stock phrases without evidence": Variant(extra=phrases_without_evidence),
+    "sources half-balanced": Variant(source_power=0.5),
+    "sources balanced": Variant(source_power=1.0),
 }
 
 
@@ -187,6 +192,10 @@ class Matrices:
     def sample_weights(self, rows: np.ndarray, variant: Variant) -> np.ndarray:
         """As corpus_training's: real 1, own `own_weight`, then each label rescaled."""
         weights = np.where(self.real[rows], 1.0, variant.own_weight)
+        if variant.source_power:
+            sizes = np.bincount(self.groups[rows])[self.groups[rows]]
+            weights = np.where(self.real[rows], weights / sizes**variant.source_power, weights)
+            weights[self.real[rows]] *= self.real[rows].sum() / weights[self.real[rows]].sum()
         labels = self.labels[rows]
         totals = np.bincount(labels, weights=weights, minlength=len(LABELS))
         scale = (weights.sum() / (len(LABELS) * totals)) ** variant.label_power

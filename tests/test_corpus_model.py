@@ -20,7 +20,16 @@ from kontaktfilter.learning.corpus_training import (
     main,
 )
 from kontaktfilter.learning.training import TrainingExample, train
-from kontaktfilter.model import HARMFUL_ACTIONS, Action, Category, Label, Profile, Request
+from kontaktfilter.model import (
+    HARMFUL_ACTIONS,
+    Action,
+    Category,
+    Label,
+    Profile,
+    Request,
+    Role,
+    SignalHit,
+)
 from kontaktfilter.scoring import corpus_model
 from kontaktfilter.scoring.corpus_model import (
     LABELS,
@@ -37,7 +46,9 @@ from kontaktfilter.scoring.features import (
     word_columns,
 )
 from kontaktfilter.scoring.learned_model import DECLINE, REPLY, LearnedModel
+from kontaktfilter.signals.corpus import chosen_label
 from kontaktfilter.signals.evidence import strongest_features
+from kontaktfilter.signals.registry import REGISTRY
 
 REAL_SETS = sorted(Path("eval/real").glob("*.jsonl"))
 OWN_SETS = sorted(Path("tests/fixtures").glob("dev_*.jsonl"))
@@ -300,3 +311,17 @@ def test_full_memos_are_cleared_without_changing_a_reading(monkeypatch) -> None:
     forgetting = Engine(corpus=CorpusModel(*arrays))
     assert forgetting.score_many(requests, NOW) == remembering
     assert [forgetting.score(r, NOW) for r in requests] == remembering
+
+
+def test_a_signal_that_declares_the_purpose_names_the_combiners_label() -> None:
+    """An open wish to win the reader as a customer fires on two real rows (both pitch): too
+    rare for the combiner to weigh, so the declared label outvotes a narrow lead of another."""
+    probabilities = (0.105, 0.081, 0.424, 0.391)  # seed 000's honest seller after round 7
+    collector, pitch = LABELS.index(Label.COLLECTOR), LABELS.index(Label.PITCH)
+    declared = SignalHit(
+        "GOOD_HONEST_INTENT", "honest", -2.5, 1.0, (), "", "", frozenset({Role.DECLARES})
+    )
+    plain = declared._replace(name="GOOD_DIRECT_OFFER", roles=frozenset())
+    assert chosen_label(probabilities, [plain]) == collector
+    assert chosen_label(probabilities, [plain, declared]) == pitch
+    assert Role.DECLARES in REGISTRY["GOOD_HONEST_INTENT"].roles

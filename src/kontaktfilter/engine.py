@@ -270,8 +270,10 @@ class Engine:
         in the combiner times the hit's strength), for the explanation."""
         if ctx.corpus is None or ctx.reading is None:
             return ()
-        probabilities = ctx.reading.probabilities
-        target = max(range(len(LABELS)), key=probabilities.__getitem__)
+        target = ctx.corpus_label
+        if target is None:  # read but silent (a known sender): towards the likeliest label
+            probabilities = ctx.reading.probabilities
+            target = max(range(len(LABELS)), key=probabilities.__getitem__)
         return tuple(
             (hit.name, round(ctx.corpus.signal_push(hit.name, target) * min(hit.strength, 1.0), 3))
             for hit in hits

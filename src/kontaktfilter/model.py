@@ -179,6 +179,11 @@ class Role(StrEnum):
     """A vague promise (synergies, win-win) that the ask_details draft quotes back."""
     MET = "met"
     """An earlier meeting or acquaintance that the accept draft recalls."""
+    DECLARES = "declares"
+    """The sender says in so many words what the note is for (a wish to win the reader as a
+    customer): the combiner takes the label of the signal's group, whatever the wording's style
+    suggests. For signals precise by their wording, which real rows show too rarely for the
+    combiner to learn a weight that can outvote a note's other words."""
 
 
 class Stage(IntEnum):

@@ -165,6 +165,9 @@ class Context:
     rules_category: Category | None = None
     """For late signals: the category those hits alone give, or, for the user's learner, the
     corpus model's category when it has an opinion."""
+    corpus_label: int | None = None
+    """The index (in LABELS) of the label the combiner chose, once it spoke: the explanation
+    and the learned weights read it rather than choosing again."""
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.derived:

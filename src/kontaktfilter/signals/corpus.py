@@ -12,7 +12,20 @@ probability of a genuine person also reaches the strategy, which declines only w
 
 from __future__ import annotations
 
-from kontaktfilter.model import Category, Detail, Hit, Label, Request, SignalHit, Span, Stage
+from collections.abc import Sequence
+
+from kontaktfilter.model import (
+    LABEL_OF_CATEGORY,
+    Category,
+    Detail,
+    Hit,
+    Label,
+    Request,
+    Role,
+    SignalHit,
+    Span,
+    Stage,
+)
 from kontaktfilter.scoring.corpus_model import LABELS
 from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.evidence import SHOWN_FEATURES, SHOWN_SPANS, shown, shown_words
@@ -41,6 +54,15 @@ NAMES_DE = {
     Label.COLLECTOR: "Kontaktsammler",
     Label.PITCH: "Verkaufsanfragen",
 }
+
+
+def chosen_label(probabilities: tuple[float, ...], rule_hits: Sequence[SignalHit]) -> int:
+    """The index of the label the combiner decides for: the one a rule signal that declares
+    the note's purpose names (Role.DECLARES), else the likeliest."""
+    for hit in rule_hits:
+        if Role.DECLARES in hit.roles:
+            return LABELS.index(LABEL_OF_CATEGORY[CATEGORY_OF_GROUP[hit.group]])
+    return max(range(len(LABELS)), key=probabilities.__getitem__)
 
 
 def category_of_label(label: Label, ctx: Context) -> Category:
@@ -76,7 +98,7 @@ def corpus_category(request: Request, ctx: Context) -> list[Hit]:
     if ctx.corpus is None or reading is None or sender_is_known(request):  # a fact, not words
         return []
     probabilities = reading.probabilities
-    best = max(range(len(LABELS)), key=probabilities.__getitem__)
+    best = ctx.corpus_label = chosen_label(probabilities, ctx.rule_hits)
     probability = probabilities[best]
     group = GROUP_OF[category_of_label(LABELS[best], ctx)]
     strength = -probability if group in GENUINE_GROUPS else probability
@@ -92,7 +114,8 @@ def explain_corpus_category(
     model, reading = ctx.corpus, ctx.reading
     assert model is not None and reading is not None, "explained a hit the model never gave"
     probabilities = reading.probabilities
-    best = max(range(len(LABELS)), key=probabilities.__getitem__)
+    best = ctx.corpus_label
+    assert best is not None, "explained a hit the combiner never chose"
     label, probability = LABELS[best], probabilities[best]
     evidence: list[tuple[str, Span | None]] = []
     for name, first, last in model.strongest(reading, best, SHOWN):

@@ -178,7 +178,7 @@ PHRASE_SIGNALS: tuple[PhraseSignal, ...] = (
     PhraseSignal("GOOD_HONEST_INTENT", "honest_intent", -2.5, "honest",
      "States openly and directly what the sender wants",
      "Sagt offen und direkt, was der Absender möchte", (),
-     roles=(Role.PROTECTS,)),
+     roles=(Role.PROTECTS, Role.DECLARES)),
     PhraseSignal("GOOD_DIRECT_OFFER", "direct_offer", -2.0, "honest",
      "Says plainly what the sender sells, offers or recruits for",
      "Sagt klar, was der Absender verkauft, anbietet oder besetzen möchte", ()),

@@ -225,22 +225,34 @@ def _pair(row: Row) -> PairFacts:
 def _mutual_in_group(dialect: str) -> Any:
     """Distinct co-members of a shared group invited within the burst of their invitation
     back. Read from the invitations the sender received in the window (a busy sender sends
-    hundreds and receives a few), each looked up by the pair's index; the join before started
-    from the invitations sent, which for a busy sender cost a third of the statement. Its own
-    aliases throughout: nothing in it is correlated with the window."""
+    hundreds and receives a few), each one's burst and groups looked up by index; the join
+    before started from the invitations sent, which for a busy sender cost a third of the
+    statement. Its own aliases throughout: nothing in it is correlated with the window."""
     back, mine = t.invitations.alias("back"), t.invitations.alias("burst")
     own, theirs = t.memberships.alias("own"), t.memberships.alias("theirs")
-    burst = exists().where(
-        mine.c.recipient == back.c.sender,
-        mine.c.sender == SENDER,
-        mine.c.sent_at > START,
-        mine.c.sent_at <= NOW,
-        func.abs(days_between(dialect, back.c.sent_at, mine.c.sent_at)) <= BURST_DAYS,
+    # Counts, not EXISTS: PostgreSQL runs a scalar subquery once per invitation received, by
+    # the pair's index and the memberships' primary key, where it may turn an EXISTS into a
+    # join that starts from all the sender's invitations, every co-member of the sender's
+    # groups (without statistics) or every membership (with them), all of which grow.
+    burst = (
+        select(func.count())
+        .where(
+            mine.c.recipient == back.c.sender,
+            mine.c.sender == SENDER,
+            mine.c.sent_at > START,
+            mine.c.sent_at <= NOW,
+            func.abs(days_between(dialect, back.c.sent_at, mine.c.sent_at)) <= BURST_DAYS,
+        )
+        .scalar_subquery()
     )
-    shared_group = exists().where(
-        own.c.member == SENDER,
-        theirs.c.member == back.c.sender,
-        theirs.c.group_id == own.c.group_id,
+    shared_groups = (
+        select(func.count())
+        .where(
+            theirs.c.member == back.c.sender,
+            own.c.member == SENDER,
+            own.c.group_id == theirs.c.group_id,
+        )
+        .scalar_subquery()
     )
     return (
         select(func.count(func.distinct(back.c.sender)))
@@ -248,8 +260,8 @@ def _mutual_in_group(dialect: str) -> Any:
             back.c.recipient == SENDER,
             back.c.sent_at > START,
             back.c.sent_at <= NOW,
-            burst,
-            shared_group,
+            burst > 0,
+            shared_groups > 0,
         )
         .scalar_subquery()
     )

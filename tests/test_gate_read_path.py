@@ -12,8 +12,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from kontaktfilter.gate import complainers, queries
 from kontaktfilter.gate import tables as t
 from kontaktfilter.gate.activity import Complaint, SenderActivity
 from kontaktfilter.gate.decisions import check_invitation
@@ -23,6 +24,8 @@ from kontaktfilter.gate.queries import invitation_facts, pair_facts, sender_acti
 from kontaktfilter.gate.reputation import fires, may_decide, reputation
 from kontaktfilter.gate.runtime import Gate
 from kontaktfilter.gate.simulator import Network
+from kontaktfilter.gate.statements import compiled
+from kontaktfilter.gate.statistics import CHECKED_TABLES, Statistics
 from kontaktfilter.gate.tracker import Tracker
 
 BUSY = 200
@@ -109,3 +112,50 @@ def test_no_complaints_below_the_bound_make_the_reputation_fire() -> None:
         act = SenderActivity(now=now, accepted=rng.randint(0, 8), complaints=tuple(people))
         if fires(reputation(act, policy), policy):
             assert may_decide(reporters, declined, act.accepted, policy)
+
+
+def test_a_worker_analyzes_the_checked_tables_as_its_ingestion_doubles(store_url: str) -> None:
+    gate = Gate(store_url)
+    postgres = gate.db.dialect.name == "postgresql"
+    if postgres:  # autovacuum must not analyze them meanwhile: only the worker's ANALYZE counts
+        with gate.db.begin() as conn:
+            for table in CHECKED_TABLES:
+                conn.execute(text(f"ALTER TABLE {table.name} SET (autovacuum_enabled = false)"))
+    gate.store.statistics = Statistics(gate.db, analyze_from=100)
+    events = list(Network(60, 10, seed=2).events())[:700]
+    schedule, planned = [], []
+    for start in range(0, len(events), 50):
+        assert gate.store.ingest(events[start : start + 50], "sim").new == 50
+        schedule.append(gate.store.statistics.analyzed)
+        planned.append(_has_statistics(gate))
+    gate.close()
+    if not postgres:
+        assert set(schedule) == {0} and not any(planned)
+        return
+    # After 100 new events (batch 2 of 50), then 100 more, then 200: each time as many as before.
+    assert schedule == [0] + [100] * 2 + [200] * 4 + [400] * 7
+    assert planned == [False] + [True] * 13
+
+
+def _has_statistics(gate: Gate) -> bool:
+    """Whether PostgreSQL has analyzed the invitations (reltuples is -1 until then)."""
+    if gate.db.dialect.name != "postgresql":
+        return False
+    with gate.db.connect() as conn:
+        query = "SELECT reltuples FROM pg_class WHERE relname = 'gate_invitations'"
+        return conn.execute(text(query)).scalar() >= 0
+
+
+PSYCOPG_PARSE_CACHE = 4096
+"""psycopg caches its parsing of a statement's text up to this many bytes
+(`psycopg._queries.MAX_CACHED_STATEMENT_LENGTH`); a longer one is parsed on every check."""
+
+
+@pytest.mark.parametrize(("sender", "pair"), [(True, True), (True, False), (False, True)])
+def test_the_check_statements_stay_within_psycopgs_parse_cache(sender: bool, pair: bool) -> None:
+    statements = [
+        queries._statement("postgresql", sender, pair),
+        complainers._statement("postgresql"),
+    ]
+    for statement in statements:
+        assert len(compiled(statement)[0].encode()) <= PSYCOPG_PARSE_CACHE

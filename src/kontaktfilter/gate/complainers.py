@@ -1,10 +1,10 @@
 """The sender's complainers at check time, in SQL: each decliner and reporter of the window once,
 with what their standing is made of (reputation.py weighs them).
 
-One statement: the complainers are gathered first (a report outranks a decline), then each one's
-own invitations of the window are read once, by one index range per complainer, for both their
-acceptances and their answers; the statement before read that range twice per complainer, which
-was a third of a busy sender's check."""
+One statement: the complainers are gathered first (a report outranks a decline), then on
+PostgreSQL each one's own invitations of the window are read once, by one index range per
+complainer, for both their acceptances and their answers (a collector has some hundred
+complainers; the statement before read each range twice)."""
 
 from __future__ import annotations
 

@@ -226,8 +226,8 @@ def _mutual_in_group(dialect: str) -> Any:
     """Distinct co-members of a shared group invited within the burst of their invitation
     back. Read from the invitations the sender received in the window (a busy sender sends
     hundreds and receives a few), each one's burst and groups looked up by index; the join
-    before started from the invitations sent, which for a busy sender cost a third of the
-    statement. Its own aliases throughout: nothing in it is correlated with the window."""
+    before started from the invitations sent, so its cost grew with them. Its own aliases
+    throughout: nothing in it is correlated with the window."""
     back, mine = t.invitations.alias("back"), t.invitations.alias("burst")
     own, theirs = t.memberships.alias("own"), t.memberships.alias("theirs")
     # Counts, not EXISTS: PostgreSQL runs a scalar subquery once per invitation received, by

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from kontaktfilter.gate.activity import PairFacts, SenderActivity
 from kontaktfilter.gate.policies import GatePolicy, Privacy
-from kontaktfilter.gate.reputation import reputation
+from kontaktfilter.gate.reputation import fires, reputation
 from kontaktfilter.gate.signals import behaviour_signals
 from kontaktfilter.model import Category, Verdict
 
@@ -96,7 +96,7 @@ def _sender_reasons(act: SenderActivity, policy: GatePolicy) -> tuple[list[Reaso
         names = ", ".join(hit.name for hit in fired)
         reasons.append(Reason("BEHAVIOUR_RISK", outcome, f"risk {risk:g} from {names}", risk))
     rep = reputation(act, policy)
-    if rep.complaints >= policy.reputation_min_weight and rep.share >= policy.reputation_limit:
+    if fires(rep, policy):
         outcome = Outcome.BLOCK if rep.share >= policy.reputation_block else Outcome.LIMIT
         reasons.append(Reason("REPUTATION", outcome, rep.detail(), rep.share))
     return reasons, risk, fired

@@ -14,6 +14,9 @@ from kontaktfilter.gate.policies import GatePolicy
 
 NEUTRAL_STANDING = 0.5
 """The acceptance part of the standing of someone who never had an invitation answered."""
+BOUND_MARGIN = 1e-9
+"""`may_decide` raises its bound by this share: far above the error of adding a few thousand
+standings in floating point, far below the rounding to three places that `fires` reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,5 +56,25 @@ def reputation(act: SenderActivity, policy: GatePolicy) -> Reputation:
     for complaint in act.complaints:
         kind_weight = 1.0 if complaint.kind == "report" else policy.decline_weight
         weight += kind_weight * standing(complaint, act.now, policy)
-    share = weight / (weight + act.accepted + 1.0)
-    return Reputation(round(weight, 3), act.accepted, round(share, 3), len(act.complaints))
+    return _pooled(weight, act.accepted, len(act.complaints))
+
+
+def _pooled(weight: float, accepted: int, complainers: int) -> Reputation:
+    share = weight / (weight + accepted + 1.0)
+    return Reputation(round(weight, 3), accepted, round(share, 3), complainers)
+
+
+def fires(rep: Reputation, policy: GatePolicy) -> bool:
+    """Whether the reputation limits the sender (decisions.py's REPUTATION reason)."""
+    return rep.complaints >= policy.reputation_min_weight and rep.share >= policy.reputation_limit
+
+
+def may_decide(reporters: int, declined: int, accepted: int, policy: GatePolicy) -> bool:
+    """Whether complaints this many could make the reputation limit the sender: only then does
+    a check need to read who complained (a busy sender's hundred complainers and each one's own
+    invitations). A standing is at most 1, so no complainers weigh more than every reporter
+    at 1 and every declined invitation at `decline_weight`; the share grows with the weight,
+    and rounding keeps that order, so below this bound the reputation cannot fire. The bound is
+    raised by a hair against the rounding of the sum of standings."""
+    bound = (reporters + declined * policy.decline_weight) * (1 + BOUND_MARGIN)
+    return fires(_pooled(bound, accepted, reporters + declined), policy)

@@ -7,6 +7,7 @@ mid-batch commits nothing, and the client's retry of the batch brings every even
 PostgreSQL a batch first takes a transaction lock on each invitation it touches (in one order,
 so workers cannot deadlock on them): an answer and its invitation in two workers' batches are
 then applied one after the other, never past each other. A deadlock elsewhere retries the batch.
+A committed batch's new events count towards the planner's next statistics (statistics.py).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from kontaktfilter.gate.events import (
     ProfileUpdated,
     Reported,
 )
+from kontaktfilter.gate.statistics import Statistics
 from kontaktfilter.gate.templates import NoteTemplates
 
 CHUNK = 1000
@@ -93,6 +95,7 @@ class GateStore:
         self._postgres = engine.dialect.name == "postgresql"
         self._dialect = postgresql if self._postgres else sqlite
         self.clients = ClientKeys(engine)
+        self.statistics = Statistics(engine)
 
     def _insert(self, table: Table) -> Any:
         return self._dialect.insert(table)
@@ -130,15 +133,19 @@ class GateStore:
         return self._insert(table).from_select(names, select(*_recordset(table.columns).c))
 
     def ingest(self, batch: Sequence[Event], client: str) -> IngestResult:
-        """Apply the new events of a batch in one transaction (retried on a deadlock)."""
+        """Apply the new events of a batch in one transaction (retried on a deadlock), then
+        count them towards the next ANALYZE (statistics.py)."""
         for attempt in range(ATTEMPTS):
             try:
                 with self.engine.begin() as conn:
-                    return self._ingest(conn, batch, client)
+                    result = self._ingest(conn, batch, client)
             except DBAPIError as exc:
                 code = getattr(exc.orig, "sqlstate", None)
                 if code not in RETRYABLE or attempt == ATTEMPTS - 1:
                     raise
+                continue
+            self.statistics.ingested(result.new)
+            return result
         raise AssertionError("unreachable")
 
     def _ingest(self, conn: Connection, batch: Sequence[Event], client: str) -> IngestResult:

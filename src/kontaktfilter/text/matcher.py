@@ -19,13 +19,16 @@ from kontaktfilter.text.note import AnalysedNote
 
 _MEMO_LIMIT = 500_000
 _SENTENCE_MEMO_LIMIT = 200_000
-_Entry = tuple[frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
-"""What a token is to the matcher: atoms it satisfies, patterns keyed on it, patterns it may
-start, required positions it fills."""
+_KINDS_LIMIT = 100_000
+_Entry = tuple[int, frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
+"""What a token is to the matcher: the number of its kind (tokens that satisfy the same atoms are
+one kind, and the matcher cannot tell them apart), atoms it satisfies, patterns keyed on it,
+patterns it may start, required positions it fills."""
 _Found = tuple[str, str, str, int, int, tuple[int, int] | None]
 """A match in a sentence: family, lang, source, first and last token, capture."""
 _Step = tuple[frozenset[int], bool, int, bool, frozenset[int] | None]
-_NOTHING: _Entry = (frozenset(), (), frozenset(), frozenset())
+_NOTHING: _Entry = (0, frozenset(), (), frozenset(), frozenset())
+"""The kind of most tokens: names, rare words and words never seen satisfy no atom."""
 COMMON_WORDS = frozenset(
     "ich sie wir du dich ihr ihre ihnen ihren mein meine meinen mich uns und der die das den dem "
     "zu in im mit fuer auf von ist bin sind hat haben habe wie gerne gern sehr auch ein eine "
@@ -93,22 +96,35 @@ class PhraseMatcher:
         for index, pattern in enumerate(patterns):
             for atom in pattern.items[0].atoms:
                 self._anchors[atom_ids[atom]].append(index)
-        self._memo: dict[
-            str, tuple[frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
-        ]
-        self._memo = {}
+        self._memo: dict[str, _Entry] = {}
+        self._kinds: dict[frozenset[int], _Entry] = {}
+        """Per set of atoms: the one entry of every token that satisfies exactly these."""
+        self._next_kind = 1
+        """Kind numbers are never reused, also after `_kinds` is cleared: a number in a
+        remembered shape always means the same atoms."""
         self._sentence_memo: dict[tuple[str, ...], tuple[_Found, ...]] = {}
+        self._shape_memo: dict[tuple[int, ...], tuple[_Found, ...]] = {}
+        """Matches per sentence shape (the kind of each token): a sentence never seen whose
+        words differ from one seen only in names, numbers or words no pattern knows has the
+        same matches at the same positions."""
 
     def _classify(self, token: str) -> _Entry:
-        """Atoms a token satisfies, patterns keyed on it, patterns it may start and required
-        positions it fills; computed once per distinct token."""
-        found = self._index.classify(token)
+        """Kind, atoms a token satisfies, patterns keyed on it, patterns it may start and
+        required positions it fills; computed once per distinct token and once per kind."""
+        found = frozenset(self._index.classify(token))
         if not found:
             return _NOTHING
-        keyed = sorted({p for atom_id in found for p in self._keys.get(atom_id, ())})
-        anchored = frozenset(p for atom_id in found for p in self._anchors.get(atom_id, ()))
-        fills = frozenset(r for atom_id in found for r in self._satisfies.get(atom_id, ()))
-        return frozenset(found), tuple(keyed), anchored, fills
+        entry = self._kinds.get(found)
+        if entry is None:
+            if len(self._kinds) >= _KINDS_LIMIT:
+                self._kinds.clear()
+            keyed = sorted({p for atom_id in found for p in self._keys.get(atom_id, ())})
+            anchored = frozenset(p for atom_id in found for p in self._anchors.get(atom_id, ()))
+            fills = frozenset(r for atom_id in found for r in self._satisfies.get(atom_id, ()))
+            entry = (self._next_kind, found, tuple(keyed), anchored, fills)
+            self._kinds[found] = entry
+            self._next_kind += 1
+        return entry
 
     def _lookup(self, token: str) -> _Entry:
         entry = self._memo.get(token)
@@ -135,7 +151,7 @@ class PhraseMatcher:
             if found is None:
                 if len(self._sentence_memo) >= _SENTENCE_MEMO_LIMIT:
                     self._sentence_memo.clear()
-                found = self._sentence_memo[key] = self._find_in_sentence(key)
+                found = self._sentence_memo[key] = self._match_sentence(key)
             for family, lang, source, first, last, capture in found:
                 if capture is not None:
                     capture = (capture[0] + start, capture[1] + start)
@@ -144,12 +160,22 @@ class PhraseMatcher:
             start = end
         return matches
 
-    def _find_in_sentence(self, tokens: tuple[str, ...]) -> tuple[_Found, ...]:
-        """(family, lang, source, first, last, capture) of every match in one sentence, in token
-        order."""
+    def _match_sentence(self, tokens: tuple[str, ...]) -> tuple[_Found, ...]:
+        """The matches of a sentence not met before, from those of its shape when that was."""
         memo = self._memo
         entries = [memo.get(token) or self._lookup(token) for token in tokens]
-        atoms, keys, anchors, fills = zip(*entries, strict=True)
+        shape = tuple([entry[0] for entry in entries])
+        found = self._shape_memo.get(shape)
+        if found is None:
+            if len(self._shape_memo) >= _SENTENCE_MEMO_LIMIT:
+                self._shape_memo.clear()
+            found = self._shape_memo[shape] = self._find_in_sentence(entries)
+        return found
+
+    def _find_in_sentence(self, entries: list[_Entry]) -> tuple[_Found, ...]:
+        """(family, lang, source, first, last, capture) of every match in one sentence (the
+        entry of each token), in token order."""
+        _, atoms, keys, anchors, fills = zip(*entries, strict=True)
         keyed = set().union(*keys)
         if not keyed:
             return ()

@@ -139,7 +139,9 @@ class PhraseMatcher:
 
         No pattern reaches across a sentence end, so each sentence is matched on its own and the
         result remembered: the stock sentences that collectors and automation tools send again
-        and again are matched once, whatever greeting and name surround them."""
+        and again are matched once, whatever greeting and name surround them; a sentence never
+        met whose tokens are of the same kinds as one met before (only names, numbers or words
+        no pattern knows differ) takes that one's matches."""
         tokens, sentences = note.tokens, note.sentences
         matches: list[PhraseMatch] = []
         new = tuple.__new__  # a PhraseMatch without the Python frame of PhraseMatch(...) or _make

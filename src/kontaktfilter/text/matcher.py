@@ -20,14 +20,14 @@ from kontaktfilter.text.note import AnalysedNote
 _MEMO_LIMIT = 500_000
 _SENTENCE_MEMO_LIMIT = 200_000
 _KINDS_LIMIT = 100_000
-_Entry = tuple[int, frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
-"""What a token is to the matcher: the number of its kind (tokens that satisfy the same atoms are
-one kind, and the matcher cannot tell them apart), atoms it satisfies, patterns keyed on it,
-patterns it may start, required positions it fills."""
+_Entry = tuple[frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
+"""What a token is to the matcher: atoms it satisfies, patterns keyed on it, patterns it may
+start, required positions it fills. Tokens that satisfy the same atoms are of one kind and share
+one entry: the matcher cannot tell them apart."""
 _Found = tuple[str, str, str, int, int, tuple[int, int] | None]
 """A match in a sentence: family, lang, source, first and last token, capture."""
 _Step = tuple[frozenset[int], bool, int, bool, frozenset[int] | None]
-_NOTHING: _Entry = (0, frozenset(), (), frozenset(), frozenset())
+_NOTHING: _Entry = (frozenset(), (), frozenset(), frozenset())
 """The kind of most tokens: names, rare words and words never seen satisfy no atom."""
 COMMON_WORDS = frozenset(
     "ich sie wir du dich ihr ihre ihnen ihren mein meine meinen mich uns und der die das den dem "
@@ -99,18 +99,16 @@ class PhraseMatcher:
         self._memo: dict[str, _Entry] = {}
         self._kinds: dict[frozenset[int], _Entry] = {}
         """Per set of atoms: the one entry of every token that satisfies exactly these."""
-        self._next_kind = 1
-        """Kind numbers are never reused, also after `_kinds` is cleared: a number in a
-        remembered shape always means the same atoms."""
         self._sentence_memo: dict[tuple[str, ...], tuple[_Found, ...]] = {}
-        self._shape_memo: dict[tuple[int, ...], tuple[_Found, ...]] = {}
-        """Matches per sentence shape (the kind of each token): a sentence never seen whose
-        words differ from one seen only in names, numbers or words no pattern knows has the
-        same matches at the same positions."""
+        self._shape_memo: dict[tuple[frozenset[int], ...], tuple[_Found, ...]] = {}
+        """Matches per sentence shape (the atoms each token satisfies): a sentence never seen
+        whose words differ from one seen only in names, numbers or words no pattern knows has
+        the same matches at the same positions. Keyed by the atom sets themselves, not by
+        numbers handed out, so scoring in several threads cannot give two kinds one key."""
 
     def _classify(self, token: str) -> _Entry:
-        """Kind, atoms a token satisfies, patterns keyed on it, patterns it may start and
-        required positions it fills; computed once per distinct token and once per kind."""
+        """Atoms a token satisfies, patterns keyed on it, patterns it may start and required
+        positions it fills; computed once per distinct token and once per kind."""
         found = frozenset(self._index.classify(token))
         if not found:
             return _NOTHING
@@ -121,9 +119,7 @@ class PhraseMatcher:
             keyed = sorted({p for atom_id in found for p in self._keys.get(atom_id, ())})
             anchored = frozenset(p for atom_id in found for p in self._anchors.get(atom_id, ()))
             fills = frozenset(r for atom_id in found for r in self._satisfies.get(atom_id, ()))
-            entry = (self._next_kind, found, tuple(keyed), anchored, fills)
-            self._kinds[found] = entry
-            self._next_kind += 1
+            entry = self._kinds[found] = (found, tuple(keyed), anchored, fills)
         return entry
 
     def _lookup(self, token: str) -> _Entry:
@@ -177,7 +173,7 @@ class PhraseMatcher:
     def _find_in_sentence(self, entries: list[_Entry]) -> tuple[_Found, ...]:
         """(family, lang, source, first, last, capture) of every match in one sentence (the
         entry of each token), in token order."""
-        _, atoms, keys, anchors, fills = zip(*entries, strict=True)
+        atoms, keys, anchors, fills = zip(*entries, strict=True)
         keyed = set().union(*keys)
         if not keyed:
             return ()

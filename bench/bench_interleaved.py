@@ -1,14 +1,15 @@
 """Scoring speed of this tree beside an earlier commit on a busy machine: both trees score the
 same requests in turns of one batch, so a burst of load from other jobs falls on both alike.
 
-    python bench/bench_interleaved.py REF [--requests 5120] [--chunk 512]
+    python bench/bench_interleaved.py REF [REF ...] [--requests 5120] [--chunk 512]
 
 bench_before_after.py runs each tree's whole bench_scoring.py in turn, minutes apart; on a machine
 shared with other jobs the load changes in between and a measure that did not change can read
 anywhere from 0.5x to 1.5x. Here one process per tree, workload and measure is set up as
 bench_scoring.py sets up its engines (a new engine, warmed on 2,000 other requests, one core),
 then the processes score the same chunks in turn, each timing its own CPU time per chunk. Prints
-requests/s per tree from the summed times and the ratio now/before. A tree without the batch path
+requests/s per tree from the summed times and the ratio now/REF for each REF given (several
+earlier commits are measured in the same turns). A tree without the batch path
 (Engine.score_many) scores its batches one by one, as in bench_scoring.py.
 """
 
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -81,7 +83,7 @@ def _worker(tree: Path, measure: str, unique: bool, args: argparse.Namespace) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("ref", nargs="?", help="the earlier git revision")
+    parser.add_argument("refs", nargs="*", metavar="REF", help="earlier git revisions")
     parser.add_argument("--requests", type=int, default=5120)
     parser.add_argument("--chunk", type=int, default=512)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -91,14 +93,21 @@ def main() -> None:
     if args.worker:
         work(args.tree, args.worker, args.unique, args.requests, args.chunk)
         return
-    if not args.ref:
-        parser.error("REF is required")
+    if not args.refs:
+        parser.error("at least one REF is required")
     chunks = args.requests // args.chunk
     print(f"{chunks * args.chunk:,} requests per measure in turns of {args.chunk}, CPU time")
-    print(f"{'workload / measure':<50}{'before':>10}{'now':>10}{'now/before':>12}")
-    with tempfile.TemporaryDirectory() as folder, checked_out(args.ref, Path(folder)) as before:
+    print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    header = "".join(f"{ref[:10]:>12}" for ref in args.refs) + f"{'now':>10}"
+    header += "".join(f"{'now/' + ref[:8]:>14}" for ref in args.refs)
+    print(f"{'workload / measure':<50}{header}")
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        trees = {
+            ref: stack.enter_context(checked_out(ref, Path(folder) / str(k)))
+            for k, ref in enumerate(args.refs)
+        }
+        trees["now"] = ROOT
         for workload, unique in WORKLOADS.items():
-            trees = {"before": before, "now": ROOT}
             workers = {
                 (measure, name): _worker(tree, measure, unique, args)
                 for measure in MEASURES
@@ -116,9 +125,12 @@ def main() -> None:
                 process.stdin.close()
                 process.wait()
             for measure in MEASURES:
-                then, now = (chunks * args.chunk / seconds[(measure, n)] for n in trees)
-                label = f"{workload} / {measure}"
-                print(f"{label:<50}{then:>10,.0f}{now:>10,.0f}{now / then:>11.2f}x")
+                rates = {name: chunks * args.chunk / seconds[(measure, name)] for name in trees}
+                row = "".join(f"{rates[ref]:>12,.0f}" for ref in args.refs)
+                row += f"{rates['now']:>10,.0f}"
+                row += "".join(f"{rates['now'] / rates[ref]:>13.2f}x" for ref in args.refs)
+                print(f"{workload + ' / ' + measure:<50}{row}")
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

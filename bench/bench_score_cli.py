@@ -3,12 +3,16 @@
 What the user waits for: the command's wall time from start to the last line written, imports,
 reading, every signal, the corpus model, the shipped fingerprints and the JSON output included.
 The earlier tree (default: c2be592, the last commit that scored one request at a time) runs the
-same command on the same file, alternating with this tree, so both meet the same machine load.
-This tree runs with `--jobs 1` (one core, the batch path alone) and with its default (every core).
+same command on the same file (with its own default jobs, or `--before-jobs N`), alternating
+with this tree, so both meet the same machine load. This tree runs with `--jobs 1` (one core,
+the batch path alone) and with its default (every core).
 
-    python bench/bench_score_cli.py [--requests 100000] [--unique] [--before c2be592] [--rounds 1]
+    python bench/bench_score_cli.py [--requests 100000] [--unique] [--before c2be592]
+        [--before-jobs N] [--rounds 1]
 
-Prints requests/s per run (median over rounds), the ratios, and whether the outputs agree.
+Prints wall time, requests/s and CPU time (the command and its workers) per run (median over
+rounds), the ratios, requests per CPU second of this tree's one-core run against the earlier
+tree's (what the load on a shared machine does not stretch), and whether the outputs agree.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,15 +56,22 @@ def write_requests(path: Path, count: int, unique: bool) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def run(tree: Path, source: Path, output: Path, extra: list[str], home: Path) -> float:
-    """Wall seconds of one `score --json` run of the CLI imported from `tree`."""
+def run(
+    tree: Path, source: Path, output: Path, extra: list[str], home: Path
+) -> tuple[float, float]:
+    """Wall and CPU seconds (the command and its workers) of one `score --json` run of the CLI
+    imported from `tree`: on a machine shared with other jobs the CPU time is what load does
+    not stretch."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src"), "XDG_DATA_HOME": str(home)}
     command = [sys.executable, "-m", "kontaktfilter.cli", "score", str(source), "--json"]
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [*command, "-o", str(output), *extra], env=env, check=True, stderr=subprocess.DEVNULL
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
 
 
 def verdicts(path: Path) -> list[dict]:
@@ -73,6 +85,9 @@ def main() -> None:
     parser.add_argument("--unique", action="store_true", help="no sentence repeats")
     parser.add_argument("--before", default="c2be592", help="the earlier git revision")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--before-jobs", type=int, help="--jobs for the earlier tree (default: none, its own)"
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     with tempfile.TemporaryDirectory() as folder:
@@ -80,12 +95,13 @@ def main() -> None:
         source = work / "requests.jsonl"
         write_requests(source, args.requests, args.unique)
         with checked_out(args.before, work) as before_tree:
+            jobs = ["--jobs", str(args.before_jobs)] if args.before_jobs else []
             runs = {
-                f"before ({args.before}, one request at a time)": (before_tree, []),
+                f"before ({args.before}, {' '.join(jobs) or 'its default'})": (before_tree, jobs),
                 "now, --jobs 1 (batch path, one core)": (ROOT, ["--jobs", "1"]),
                 f"now, default jobs ({cores} cores)": (ROOT, []),
             }
-            seconds: dict[str, list[float]] = {label: [] for label in runs}
+            seconds: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
             for _ in range(args.rounds):
                 for k, (label, (tree, extra)) in enumerate(runs.items()):
                     seconds[label].append(run(tree, source, work / f"out{k}.jsonl", extra, work))
@@ -93,13 +109,21 @@ def main() -> None:
     kind = "all-unique" if args.unique else "template-heavy"
     print(f"score --json end to end, {args.requests:,} generated {kind} requests, every signal,")
     print(f"corpus model and shipped fingerprints on, {args.rounds} alternating round(s)")
-    rates = {}
+    rates, per_cpu = {}, {}
+    print(f"  {'':<52} {'wall':>9} {'req/s':>9} {'CPU':>9} {'req/CPU-s':>10}")
     for label, values in seconds.items():
-        wall = statistics.median(values)
-        rates[label] = args.requests / wall
-        print(f"  {label:<52} {wall:>7.1f} s {rates[label]:>9,.0f} req/s")
+        wall = statistics.median(wall for wall, _ in values)
+        cpu = statistics.median(cpu for _, cpu in values)
+        rates[label], per_cpu[label] = args.requests / wall, args.requests / cpu
+        print(
+            f"  {label:<52} {wall:>7.1f} s {rates[label]:>9,.0f} {cpu:>7.1f} s "
+            f"{per_cpu[label]:>10,.0f}"
+        )
     before, one, every = rates.values()
     print(f"ratio now/before: one core {one / before:.2f}x, every core {every / before:.2f}x")
+    cpu_before, cpu_one, _ = per_cpu.values()
+    print(f"requests per CPU second, now --jobs 1/before: {cpu_one / cpu_before:.2f}x")
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"bar (issue 20): >= 10,000 req/s on one core: {'met' if one >= 10_000 else 'NOT met'}")
     same = outputs[1] == outputs[2]
     actions = sum(a["action"] != b["action"] for a, b in zip(outputs[0], outputs[1], strict=True))

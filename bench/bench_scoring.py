@@ -37,9 +37,10 @@ from kontaktfilter.text.note import clear_memos, fold
 
 CACHED = (
     "cached between requests, each memo bounded: folded form per word; tokens per sentence seen "
-    "twice; lexicon atoms per word; phrase matches per sentence (token sequence); profile terms "
-    "per recipient and the entries each word refers to; name comparisons; the corpus model's "
-    "row sums per sentence and per signal. Nothing per note."
+    "twice; lexicon atoms per word; phrase matches per sentence (token sequence) and per "
+    "sentence shape (which lexicon atoms each token satisfies); profile terms per recipient and "
+    "the entries each word refers to; name comparisons; the corpus model's row sums per "
+    "sentence, per word or word pair and per signal. Nothing per note."
 )
 
 GREETINGS = [

@@ -325,3 +325,27 @@ def test_a_signal_that_declares_the_purpose_names_the_combiners_label() -> None:
     assert chosen_label(probabilities, [plain]) == collector
     assert chosen_label(probabilities, [plain, declared]) == pitch
     assert Role.DECLARES in REGISTRY["GOOD_HONEST_INTENT"].roles
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Vielleicht ergeben sich wertvolle Synergien. Kontakte schaden nur dem, der keine hat.",
+        "I help 20 B2B founders get 20 qualified meetings in 2026. Open to a quick call?",
+        "Am 14. März 2027 in Halle 3, Stand B12: kommen Sie vorbei!",
+    ],
+)
+def test_a_reading_is_the_models_product(text: str) -> None:
+    """model.read (rows remembered per sentence, word, pair and signal; numbers as one form)
+    gives the probabilities of the whole feature vector, for every note twice (the second time
+    from what the first remembered)."""
+    engine = Engine()
+    request = Request(text=text)
+    ctx = engine.context(request)
+    engine.hits(request, ctx)
+    signals = [(h.name, h.strength) for h in ctx.rule_hits]
+    model = engine.corpus
+    whole = model.probabilities(request_columns(ctx.note, signals))
+    for _ in range(2):
+        np.testing.assert_allclose(model.read(ctx.note, signals).probabilities, whole, rtol=1e-9)

@@ -10,6 +10,7 @@ from kontaktfilter.text.lexicon import (
     parse_pattern,
     parse_patterns,
 )
+from kontaktfilter.text.lexicon_cache import builtin_matcher
 from kontaktfilter.text.matcher import PhraseMatcher
 from kontaktfilter.text.note import analyse
 
@@ -131,3 +132,20 @@ def test_malformed_files(tmp_path, content: str, message: str) -> None:
     path.write_text(content, "utf-8")
     with pytest.raises(LexiconError, match=message):
         load_lexicon_file(path)
+
+
+def test_a_sentence_of_a_known_shape_matches_as_if_new() -> None:
+    """Sentences that differ only in words no pattern knows (names, numbers, typos of nothing)
+    share their matches; each must still be what a matcher that never met the shape finds."""
+    texts = [
+        f"{opening} {name} ergeben sich {filler} wertvolle Synergien{end}"
+        for opening in ("Vielleicht", "Hallo Herr", "Sehr geehrte Frau")
+        for name in ("Kilian", "Nowak", "xqzt", "2024")
+        for filler in ("", "blorp", "blorp zwarg", "ganz")
+        for end in (".", " für beide Seiten!", " - I'd love to connect")
+    ]
+    warm = builtin_matcher()
+    for text in texts:
+        note = analyse(text)
+        assert warm.find(note) == builtin_matcher().find(note), text
+    assert len(warm._shape_memo) < len(warm._sentence_memo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kontaktfilter.text.note import analyse, clear_memos
+from kontaktfilter.text.note import analyse, clear_memos, fold
 
 TEXTS = [
     "Hallo Frau Berg, z.B. 3.000 Kontakte auf example.com. Wirklich?! Ja: gern.",
@@ -62,3 +62,21 @@ def test_a_number_at_a_sentence_end_still_ends_it(text: str) -> None:
 def test_truncated_notes_are_analysed_up_to_the_bound() -> None:
     note = analyse("eins zwei. drei", max_chars=9)
     assert note.truncated and note.tokens == ("eins", "zwei")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi ANNA, I'd LOVE to connect: B2B SaaS, 20 Meetings/Monat. McKinsey_alumni?",
+        "Hallo Frau Müller, GRÜSSE aus Köln — I’d love to connect. Straße 5",
+        "ÇA VA? Señor Ñandú, café à la carte",
+    ],
+)
+def test_tokens_are_the_folded_words_at_their_places(text: str) -> None:
+    """Each token is fold() of the word at its offsets, whether the text is ASCII (lower-cased
+    whole) or not (folded word by word)."""
+    clear_memos()
+    for piece in (text, *text.split(", ")):
+        note = analyse(piece)
+        words = [piece[start:end] for start, end in zip(note.starts, note.ends, strict=True)]
+        assert note.tokens == tuple(map(fold, words))

@@ -82,6 +82,7 @@ class CorpusModel:
         self.info = info
         self._sentences: dict[tuple[str, ...], _Sentence] = {}
         self._rows: dict[str, tuple[float, ...]] = {}
+        self._signal_rows: dict[str, tuple[float, ...]] = {}
         self._intercepts = tuple(intercepts.tolist())
         self._signal_pushes: dict[str, tuple[float, ...]] = {}
         """Per signal name: its push towards each label (a few hundred names at most)."""
@@ -104,15 +105,19 @@ class CorpusModel:
         """The probability of each label (in LABELS order) for a note and the rule signals it
         fired, the same as `probabilities(request_columns(note, signals))`, from rows
         remembered per sentence and signal; the reading keeps the sentences for `strongest`."""
-        tokens = note.tokens
+        tokens, numbers = note.tokens, note.sentences
         memo = self._sentences
         pieces: list[tuple[int, tuple[str, ...], _Sentence | None]] = []
         pending: dict[tuple[str, ...], _Sentence | None] = {}
-        for start, words in _sentence_tokens(note):
+        start, count = 0, len(tokens)
+        while start < count:  # the sentences as _sentence_tokens gives them, without its frames
+            end = bisect_right(numbers, numbers[start], start)
+            words = tokens[start:end]
             found = memo.get(words)
             if found is None:
                 pending[words] = None
             pieces.append((start, words, found))
+            start = end
         if pending:  # the note's new sentences in one gather
             gathered = list(pending)
             for words, found in zip(gathered, self._gather(gathered), strict=True):
@@ -125,21 +130,31 @@ class CorpusModel:
             assert sentence is not None
             sentences.append((start, sentence))
             entries += sentence.entries
-        # four numbers per row: plain Python adds them faster than NumPy's per-call overhead
-        scores = list(self._intercepts)
+        # One number per label (LABELS has four), added in the order and with the operations of
+        # the model's product, each kept in a local: plain Python adds four numbers faster
+        # than NumPy's per-call overhead, and locals faster than lists.
+        s0, s1, s2, s3 = self._intercepts
         if sentences:
             scale = self.info.text_scale / math.sqrt(entries)
             for _, sentence in sentences:
-                scores = [a + scale * b for a, b in zip(scores, sentence.total, strict=True)]
+                b0, b1, b2, b3 = sentence.total
+                s0, s1, s2, s3 = s0 + scale * b0, s1 + scale * b1, s2 + scale * b2, s3 + scale * b3
         else:
-            empty = self._row(EMPTY_NOTE)
-            scores = [a + self.info.text_scale * b for a, b in zip(scores, empty, strict=True)]
+            scale = self.info.text_scale
+            b0, b1, b2, b3 = self._row(EMPTY_NOTE)
+            s0, s1, s2, s3 = s0 + scale * b0, s1 + scale * b1, s2 + scale * b2, s3 + scale * b3
         strengths = signal_strengths(signals)
+        rows = self._signal_rows
         for name, strength in strengths.items():
-            row = self._row(f"s|{name}")
-            scores = [a + strength * b for a, b in zip(scores, row, strict=True)]
-        top = max(scores)
-        exps = [math.exp(a - top) for a in scores]
+            b0, b1, b2, b3 = rows.get(name) or self._signal_row(name)
+            s0, s1, s2, s3 = (
+                s0 + strength * b0,
+                s1 + strength * b1,
+                s2 + strength * b2,
+                s3 + strength * b3,
+            )
+        top = max(s0, s1, s2, s3)
+        exps = [math.exp(s0 - top), math.exp(s1 - top), math.exp(s2 - top), math.exp(s3 - top)]
         total = sum(exps)
         probabilities = tuple(e / total for e in exps)
         return Reading(probabilities, tuple(sentences), entries, len(tokens), strengths)
@@ -201,7 +216,9 @@ class CorpusModel:
         keys: list[Owner] = []
         owner_starts: list[int] = []
         for sentence in sentences:
-            forms = tuple(map(token_form, sentence))
+            forms = sentence  # most sentences have no number (form "#"): their own forms
+            if any(map(str.isdigit, sentence)):
+                forms = tuple(map(token_form, sentence))
             owner_starts.append(len(keys))
             keys += forms
             keys += pairwise(forms)
@@ -233,6 +250,12 @@ class CorpusModel:
             self._rows[name] = found
         return found
 
+    def _signal_row(self, name: str) -> tuple[float, ...]:
+        """A rule signal's row as plain numbers, keyed by the signal's name alone (no name of
+        the feature to build per reading); as many as there are signals."""
+        found = self._signal_rows[name] = self._row(f"s|{name}")
+        return found
+
     def _named_row(self, name: str) -> np.ndarray:
         found = self._names.get(name)
         if found is None:
@@ -249,6 +272,7 @@ class CorpusModel:
         self._sentences.clear()
         self._names.clear()
         self._rows.clear()
+        self._signal_rows.clear()
         self._owners.clear()
 
     def to_bytes(self) -> bytes:

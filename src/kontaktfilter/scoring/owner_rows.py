@@ -4,7 +4,8 @@ summed) costs about nine columns to work out again."""
 
 from __future__ import annotations
 
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import is_
 
 import numpy as np
 
@@ -36,15 +37,13 @@ class OwnerRows:
         met before are worked out first, all in one take from the weights."""
         index = self._index
         places = list(map(index.get, owners))
-        if None in places:
-            missing = [o for o, p in zip(owners, places, strict=True) if p is None]
-            missing = list(dict.fromkeys(missing))
+        if None in places:  # every step over the owners at C speed: most are known
+            missing = list(dict.fromkeys(compress(owners, map(is_, places, repeat(None)))))
             if len(index) + len(missing) > self.limit:
                 self.clear()
                 missing = list(dict.fromkeys(owners))
-                places = [None] * len(owners)
             self._add(missing)
-            places = [index[o] if p is None else p for o, p in zip(owners, places, strict=True)]
+            places = list(map(index.__getitem__, owners))
         return np.take(self._rows, places, axis=0), list(map(self._entries.__getitem__, places))
 
     def _add(self, owners: list[Owner]) -> None:

@@ -36,8 +36,9 @@ class AtomIndex:
         exact: dict[str, list[int]] = defaultdict(list)
         prefix: dict[str, list[int]] = defaultdict(list)
         suffix: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        infix: list[tuple[Atom, int]] = []
-        fuzzy_exact: dict[str, list[int]] = defaultdict(list)
+        short_suffix: list[tuple[str, int]] = []
+        infix: list[tuple[str, int]] = []
+        fuzzy_exact: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         fuzzy_prefix: dict[str, list[tuple[int, int]]] = defaultdict(list)
         fuzzy_lengths: dict[str, set[int]] = defaultdict(set)
         for atom, atom_id in atom_ids.items():
@@ -46,7 +47,7 @@ class AtomIndex:
                 exact[word].append(atom_id)
                 if atom.fuzzy:
                     for key in edit_keys(word):
-                        fuzzy_exact[word[0] + key].append(atom_id)
+                        fuzzy_exact[word[0]][key].append(atom_id)
             elif atom.kind == "prefix":
                 prefix[word].append(atom_id)
                 if atom.fuzzy:
@@ -55,8 +56,10 @@ class AtomIndex:
                         fuzzy_prefix[key].append((len(word), atom_id))
             elif atom.kind == "suffix" and len(word) >= SUFFIX_KEY:
                 suffix[word[-SUFFIX_KEY:]].append((word, atom_id))
+            elif atom.kind == "suffix":
+                short_suffix.append((word, atom_id))
             else:
-                infix.append((atom, atom_id))
+                infix.append((word, atom_id))
         self._exact = {word: tuple(ids) for word, ids in exact.items()}
         self._shortest_prefix = min(map(len, prefix), default=1)
         self._prefix: dict[str, tuple[int, ...]] = {}
@@ -71,9 +74,17 @@ class AtomIndex:
         self._suffix = {key: tuple(atoms) for key, atoms in suffix.items()}
         """Suffix atoms keyed by their last two letters: a token looks up one short list
         instead of testing every suffix."""
+        self._short_suffix = tuple(short_suffix)
         self._infix = tuple(infix)
-        self._fuzzy_exact = {key: tuple(ids) for key, ids in fuzzy_exact.items()}
-        self._fuzzy_exact_longest = max(map(len, self._fuzzy_exact), default=0)
+        self._fuzzy_exact = {
+            first: {key: tuple(ids) for key, ids in keys.items()}
+            for first, keys in fuzzy_exact.items()
+        }
+        """Typo keys of the exact atoms (each deletion of one letter, and the word), grouped
+        by the word's first letter, which a typo never changes."""
+        self._fuzzy_exact_longest = max(
+            (len(key) for keys in self._fuzzy_exact.values() for key in keys), default=-1
+        )
         """A token longer than every typo key by more than one letter shares none: its own
         keys, which cost the square of its length, are never made (a 40,000-letter word)."""
         self._fuzzy_prefix = {key: tuple(entries) for key, entries in fuzzy_prefix.items()}
@@ -103,17 +114,18 @@ class AtomIndex:
         for word, atom_id in self._suffix.get(token[-SUFFIX_KEY:], ()):
             if token.endswith(word):
                 found.add(atom_id)
-        for atom, atom_id in self._infix:
-            if (atom.kind == "suffix" and token.endswith(atom.word)) or (
-                atom.kind == "infix" and atom.word in token
-            ):
+        for word, atom_id in self._short_suffix:
+            if token.endswith(word):
+                found.add(atom_id)
+        for word, atom_id in self._infix:
+            if word in token:
                 found.add(atom_id)
         if len(token) >= FUZZY_MIN_TOKEN:
             # The typo keys are intersected with the known keys in one set operation; most words
             # share none, and only shared keys are looked up.
-            fuzzy_exact = self._fuzzy_exact
-            if len(token) <= self._fuzzy_exact_longest:
-                for key in fuzzy_exact.keys() & {token[0] + key for key in edit_keys(token)}:
+            fuzzy_exact = self._fuzzy_exact.get(token[0])
+            if fuzzy_exact is not None and len(token) <= self._fuzzy_exact_longest + 1:
+                for key in fuzzy_exact.keys() & edit_keys(token):
                     found.update(fuzzy_exact[key])
             fuzzy_prefix = self._fuzzy_prefix
             for cut, lengths in self._fuzzy_cuts.get(token[:HEAD], ()):

@@ -19,13 +19,16 @@ from kontaktfilter.text.note import AnalysedNote
 
 _MEMO_LIMIT = 500_000
 _SENTENCE_MEMO_LIMIT = 200_000
+_KINDS_LIMIT = 100_000
 _Entry = tuple[frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
 """What a token is to the matcher: atoms it satisfies, patterns keyed on it, patterns it may
-start, required positions it fills."""
+start, required positions it fills. Tokens that satisfy the same atoms are of one kind and share
+one entry: the matcher cannot tell them apart."""
 _Found = tuple[str, str, str, int, int, tuple[int, int] | None]
 """A match in a sentence: family, lang, source, first and last token, capture."""
 _Step = tuple[frozenset[int], bool, int, bool, frozenset[int] | None]
 _NOTHING: _Entry = (frozenset(), (), frozenset(), frozenset())
+"""The kind of most tokens: names, rare words and words never seen satisfy no atom."""
 COMMON_WORDS = frozenset(
     "ich sie wir du dich ihr ihre ihnen ihren mein meine meinen mich uns und der die das den dem "
     "zu in im mit fuer auf von ist bin sind hat haben habe wie gerne gern sehr auch ein eine "
@@ -93,22 +96,31 @@ class PhraseMatcher:
         for index, pattern in enumerate(patterns):
             for atom in pattern.items[0].atoms:
                 self._anchors[atom_ids[atom]].append(index)
-        self._memo: dict[
-            str, tuple[frozenset[int], tuple[int, ...], frozenset[int], frozenset[int]]
-        ]
-        self._memo = {}
+        self._memo: dict[str, _Entry] = {}
+        self._kinds: dict[frozenset[int], _Entry] = {}
+        """Per set of atoms: the one entry of every token that satisfies exactly these."""
         self._sentence_memo: dict[tuple[str, ...], tuple[_Found, ...]] = {}
+        self._shape_memo: dict[tuple[frozenset[int], ...], tuple[_Found, ...]] = {}
+        """Matches per sentence shape (the atoms each token satisfies): a sentence never seen
+        whose words differ from one seen only in names, numbers or words no pattern knows has
+        the same matches at the same positions. Keyed by the atom sets themselves, not by
+        numbers handed out, so scoring in several threads cannot give two kinds one key."""
 
     def _classify(self, token: str) -> _Entry:
         """Atoms a token satisfies, patterns keyed on it, patterns it may start and required
-        positions it fills; computed once per distinct token."""
-        found = self._index.classify(token)
+        positions it fills; computed once per distinct token and once per kind."""
+        found = frozenset(self._index.classify(token))
         if not found:
             return _NOTHING
-        keyed = sorted({p for atom_id in found for p in self._keys.get(atom_id, ())})
-        anchored = frozenset(p for atom_id in found for p in self._anchors.get(atom_id, ()))
-        fills = frozenset(r for atom_id in found for r in self._satisfies.get(atom_id, ()))
-        return frozenset(found), tuple(keyed), anchored, fills
+        entry = self._kinds.get(found)
+        if entry is None:
+            if len(self._kinds) >= _KINDS_LIMIT:
+                self._kinds.clear()
+            keyed = sorted({p for atom_id in found for p in self._keys.get(atom_id, ())})
+            anchored = frozenset(p for atom_id in found for p in self._anchors.get(atom_id, ()))
+            fills = frozenset(r for atom_id in found for r in self._satisfies.get(atom_id, ()))
+            entry = self._kinds[found] = (found, tuple(keyed), anchored, fills)
+        return entry
 
     def _lookup(self, token: str) -> _Entry:
         entry = self._memo.get(token)
@@ -123,7 +135,9 @@ class PhraseMatcher:
 
         No pattern reaches across a sentence end, so each sentence is matched on its own and the
         result remembered: the stock sentences that collectors and automation tools send again
-        and again are matched once, whatever greeting and name surround them."""
+        and again are matched once, whatever greeting and name surround them; a sentence never
+        met whose tokens are of the same kinds as one met before (only names, numbers or words
+        no pattern knows differ) takes that one's matches."""
         tokens, sentences = note.tokens, note.sentences
         matches: list[PhraseMatch] = []
         new = tuple.__new__  # a PhraseMatch without the Python frame of PhraseMatch(...) or _make
@@ -135,7 +149,7 @@ class PhraseMatcher:
             if found is None:
                 if len(self._sentence_memo) >= _SENTENCE_MEMO_LIMIT:
                     self._sentence_memo.clear()
-                found = self._sentence_memo[key] = self._find_in_sentence(key)
+                found = self._sentence_memo[key] = self._match_sentence(key)
             for family, lang, source, first, last, capture in found:
                 if capture is not None:
                     capture = (capture[0] + start, capture[1] + start)
@@ -144,11 +158,21 @@ class PhraseMatcher:
             start = end
         return matches
 
-    def _find_in_sentence(self, tokens: tuple[str, ...]) -> tuple[_Found, ...]:
-        """(family, lang, source, first, last, capture) of every match in one sentence, in token
-        order."""
+    def _match_sentence(self, tokens: tuple[str, ...]) -> tuple[_Found, ...]:
+        """The matches of a sentence not met before, from those of its shape when that was."""
         memo = self._memo
         entries = [memo.get(token) or self._lookup(token) for token in tokens]
+        shape = tuple([entry[0] for entry in entries])
+        found = self._shape_memo.get(shape)
+        if found is None:
+            if len(self._shape_memo) >= _SENTENCE_MEMO_LIMIT:
+                self._shape_memo.clear()
+            found = self._shape_memo[shape] = self._find_in_sentence(entries)
+        return found
+
+    def _find_in_sentence(self, entries: list[_Entry]) -> tuple[_Found, ...]:
+        """(family, lang, source, first, last, capture) of every match in one sentence (the
+        entry of each token), in token order."""
         atoms, keys, anchors, fills = zip(*entries, strict=True)
         keyed = set().union(*keys)
         if not keyed:

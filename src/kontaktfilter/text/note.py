@@ -143,9 +143,16 @@ _Words = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
 def _words(text: str) -> _Words:
-    words = list(_WORD.finditer(text))
+    if text.isascii():
+        # Lower-casing ASCII keeps every offset and is all that folding does to it: the words
+        # of the lower-cased text are the folded words, at the same places.
+        words = list(_WORD.finditer(text.lower()))
+        tokens = tuple(map(Match.group, words))
+    else:
+        words = list(_WORD.finditer(text))
+        tokens = tuple(fold_all(list(map(Match.group, words))))
     return (
-        tuple(fold_all(list(map(Match.group, words)))),
+        tokens,
         tuple(map(Match.start, words)),
         tuple(map(Match.end, words)),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from itertools import accumulate, compress, repeat
 from operator import is_
+from threading import Lock
 
 import numpy as np
 
@@ -21,7 +22,8 @@ class OwnerRows:
     """Each owner's signed weight row (float32, one column per label), summed as the corpus
     model always summed it: reduceat over the owner's columns. A segment's sum does not depend
     on its neighbours in the take, so a row remembered here is the row summed within any
-    sentence."""
+    sentence. One lock guards the table: the web app scores in a thread pool, and two threads
+    adding rows at once would place them at the same offsets, or read a table another cleared."""
 
     def __init__(self, weights: np.ndarray, limit: int) -> None:
         self.weights = weights
@@ -31,20 +33,23 @@ class OwnerRows:
         self._index: dict[Owner, int] = {}
         self._entries: list[int] = []
         self._rows = np.empty((FIRST_ROWS, weights.shape[1]), dtype=np.float32)
+        self._lock = Lock()
 
     def take(self, owners: list[Owner]) -> tuple[np.ndarray, list[int]]:
         """The rows of the owners, in order, and how many feature entries each sums; those not
         met before are worked out first, all in one take from the weights."""
-        index = self._index
-        places = list(map(index.get, owners))
-        if None in places:  # every step over the owners at C speed: most are known
-            missing = list(dict.fromkeys(compress(owners, map(is_, places, repeat(None)))))
-            if len(index) + len(missing) > self.limit:
-                self.clear()
-                missing = list(dict.fromkeys(owners))
-            self._add(missing)
-            places = list(map(index.__getitem__, owners))
-        return np.take(self._rows, places, axis=0), list(map(self._entries.__getitem__, places))
+        with self._lock:
+            index = self._index
+            places = list(map(index.get, owners))
+            if None in places:  # every step over the owners at C speed: most are known
+                missing = list(dict.fromkeys(compress(owners, map(is_, places, repeat(None)))))
+                if len(index) + len(missing) > self.limit:
+                    self._forget()
+                    missing = list(dict.fromkeys(owners))
+                self._add(missing)
+                places = list(map(index.__getitem__, owners))
+            rows = np.take(self._rows, places, axis=0)
+            return rows, list(map(self._entries.__getitem__, places))
 
     def _add(self, owners: list[Owner]) -> None:
         indices, counts = owner_indices(owners)
@@ -61,6 +66,10 @@ class OwnerRows:
 
     def clear(self) -> None:
         """Forget every owner (in place: a caller may hold the index)."""
+        with self._lock:
+            self._forget()
+
+    def _forget(self) -> None:
         self._index.clear()
         self._entries.clear()
         self._rows = np.empty((FIRST_ROWS, self.weights.shape[1]), dtype=np.float32)

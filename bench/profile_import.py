@@ -4,7 +4,7 @@ fresh SQLite store, one job on one core, under cProfile, split into the stages o
 writing the rows, the template listing), for this tree and, with --before REF, for an earlier
 commit in the same run on the same export.
 
-    python bench/profile_import.py [--invitations 20000] [--before REF]
+    python bench/profile_import.py [--invitations 20000] [--before REF] [--keep FOLDER]
 
 cProfile slows Python code per call far more than SQLite's or NumPy's, so the shares say where
 to look, not what the import takes without it (bench_import.py measures that).
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from checkout import checked_out  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = """
-import cProfile, sys
+import cProfile, sys, time
 from kontaktfilter.bulk.fingerprints import FingerprintSet, shipped_fingerprints
 from kontaktfilter.engine import Engine
 from kontaktfilter.imports.runner import Importer, ImportOptions
@@ -34,12 +35,13 @@ from kontaktfilter.store import open_store
 export, db, out = sys.argv[1:4]
 store = open_store(f"sqlite:///{db}")
 engine = Engine(history=History(None, 3, 90.0, FingerprintSet(shipped_fingerprints())))
-profiler = cProfile.Profile()
+profiler = cProfile.Profile(time.process_time)
 profiler.runcall(Importer(store, engine, ImportOptions(jobs=1)).run, export)
 profiler.dump_stats(out)
 """
 """The import as bench_import.py runs it, profiled from `Importer.run` on (the engine and the
-store are built before, as a command builds them before it imports)."""
+store are built before, as a command builds them before it imports), in CPU time, so that other
+jobs on the machine do not count."""
 STAGES = {
     "imports of modules during the run": ["<frozen importlib._bootstrap>:_find_and_load"],
     "reading and checking (pass 1)": ["runner.py:_check"],
@@ -89,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invitations", type=int, default=20_000)
     parser.add_argument("--before", help="also profile this earlier commit")
+    parser.add_argument("--keep", type=Path, help="a folder to keep the profiles in (pstats)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from kontaktfilter.services.synthetic import write_export
@@ -104,6 +107,10 @@ def main() -> None:
             with checked_out(args.before, work) as tree:
                 before = stage_seconds(profile(tree, export, work, "before"))
             results = {f"before ({args.before})": before, **results}
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for kept in work.glob("*.prof"):
+                shutil.copy(kept, args.keep / kept.name)
     print(f"import of {args.invitations:,} invitations, one job on one core, under cProfile")
     print(f"{'stage':58}" + "".join(f"{label:>20}" for label in results))
     for stage in next(iter(results.values())):

@@ -219,7 +219,7 @@ class Importer:
             if requests:
                 senders = {r.sender_key: r for r in requests if r.direction == "incoming"}
                 self.store.upsert_people(
-                    conn, [_row(_sender(r), run_id) for r in senders.values()], False
+                    conn, [_sender_row(r, run_id) for r in senders.values()], False
                 )
                 inserted = self.store.insert_requests(conn, prepared.rows)
                 added += len(inserted)
@@ -351,15 +351,18 @@ def _row(item: PersonItem | MessageItem, run_id: int) -> dict[str, Any]:
     return row
 
 
-def _sender(request: RequestItem) -> PersonItem:
-    """The sender of an incoming request as a person the store keeps (not a known contact)."""
-    return PersonItem(
-        key=request.sender_key,
-        name=request.sender_name,
-        headline=str(request.sender_data.get("headline", "")),
-        url=request.sender_url,
-        data=request.sender_data,
-    )
+def _sender_row(request: RequestItem, run_id: int) -> dict[str, Any]:
+    """The sender of an incoming request as a people row (not a known contact): `_row` of the
+    PersonItem it stands for, built directly (one per request of a 100k import)."""
+    return {
+        "key": request.sender_key,
+        "name": request.sender_name,
+        "headline": str(request.sender_data.get("headline", "")),
+        "url": request.sender_url,
+        "connected_on": None,
+        "data": request.sender_data,
+        "import_run_id": run_id,
+    }
 
 
 def _request_row(

@@ -193,7 +193,7 @@ class CsvTable:
                     else:
                         self.preamble = True
                     continue
-                if not any(cell.strip() for cell in row):
+                if not "".join(row).strip():  # no cell holds more than blanks
                     continue
                 if len(row) != len(header):
                     raise self._width_error(row, header, f"{name}:{line}")

@@ -31,11 +31,19 @@ def sqlite_datetime(value: datetime | None) -> str | None:
     return value.isoformat(" ", "microseconds")
 
 
+def sqlite_json(value: Any) -> str:
+    """SQLAlchemy's JSON text (its default serializer, json.dumps; None is 'null' there too);
+    an empty dict, what most rows' `extra` and `data` hold, without the encoder's setup."""
+    if type(value) is dict and not value:
+        return "{}"
+    return json.dumps(value)
+
+
 def _encoder(table: Table, name: str) -> Encode | None:
     """How a column's Python value becomes what SQLAlchemy's SQLite type binds (None: as is)."""
     kind = table.c[name].type
     if isinstance(kind, JSON):
-        return json.dumps  # SQLAlchemy's default serializer; None becomes 'null' there too
+        return sqlite_json
     if isinstance(kind, DateTime):
         return sqlite_datetime
     return None

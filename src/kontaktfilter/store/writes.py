@@ -238,7 +238,8 @@ class ImportWrites:
         mine = ContactRequest.user_id == self.user_id
         with self.engine.begin() as conn:
             conn.execute(delete(Template).where(Template.user_id == self.user_id))
-            conn.execute(update(ContactRequest).where(mine).values(template_key=None))
+            marked = ContactRequest.template_key.is_not(None)  # not every row of the user
+            conn.execute(update(ContactRequest).where(mine, marked).values(template_key=None))
             if stamped:
                 conn.execute(self._insert(Template), stamped)
             for key, keys in members:

@@ -46,9 +46,16 @@ STAGES = {
     "imports of modules during the run": ["<frozen importlib._bootstrap>:_find_and_load"],
     "reading and checking (pass 1)": ["runner.py:_check"],
     "template index": ["store_templates.py:template_index"],
-    "building the requests of a batch": ["runner.py:_prepare", "batches.py:prepare"],
+    "building the requests of a batch": [
+        "runner.py:_prepare",
+        "batches.py:prepare",
+        "batches.py:build_requests",
+    ],
     "scoring (Engine.score_many)": ["engine.py:score_many"],
-    "verdict rows (explanations worked out included)": ["runner.py:_verdict_fields"],
+    "verdict rows (explanations worked out included)": [
+        "runner.py:_verdict_fields",
+        "batches.py:verdict_rows",
+    ],
     "writing the rows": ["runner.py:_write_batch", "batches.py:write"],
     "template listing": ["writes.py:replace_templates"],
 }

@@ -95,9 +95,11 @@ def test_rows_equal_core_inserts(tmp_path):
         verdicts = _verdicts(dict(ids))
         conn.execute(insert(StoredVerdict), verdicts)
     with fast.begin() as conn:
+        # a low limit on parameters: the requests take several statements of two rows
+        conn.connection.driver_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 40)
         shape = sqlite_rows(ContactRequest.__table__, ("user_id",), tuple(requests[0]))
-        sql = shape.insert_sql('ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "key", "id"')
-        returned = insert_returning(conn, sql, shape.values(requests + requests[:3], 1))
+        conflict = 'ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "key", "id"'
+        returned = insert_returning(conn, shape, conflict, shape.values(requests + requests[:3], 1))
         for rows, model in ((people, Person), (messages, Message)):
             shape = sqlite_rows(model.__table__, ("user_id",), tuple(rows[0]))
             sql = shape.insert_sql('ON CONFLICT ("user_id", "key") DO NOTHING')

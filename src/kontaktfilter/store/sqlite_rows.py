@@ -10,6 +10,7 @@ commits whole with its checkpoint as before. PostgreSQL keeps the Core statement
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -69,11 +70,11 @@ class SqliteRows:
             out.append(tuple(cells))
         return out
 
-    def insert_sql(self, conflict: str = "") -> str:
-        """`INSERT INTO table (columns) VALUES (?, ...)` with `conflict` after it."""
+    def insert_sql(self, conflict: str = "", rows: int = 1) -> str:
+        """`INSERT INTO table (columns) VALUES (?, ...)` for `rows` rows, `conflict` after it."""
         names = ", ".join(f'"{name}"' for name in self.columns)
-        marks = ", ".join("?" * len(self.columns))
-        return f'INSERT INTO "{self.table.name}" ({names}) VALUES ({marks}) {conflict}'.strip()
+        marks = ", ".join([f"({', '.join('?' * len(self.columns))})"] * rows)
+        return f'INSERT INTO "{self.table.name}" ({names}) VALUES {marks} {conflict}'.strip()
 
 
 @lru_cache(maxsize=64)
@@ -94,17 +95,22 @@ def executemany(conn: Connection, sql: str, values: list[tuple[Any, ...]]) -> in
 
 
 def insert_returning(
-    conn: Connection, sql: str, values: list[tuple[Any, ...]]
+    conn: Connection, rows: SqliteRows, conflict: str, values: list[tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    """Run an `INSERT ... RETURNING` for every tuple (the driver's executemany cannot return
-    rows); the rows it returned, those its conflict skipped returning nothing."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    returned = []
+    """`INSERT ... VALUES (...), (...) {conflict} RETURNING ...` of all the tuples, as few
+    statements as SQLite's limit on parameters allows (the driver's executemany cannot return
+    rows; one statement per row costs twice the time); the rows inserted are returned, those
+    the conflict skipped return nothing. Rows are inserted in order, so ids follow it."""
+    driver = conn.connection.driver_connection
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
+    per_statement = max(1, limit // len(rows.columns))
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    returned: list[tuple[Any, ...]] = []
     try:
-        for value in values:
-            row = cursor.execute(sql, value).fetchone()
-            if row is not None:
-                returned.append(row)
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            sql = rows.insert_sql(conflict, len(chunk))
+            returned += cursor.execute(sql, [cell for value in chunk for cell in value])
     finally:
         cursor.close()
     return returned

@@ -128,8 +128,8 @@ class ImportWrites:
             return {}
         if self.dialect == "sqlite":
             shape = sqlite_rows(ContactRequest.__table__, ("user_id",), tuple(rows[0]))
-            sql = shape.insert_sql(f'{ON_USER_KEY} DO NOTHING RETURNING "key", "id"')
-            return dict(insert_returning(conn, sql, shape.values(rows, self.user_id)))
+            conflict = f'{ON_USER_KEY} DO NOTHING RETURNING "key", "id"'
+            return dict(insert_returning(conn, shape, conflict, shape.values(rows, self.user_id)))
         statement = (
             self._insert(ContactRequest)
             .on_conflict_do_nothing(index_elements=["user_id", "key"])

@@ -15,6 +15,7 @@ from kontaktfilter.store.sqlite_rows import (
     insert_returning,
     sqlite_datetime,
     sqlite_rows,
+    stored_keys,
 )
 
 MOMENTS = [
@@ -106,6 +107,10 @@ def test_rows_equal_core_inserts(tmp_path):
             assert executemany(conn, sql, shape.values(rows + rows[:1], 1)) == len(rows)
         shape = sqlite_rows(StoredVerdict.__table__, (), tuple(verdicts[0]))
         executemany(conn, shape.insert_sql(), shape.values(verdicts))
+        asked = [f"k{i}" for i in range(0, 100, 2)]  # two statements of 39 keys and one more
+        table = ContactRequest.__table__
+        assert stored_keys(conn, table, 1, asked) == {row["key"] for row in requests} & {*asked}
+        assert stored_keys(conn, table, 2, asked) == set()
     assert dict(returned) == dict(ids)  # the repeated rows were skipped, returning nothing
     assert _dump(fast) == _dump(core)
 

@@ -19,7 +19,7 @@ from kontaktfilter.store.schema import (
     StoredVerdict,
     Template,
 )
-from kontaktfilter.store.sqlite_rows import executemany, insert_returning, sqlite_rows
+from kontaktfilter.store.sqlite_rows import executemany, insert_returning, sqlite_rows, stored_keys
 
 MEMBER_CHUNK = 500
 """Request keys per UPDATE when marking a template's members (bound parameters stay few)."""
@@ -182,6 +182,8 @@ class ImportWrites:
         if not keys:
             return found
         with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                return stored_keys(conn, ContactRequest.__table__, self.user_id, keys)
             for start in range(0, len(keys), MEMBER_CHUNK):
                 found.update(
                     conn.execute(

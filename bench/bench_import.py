@@ -16,7 +16,8 @@ at the end; it runs on one core on a subsample (it is slow); the rates compare.
 With --before REF the same measures are taken instead for this tree and an earlier commit, in
 turns on the same export (bench/import_once.py in a new process for each tree, REF checked out
 beside this one), so both meet the same load: invitations/s and CPU seconds per 100k
-invitations on one core, scoring's share of them, the same with --jobs (the workers' CPU
+invitations on one core, scoring's share of them (timed inside the import, call by call:
+Engine.score_many and the explanations of its verdicts), the same with --jobs (the workers' CPU
 counted), the ratios now/before, and whether both trees' stores agree.
 """
 
@@ -194,7 +195,7 @@ def before_after(args: argparse.Namespace) -> None:
         line += f"{rates[label, jobs]:7,.0f} invitations/s, {cpu * per_100k:5.1f} s CPU per 100k"
         if jobs == 1:
             scoring = statistics.median(r["scoring_cpu"] for r in results)
-            line += f" (scoring alone {scoring * per_100k:.1f} s = {scoring / cpu:.0%}; "
+            line += f" (scoring in it {scoring * per_100k:.1f} s = {scoring / cpu:.0%}; "
             line += f"the rest {(cpu - scoring) * per_100k:.1f} s)"
         print(line)
     label = f"before ({args.before})"

@@ -196,7 +196,10 @@ def before_after(args: argparse.Namespace) -> None:
         if jobs == 1:
             scoring = statistics.median(r["scoring_cpu"] for r in results)
             line += f" (scoring in it {scoring * per_100k:.1f} s = {scoring / cpu:.0%}; "
-            line += f"the rest {(cpu - scoring) * per_100k:.1f} s)"
+            line += f"the rest {(cpu - scoring) * per_100k:.1f} s; "
+            collected = statistics.median(r["gc_cpu"] for r in results)
+            full = statistics.median(r["gc_full"] for r in results)
+            line += f"garbage collection {collected * per_100k:.1f} s, {full:.0f} full)"
         print(line)
     label = f"before ({args.before})"
     for jobs in (1, args.jobs):

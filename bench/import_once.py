@@ -14,6 +14,7 @@ both trees have (Importer, ImportOptions, open_store, the engine with the shippe
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import time
@@ -53,6 +54,23 @@ def timed_scoring() -> list[float]:
     return spent
 
 
+def timed_collections() -> dict[str, float]:
+    """CPU seconds and count of the garbage collector's full collections while the import runs:
+    they cost in proportion to every object alive (the parsed rows of the export), and land in
+    whichever code allocates when they trigger, scoring included."""
+    spent = {"seconds": 0.0, "full": 0, "started": 0.0}
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            spent["started"] = time.process_time()
+            return
+        spent["seconds"] += time.process_time() - spent["started"]
+        spent["full"] += info["generation"] == 2
+
+    gc.callbacks.append(callback)
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("export")
@@ -63,6 +81,7 @@ def main() -> None:
     store = open_store(f"sqlite:///{args.db}")
     scorer = engine()
     scoring = timed_scoring() if args.scoring else None
+    collections = timed_collections()
     started, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
     Importer(store, scorer, ImportOptions(jobs=args.jobs)).run(args.export)
     result = {
@@ -70,6 +89,8 @@ def main() -> None:
         "cpu": time.process_time() - cpu,
         "workers_cpu": children_cpu() - workers,
         "stats": store.stats(),
+        "gc_cpu": collections["seconds"],
+        "gc_full": collections["full"],
     }
     if scoring is not None:
         result["scoring_cpu"] = scoring[0]

@@ -11,6 +11,14 @@ flush to get its id, the engine scoring each request against the same template i
 at the end; it runs on one core on a subsample (it is slow); the rates compare.
 
     python bench/bench_import.py [--invitations 100000] [--peer-invitations 10000] [--jobs N]
+                                 [--before REF] [--rounds 1]
+
+With --before REF the same measures are taken instead for this tree and an earlier commit, in
+turns on the same export (bench/import_once.py in a new process for each tree, REF checked out
+beside this one), so both meet the same load: invitations/s and CPU seconds per 100k
+invitations on one core, scoring's share of them (timed inside the import, call by call:
+Engine.score_many and the explanations of its verdicts), the same with --jobs (the workers' CPU
+counted), the ratios now/before, and whether both trees' stores agree.
 """
 
 from __future__ import annotations
@@ -18,7 +26,11 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -39,6 +51,11 @@ from kontaktfilter.signals.context import History
 from kontaktfilter.store import Store, open_store
 from kontaktfilter.store.repository import utcnow, verdict_fields, verdict_row
 from kontaktfilter.store.schema import ContactRequest, StoredVerdict
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checkout import checked_out  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BAR = 15_000
 """Invitations/s the import must reach end to end (issue 20)."""
@@ -139,12 +156,82 @@ def naive(export: Path, folder: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(rows)
 
 
+def import_once(tree: Path, export: Path, db: Path, jobs: int, cores: set[int] | None) -> dict:
+    """bench/import_once.py with `tree`'s code, on `cores`, into the fresh store `db`."""
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    command = [sys.executable, str(ROOT / "bench" / "import_once.py"), str(export), str(db)]
+    command += ["--jobs", str(jobs)] + (["--scoring"] if jobs == 1 else [])
+    if cores is not None:
+        command = ["taskset", "-c", ",".join(map(str, sorted(cores))), *command]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    db.unlink()
+    return json.loads(done.stdout)
+
+
+def before_after(args: argparse.Namespace) -> None:
+    """This tree and `args.before`, one core then --jobs, in turns, `args.rounds` times."""
+    runs: dict[tuple[str, int], list[dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        export = write_export(
+            folder / "big", invitations=args.invitations, connections=2000, messages=3000
+        )
+        with checked_out(args.before, folder) as before:
+            trees = {f"before ({args.before})": before, "now": ROOT}
+            for round_ in range(args.rounds):
+                for jobs, cores in ((1, one_core()), (args.jobs, all_cores())):
+                    for label, tree in trees.items():
+                        db = folder / f"{round_}-{jobs}.db"
+                        runs.setdefault((label, jobs), []).append(
+                            import_once(tree, export, db, jobs, cores)
+                        )
+    per_100k = 100_000 / args.invitations
+    rates: dict[tuple[str, int], float] = {}
+    for (label, jobs), results in runs.items():
+        wall = statistics.median(r["wall"] for r in results)
+        cpu = statistics.median(r["cpu"] + r["workers_cpu"] for r in results)
+        rates[label, jobs] = args.invitations / wall
+        line = f"{label:>16}, {'1 job on one core' if jobs == 1 else f'--jobs {jobs}':>17}: "
+        line += f"{rates[label, jobs]:7,.0f} invitations/s, {cpu * per_100k:5.1f} s CPU per 100k"
+        if jobs == 1:
+            scoring = statistics.median(r["scoring_cpu"] for r in results)
+            line += f" (scoring in it {scoring * per_100k:.1f} s = {scoring / cpu:.0%}; "
+            line += f"the rest {(cpu - scoring) * per_100k:.1f} s; "
+            collected = statistics.median(r["gc_cpu"] for r in results)
+            full = statistics.median(r["gc_full"] for r in results)
+            line += f"garbage collection {collected * per_100k:.1f} s, {full:.0f} full)"
+        print(line)
+    label = f"before ({args.before})"
+    for jobs in (1, args.jobs):
+        now, then = runs["now", jobs], runs[label, jobs]
+        cpu_ratio = statistics.median(
+            r["cpu"] + r["workers_cpu"] for r in then
+        ) / statistics.median(r["cpu"] + r["workers_cpu"] for r in now)
+        print(
+            f"now/before with {jobs} job(s): {rates['now', jobs] / rates[label, jobs]:.2f}x "
+            f"invitations/s; CPU before/now {cpu_ratio:.2f}x"
+        )
+    if args.jobs == 1:
+        print("(one core: --jobs 1 twice)")
+    stats = [r["stats"] for results in runs.values() for r in results]
+    same = all(s == stats[0] for s in stats)
+    print(f"same counts and categories in every run of both trees: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invitations", type=int, default=100_000)
     parser.add_argument("--peer-invitations", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=available_cores())
+    parser.add_argument("--before", help="an earlier commit to measure beside this tree")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
+    if args.before:
+        print(f"export: {args.invitations:,} invitations, 2,000 connections, 3,000 messages (ZIP)")
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        before_after(args)
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     cores, single = all_cores(), one_core()
     print(f"export: {args.invitations:,} invitations, 2,000 connections, 3,000 messages (ZIP)")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

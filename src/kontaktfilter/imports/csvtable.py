@@ -11,10 +11,12 @@ thing to import.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from typing import BinaryIO
 
 from kontaktfilter.bilingual import Detail, in_language, say, say_with
 from kontaktfilter.config import AUTO_ENCODING
@@ -34,40 +36,102 @@ RESAVED_HINT = (
 """The hint's English and German templates."""
 
 
+BLOCK_BYTES = 1 << 20
+"""Bytes read at a time: lines are cut, checked and decoded a block at a time, not one by one
+(a ZIP member's readline is Python code; a 100k-row export has 100k lines)."""
+
+
+def line_blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """The stream in blocks of whole lines, each cut after a b"\n" (but the file's last)."""
+    pending = b""
+    while chunk := stream.read(BLOCK_BYTES):
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            pending += chunk
+            continue
+        yield pending + chunk[:cut]
+        pending = chunk[cut:]
+    if pending:
+        yield pending
+
+
+def _lines_of(block: bytes) -> list[bytes]:
+    """A block's lines with their b"\n", as a binary stream's iteration gives them."""
+    return io.BytesIO(block).readlines()
+
+
 def file_encoding(source: Source) -> str:
     """UTF-8 when every line decodes as UTF-8, cp1252 when none of the non-ASCII lines does;
     a file that mixes both (a UTF-8 export with lines pasted in from elsewhere) is refused,
-    naming a line of each, since either reading would garble some of it."""
+    naming a line of each, since either reading would garble some of it. A block that is
+    ASCII, or UTF-8 once a UTF-8 line is known, has nothing to say line by line."""
     utf8_line = other_line = 0
+    before = 0  # lines before the block
     with source.open() as stream:
-        for number, raw in enumerate(stream, 1):
-            if raw.isascii():
+        for block in line_blocks(stream):
+            lines = block.count(b"\n") + (not block.endswith(b"\n"))
+            if block.isascii() or (utf8_line and not other_line and _is_utf8(block)):
+                before += lines
                 continue
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                other_line = other_line or number
-            else:
-                utf8_line = utf8_line or number
-            if utf8_line and other_line:
-                raise ImportFailure(
-                    f"{source.name}:{other_line}",
-                    say(
-                        f"mixes UTF-8 (line {utf8_line}) with bytes of another encoding (line "
-                        f"{other_line}, e.g. cp1252); save it as UTF-8 or pass --encoding",
-                        f"mischt UTF-8 (Zeile {utf8_line}) mit Bytes einer anderen Kodierung "
-                        f"(Zeile {other_line}, z. B. cp1252); speichern Sie die Datei als UTF-8 "
-                        "oder geben Sie --encoding an",
-                    ),
-                )
+            for number, raw in enumerate(_lines_of(block), before + 1):
+                if raw.isascii():
+                    continue
+                if _is_utf8(raw):
+                    utf8_line = utf8_line or number
+                else:
+                    other_line = other_line or number
+                if utf8_line and other_line:
+                    raise _mixed(source.name, utf8_line, other_line)
+            before += lines
     return "cp1252" if other_line else "utf-8"
 
 
-def decoded_lines(lines: Iterator[bytes], name: str, encoding: str) -> Iterator[str]:
-    """Text lines; a byte the encoding cannot read is an error naming line and column."""
-    for number, raw in enumerate(lines, 1):
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed(name: str, utf8_line: int, other_line: int) -> ImportFailure:
+    return ImportFailure(
+        f"{name}:{other_line}",
+        say(
+            f"mixes UTF-8 (line {utf8_line}) with bytes of another encoding (line "
+            f"{other_line}, e.g. cp1252); save it as UTF-8 or pass --encoding",
+            f"mischt UTF-8 (Zeile {utf8_line}) mit Bytes einer anderen Kodierung "
+            f"(Zeile {other_line}, z. B. cp1252); speichern Sie die Datei als UTF-8 "
+            "oder geben Sie --encoding an",
+        ),
+    )
+
+
+def decoded_lines(blocks: Iterator[bytes], name: str, encoding: str) -> Iterator[str]:
+    """Text lines; a byte the encoding cannot read is an error naming line and column, raised
+    once the lines before it are read (as reading line by line would). A block is decoded
+    whole, and split at its b"\n" only (every encoding a CSV export comes in keeps b"\n")."""
+    before, first = 0, True
+    for block in blocks:
+        codec = "utf-8-sig" if first and encoding == "utf-8" else encoding
         try:
-            yield raw.decode("utf-8-sig" if number == 1 and encoding == "utf-8" else encoding)
+            text = block.decode(codec)
+        except UnicodeDecodeError:
+            yield from _decoded_each(_lines_of(block), name, encoding, before, first)
+        else:
+            yield from io.StringIO(text, newline="\n")
+        before += block.count(b"\n")
+        first = False
+
+
+def _decoded_each(
+    lines: list[bytes], name: str, encoding: str, before: int, first: bool
+) -> Iterator[str]:
+    """The lines of a block one by one, up to the one that does not decode."""
+    for number, raw in enumerate(lines, before + 1):
+        codec = "utf-8-sig" if first and number == 1 and encoding == "utf-8" else encoding
+        try:
+            yield raw.decode(codec)
         except UnicodeDecodeError as exc:
             byte, column = f"0x{raw[exc.start]:02x}", exc.start + 1
             raise ImportFailure(
@@ -129,7 +193,7 @@ class CsvTable:
                     else:
                         self.preamble = True
                     continue
-                if not any(cell.strip() for cell in row):
+                if not "".join(row).strip():  # no cell holds more than blanks
                     continue
                 if len(row) != len(header):
                     raise self._width_error(row, header, f"{name}:{line}")
@@ -214,7 +278,7 @@ def csv_table(
     the spreadsheet hint where it applies."""
     chosen = file_encoding(source) if encoding == AUTO else encoding
     with source.open() as stream:
-        lines = decoded_lines(iter(stream), source.name, chosen)
+        lines = decoded_lines(line_blocks(stream), source.name, chosen)
         head = list(islice(lines, HEADER_SCAN_LINES))
         table = CsvTable(
             source.name, required, chain(head, lines), separator_of(head), is_header, rename

@@ -47,6 +47,37 @@ def _linkedin_sent_at(text: str) -> datetime | None:
         return None
 
 
+_MESSAGES_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
+_CONNECTED_ON = re.compile(r"(\d{1,2}) ([A-Za-z]{3}) (\d{4})")
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+"""strptime's `%b` in the C locale (the process never sets another), matched ignoring case."""
+
+
+def _linkedin_other(text: str) -> datetime | None:
+    """messages.csv's `2025-06-01 14:03:22` and Connections.csv's `08 Feb 2026` without
+    strptime, which for these tries the formats before them, each failing with an exception:
+    what `LINKEDIN_FORMATS` gives them, or None to let strptime decide."""
+    found = _MESSAGES_DATE.fullmatch(text)
+    if found is not None:
+        numbers = [int(part) for part in found.groups()]
+    elif (found := _CONNECTED_ON.fullmatch(text)) is not None:
+        day, month, year = found.groups()
+        if month.lower() not in _MONTHS:
+            return None
+        numbers = [int(year), _MONTHS[month.lower()], int(day)]
+    else:
+        return None
+    try:
+        return datetime(*numbers)
+    except ValueError:
+        return None
+
+
 GENERIC_FORMATS = (
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M",
@@ -69,6 +100,10 @@ def parse_date(value: str, formats: Sequence[str], where: str, field: str) -> da
             return quick
     if text.endswith(" UTC"):
         text = text[:-4]
+    if formats is LINKEDIN_FORMATS:
+        quick = _linkedin_other(text)
+        if quick is not None:
+            return quick
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)

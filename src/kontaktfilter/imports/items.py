@@ -19,7 +19,7 @@ SLUG_CACHE_SIZE = 65_536
 
 def digest_key(prefix: str, *parts: object) -> str:
     """A stable natural key from the fields that identify a row in its source."""
-    joined = "\x1f".join("" if part is None else str(part) for part in parts)
+    joined = "\x1f".join(["" if part is None else str(part) for part in parts])
     return f"{prefix}:{hashlib.sha1(joined.encode('utf-8')).hexdigest()[:24]}"
 
 

@@ -57,9 +57,10 @@ def _csv_header(*columns: str) -> Sniff:
 def read_invitations(source: Source, reading: Reading | None = None) -> Iterator[RequestItem]:
     """Invitations of every era: 5 columns until 2023, 7 with both profile URLs since."""
     required = ("From", "To", "Sent At", "Message", "Direction")
+    name = source.name  # a property that formats; read once, not per row
     with csv_table(source, required, (reading or Reading()).encoding) as table:
         for line, row in table:
-            where = f"{source.name}:{line}"
+            where = f"{name}:{line}"
             direction = DIRECTIONS.get(row["Direction"].strip().upper())
             if direction is None:
                 wrong = row["Direction"]

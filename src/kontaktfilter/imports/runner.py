@@ -12,37 +12,35 @@ Two passes per file keep the store consistent:
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kontaktfilter.bilingual import message_of
 from kontaktfilter.engine import Engine
+from kontaktfilter.imports.batches import (
+    Prepared,
+    RequestRows,
+    build_requests,
+    prepare,
+    verdict_rows,
+    write,
+)
 from kontaktfilter.imports.csvtable import AUTO
 from kontaktfilter.imports.detect import PlannedSource, plan_sources
 from kontaktfilter.imports.formats import FORMATS, Reading
-from kontaktfilter.imports.items import (
-    Item,
-    MessageItem,
-    OwnProfileItem,
-    PersonItem,
-    RequestItem,
-)
-from kontaktfilter.imports.linkedin import (
-    OwnIdentity,
-    own_key,
-)
+from kontaktfilter.imports.items import Item, OwnProfileItem, RequestItem
+from kontaktfilter.imports.linkedin import OwnIdentity, own_key
 from kontaktfilter.imports.mail import MailCounts
 from kontaktfilter.imports.sources import ImportFailure
 from kontaktfilter.imports.store_templates import engine_with_index, template_index, template_rows
-from kontaktfilter.model import Request, Verdict
 from kontaktfilter.store.privacy import UserDataError, import_user_data, is_user_export
-from kontaktfilter.store.repository import Store, build_request, utcnow, verdict_fields
+from kontaktfilter.store.repository import Store
 
 DEFAULT_BATCH = 1000
 ITEM_CACHE_LIMIT = 250_000
@@ -78,21 +76,6 @@ class Checked:
     items: list[Item] | None = None
     skipped_mails: int = 0
     unreadable_mails: tuple[str, ...] = ()
-
-
-@dataclass
-class Prepared:
-    """One write batch, cut in file order, with what its transaction writes."""
-
-    done: int
-    """The checkpoint: rows of the file done once this batch is committed."""
-    items: list[Item]
-    requests: list[RequestItem]
-    rows: list[dict[str, Any]]
-    """The requests' rows."""
-    scored: list[dict[str, Any]]
-    """The rows whose requests are scored (not stored before), in `engine_requests` order."""
-    engine_requests: list[Request]
 
 
 @dataclass
@@ -175,64 +158,9 @@ class Importer:
                 continue
             batch.append(item)
             if len(batch) >= self.options.batch:
-                yield self._prepare(done, batch, run_id, connected)
+                yield prepare(self.store, done, batch, run_id, connected, self._user)
                 batch = []
-        yield self._prepare(done, batch, run_id, connected)
-
-    def _prepare(self, done: int, batch: list[Item], run_id: int, connected: set[str]) -> Prepared:
-        """A batch with its request rows; the requests not stored yet are built for scoring
-        (a request stored before keeps its verdict, so scoring it would be wasted)."""
-        requests = [item for item in batch if isinstance(item, RequestItem)]
-        now = utcnow()
-        rows = [_request_row(r, run_id, connected, now) for r in requests]
-        stored = self.store.stored_request_keys([row["key"] for row in rows])
-        fresh = [
-            (row, item)
-            for row, item in zip(rows, requests, strict=True)
-            if row["key"] not in stored
-        ]
-        return Prepared(
-            done,
-            batch,
-            requests,
-            rows,
-            [row for row, _ in fresh],
-            [build_request(row, item.sender_data, self._user, connected) for row, item in fresh],
-        )
-
-    def _write_batch(self, run_id: int, prepared: Prepared, verdicts: list[dict]) -> int:
-        """Commit one batch and its verdicts with its checkpoint; returns how many rows were
-        new. Only requests inserted now get a verdict: one stored before keeps its own."""
-        batch = prepared.items
-        people = [item for item in batch if isinstance(item, PersonItem)]
-        messages = [item for item in batch if isinstance(item, MessageItem)]
-        requests = prepared.requests
-        now = utcnow()
-        added = 0
-        with self.store.engine.begin() as conn:
-            if people:
-                known = self.store.connected_among(conn, [p.key for p in people])
-                self.store.upsert_people(conn, [_row(p, run_id) for p in people], True)
-                added += len({p.key for p in people} - known)
-            if messages:
-                added += self.store.insert_messages(conn, [_row(m, run_id) for m in messages])
-            if requests:
-                senders = {r.sender_key: r for r in requests if r.direction == "incoming"}
-                self.store.upsert_people(
-                    conn, [_row(_sender(r), run_id) for r in senders.values()], False
-                )
-                inserted = self.store.insert_requests(conn, prepared.rows)
-                added += len(inserted)
-                self.store.write_verdicts(
-                    conn,
-                    [
-                        {"request_id": inserted[row["key"]], **fields, "scored_at": now}
-                        for row, fields in zip(prepared.scored, verdicts, strict=True)
-                        if row["key"] in inserted
-                    ],
-                )
-            self.store.checkpoint(conn, run_id, prepared.done)
-        return added
+        yield prepare(self.store, done, batch, run_id, connected, self._user)
 
     def _write(self, checked: Checked, engine: Engine) -> SourceReport:
         """Pass 2. Batches are scored ahead in `options.jobs` processes while this one writes
@@ -252,17 +180,19 @@ class Importer:
         items = checked.items if checked.items is not None else self.items(planned)
         waiting: deque[Prepared] = deque()
 
-        def requests() -> Iterator[list[Request]]:
+        def requests() -> Iterator[RequestRows]:
             for prepared in self._prepared(items, resume, run_id, connected):
                 waiting.append(prepared)
-                yield prepared.engine_requests
+                yield prepared.scored
 
         try:
-            scored = score_batches(engine, requests(), _verdict_fields, self.options.jobs)
+            scored = score_batches(
+                engine, requests(), verdict_rows, self.options.jobs, build_requests
+            )
             with closing(scored):
                 for verdicts in scored:
                     prepared = waiting.popleft()
-                    report.added += self._write_batch(run_id, prepared, verdicts)
+                    report.added += write(self.store, run_id, prepared, verdicts)
                     if self.progress:
                         self.progress(planned.source.name, prepared.done, rows)
         except Exception as exc:
@@ -331,58 +261,18 @@ class Importer:
         index = template_index(self.store, notes)
         engine = engine_with_index(self.engine, index)
         self._user = self.store.user_profile()
-        for checked in pending:
-            reports.append(self._write(checked, engine))
+        # What is alive now (the parsed rows of the export, the index, the engine) lives until
+        # the writing is done: frozen, the garbage collector's full collections no longer walk
+        # it each time (they took a fifth of a 100k import's CPU), and the scoring processes
+        # forked from here inherit that. Unfrozen after, so nothing is kept longer.
+        gc.freeze()
+        try:
+            for checked in pending:
+                reports.append(self._write(checked, engine))
+        finally:
+            gc.unfreeze()
         self.store.replace_templates(template_rows(index, engine.history.min_senders))
         return reports
-
-
-def _verdict_fields(_: list[Request], verdicts: list[Verdict]) -> list[dict[str, Any]]:
-    """A scored batch as verdict rows but for the request's id: built where it was scored (a
-    worker sends back plain data) and completed by the writer once the ids are known."""
-    return [verdict_fields(verdict) for verdict in verdicts]
-
-
-def _row(item: PersonItem | MessageItem, run_id: int) -> dict[str, Any]:
-    """A people or messages row: the item's fields are the table's columns (a shallow copy;
-    `asdict` would deep-copy every profile on the import's hot path)."""
-    row = {field.name: getattr(item, field.name) for field in fields(item)}
-    row["import_run_id"] = run_id
-    return row
-
-
-def _sender(request: RequestItem) -> PersonItem:
-    """The sender of an incoming request as a person the store keeps (not a known contact)."""
-    return PersonItem(
-        key=request.sender_key,
-        name=request.sender_name,
-        headline=str(request.sender_data.get("headline", "")),
-        url=request.sender_url,
-        data=request.sender_data,
-    )
-
-
-def _request_row(
-    request: RequestItem, run_id: int, connected: set[str], now: datetime
-) -> dict[str, Any]:
-    other = request.sender_key if request.direction == "incoming" else request.recipient_key
-    return {
-        "key": request.key,
-        "direction": request.direction,
-        "platform": request.platform,
-        "kind": request.kind,
-        "sender_key": request.sender_key,
-        "sender_name": request.sender_name,
-        "recipient_key": request.recipient_key,
-        "recipient_name": request.recipient_name,
-        "text": request.text,
-        "lang": request.lang,
-        "sent_at": request.sent_at,
-        "status": "connected" if other in connected else "pending",
-        "extra": request.extra,
-        "import_run_id": run_id,
-        "created_at": now,
-    }
 
 
 __all__ = [

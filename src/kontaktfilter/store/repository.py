@@ -35,6 +35,8 @@ OWNED_TABLES = {
     "import_runs": ImportRun,
 }
 REQUEST_TABLES = {"verdicts": StoredVerdict, "decisions": Decision, "followups": FollowUp}
+NO_HISTORY = SenderHistory()
+"""The history of a sender the source says nothing about; frozen, so one serves every request."""
 
 
 def verdict_row(request_id: int, verdict: Verdict, scored_at: datetime) -> dict[str, Any]:
@@ -331,6 +333,7 @@ def build_request(
             )
         recipient = user
         known = row["sender_key"] in connected or bool(extra.get("known_contact"))
+    history = extra.get("sender_history")
     return Request(
         text=row["text"],
         id=row["key"],
@@ -341,5 +344,5 @@ def build_request(
         sender=sender,
         recipient=recipient,
         known_contacts=frozenset({sender.id or ""}) if known else frozenset(),
-        sender_history=SenderHistory(**(extra.get("sender_history") or {})),
+        sender_history=SenderHistory(**history) if history else NO_HISTORY,
     )

@@ -19,9 +19,25 @@ from kontaktfilter.store.schema import (
     StoredVerdict,
     Template,
 )
+from kontaktfilter.store.sqlite_rows import executemany, insert_returning, sqlite_rows, stored_keys
 
 MEMBER_CHUNK = 500
 """Request keys per UPDATE when marking a template's members (bound parameters stay few)."""
+VERDICT_COLUMNS = (
+    "category",
+    "action",
+    "score",
+    "lang",
+    "rule",
+    "signals",
+    "reply",
+    "reply_note",
+    "scored_at",
+)
+"""What a new verdict replaces of a stored one (decisions and follow-ups live elsewhere)."""
+PEOPLE_REFRESHED = ("connected_on", "name", "headline")
+"""What a known contact's row takes from a newer Connections.csv."""
+ON_USER_KEY = 'ON CONFLICT ("user_id", "key")'
 
 
 class ImportWrites:
@@ -110,6 +126,10 @@ class ImportWrites:
         """Insert requests not yet stored; returns natural key -> id of the rows inserted now."""
         if not rows:
             return {}
+        if self.dialect == "sqlite":
+            shape = sqlite_rows(ContactRequest.__table__, ("user_id",), tuple(rows[0]))
+            conflict = f'{ON_USER_KEY} DO NOTHING RETURNING "key", "id"'
+            return dict(insert_returning(conn, shape, conflict, shape.values(rows, self.user_id)))
         statement = (
             self._insert(ContactRequest)
             .on_conflict_do_nothing(index_elements=["user_id", "key"])
@@ -124,15 +144,18 @@ class ImportWrites:
         """Add people; for known contacts also record (or refresh) when they were connected."""
         if not rows:
             return
+        if self.dialect == "sqlite":
+            shape = sqlite_rows(Person.__table__, ("user_id",), tuple(rows[0]))
+            refresh = ", ".join(f'"{c}" = excluded."{c}"' for c in PEOPLE_REFRESHED)
+            conflict = f"DO UPDATE SET {refresh}" if connected else "DO NOTHING"
+            sql = shape.insert_sql(f"{ON_USER_KEY} {conflict}")
+            executemany(conn, sql, shape.values(rows, self.user_id))
+            return
         statement = self._insert(Person)
         if connected:
             statement = statement.on_conflict_do_update(
                 index_elements=["user_id", "key"],
-                set_={
-                    "connected_on": statement.excluded.connected_on,
-                    "name": statement.excluded.name,
-                    "headline": statement.excluded.headline,
-                },
+                set_={column: statement.excluded[column] for column in PEOPLE_REFRESHED},
             )
         else:
             statement = statement.on_conflict_do_nothing(index_elements=["user_id", "key"])
@@ -159,6 +182,8 @@ class ImportWrites:
         if not keys:
             return found
         with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                return stored_keys(conn, ContactRequest.__table__, self.user_id, keys)
             for start in range(0, len(keys), MEMBER_CHUNK):
                 found.update(
                     conn.execute(
@@ -173,6 +198,10 @@ class ImportWrites:
     def insert_messages(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
         if not rows:
             return 0
+        if self.dialect == "sqlite":
+            shape = sqlite_rows(Message.__table__, ("user_id",), tuple(rows[0]))
+            sql = shape.insert_sql(f"{ON_USER_KEY} DO NOTHING")
+            return executemany(conn, sql, shape.values(rows, self.user_id))
         statement = (
             self._insert(Message)
             .on_conflict_do_nothing(index_elements=["user_id", "key"])
@@ -186,23 +215,16 @@ class ImportWrites:
         """Insert or replace verdicts; decisions and follow-ups live elsewhere and stay."""
         if not rows:
             return
+        if self.dialect == "sqlite":
+            shape = sqlite_rows(StoredVerdict.__table__, (), tuple(rows[0]))
+            replace = ", ".join(f'"{c}" = excluded."{c}"' for c in VERDICT_COLUMNS)
+            sql = shape.insert_sql(f'ON CONFLICT ("request_id") DO UPDATE SET {replace}')
+            executemany(conn, sql, shape.values(rows))
+            return
         statement = self._insert(StoredVerdict)
         statement = statement.on_conflict_do_update(
             index_elements=["request_id"],
-            set_={
-                column: statement.excluded[column]
-                for column in (
-                    "category",
-                    "action",
-                    "score",
-                    "lang",
-                    "rule",
-                    "signals",
-                    "reply",
-                    "reply_note",
-                    "scored_at",
-                )
-            },
+            set_={column: statement.excluded[column] for column in VERDICT_COLUMNS},
         )
         conn.execute(statement, list(rows))
 
@@ -218,7 +240,8 @@ class ImportWrites:
         mine = ContactRequest.user_id == self.user_id
         with self.engine.begin() as conn:
             conn.execute(delete(Template).where(Template.user_id == self.user_id))
-            conn.execute(update(ContactRequest).where(mine).values(template_key=None))
+            marked = ContactRequest.template_key.is_not(None)  # not every row of the user
+            conn.execute(update(ContactRequest).where(mine, marked).values(template_key=None))
             if stamped:
                 conn.execute(self._insert(Template), stamped)
             for key, keys in members:

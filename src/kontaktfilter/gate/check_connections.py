@@ -58,6 +58,16 @@ class CheckConnections:
         args, params = self.engine.dialect.create_connect_args(self.engine.url)
         return psycopg.connect(*args, **params, autocommit=True, row_factory=namedtuple_row)
 
+    def opened(self, count: int) -> list[Any]:
+        """`count` connections opened at once and handed out until given back with `put_back`
+        (on SQLite, none: its connections cost nothing to open)."""
+        if not self._postgres:
+            return []
+        return [self._take() for _ in range(count)]
+
+    def put_back(self, connections: list[Any]) -> None:
+        self._idle.extend(connections)
+
     def close(self) -> None:
         while self._idle:
             self._idle.pop().close()

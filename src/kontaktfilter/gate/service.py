@@ -80,6 +80,7 @@ def create_app(gate: Gate, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
+        gate.warm(THREADS)
         freeze_startup_heap()
         yield
 

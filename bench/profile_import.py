@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkout import checked_out  # noqa: E402
+from profile_stats import cumulative_seconds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = """
@@ -78,10 +79,7 @@ def profile(tree: Path, export: Path, work: Path, label: str) -> pstats.Stats:
 
 def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     """Cumulative seconds per stage, the rest and the whole run."""
-    cumulative: dict[str, float] = {}
-    for (path, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
-        name = f"{Path(path).name}:{function}"
-        cumulative[name] = max(cumulative.get(name, 0.0), row[3])
+    cumulative = cumulative_seconds(stats)
     found: dict[str, float] = {}
     for stage, names in STAGES.items():
         found[stage] = sum(cumulative.get(name, 0.0) for name in names)

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_templates import generate, write_jsonl  # noqa: E402
 from checkout import checked_out  # noqa: E402
+from profile_stats import cumulative_seconds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = {
@@ -60,10 +61,7 @@ def profile(tree: Path, source: Path, out: Path) -> pstats.Stats:
 
 def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     """Cumulative seconds per stage, the command's own body and the whole run."""
-    cumulative: dict[str, float] = {}
-    for (path, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
-        name = f"{Path(path).name}:{function}"
-        cumulative[name] = max(cumulative.get(name, 0.0), row[3])
+    cumulative = cumulative_seconds(stats)
     found = {stage: sum(cumulative.get(n, 0.0) for n in names) for stage, names in STAGES.items()}
     body = cumulative.get(WHOLE, 0.0)
     found["indexing and the rest of the command"] = body - sum(

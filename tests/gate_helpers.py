@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from kontaktfilter.gate.events import EVENT, Event
+from sqlalchemy import select
+
+from kontaktfilter.gate import tables as t
+from kontaktfilter.gate.events import EVENT, Event, InvitationSent
 from kontaktfilter.gate.runtime import Gate
+from kontaktfilter.gate.simulator import Network
+from kontaktfilter.gate.tracker import Tracker
 
 START = datetime(2026, 3, 2, 9, 0)
 
@@ -76,3 +81,22 @@ class Story:
 
 def reasons(decision) -> set[str]:
     return {reason.name for reason in decision.reasons}
+
+
+def replayed_network(store_url: str, network: Network) -> tuple[Gate, list[Event], Tracker]:
+    """A simulated network ingested into a gate in batches, and the same stream replayed into
+    a Tracker with the template flags the gate stored: the two are the store's and the replay's
+    way of counting the same senders."""
+    events = list(network.events())
+    gate = Gate(store_url)
+    for start in range(0, len(events), 2000):
+        gate.store.ingest(events[start : start + 2000], "sim")
+    with gate.db.connect() as conn:
+        rows = conn.execute(select(t.invitations.c.invitation_id, t.invitations.c.in_template))
+        flags = dict(rows.all())
+    tracker = Tracker(gate.policy)
+    for event in events:
+        tracker.apply(
+            event, flags[event.invitation_id] if isinstance(event, InvitationSent) else False
+        )
+    return gate, events, tracker

@@ -46,6 +46,7 @@ from kontaktfilter.scoring.features import (
     word_columns,
 )
 from kontaktfilter.scoring.learned_model import DECLINE, REPLY, LearnedModel
+from kontaktfilter.signals.context import Context
 from kontaktfilter.signals.corpus import chosen_label
 from kontaktfilter.signals.evidence import strongest_features
 from kontaktfilter.signals.registry import REGISTRY
@@ -248,6 +249,17 @@ def test_a_learner_on_the_same_side_confirms_the_combiner() -> None:
     assert verdict.category == Category.PERSONAL
 
 
+def read_by_the_engine(text: str) -> tuple[CorpusModel, Context, list[tuple[str, float]]]:
+    """The shipped model, and the note's context and rule signals as the engine leaves them
+    for the combiner."""
+    engine = Engine()
+    request = Request(text=text)
+    ctx = engine.context(request)
+    engine.hits(request, ctx)
+    assert engine.corpus is not None
+    return engine.corpus, ctx, [(h.name, h.strength) for h in ctx.rule_hits]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -260,12 +272,7 @@ def test_a_learner_on_the_same_side_confirms_the_combiner() -> None:
 def test_the_remembered_explanation_is_the_full_one(text: str) -> None:
     """model.strongest (rows per word, pair and signal) names the same features in the same
     order as the pushes over the whole feature vector (signals.evidence)."""
-    engine = Engine()
-    request = Request(text=text)
-    ctx = engine.context(request)
-    engine.hits(request, ctx)
-    signals = [(h.name, h.strength) for h in ctx.rule_hits]
-    model = engine.corpus
+    model, ctx, signals = read_by_the_engine(text)
     for target in range(len(LABELS)):
         remembered = [
             name or f'"{ctx.span(first, last).text}"'
@@ -340,12 +347,7 @@ def test_a_reading_is_the_models_product(text: str) -> None:
     """model.read (rows remembered per sentence, word, pair and signal; numbers as one form)
     gives the probabilities of the whole feature vector, for every note twice (the second time
     from what the first remembered)."""
-    engine = Engine()
-    request = Request(text=text)
-    ctx = engine.context(request)
-    engine.hits(request, ctx)
-    signals = [(h.name, h.strength) for h in ctx.rule_hits]
-    model = engine.corpus
+    model, ctx, signals = read_by_the_engine(text)
     whole = model.probabilities(request_columns(ctx.note, signals))
     for _ in range(2):
         np.testing.assert_allclose(model.read(ctx.note, signals).probabilities, whole, rtol=1e-9)

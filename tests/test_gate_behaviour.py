@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
-from gate_helpers import Story, day, reasons
-from kontaktfilter.gate import tables as t
+from gate_helpers import Story, day, reasons, replayed_network
 from kontaktfilter.gate.activity import Complaint, SenderActivity
 from kontaktfilter.gate.decisions import Outcome
 from kontaktfilter.gate.events import InvitationSent
@@ -22,7 +20,6 @@ from kontaktfilter.gate.reputation import reputation
 from kontaktfilter.gate.runtime import Gate
 from kontaktfilter.gate.signals import behaviour_signals
 from kontaktfilter.gate.simulator import Network
-from kontaktfilter.gate.tracker import Tracker
 
 NOW = datetime(2026, 6, 1)
 POLICY = GatePolicy()
@@ -169,19 +166,7 @@ def test_silence_counts_nothing(story: Story) -> None:
 
 
 def test_the_store_and_the_replay_count_alike(store_url: str) -> None:
-    network = Network(400, 12, seed=5)
-    events = list(network.events())
-    gate = Gate(store_url)
-    for start in range(0, len(events), 2000):
-        gate.store.ingest(events[start : start + 2000], "sim")
-    with gate.db.connect() as conn:
-        flags = dict(
-            conn.execute(select(t.invitations.c.invitation_id, t.invitations.c.in_template)).all()
-        )
-    tracker = Tracker(gate.policy)
-    for event in events:
-        flag = flags[event.invitation_id] if isinstance(event, InvitationSent) else False
-        tracker.apply(event, flag)
+    gate, events, tracker = replayed_network(store_url, Network(400, 12, seed=5))
     now = max(event.at for event in events)
     senders = sorted({e.sender for e in events if isinstance(e, InvitationSent)})
     with gate.db.connect() as conn:

@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
+from gate_helpers import replayed_network
 from kontaktfilter.gate import complainers, queries
-from kontaktfilter.gate import tables as t
 from kontaktfilter.gate.activity import Complaint, SenderActivity
 from kontaktfilter.gate.decisions import check_invitation
 from kontaktfilter.gate.events import InvitationSent
@@ -26,7 +26,6 @@ from kontaktfilter.gate.runtime import Gate
 from kontaktfilter.gate.simulator import Network
 from kontaktfilter.gate.statements import compiled
 from kontaktfilter.gate.statistics import CHECKED_TABLES, Statistics
-from kontaktfilter.gate.tracker import Tracker
 
 BUSY = 200
 """Invitations in the stream from which a sender counts as busy (gate_check_tail.py's bucket)."""
@@ -34,18 +33,7 @@ BUSY = 200
 
 def test_busy_senders_read_alike_and_decide_alike(store_url: str) -> None:
     network = Network(500, 20, seed=3)
-    events = list(network.events())
-    gate = Gate(store_url)
-    for start in range(0, len(events), 2000):
-        gate.store.ingest(events[start : start + 2000], "sim")
-    with gate.db.connect() as conn:
-        rows = conn.execute(select(t.invitations.c.invitation_id, t.invitations.c.in_template))
-        flags = dict(rows.all())
-    tracker = Tracker(gate.policy)
-    for event in events:
-        tracker.apply(
-            event, flags[event.invitation_id] if isinstance(event, InvitationSent) else False
-        )
+    gate, events, tracker = replayed_network(store_url, network)
     sent = Counter(e.sender for e in events if isinstance(e, InvitationSent))
     busy = sorted(s for s, count in sent.items() if count >= BUSY)
     others = sorted(s for s, count in sent.items() if count < BUSY)

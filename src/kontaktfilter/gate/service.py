@@ -33,12 +33,14 @@ from kontaktfilter.gate.schemas import (
 DB_ENV = "KONTAKTFILTER_GATE_DB"
 POLICY_ENV = "KONTAKTFILTER_GATE_POLICY"
 """A YAML file of policy overrides (name: value), read by every worker."""
-THREADS = 4
+THREADS = 2
 """Requests a worker handles at once in its thread pool (AnyIO's default is 40). One process
-computes on one core, so a few threads are enough to overlap one check's wait for the database
-with another's work, and four stay within the engine's pool of five connections: with forty,
-a loaded worker checked out connections beyond the pool and opened a new PostgreSQL connection
-for many requests."""
+computes on one core, so two threads are enough to overlap one check's wait for the database
+with another's work; every thread more only waits for the GIL behind the others. With forty,
+a loaded worker checked out connections beyond the engine's pool of five and opened a new
+PostgreSQL connection for many requests; with four, the bench's check p99 came out at 5.7 to
+9.4 ms in some runs and 79 to 99 ms in others, with two at 5.9 to 9.0 ms in each of four runs
+in the same turns (docs/gate.md)."""
 KEY_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="The client's API key")
 
 

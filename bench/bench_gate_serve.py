@@ -202,10 +202,12 @@ async def open_loop(url: str, messages: list[bytes], rate: float, seconds: float
     return sorted(latencies), errors, count / (loop.time() - start)
 
 
-def check_messages(url: str, key: str, members: list[str], count: int, at: datetime) -> list[bytes]:
+def checks(members: list[str], count: int) -> list[tuple[str, str, str]]:
+    """The checks' (sender, recipient, note): random pairs of members, a quarter with a
+    template copy, a quarter with a personal note, half without a note (gate_check_tail.py and
+    gate_check_ab.py time the same ones in process)."""
     rng = random.Random(7)
-    authority = url.removeprefix("http://")
-    messages = []
+    made = []
     for _ in range(count):
         sender, recipient = rng.sample(members, 2)
         roll = rng.random()
@@ -214,6 +216,14 @@ def check_messages(url: str, key: str, members: list[str], count: int, at: datet
             if roll < 0.25
             else (personal_note(rng, recipient) if roll < 0.5 else "")
         )
+        made.append((sender, recipient, note))
+    return made
+
+
+def check_messages(url: str, key: str, members: list[str], count: int, at: datetime) -> list[bytes]:
+    authority = url.removeprefix("http://")
+    messages = []
+    for sender, recipient, note in checks(members, count):
         fields = {"sender": sender, "recipient": recipient, "note": note, "at": at.isoformat()}
         body = json.dumps(fields).encode()
         head = (

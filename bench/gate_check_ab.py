@@ -22,9 +22,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_gate_serve import fresh_database
+from bench_gate_serve import checks, fresh_database
 from checkout import checked_out
-from gate_check_tail import SIZES, checks, size_label
+from gate_check_tail import SIZES, size_label
 from kontaktfilter.gate.simulator import Network
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,37 +15,18 @@ from __future__ import annotations
 
 import argparse
 import gc
-import random
 import time
 from collections import Counter
 
-from bench_gate_serve import cpu_seconds, fresh_database
+from bench_gate_serve import checks, cpu_seconds, fresh_database
 from kontaktfilter.gate.queries import invitation_facts
 from kontaktfilter.gate.runtime import Gate
-from kontaktfilter.gate.simulated_notes import personal_note, template_note
 from kontaktfilter.gate.simulator import Network
 
 SIZES = ((0, 50), (50, 200), (200, 10**9))
 """Sender sizes reported apart: invitations sent in the whole stream."""
 CPU_PASSES = 5
 """Passes over each size's checks for the CPU figures: /proc counts in ticks of 10 ms."""
-
-
-def checks(members: list[str], count: int) -> list[tuple[str, str, str]]:
-    """bench_gate_serve.py's checks: random pairs, a quarter with a template copy, a quarter
-    with a personal note, half without a note."""
-    rng = random.Random(7)
-    made = []
-    for _ in range(count):
-        sender, recipient = rng.sample(members, 2)
-        roll = rng.random()
-        note = (
-            template_note(rng, recipient)
-            if roll < 0.25
-            else (personal_note(rng, recipient) if roll < 0.5 else "")
-        )
-        made.append((sender, recipient, note))
-    return made
 
 
 def percentiles(values: list[float]) -> str:

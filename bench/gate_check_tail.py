@@ -96,6 +96,9 @@ def print_cpu(gate: Gate, todo: list[tuple[str, str, str]], sent: Counter, at) -
     print(f"CPU per check ({CPU_PASSES} passes; this process + its PostgreSQL backend):")
     for low, high in SIZES:
         mine = [(s, r, n) for s, r, n in todo if low <= sent[s] < high]
+        if not mine:  # a small network may have no sender of this size
+            print(f"  {size_label(low, high)}: no checks")
+            continue
         for part in ("read alone", "whole check"):
             client, server = time.process_time(), cpu_seconds(backend)
             for _ in range(CPU_PASSES):
